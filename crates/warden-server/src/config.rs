@@ -1,0 +1,37 @@
+//! Server configuration, as given by the `warden serve` command line and environment.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Everything `warden serve` needs to start.
+#[derive(Clone)]
+pub struct ServerConfig {
+    /// Socket address to listen on.
+    pub listen: SocketAddr,
+    /// Directory holding the embedded database and the root key.
+    pub data_dir: PathBuf,
+    /// Id of the default account created on first start; random 12 digits when absent.
+    pub account_id: Option<String>,
+    /// The region this endpoint reports.
+    pub region: String,
+    /// Access key id of the root user on first start (`WARDEN_ROOT_ACCESS_KEY_ID`).
+    pub root_access_key_id: Option<String>,
+    /// Secret of that key (`WARDEN_ROOT_SECRET_ACCESS_KEY`).
+    pub root_secret_access_key: Option<String>,
+}
+
+impl std::fmt::Debug for ServerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerConfig")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("account_id", &self.account_id)
+            .field("region", &self.region)
+            .field("root_access_key_id", &self.root_access_key_id)
+            .field(
+                "root_secret_access_key",
+                &self.root_secret_access_key.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
+}

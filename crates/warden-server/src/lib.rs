@@ -1,0 +1,15 @@
+//! The Warden HTTP server.
+//!
+//! One request goes through one pipeline: route → decode → authenticate (SigV4) → authorize
+//! (policy engine over the in-memory snapshot) → handle → encode. [`app`] builds the axum
+//! router that production serves and tests drive in-process; [`serve`] binds it to a socket.
+//!
+//! Only this crate knows HTTP.
+#![warn(missing_docs)]
+
+mod config;
+mod health;
+mod serve;
+
+pub use config::ServerConfig;
+pub use serve::{ServeError, app, serve};

@@ -1,0 +1,100 @@
+//! Binding, serving and graceful shutdown.
+
+use std::io;
+use std::path::PathBuf;
+
+use axum::Router;
+use axum::routing::get;
+use tokio::net::TcpListener;
+
+use crate::ServerConfig;
+use crate::health::{HEALTH_PATH, health};
+
+/// Why the server could not start or stopped abnormally.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The listen address is taken or not ours to bind.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: std::net::SocketAddr,
+        /// The operating system's reason.
+        source: io::Error,
+    },
+    /// The data directory cannot be created or written.
+    #[error("data directory {path} is unusable: {source}")]
+    DataDir {
+        /// The directory asked for.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: io::Error,
+    },
+    /// Serving failed after start.
+    #[error("server error: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// Build the router production serves and tests drive in-process.
+pub fn app() -> Router {
+    Router::new().route(HEALTH_PATH, get(health))
+}
+
+/// Check the data directory, bind, serve until Ctrl-C or SIGTERM, then drain and return.
+pub async fn serve(config: ServerConfig) -> Result<(), ServeError> {
+    prepare_data_dir(&config.data_dir)?;
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+    let local = listener.local_addr()?;
+    tracing::info!(%local, data_dir = %config.data_dir.display(), "warden listening");
+    println!("warden listening on http://{local}");
+    axum::serve(listener, app())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("warden stopped");
+    Ok(())
+}
+
+fn prepare_data_dir(path: &std::path::Path) -> Result<(), ServeError> {
+    let fail = |source| ServeError::DataDir {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(path).map_err(fail)?;
+    // Prove we can write there before accepting requests.
+    let probe = path.join(".warden-write-probe");
+    std::fs::write(&probe, b"ok").map_err(fail)?;
+    std::fs::remove_file(&probe).map_err(fail)?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,57 @@
+//! `warden serve`: start the HTTP server.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Args;
+use warden_server::ServerConfig;
+
+/// The default listen address, also documented in the README.
+pub(crate) const DEFAULT_LISTEN: &str = "127.0.0.1:4750";
+
+/// Options of `warden serve`.
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, default_value = DEFAULT_LISTEN, env = "WARDEN_LISTEN")]
+    listen: SocketAddr,
+    /// Directory for the embedded database and the root key (created if missing).
+    #[arg(long, default_value = "./warden-data", env = "WARDEN_DATA_DIR")]
+    data_dir: PathBuf,
+    /// Id of the default account created on first start (12 digits; random if absent).
+    #[arg(long, env = "WARDEN_ACCOUNT_ID")]
+    account_id: Option<String>,
+    /// Region reported by the service (credential scopes may name any region).
+    #[arg(long, default_value = "us-east-1", env = "WARDEN_REGION")]
+    region: String,
+}
+
+/// Run the server until Ctrl-C or SIGTERM.
+pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    init_logging();
+    let config = ServerConfig {
+        listen: args.listen,
+        data_dir: args.data_dir,
+        account_id: args.account_id,
+        region: args.region,
+        root_access_key_id: std::env::var("WARDEN_ROOT_ACCESS_KEY_ID").ok(),
+        root_secret_access_key: std::env::var("WARDEN_ROOT_SECRET_ACCESS_KEY").ok(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(warden_server::serve(config))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("WARDEN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

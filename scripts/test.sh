@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs Warden's whole test suite: formatting, lints, the Rust tests, and the end-to-end suite
+# that drives the real `warden` binary with boto3 and the AWS CLI over loopback.
+# It installs what it needs itself (a Python venv with the SDKs, under .venv/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust tests"
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace --locked --no-fail-fast
+else
+  cargo test --workspace --locked --no-fail-fast
+fi
+cargo test --workspace --locked --doc
+
+step "build the warden binary for the end-to-end suite"
+cargo build -p warden --locked
+export WARDEN_BIN="$PWD/target/debug/warden"
+
+step "Python venv with boto3, the AWS CLI and pytest"
+python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
+
+step "end-to-end suite (real binary, real clients, loopback)"
+PATH="$PWD/.venv/bin:$PATH" .venv/bin/python -m pytest -q tests/e2e
