@@ -1,0 +1,40 @@
+//! Cryptography for Warden: the root key, envelope encryption of secrets at rest, and
+//! credential generation in AWS's shapes.
+//!
+//! # Layout
+//!
+//! - [`RootKey`] (module `root_key`) is the only part of this crate that touches the file
+//!   system: it loads or creates the 32-byte root key file (mode `0600`).
+//! - [`DataKey`] and [`Sealer`] implement envelope encryption: secrets are sealed with
+//!   AES-256-GCM under a data-encryption key, and the data key is stored wrapped (sealed) by
+//!   the root key.
+//! - [`credentials`] generates access key ids (with the account encoded as AWS does),
+//!   secret access keys, unique ids and account ids.
+//! - [`constant_time_eq`] compares secrets without leaking where they differ.
+//!
+//! # Invariants
+//!
+//! - Randomness is injected through [`SecureRandom`]; nothing here calls an RNG directly
+//!   except [`SystemRandom`]. The feature `test-util` adds `DeterministicRandom` for tests.
+//! - Key material ([`RootKey`], [`DataKey`]) and plaintext secrets ([`SecretString`],
+//!   [`Sealer::open`]'s output) are zeroized on drop and redacted in `Debug`.
+//! - Error values never contain key material or plaintext.
+//! - Every sealed value starts with a format version byte, so the format can evolve.
+#![warn(missing_docs)]
+
+mod compare;
+pub mod credentials;
+mod envelope;
+mod error;
+mod random;
+mod root_key;
+mod secret;
+
+pub use compare::constant_time_eq;
+pub use envelope::{DATA_KEY_PURPOSE, DataKey, Sealer};
+pub use error::CryptoError;
+#[cfg(any(test, feature = "test-util"))]
+pub use random::DeterministicRandom;
+pub use random::{SecureRandom, SystemRandom};
+pub use root_key::RootKey;
+pub use secret::SecretString;
