@@ -1,0 +1,86 @@
+//! Accounts and wrapped keys.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use warden_store::{AccountRecord, EntityKind, StoreError, WrappedKeyRecord};
+
+use crate::failure::Outcome;
+
+pub(crate) fn create(connection: &Connection, account: &AccountRecord) -> Outcome<()> {
+    if exists(connection, &account.account_id)? {
+        return Err(StoreError::already_exists(EntityKind::Account, &account.account_id).into());
+    }
+    connection.execute(
+        "INSERT INTO accounts (account_id, create_date) VALUES (?1, ?2)",
+        params![account.account_id, account.create_date],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn get(connection: &Connection, account_id: &str) -> Outcome<Option<AccountRecord>> {
+    Ok(connection
+        .prepare_cached("SELECT account_id, create_date FROM accounts WHERE account_id = ?1")?
+        .query_row([account_id], account_from_row)
+        .optional()?)
+}
+
+pub(crate) fn list(connection: &Connection) -> Outcome<Vec<AccountRecord>> {
+    let mut statement = connection
+        .prepare_cached("SELECT account_id, create_date FROM accounts ORDER BY account_id")?;
+    let accounts = statement
+        .query_map([], account_from_row)?
+        .collect::<Result<_, _>>()?;
+    Ok(accounts)
+}
+
+/// Whether the account exists.
+pub(crate) fn exists(connection: &Connection, account_id: &str) -> Outcome<bool> {
+    Ok(connection
+        .prepare_cached("SELECT 1 FROM accounts WHERE account_id = ?1")?
+        .exists([account_id])?)
+}
+
+/// Fails with [`StoreError::NotFound`] unless the account exists.
+pub(crate) fn require(connection: &Connection, account_id: &str) -> Outcome<()> {
+    if exists(connection, account_id)? {
+        Ok(())
+    } else {
+        Err(StoreError::not_found(EntityKind::Account, account_id).into())
+    }
+}
+
+pub(crate) fn create_wrapped_key(connection: &Connection, key: &WrappedKeyRecord) -> Outcome<()> {
+    let taken = connection
+        .prepare_cached("SELECT 1 FROM wrapped_keys WHERE name = ?1")?
+        .exists([&key.name])?;
+    if taken {
+        return Err(StoreError::already_exists(EntityKind::WrappedKey, &key.name).into());
+    }
+    connection.execute(
+        "INSERT INTO wrapped_keys (name, wrapped, create_date) VALUES (?1, ?2, ?3)",
+        params![key.name, key.wrapped, key.create_date],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn wrapped_key(
+    connection: &Connection,
+    name: &str,
+) -> Outcome<Option<WrappedKeyRecord>> {
+    Ok(connection
+        .prepare_cached("SELECT name, wrapped, create_date FROM wrapped_keys WHERE name = ?1")?
+        .query_row([name], |row| {
+            Ok(WrappedKeyRecord {
+                name: row.get(0)?,
+                wrapped: row.get(1)?,
+                create_date: row.get(2)?,
+            })
+        })
+        .optional()?)
+}
+
+pub(crate) fn account_from_row(row: &Row<'_>) -> rusqlite::Result<AccountRecord> {
+    Ok(AccountRecord {
+        account_id: row.get(0)?,
+        create_date: row.get(1)?,
+    })
+}

@@ -1,0 +1,73 @@
+//! The generation counter and the snapshot source.
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+use warden_store::SnapshotSource;
+
+use crate::failure::{Outcome, corrupt};
+use crate::{access_keys, accounts, policies, users};
+
+pub(crate) fn generation(connection: &Connection) -> Outcome<u64> {
+    let generation: i64 = connection
+        .prepare_cached("SELECT generation FROM store_meta WHERE id = 1")?
+        .query_row([], |row| row.get(0))?;
+    u64::try_from(generation).map_err(|_| corrupt("negative generation"))
+}
+
+/// Reads everything; the caller runs this inside one read transaction.
+pub(crate) fn source(connection: &Connection) -> Outcome<SnapshotSource> {
+    let generation = generation(connection)?;
+    let accounts = accounts::list(connection)?;
+
+    let mut tags: HashMap<(String, String), Vec<(String, String)>> = HashMap::new();
+    let mut statement = connection.prepare_cached(
+        "SELECT account_id, user_key, tag_key, tag_value FROM user_tags \
+         ORDER BY account_id, user_key, position",
+    )?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        tags.entry((row.get(0)?, row.get(1)?))
+            .or_default()
+            .push((row.get(2)?, row.get(3)?));
+    }
+
+    let sql = format!(
+        "SELECT {} FROM users ORDER BY account_id, name_key",
+        users::USER_COLUMNS
+    );
+    let mut users: Vec<_> = connection
+        .prepare_cached(&sql)?
+        .query_map([], users::user_from_row)?
+        .collect::<Result<_, _>>()?;
+    for user in &mut users {
+        let key = (
+            user.account_id.clone(),
+            warden_store::name_key(&user.user_name),
+        );
+        user.tags = tags.remove(&key).unwrap_or_default();
+    }
+
+    let sql = format!(
+        "{} ORDER BY p.account_id, p.user_key, p.policy_key",
+        policies::SELECT_POLICIES
+    );
+    let user_policies = connection
+        .prepare_cached(&sql)?
+        .query_map([], policies::policy_from_row)?
+        .collect::<Result<_, _>>()?;
+
+    let sql = format!("{} ORDER BY k.access_key_id", access_keys::SELECT_KEYS);
+    let access_keys = connection
+        .prepare_cached(&sql)?
+        .query_map([], access_keys::key_from_row)?
+        .collect::<Result<_, _>>()?;
+
+    Ok(SnapshotSource {
+        generation,
+        accounts,
+        users,
+        user_policies,
+        access_keys,
+    })
+}

@@ -1,0 +1,168 @@
+//! Users and their tags.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use warden_store::{EntityKind, Page, PageRequest, StoreError, UserRecord, name_key};
+
+use crate::accounts;
+use crate::failure::Outcome;
+
+/// The user columns, in the order [`user_from_row`] reads them.
+pub(crate) const USER_COLUMNS: &str =
+    "account_id, user_name, user_id, path, arn, create_date, permissions_boundary";
+
+pub(crate) fn create(connection: &Connection, user: &UserRecord) -> Outcome<()> {
+    accounts::require(connection, &user.account_id)?;
+    let key = name_key(&user.user_name);
+    if find_key(connection, &user.account_id, &user.user_name)?.is_some() {
+        return Err(StoreError::already_exists(EntityKind::User, &user.user_name).into());
+    }
+    let id_taken = connection
+        .prepare_cached("SELECT 1 FROM users WHERE user_id = ?1")?
+        .exists([&user.user_id])?;
+    if id_taken {
+        return Err(StoreError::already_exists(EntityKind::User, &user.user_id).into());
+    }
+    connection.execute(
+        "INSERT INTO users (account_id, name_key, user_name, user_id, path, arn, create_date, \
+         permissions_boundary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            user.account_id,
+            key,
+            user.user_name,
+            user.user_id,
+            user.path,
+            user.arn,
+            user.create_date,
+            user.permissions_boundary,
+        ],
+    )?;
+    let mut insert_tag = connection.prepare_cached(
+        "INSERT INTO user_tags (account_id, user_key, position, tag_key, tag_value) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (position, (tag_key, tag_value)) in user.tags.iter().enumerate() {
+        let position =
+            i64::try_from(position).map_err(|_| StoreError::Backend("too many tags".to_owned()))?;
+        insert_tag.execute(params![user.account_id, key, position, tag_key, tag_value])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn get(
+    connection: &Connection,
+    account_id: &str,
+    user_name: &str,
+) -> Outcome<Option<UserRecord>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE account_id = ?1 AND name_key = ?2");
+    let user = connection
+        .prepare_cached(&sql)?
+        .query_row(params![account_id, name_key(user_name)], user_from_row)
+        .optional()?;
+    user.map(|user| with_tags(connection, user)).transpose()
+}
+
+pub(crate) fn list(
+    connection: &Connection,
+    account_id: &str,
+    path_prefix: Option<&str>,
+    page: &PageRequest,
+) -> Outcome<Page<UserRecord>> {
+    let max_items = page.max_items.max(1);
+    let limit = i64::try_from(max_items.saturating_add(1)).unwrap_or(i64::MAX);
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE account_id = ?1 \
+         AND (?2 IS NULL OR substr(path, 1, length(?2)) = ?2) \
+         AND (?3 IS NULL OR name_key > ?3) \
+         ORDER BY name_key LIMIT ?4"
+    );
+    let mut users: Vec<UserRecord> = connection
+        .prepare_cached(&sql)?
+        .query_map(
+            params![account_id, path_prefix, page.marker, limit],
+            user_from_row,
+        )?
+        .collect::<Result<_, _>>()?;
+    let next_marker = if users.len() > max_items {
+        users.truncate(max_items);
+        users.last().map(|last| name_key(&last.user_name))
+    } else {
+        None
+    };
+    let items = users
+        .into_iter()
+        .map(|user| with_tags(connection, user))
+        .collect::<Outcome<_>>()?;
+    Ok(Page { items, next_marker })
+}
+
+pub(crate) fn delete(connection: &Connection, account_id: &str, user_name: &str) -> Outcome<()> {
+    let key = require(connection, account_id, user_name)?;
+    let has_keys = connection
+        .prepare_cached("SELECT 1 FROM access_keys WHERE account_id = ?1 AND user_key = ?2")?
+        .exists(params![account_id, key])?;
+    if has_keys {
+        return Err(StoreError::user_has_access_keys().into());
+    }
+    let has_policies = connection
+        .prepare_cached("SELECT 1 FROM user_policies WHERE account_id = ?1 AND user_key = ?2")?
+        .exists(params![account_id, key])?;
+    if has_policies {
+        return Err(StoreError::user_has_policies().into());
+    }
+    connection.execute(
+        "DELETE FROM users WHERE account_id = ?1 AND name_key = ?2",
+        params![account_id, key],
+    )?;
+    Ok(())
+}
+
+/// The case-folded key of the user of this name, if the user exists.
+pub(crate) fn find_key(
+    connection: &Connection,
+    account_id: &str,
+    user_name: &str,
+) -> Outcome<Option<String>> {
+    let key = name_key(user_name);
+    let exists = connection
+        .prepare_cached("SELECT 1 FROM users WHERE account_id = ?1 AND name_key = ?2")?
+        .exists(params![account_id, key])?;
+    Ok(exists.then_some(key))
+}
+
+/// The case-folded key of the user of this name, or [`StoreError::NotFound`].
+pub(crate) fn require(
+    connection: &Connection,
+    account_id: &str,
+    user_name: &str,
+) -> Outcome<String> {
+    find_key(connection, account_id, user_name)?
+        .ok_or_else(|| StoreError::not_found(EntityKind::User, user_name).into())
+}
+
+/// Reads a user row (columns [`USER_COLUMNS`]), without tags.
+pub(crate) fn user_from_row(row: &Row<'_>) -> rusqlite::Result<UserRecord> {
+    Ok(UserRecord {
+        account_id: row.get(0)?,
+        user_name: row.get(1)?,
+        user_id: row.get(2)?,
+        path: row.get(3)?,
+        arn: row.get(4)?,
+        create_date: row.get(5)?,
+        tags: Vec::new(),
+        permissions_boundary: row.get(6)?,
+    })
+}
+
+/// Fills in the user's tags.
+fn with_tags(connection: &Connection, mut user: UserRecord) -> Outcome<UserRecord> {
+    user.tags = connection
+        .prepare_cached(
+            "SELECT tag_key, tag_value FROM user_tags WHERE account_id = ?1 AND user_key = ?2 \
+             ORDER BY position",
+        )?
+        .query_map(params![user.account_id, name_key(&user.user_name)], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(user)
+}

@@ -1,0 +1,203 @@
+use std::fs;
+use std::thread;
+
+use warden_store::{
+    AccessKeyRecord, AccessKeyStatus, AccountRecord, PageRequest, Store, StoreError, UserRecord,
+};
+use warden_store_sqlite::SqliteStore;
+
+const ACCOUNT: &str = "123456789012";
+
+fn account() -> AccountRecord {
+    AccountRecord {
+        account_id: ACCOUNT.to_owned(),
+        create_date: 1,
+    }
+}
+
+fn user(name: &str) -> UserRecord {
+    UserRecord {
+        account_id: ACCOUNT.to_owned(),
+        user_name: name.to_owned(),
+        user_id: format!("AIDA{}", name.to_ascii_uppercase()),
+        path: "/".to_owned(),
+        arn: format!("arn:aws:iam::{ACCOUNT}:user/{name}"),
+        create_date: 2,
+        tags: vec![("k".to_owned(), "v".to_owned())],
+        permissions_boundary: None,
+    }
+}
+
+fn key(user_name: &str, id: &str) -> AccessKeyRecord {
+    AccessKeyRecord {
+        account_id: ACCOUNT.to_owned(),
+        user_name: Some(user_name.to_owned()),
+        access_key_id: id.to_owned(),
+        secret_sealed: vec![1, 2, 3, 0, 255],
+        status: AccessKeyStatus::Active,
+        create_date: 3,
+    }
+}
+
+#[test]
+fn writes_survive_closing_and_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("warden.sqlite");
+    let (before, generation) = {
+        let store = SqliteStore::open(&path).unwrap();
+        store.create_account(&account()).unwrap();
+        store.create_user(&user("alice")).unwrap();
+        store
+            .create_access_key(&key("alice", "AKIAREOPEN0000000001"))
+            .unwrap();
+        (
+            store.snapshot_source().unwrap(),
+            store.generation().unwrap(),
+        )
+    };
+    assert_eq!(generation, 3);
+    let reopened = SqliteStore::open(&path).unwrap();
+    assert_eq!(reopened.snapshot_source().unwrap(), before);
+    assert_eq!(reopened.generation().unwrap(), generation);
+    // The schema is not re-applied, and writing continues from the stored state.
+    reopened.create_user(&user("bob")).unwrap();
+    assert_eq!(reopened.generation().unwrap(), generation + 1);
+}
+
+#[test]
+fn two_handles_see_each_others_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("warden.sqlite");
+    let first = SqliteStore::open(&path).unwrap();
+    let second = SqliteStore::open(&path).unwrap();
+    first.create_account(&account()).unwrap();
+    assert_eq!(second.account(ACCOUNT).unwrap(), Some(account()));
+    second.create_user(&user("alice")).unwrap();
+    assert_eq!(first.user(ACCOUNT, "ALICE").unwrap(), Some(user("alice")));
+    assert_eq!(
+        first.generation().unwrap(),
+        second.generation().unwrap(),
+        "both handles read the one counter"
+    );
+    // Uniqueness holds across handles.
+    assert!(matches!(
+        first.create_user(&user("Alice")),
+        Err(StoreError::AlreadyExists { .. })
+    ));
+}
+
+#[test]
+fn the_key_quota_holds_across_concurrent_handles() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("warden.sqlite");
+    let setup = SqliteStore::open(&path).unwrap();
+    setup.create_account(&account()).unwrap();
+    setup.create_user(&user("alice")).unwrap();
+    let handles: Vec<SqliteStore> = (0..4).map(|_| SqliteStore::open(&path).unwrap()).collect();
+    let results: Vec<_> = thread::scope(|scope| {
+        let threads: Vec<_> = handles
+            .iter()
+            .enumerate()
+            .flat_map(|(h, store)| (0..3).map(move |k| (h, k, store)))
+            .map(|(h, k, store)| {
+                scope.spawn(move || {
+                    store.create_access_key(&key("alice", &format!("AKIAHANDLE{h}KEY{k}00000")))
+                })
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        2,
+        "{results:?}"
+    );
+    assert!(
+        results
+            .iter()
+            .all(|r| matches!(r, Ok(()) | Err(StoreError::LimitExceeded(_))))
+    );
+    assert_eq!(
+        setup
+            .list_access_keys(ACCOUNT, Some("alice"))
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn the_file_is_in_wal_mode_with_the_current_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("warden.sqlite");
+    drop(SqliteStore::open(&path).unwrap());
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = raw
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let version: u32 = raw
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1);
+}
+
+#[test]
+fn refuses_a_schema_newer_than_this_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("warden.sqlite");
+    drop(SqliteStore::open(&path).unwrap());
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let error = SqliteStore::open(&path).unwrap_err();
+    let StoreError::Backend(message) = error else {
+        panic!("expected a backend error, got {error:?}");
+    };
+    assert!(message.contains("schema version 99"), "{message}");
+    assert!(message.contains(path.to_str().unwrap()), "{message}");
+}
+
+#[test]
+fn reports_unusable_locations_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-dir").join("warden.sqlite");
+    let message = SqliteStore::open(&missing).unwrap_err().to_string();
+    assert!(message.contains("no-such-dir"), "{message}");
+    assert!(message.contains("unusable"), "{message}");
+
+    let file = dir.path().join("a-file");
+    fs::write(&file, b"not a directory").unwrap();
+    let message = SqliteStore::open(&file.join("warden.sqlite"))
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("is not a directory"), "{message}");
+
+    let not_a_database = dir.path().join("garbage.sqlite");
+    fs::write(&not_a_database, vec![0x42u8; 4096]).unwrap();
+    let message = SqliteStore::open(&not_a_database).unwrap_err().to_string();
+    assert!(message.contains("garbage.sqlite"), "{message}");
+    assert!(message.contains("not a database"), "{message}");
+}
+
+#[test]
+fn listing_pages_through_many_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("warden.sqlite")).unwrap();
+    store.create_account(&account()).unwrap();
+    for n in 0..250 {
+        store.create_user(&user(&format!("user{n:03}"))).unwrap();
+    }
+    let mut request = PageRequest::first(100);
+    let mut sizes = Vec::new();
+    loop {
+        let page = store.list_users(ACCOUNT, Some("/"), &request).unwrap();
+        sizes.push(page.items.len());
+        match page.next_marker {
+            Some(marker) => request.marker = Some(marker),
+            None => break,
+        }
+    }
+    assert_eq!(sizes, [100, 100, 50]);
+}

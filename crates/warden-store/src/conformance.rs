@@ -1,0 +1,220 @@
+//! The backend conformance suite (feature `test-util`).
+//!
+//! Every [`Store`] backend runs every check in [`CHECKS`], each against a fresh, empty
+//! store, usually through [`run_conformance`]:
+//!
+//! ```text
+//! #[test]
+//! fn conformance() {
+//!     let make = || Box::new(MyStore::open_in_memory().unwrap()) as Box<dyn Store>;
+//!     if let Err(failures) = warden_store::conformance::run_conformance(&make) {
+//!         panic!("{failures}");
+//!     }
+//! }
+//! ```
+//!
+//! Checks return a [`Failure`] rather than panicking, so that one run reports every
+//! failing check at once.
+
+use std::fmt;
+
+use crate::{Store, StoreError};
+
+/// Returns a [`Failure`] naming the source line unless `$cond` holds.
+macro_rules! ensure {
+    ($cond:expr, $($message:tt)+) => {
+        if !$cond {
+            return Err($crate::conformance::Failure(format!(
+                "{}:{}: {}",
+                file!(),
+                line!(),
+                format!($($message)+)
+            )));
+        }
+    };
+}
+
+/// Returns a [`Failure`] showing both values unless they are equal.
+macro_rules! ensure_eq {
+    ($left:expr, $right:expr $(,)?) => {{
+        let (left, right) = (&$left, &$right);
+        if left != right {
+            return Err($crate::conformance::Failure(format!(
+                "{}:{}: {} != {}\n  left: {:?}\n right: {:?}",
+                file!(),
+                line!(),
+                stringify!($left),
+                stringify!($right),
+                left,
+                right
+            )));
+        }
+    }};
+}
+
+mod access_keys;
+mod accounts;
+mod consistency;
+mod fixtures;
+mod policies;
+mod users;
+
+/// One named conformance check.
+#[derive(Clone, Copy)]
+pub struct Check {
+    /// The check's name, for reports.
+    pub name: &'static str,
+    /// Runs the check against a fresh, empty store.
+    pub run: fn(&dyn Store) -> Result<(), Failure>,
+}
+
+impl fmt::Debug for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Check")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a check failed: the source location and what was observed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure(pub String);
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(error: StoreError) -> Self {
+        Self(format!("unexpected store error: {error:?}"))
+    }
+}
+
+/// The failed checks of one [`run_conformance`] run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConformanceFailures(pub Vec<(&'static str, Failure)>);
+
+impl fmt::Display for ConformanceFailures {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} store conformance check(s) failed:", self.0.len())?;
+        for (name, failure) in &self.0 {
+            writeln!(f, "- {name}: {failure}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConformanceFailures {}
+
+/// Every conformance check.
+pub const CHECKS: &[Check] = &[
+    check("accounts_create_get_list", accounts::create_get_list),
+    check("accounts_reject_duplicates", accounts::reject_duplicates),
+    check("users_create_and_get", users::create_and_get),
+    check(
+        "users_unique_case_insensitively",
+        users::unique_case_insensitively,
+    ),
+    check("users_user_id_is_unique", users::user_id_is_unique),
+    check("users_require_account", users::require_account),
+    check(
+        "users_list_paginates_in_name_order",
+        users::list_paginates_in_name_order,
+    ),
+    check(
+        "users_list_filters_by_path_prefix",
+        users::list_filters_by_path_prefix,
+    ),
+    check("users_delete", users::delete),
+    check(
+        "users_delete_conflicts_with_access_keys",
+        users::delete_conflicts_with_access_keys,
+    ),
+    check(
+        "users_delete_conflicts_with_policies",
+        users::delete_conflicts_with_policies,
+    ),
+    check(
+        "user_policies_put_get_list_delete",
+        policies::put_get_list_delete,
+    ),
+    check(
+        "user_policies_upsert_case_insensitively",
+        policies::upsert_case_insensitively,
+    ),
+    check("user_policies_require_user", policies::require_user),
+    check("user_policies_are_per_user", policies::are_per_user),
+    check(
+        "access_keys_create_and_look_up",
+        access_keys::create_and_look_up,
+    ),
+    check("access_keys_limit_per_user", access_keys::limit_per_user),
+    check("access_keys_ids_are_unique", access_keys::ids_are_unique),
+    check("access_keys_require_owner", access_keys::require_owner),
+    check("access_keys_update_status", access_keys::update_status),
+    check("access_keys_delete", access_keys::delete),
+    check(
+        "wrapped_keys_first_writer_wins",
+        consistency::wrapped_keys_first_writer_wins,
+    ),
+    check(
+        "generation_bumps_on_successful_writes_only",
+        consistency::generation_bumps_on_successful_writes_only,
+    ),
+    check(
+        "snapshot_source_reads_everything",
+        consistency::snapshot_source_reads_everything,
+    ),
+    check(
+        "concurrent_key_creation_respects_the_limit",
+        consistency::concurrent_key_creation_respects_the_limit,
+    ),
+    check(
+        "concurrent_user_creation_keeps_names_unique",
+        consistency::concurrent_user_creation_keeps_names_unique,
+    ),
+];
+
+/// Runs every check in [`CHECKS`], each on a fresh store from `make`, and reports all
+/// failures.
+///
+/// # Errors
+///
+/// The failed checks, with what each observed.
+pub fn run_conformance(make: &dyn Fn() -> Box<dyn Store>) -> Result<(), ConformanceFailures> {
+    let failures: Vec<_> = CHECKS
+        .iter()
+        .filter_map(|check| {
+            let store = make();
+            (check.run)(store.as_ref())
+                .err()
+                .map(|failure| (check.name, failure))
+        })
+        .collect();
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(ConformanceFailures(failures))
+    }
+}
+
+/// A [`Check`] (a `const fn` so that [`CHECKS`] can be a constant).
+const fn check(name: &'static str, run: fn(&dyn Store) -> Result<(), Failure>) -> Check {
+    Check { name, run }
+}
+
+/// Checks that `result` is exactly the error `expected`.
+fn ensure_error<T: fmt::Debug>(
+    result: Result<T, StoreError>,
+    expected: &StoreError,
+    context: &str,
+) -> Result<(), Failure> {
+    match result {
+        Err(error) if error == *expected => Ok(()),
+        other => Err(Failure(format!(
+            "{context}: expected Err({expected:?}), got {other:?}"
+        ))),
+    }
+}

@@ -1,0 +1,208 @@
+//! Checks of wrapped keys, the generation counter, the snapshot source and concurrency.
+
+use std::thread;
+
+use super::fixtures::{ACCOUNT, OTHER_ACCOUNT, account, account_with_user, key, policy, user};
+use super::{Failure, ensure_error};
+use crate::{AccessKeyStatus, EntityKind, SnapshotSource, Store, StoreError, WrappedKeyRecord};
+
+pub(super) fn wrapped_keys_first_writer_wins(store: &dyn Store) -> Result<(), Failure> {
+    let first = WrappedKeyRecord {
+        name: "secrets-at-rest".to_owned(),
+        wrapped: vec![1, 0, 2, 255, 0],
+        create_date: 5,
+    };
+    ensure_eq!(store.wrapped_key("secrets-at-rest")?, None);
+    store.create_wrapped_key(&first)?;
+    let mut second = first.clone();
+    second.wrapped = vec![9, 9, 9];
+    ensure_error(
+        store.create_wrapped_key(&second),
+        &StoreError::already_exists(EntityKind::WrappedKey, "secrets-at-rest"),
+        "second create_wrapped_key",
+    )?;
+    ensure_eq!(store.wrapped_key("secrets-at-rest")?, Some(first));
+    ensure_eq!(store.wrapped_key("SECRETS-AT-REST")?, None);
+    Ok(())
+}
+
+pub(super) fn generation_bumps_on_successful_writes_only(store: &dyn Store) -> Result<(), Failure> {
+    let mut last = store.generation()?;
+    let mut expect_bump = |store: &dyn Store, what: &str| -> Result<(), Failure> {
+        let now = store.generation()?;
+        ensure!(
+            now > last,
+            "{what}: generation {now} did not advance past {last}"
+        );
+        last = now;
+        Ok(())
+    };
+    store.create_account(&account(ACCOUNT))?;
+    expect_bump(store, "create_account")?;
+    store.create_user(&user(ACCOUNT, "alice"))?;
+    expect_bump(store, "create_user")?;
+    store.put_user_policy(&policy(ACCOUNT, "alice", "p", "{}"))?;
+    expect_bump(store, "put_user_policy")?;
+    store.put_user_policy(&policy(ACCOUNT, "alice", "p", "{ }"))?;
+    expect_bump(store, "put_user_policy (replace)")?;
+    store.create_access_key(&key(ACCOUNT, Some("alice"), "AKIAGENERATION000001"))?;
+    expect_bump(store, "create_access_key")?;
+    store.update_access_key_status(
+        ACCOUNT,
+        Some("alice"),
+        "AKIAGENERATION000001",
+        AccessKeyStatus::Inactive,
+    )?;
+    expect_bump(store, "update_access_key_status")?;
+    store.delete_access_key(ACCOUNT, Some("alice"), "AKIAGENERATION000001")?;
+    expect_bump(store, "delete_access_key")?;
+    store.delete_user_policy(ACCOUNT, "alice", "p")?;
+    expect_bump(store, "delete_user_policy")?;
+    store.delete_user(ACCOUNT, "alice")?;
+    expect_bump(store, "delete_user")?;
+
+    let unchanged = store.generation()?;
+    let failures = [
+        store.create_account(&account(ACCOUNT)).err(),
+        store.create_user(&user(OTHER_ACCOUNT, "bob")).err(),
+        store.delete_user(ACCOUNT, "alice").err(),
+        store.delete_user_policy(ACCOUNT, "alice", "p").err(),
+        store
+            .create_access_key(&key(ACCOUNT, Some("alice"), "AKIAGENERATION000002"))
+            .err(),
+        store
+            .delete_access_key(ACCOUNT, None, "AKIAGENERATION000002")
+            .err(),
+    ];
+    ensure!(
+        failures.iter().all(Option::is_some),
+        "a write expected to fail succeeded: {failures:?}"
+    );
+    ensure_eq!(store.generation()?, unchanged);
+    // Reads do not bump it either.
+    store.list_accounts()?;
+    store.snapshot_source()?;
+    ensure_eq!(store.generation()?, unchanged);
+    Ok(())
+}
+
+pub(super) fn snapshot_source_reads_everything(store: &dyn Store) -> Result<(), Failure> {
+    let empty = store.snapshot_source()?;
+    ensure_eq!(empty.generation, store.generation()?);
+    ensure!(
+        empty.accounts.is_empty() && empty.users.is_empty() && empty.access_keys.is_empty(),
+        "a new store is not empty: {empty:?}"
+    );
+
+    let mut alice = account_with_user(store, "alice")?;
+    store.create_account(&account(OTHER_ACCOUNT))?;
+    let mut bob = user(OTHER_ACCOUNT, "Bob");
+    bob.tags = vec![("team".to_owned(), "ops".to_owned())];
+    store.create_user(&bob)?;
+    let zed = user(ACCOUNT, "zed");
+    store.create_user(&zed)?;
+    store.put_user_policy(&policy(ACCOUNT, "alice", "b", "{\"b\":1}"))?;
+    store.put_user_policy(&policy(ACCOUNT, "alice", "A", "{\"a\":1}"))?;
+    store.put_user_policy(&policy(OTHER_ACCOUNT, "bob", "p", "{}"))?;
+    store.create_access_key(&key(ACCOUNT, Some("alice"), "AKIASNAPSHOT00000002"))?;
+    store.create_access_key(&key(OTHER_ACCOUNT, None, "AKIASNAPSHOT00000001"))?;
+    let mut inactive = key(OTHER_ACCOUNT, Some("bob"), "AKIASNAPSHOT00000003");
+    inactive.status = AccessKeyStatus::Inactive;
+    store.create_access_key(&inactive)?;
+    inactive.user_name = Some("Bob".to_owned());
+    alice.tags.clear();
+
+    let snapshot = store.snapshot_source()?;
+    let expected = SnapshotSource {
+        generation: store.generation()?,
+        accounts: vec![account(ACCOUNT), account(OTHER_ACCOUNT)],
+        users: vec![alice, zed, bob],
+        user_policies: vec![
+            policy(ACCOUNT, "alice", "A", "{\"a\":1}"),
+            policy(ACCOUNT, "alice", "b", "{\"b\":1}"),
+            policy(OTHER_ACCOUNT, "Bob", "p", "{}"),
+        ],
+        access_keys: vec![
+            key(OTHER_ACCOUNT, None, "AKIASNAPSHOT00000001"),
+            key(ACCOUNT, Some("alice"), "AKIASNAPSHOT00000002"),
+            inactive,
+        ],
+    };
+    ensure_eq!(snapshot, expected);
+    Ok(())
+}
+
+pub(super) fn concurrent_key_creation_respects_the_limit(store: &dyn Store) -> Result<(), Failure> {
+    account_with_user(store, "alice")?;
+    let results: Vec<Result<(), StoreError>> = thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|i| {
+                scope.spawn(move || {
+                    store.create_access_key(&key(
+                        ACCOUNT,
+                        Some("alice"),
+                        &format!("AKIACONCURRENT0000{i:02}"),
+                    ))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle.join().unwrap_or_else(|_| {
+                    Err(StoreError::Backend("writer thread panicked".to_owned()))
+                })
+            })
+            .collect()
+    });
+    let created = results.iter().filter(|r| r.is_ok()).count();
+    ensure_eq!(created, 2);
+    for result in &results {
+        ensure!(
+            matches!(result, Ok(()) | Err(StoreError::LimitExceeded(_))),
+            "unexpected outcome {result:?}"
+        );
+    }
+    ensure_eq!(store.list_access_keys(ACCOUNT, Some("alice"))?.len(), 2);
+    Ok(())
+}
+
+pub(super) fn concurrent_user_creation_keeps_names_unique(
+    store: &dyn Store,
+) -> Result<(), Failure> {
+    store.create_account(&account(ACCOUNT))?;
+    let spellings = ["carol", "Carol", "CAROL", "cArOl", "caRol", "CARol"];
+    let results: Vec<Result<(), StoreError>> = thread::scope(|scope| {
+        let handles: Vec<_> = spellings
+            .iter()
+            .map(|name| scope.spawn(move || store.create_user(&user(ACCOUNT, name))))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle.join().unwrap_or_else(|_| {
+                    Err(StoreError::Backend("writer thread panicked".to_owned()))
+                })
+            })
+            .collect()
+    });
+    ensure_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
+    for result in &results {
+        ensure!(
+            matches!(
+                result,
+                Ok(())
+                    | Err(StoreError::AlreadyExists {
+                        kind: EntityKind::User,
+                        ..
+                    })
+            ),
+            "unexpected outcome {result:?}"
+        );
+    }
+    ensure!(
+        store.user(ACCOUNT, "CAROL")?.is_some(),
+        "no carol was stored"
+    );
+    Ok(())
+}

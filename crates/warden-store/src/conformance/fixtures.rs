@@ -1,0 +1,87 @@
+//! Records the checks create.
+
+use crate::{AccessKeyRecord, AccessKeyStatus, AccountRecord, Store, UserPolicyRecord, UserRecord};
+
+use super::Failure;
+
+/// The account most checks use.
+pub(super) const ACCOUNT: &str = "111122223333";
+/// A second account, for isolation checks.
+pub(super) const OTHER_ACCOUNT: &str = "444455556666";
+
+/// An account record created at a fixed time.
+pub(super) fn account(account_id: &str) -> AccountRecord {
+    AccountRecord {
+        account_id: account_id.to_owned(),
+        create_date: 1_700_000_000_000,
+    }
+}
+
+/// A user record with a unique id derived from the account and name.
+pub(super) fn user(account_id: &str, user_name: &str) -> UserRecord {
+    user_at(account_id, "/", user_name)
+}
+
+/// A user record with the given path.
+pub(super) fn user_at(account_id: &str, path: &str, user_name: &str) -> UserRecord {
+    let id_suffix: String = format!("{account_id}{user_name}")
+        .bytes()
+        .map(|b| char::from(b'A' + b % 26))
+        .collect();
+    UserRecord {
+        account_id: account_id.to_owned(),
+        user_name: user_name.to_owned(),
+        user_id: format!("AIDA{id_suffix}"),
+        path: path.to_owned(),
+        arn: format!("arn:aws:iam::{account_id}:user{path}{user_name}"),
+        create_date: 1_700_000_000_123,
+        tags: Vec::new(),
+        permissions_boundary: None,
+    }
+}
+
+/// An inline policy record.
+pub(super) fn policy(
+    account_id: &str,
+    user_name: &str,
+    policy_name: &str,
+    document: &str,
+) -> UserPolicyRecord {
+    UserPolicyRecord {
+        account_id: account_id.to_owned(),
+        user_name: user_name.to_owned(),
+        policy_name: policy_name.to_owned(),
+        document: document.to_owned(),
+    }
+}
+
+/// An active access key record with recognisable sealed bytes.
+pub(super) fn key(
+    account_id: &str,
+    user_name: Option<&str>,
+    access_key_id: &str,
+) -> AccessKeyRecord {
+    AccessKeyRecord {
+        account_id: account_id.to_owned(),
+        user_name: user_name.map(str::to_owned),
+        access_key_id: access_key_id.to_owned(),
+        secret_sealed: sealed_bytes(access_key_id),
+        status: AccessKeyStatus::Active,
+        create_date: 1_700_000_001_000,
+    }
+}
+
+/// Opaque "sealed" bytes, including zeros and high bytes, derived from `seed`.
+pub(super) fn sealed_bytes(seed: &str) -> Vec<u8> {
+    let mut bytes = vec![1, 0, 255, 0x80];
+    bytes.extend(seed.bytes().map(|b| b.wrapping_mul(37)));
+    bytes
+}
+
+/// Creates the main account and a user in it.
+pub(super) fn account_with_user(store: &dyn Store, user_name: &str) -> Result<UserRecord, Failure> {
+    store.create_account(&account(ACCOUNT))?;
+    let record = user(ACCOUNT, user_name);
+    store.create_user(&record)?;
+    Ok(record)
+}

@@ -1,0 +1,237 @@
+//! Checks of users.
+
+use super::fixtures::{
+    ACCOUNT, OTHER_ACCOUNT, account, account_with_user, key, policy, user, user_at,
+};
+use super::{Failure, ensure_error};
+use crate::{EntityKind, PageRequest, Store, StoreError, UserRecord};
+
+pub(super) fn create_and_get(store: &dyn Store) -> Result<(), Failure> {
+    store.create_account(&account(ACCOUNT))?;
+    let mut alice = user_at(ACCOUNT, "/engineering/", "Alice");
+    alice.tags = vec![
+        ("team".to_owned(), "core".to_owned()),
+        ("Cost-Center".to_owned(), String::new()),
+        ("a".to_owned(), "z".to_owned()),
+    ];
+    alice.permissions_boundary = Some("arn:aws:iam::111122223333:policy/Boundary".to_owned());
+    store.create_user(&alice)?;
+    ensure_eq!(store.user(ACCOUNT, "Alice")?, Some(alice.clone()));
+    // Lookups are case-insensitive and return the name as created.
+    ensure_eq!(store.user(ACCOUNT, "alice")?, Some(alice.clone()));
+    ensure_eq!(store.user(ACCOUNT, "ALICE")?, Some(alice));
+    ensure_eq!(store.user(ACCOUNT, "bob")?, None);
+    ensure_eq!(store.user(OTHER_ACCOUNT, "Alice")?, None);
+    Ok(())
+}
+
+pub(super) fn unique_case_insensitively(store: &dyn Store) -> Result<(), Failure> {
+    account_with_user(store, "Alice")?;
+    let mut shouting = user(ACCOUNT, "ALICE");
+    shouting.user_id = "AIDAOTHERUSERID000001".to_owned();
+    ensure_error(
+        store.create_user(&shouting),
+        &StoreError::already_exists(EntityKind::User, "ALICE"),
+        "create_user differing only in case",
+    )?;
+    // The same name in another account is a different user.
+    store.create_account(&account(OTHER_ACCOUNT))?;
+    store.create_user(&user(OTHER_ACCOUNT, "alice"))?;
+    ensure_eq!(
+        store.user(ACCOUNT, "alice")?.map(|u| u.user_name),
+        Some("Alice".to_owned())
+    );
+    Ok(())
+}
+
+pub(super) fn user_id_is_unique(store: &dyn Store) -> Result<(), Failure> {
+    let alice = account_with_user(store, "alice")?;
+    let mut bob = user(ACCOUNT, "bob");
+    bob.user_id.clone_from(&alice.user_id);
+    ensure_error(
+        store.create_user(&bob),
+        &StoreError::already_exists(EntityKind::User, &alice.user_id),
+        "create_user with a taken user_id",
+    )?;
+    ensure_eq!(store.user(ACCOUNT, "bob")?, None);
+    Ok(())
+}
+
+pub(super) fn require_account(store: &dyn Store) -> Result<(), Failure> {
+    ensure_error(
+        store.create_user(&user(ACCOUNT, "alice")),
+        &StoreError::not_found(EntityKind::Account, ACCOUNT),
+        "create_user in a missing account",
+    )?;
+    Ok(())
+}
+
+pub(super) fn list_paginates_in_name_order(store: &dyn Store) -> Result<(), Failure> {
+    store.create_account(&account(ACCOUNT))?;
+    store.create_account(&account(OTHER_ACCOUNT))?;
+    for name in ["eve", "Bob", "carol", "alice", "Dave"] {
+        store.create_user(&user(ACCOUNT, name))?;
+    }
+    store.create_user(&user(OTHER_ACCOUNT, "aaron"))?;
+
+    let all = store.list_users(ACCOUNT, None, &PageRequest::first(100))?;
+    ensure_eq!(names(&all.items), ["alice", "Bob", "carol", "Dave", "eve"]);
+    ensure_eq!(all.next_marker, None);
+
+    let mut seen = Vec::new();
+    let mut request = PageRequest::first(2);
+    let mut pages = 0;
+    loop {
+        let page = store.list_users(ACCOUNT, None, &request)?;
+        pages += 1;
+        ensure!(
+            page.items.len() <= 2,
+            "page {pages} has {} items",
+            page.items.len()
+        );
+        seen.extend(names(&page.items));
+        match page.next_marker {
+            Some(marker) => request.marker = Some(marker),
+            None => break,
+        }
+        ensure!(pages < 10, "pagination does not terminate");
+    }
+    ensure_eq!(pages, 3);
+    ensure_eq!(seen, ["alice", "Bob", "carol", "Dave", "eve"]);
+
+    // An exactly full page is not truncated.
+    let exact = store.list_users(ACCOUNT, None, &PageRequest::first(5))?;
+    ensure_eq!(exact.items.len(), 5);
+    ensure_eq!(exact.next_marker, None);
+    // Zero is treated as one.
+    ensure_eq!(
+        store
+            .list_users(ACCOUNT, None, &PageRequest::first(0))?
+            .items
+            .len(),
+        1
+    );
+    ensure_eq!(
+        store
+            .list_users("999999999999", None, &PageRequest::first(10))?
+            .items,
+        Vec::new()
+    );
+    Ok(())
+}
+
+pub(super) fn list_filters_by_path_prefix(store: &dyn Store) -> Result<(), Failure> {
+    store.create_account(&account(ACCOUNT))?;
+    for (path, name) in [
+        ("/", "root-level"),
+        ("/eng/", "dev1"),
+        ("/eng/backend/", "dev2"),
+        ("/engineering/", "dev3"),
+        ("/ops/", "oncall"),
+        ("/eng/", "dev0"),
+    ] {
+        store.create_user(&user_at(ACCOUNT, path, name))?;
+    }
+    let list = |prefix| -> Result<Vec<String>, Failure> {
+        Ok(names(
+            &store
+                .list_users(ACCOUNT, prefix, &PageRequest::first(100))?
+                .items,
+        ))
+    };
+    ensure_eq!(list(Some("/eng/"))?, ["dev0", "dev1", "dev2"]);
+    ensure_eq!(list(Some("/eng"))?, ["dev0", "dev1", "dev2", "dev3"]);
+    ensure_eq!(list(Some("/"))?.len(), 6);
+    ensure_eq!(list(None)?.len(), 6);
+    ensure_eq!(list(Some("/ENG/"))?, Vec::<String>::new());
+    ensure_eq!(list(Some("/nope/"))?, Vec::<String>::new());
+    // Pagination within a filtered listing.
+    let first = store.list_users(ACCOUNT, Some("/eng/"), &PageRequest::first(2))?;
+    ensure_eq!(names(&first.items), ["dev0", "dev1"]);
+    let rest = store.list_users(
+        ACCOUNT,
+        Some("/eng/"),
+        &PageRequest {
+            marker: first.next_marker,
+            max_items: 2,
+        },
+    )?;
+    ensure_eq!(names(&rest.items), ["dev2"]);
+    ensure_eq!(rest.next_marker, None);
+    Ok(())
+}
+
+pub(super) fn delete(store: &dyn Store) -> Result<(), Failure> {
+    let mut alice = user(ACCOUNT, "Alice");
+    alice.tags = vec![("k".to_owned(), "v".to_owned())];
+    store.create_account(&account(ACCOUNT))?;
+    store.create_user(&alice)?;
+    store.create_user(&user(ACCOUNT, "bob"))?;
+    store.delete_user(ACCOUNT, "ALICE")?;
+    ensure_eq!(store.user(ACCOUNT, "alice")?, None);
+    ensure!(
+        store.user(ACCOUNT, "bob")?.is_some(),
+        "deleting alice removed bob"
+    );
+    ensure_error(
+        store.delete_user(ACCOUNT, "alice"),
+        &StoreError::not_found(EntityKind::User, "alice"),
+        "deleting a deleted user",
+    )?;
+    ensure_error(
+        store.delete_user(OTHER_ACCOUNT, "bob"),
+        &StoreError::not_found(EntityKind::User, "bob"),
+        "deleting in another account",
+    )?;
+    // The name (and even the id) can be used again, and no old tags resurface.
+    let mut again = user(ACCOUNT, "alice");
+    again.user_id = alice.user_id;
+    store.create_user(&again)?;
+    ensure_eq!(store.user(ACCOUNT, "Alice")?, Some(again));
+    Ok(())
+}
+
+pub(super) fn delete_conflicts_with_access_keys(store: &dyn Store) -> Result<(), Failure> {
+    account_with_user(store, "alice")?;
+    store.create_access_key(&key(ACCOUNT, Some("alice"), "AKIAEXAMPLEKEY000001"))?;
+    ensure_error(
+        store.delete_user(ACCOUNT, "alice"),
+        &StoreError::user_has_access_keys(),
+        "deleting a user with an access key",
+    )?;
+    ensure!(
+        store.user(ACCOUNT, "alice")?.is_some(),
+        "the conflicting delete removed the user"
+    );
+    ensure!(
+        store.access_key("AKIAEXAMPLEKEY000001")?.is_some(),
+        "the conflicting delete removed the key"
+    );
+    store.delete_access_key(ACCOUNT, Some("alice"), "AKIAEXAMPLEKEY000001")?;
+    store.delete_user(ACCOUNT, "alice")?;
+    ensure_eq!(store.user(ACCOUNT, "alice")?, None);
+    Ok(())
+}
+
+pub(super) fn delete_conflicts_with_policies(store: &dyn Store) -> Result<(), Failure> {
+    account_with_user(store, "alice")?;
+    store.put_user_policy(&policy(ACCOUNT, "alice", "inline", "{}"))?;
+    ensure_error(
+        store.delete_user(ACCOUNT, "alice"),
+        &StoreError::user_has_policies(),
+        "deleting a user with an inline policy",
+    )?;
+    ensure!(
+        store.user(ACCOUNT, "alice")?.is_some(),
+        "the conflicting delete removed the user"
+    );
+    ensure_eq!(store.list_user_policies(ACCOUNT, "alice")?.len(), 1);
+    store.delete_user_policy(ACCOUNT, "alice", "inline")?;
+    store.delete_user(ACCOUNT, "alice")?;
+    Ok(())
+}
+
+/// The user names of `users`, in order.
+fn names(users: &[UserRecord]) -> Vec<String> {
+    users.iter().map(|u| u.user_name.clone()).collect()
+}

@@ -1,0 +1,113 @@
+//! The error every [`Store`](crate::Store) method returns.
+
+use std::fmt;
+
+/// What a store operation failed on. Messages never contain secret material.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The named entity (or the entity that owns it) does not exist.
+    #[error("{kind} {name:?} not found")]
+    NotFound {
+        /// The kind of entity that is missing.
+        kind: EntityKind,
+        /// Its name or id, as the caller gave it.
+        name: String,
+    },
+    /// An entity with this name (compared case-insensitively) or id already exists.
+    #[error("{kind} {name:?} already exists")]
+    AlreadyExists {
+        /// The kind of entity.
+        kind: EntityKind,
+        /// Its name or id, as the caller gave it.
+        name: String,
+    },
+    /// The operation conflicts with dependent entities, for example deleting a user that
+    /// still has access keys. The message is AWS's `DeleteConflict` wording.
+    #[error("{0}")]
+    Conflict(String),
+    /// A quota would be exceeded, for example a third access key for one user. The message
+    /// is AWS's `LimitExceeded` wording.
+    #[error("{0}")]
+    LimitExceeded(String),
+    /// The backend failed (I/O, corruption, a schema newer than this build, …).
+    #[error("store backend failure: {0}")]
+    Backend(String),
+}
+
+/// The kinds of entities a [`StoreError`] can be about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntityKind {
+    /// An access key (by id).
+    AccessKey,
+    /// An account (by 12-digit id).
+    Account,
+    /// A user (by name).
+    User,
+    /// An inline policy embedded in a user (by policy name).
+    UserPolicy,
+    /// A wrapped data-encryption key (by name).
+    WrappedKey,
+}
+
+impl EntityKind {
+    /// A lower-case noun for messages ("user", "access key", …).
+    #[must_use]
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::AccessKey => "access key",
+            Self::Account => "account",
+            Self::User => "user",
+            Self::UserPolicy => "user policy",
+            Self::WrappedKey => "wrapped key",
+        }
+    }
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.noun())
+    }
+}
+
+impl StoreError {
+    /// [`StoreError::NotFound`] for `kind` named `name`.
+    #[must_use]
+    pub fn not_found(kind: EntityKind, name: &str) -> Self {
+        Self::NotFound {
+            kind,
+            name: name.to_owned(),
+        }
+    }
+
+    /// [`StoreError::AlreadyExists`] for `kind` named `name`.
+    #[must_use]
+    pub fn already_exists(kind: EntityKind, name: &str) -> Self {
+        Self::AlreadyExists {
+            kind,
+            name: name.to_owned(),
+        }
+    }
+
+    /// The [`StoreError::LimitExceeded`] for a third access key (AWS's wording).
+    #[must_use]
+    pub fn access_key_quota_exceeded() -> Self {
+        Self::LimitExceeded(format!(
+            "Cannot exceed quota for AccessKeysPerUser: {}",
+            crate::ACCESS_KEYS_PER_USER
+        ))
+    }
+
+    /// The [`StoreError::Conflict`] for deleting a user that still has access keys (AWS's
+    /// wording).
+    #[must_use]
+    pub fn user_has_access_keys() -> Self {
+        Self::Conflict("Cannot delete entity, must delete access keys first.".to_owned())
+    }
+
+    /// The [`StoreError::Conflict`] for deleting a user that still has inline policies
+    /// (AWS's wording).
+    #[must_use]
+    pub fn user_has_policies() -> Self {
+        Self::Conflict("Cannot delete entity, must delete policies first.".to_owned())
+    }
+}

@@ -1,0 +1,44 @@
+//! The storage interface of Warden: the [`Store`] trait, the records it reads and writes,
+//! and (feature `test-util`) a conformance suite every backend must pass.
+//!
+//! The trait is domain-level (`create_user`, `create_access_key`, …), not SQL. Each backend
+//! (SQLite now, PostgreSQL later) implements it in its own dialect, and both run the same
+//! [`conformance`] checks.
+//!
+//! # Invariants every backend upholds
+//!
+//! - **Accounts own everything.** Every record carries its 12-digit account id; a user, a
+//!   policy or a key can only be written into an existing account.
+//! - **Names are unique case-insensitively** within an account (users; inline policies of a
+//!   user), and lookups by name are case-insensitive too, as in AWS. Records come back with
+//!   the name spelled as it was created. Case folding is [`name_key`] (ASCII only, because
+//!   IAM names are ASCII), computed in Rust so that every backend folds identically.
+//! - **Writes are atomic and durable.** Each mutating method is one transaction: it either
+//!   happens completely or not at all, and it has reached stable storage when it returns
+//!   `Ok`. Rules that span rows (at most [`ACCESS_KEYS_PER_USER`] keys per user, no deleting a
+//!   user that still owns keys or policies) are checked inside that same transaction.
+//! - **Every successful write bumps [`Store::generation`]**, so a node can tell that its
+//!   authorization snapshot is stale. Failed writes change nothing, the generation included.
+//! - **No plaintext secrets.** Secret access keys arrive already sealed (see
+//!   `warden-crypto`); the store keeps and returns opaque bytes. [`StoreError`] messages never
+//!   contain secret material.
+//! - **Time is data.** Timestamps are `i64` milliseconds since the Unix epoch, supplied by
+//!   the caller; the store never reads a clock.
+//!
+//! The trait is synchronous: the server calls it from `tokio::task::spawn_blocking`.
+#![warn(missing_docs)]
+
+#[cfg(feature = "test-util")]
+pub mod conformance;
+mod error;
+mod names;
+mod records;
+mod store;
+
+pub use error::{EntityKind, StoreError};
+pub use names::name_key;
+pub use records::{
+    ACCESS_KEYS_PER_USER, AccessKeyRecord, AccessKeyStatus, AccountRecord, Page, PageRequest,
+    SnapshotSource, UserPolicyRecord, UserRecord, WrappedKeyRecord,
+};
+pub use store::Store;

@@ -1,0 +1,187 @@
+//! The records a [`Store`](crate::Store) reads and writes: plain data, no behaviour.
+//!
+//! Timestamps are milliseconds since the Unix epoch. Names keep the case they were created
+//! with; see [`name_key`](crate::name_key) for how they are compared.
+
+use std::fmt;
+
+/// AWS's quota of access keys per user (and for an account's root user).
+pub const ACCESS_KEYS_PER_USER: usize = 2;
+
+/// An account: the owner of every other record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRecord {
+    /// The 12-digit account id.
+    pub account_id: String,
+    /// When the account was created (epoch milliseconds).
+    pub create_date: i64,
+}
+
+/// An IAM user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    /// The owning account.
+    pub account_id: String,
+    /// The user name, unique case-insensitively within the account.
+    pub user_name: String,
+    /// The unique id (`AIDA…`), unique across all accounts.
+    pub user_id: String,
+    /// The IAM path, `/` by default.
+    pub path: String,
+    /// The user's ARN.
+    pub arn: String,
+    /// When the user was created (epoch milliseconds).
+    pub create_date: i64,
+    /// Tags as (key, value) pairs, in the order given.
+    pub tags: Vec<(String, String)>,
+    /// The ARN of the managed policy used as permissions boundary, if any.
+    pub permissions_boundary: Option<String>,
+}
+
+/// An inline policy embedded in a user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserPolicyRecord {
+    /// The owning account.
+    pub account_id: String,
+    /// The user the policy is embedded in.
+    pub user_name: String,
+    /// The policy name, unique case-insensitively per user.
+    pub policy_name: String,
+    /// The policy document (JSON text, as supplied).
+    pub document: String,
+}
+
+/// Whether an access key may be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AccessKeyStatus {
+    /// The key authenticates requests.
+    Active,
+    /// The key is kept but refused.
+    Inactive,
+}
+
+impl AccessKeyStatus {
+    /// AWS's spelling: `Active` or `Inactive`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "Active",
+            Self::Inactive => "Inactive",
+        }
+    }
+
+    /// Parses AWS's spelling (exactly `Active` or `Inactive`).
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "Active" => Some(Self::Active),
+            "Inactive" => Some(Self::Inactive),
+            _ => None,
+        }
+    }
+}
+
+/// A long-term access key of a user or of an account's root user.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessKeyRecord {
+    /// The owning account.
+    pub account_id: String,
+    /// The owning user; `None` for the account's root user.
+    pub user_name: Option<String>,
+    /// The access key id (`AKIA…`), unique across all accounts.
+    pub access_key_id: String,
+    /// The secret access key, sealed by `warden-crypto` (never plaintext).
+    pub secret_sealed: Vec<u8>,
+    /// Whether the key may be used.
+    pub status: AccessKeyStatus,
+    /// When the key was created (epoch milliseconds).
+    pub create_date: i64,
+}
+
+impl fmt::Debug for AccessKeyRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessKeyRecord")
+            .field("account_id", &self.account_id)
+            .field("user_name", &self.user_name)
+            .field("access_key_id", &self.access_key_id)
+            .field(
+                "secret_sealed",
+                &format_args!("<{} sealed bytes>", self.secret_sealed.len()),
+            )
+            .field("status", &self.status)
+            .field("create_date", &self.create_date)
+            .finish()
+    }
+}
+
+/// A data-encryption key, wrapped (sealed) by the root key, stored under a name so that
+/// every node of a deployment uses the same one.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WrappedKeyRecord {
+    /// The key's name, for example `secrets-at-rest`.
+    pub name: String,
+    /// The wrapped key bytes (opaque to the store).
+    pub wrapped: Vec<u8>,
+    /// When the key was stored (epoch milliseconds).
+    pub create_date: i64,
+}
+
+impl fmt::Debug for WrappedKeyRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WrappedKeyRecord")
+            .field("name", &self.name)
+            .field(
+                "wrapped",
+                &format_args!("<{} wrapped bytes>", self.wrapped.len()),
+            )
+            .field("create_date", &self.create_date)
+            .finish()
+    }
+}
+
+/// Which page of a listing to return.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequest {
+    /// Continue after this marker (a [`Page::next_marker`] from the previous page); `None`
+    /// starts at the beginning.
+    pub marker: Option<String>,
+    /// The most items to return; values below 1 are treated as 1.
+    pub max_items: usize,
+}
+
+impl PageRequest {
+    /// The first page of at most `max_items` items.
+    #[must_use]
+    pub fn first(max_items: usize) -> Self {
+        Self {
+            marker: None,
+            max_items,
+        }
+    }
+}
+
+/// One page of a listing, ordered by case-folded name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// `Some` when more items follow (AWS's `IsTruncated`); pass it back as
+    /// [`PageRequest::marker`] to get them. Opaque to callers.
+    pub next_marker: Option<String>,
+}
+
+/// Everything the in-memory authorization snapshot is built from, read in one consistent
+/// transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotSource {
+    /// The [`Store::generation`](crate::Store::generation) this data corresponds to.
+    pub generation: u64,
+    /// All accounts, by id.
+    pub accounts: Vec<AccountRecord>,
+    /// All users, by account then case-folded name.
+    pub users: Vec<UserRecord>,
+    /// All inline user policies, by account, user, then case-folded policy name.
+    pub user_policies: Vec<UserPolicyRecord>,
+    /// All access keys (sealed secrets included), by id.
+    pub access_keys: Vec<AccessKeyRecord>,
+}
