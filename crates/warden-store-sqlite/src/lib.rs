@@ -121,3 +121,42 @@ impl SqliteStore {
 fn lock(connection: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     connection.lock().unwrap_or_else(PoisonError::into_inner)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{SqliteStore, lock};
+
+    fn pragma(store: &SqliteStore, reader: bool, name: &str) -> String {
+        let connection = if reader {
+            lock(store.reader.as_ref().unwrap())
+        } else {
+            lock(&store.writer)
+        };
+        connection
+            .query_row(&format!("PRAGMA {name}"), [], |row| {
+                row.get::<_, rusqlite::types::Value>(0)
+            })
+            .map(|value| match value {
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                rusqlite::types::Value::Text(t) => t,
+                other => format!("{other:?}"),
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn connections_are_durable_and_enforce_foreign_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("warden.sqlite")).unwrap();
+        for reader in [false, true] {
+            assert_eq!(pragma(&store, reader, "journal_mode"), "wal");
+            assert_eq!(pragma(&store, reader, "synchronous"), "2", "FULL");
+            assert_eq!(pragma(&store, reader, "foreign_keys"), "1");
+            assert_eq!(pragma(&store, reader, "busy_timeout"), "5000");
+        }
+        assert_eq!(pragma(&store, true, "query_only"), "1");
+        assert_eq!(pragma(&store, false, "query_only"), "0");
+        let memory = SqliteStore::open_in_memory().unwrap();
+        assert_eq!(pragma(&memory, false, "foreign_keys"), "1");
+    }
+}
