@@ -1,1 +1,4 @@
+//! Integration tests for warden-sigv4.
 
+mod support;
+mod suite;
