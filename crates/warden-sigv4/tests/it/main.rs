@@ -1,4 +1,5 @@
 //! Integration tests for warden-sigv4.
 
 mod support;
+mod oracle;
 mod suite;
