@@ -2,7 +2,7 @@
 
 use warden_store::{
     AccessKeyRecord, AccessKeyStatus, AccountRecord, Page, PageRequest, SnapshotSource, Store,
-    StoreError, UserPolicyRecord, UserRecord, WrappedKeyRecord,
+    StoreError, UserPolicyRecord, UserRecord, UserUpdate, WrappedKeyRecord,
 };
 
 use crate::{SqliteStore, access_keys, accounts, policies, snapshot, users};
@@ -35,6 +35,33 @@ impl Store for SqliteStore {
         page: &PageRequest,
     ) -> Result<Page<UserRecord>, StoreError> {
         self.read(|tx| users::list(tx, account_id, path_prefix, page))
+    }
+
+    fn update_user(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        update: &UserUpdate,
+    ) -> Result<UserRecord, StoreError> {
+        self.write(|tx| users::update(tx, account_id, user_name, update))
+    }
+
+    fn tag_user(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        tags: &[(String, String)],
+    ) -> Result<(), StoreError> {
+        self.write(|tx| users::tag(tx, account_id, user_name, tags))
+    }
+
+    fn untag_user(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        tag_keys: &[String],
+    ) -> Result<(), StoreError> {
+        self.write(|tx| users::untag(tx, account_id, user_name, tag_keys))
     }
 
     fn delete_user(&self, account_id: &str, user_name: &str) -> Result<(), StoreError> {

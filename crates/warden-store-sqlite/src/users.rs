@@ -1,7 +1,10 @@
 //! Users and their tags.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use warden_store::{EntityKind, Page, PageRequest, StoreError, UserRecord, name_key};
+use warden_store::{
+    EntityKind, Page, PageRequest, StoreError, TAGS_PER_RESOURCE, UserRecord, UserUpdate, name_key,
+    tag_key_fold,
+};
 
 use crate::accounts;
 use crate::failure::Outcome;
@@ -95,6 +98,76 @@ pub(crate) fn list(
     Ok(Page { items, next_marker })
 }
 
+pub(crate) fn update(
+    connection: &Connection,
+    account_id: &str,
+    user_name: &str,
+    update: &UserUpdate,
+) -> Outcome<UserRecord> {
+    let old_key = require(connection, account_id, user_name)?;
+    let current: String = connection
+        .prepare_cached("SELECT user_name FROM users WHERE account_id = ?1 AND name_key = ?2")?
+        .query_row(params![account_id, old_key], |row| row.get(0))?;
+    let new_key = name_key(&update.user_name);
+    if update.user_name != current
+        && (new_key == old_key || find_key(connection, account_id, &update.user_name)?.is_some())
+    {
+        return Err(StoreError::already_exists(EntityKind::User, &update.user_name).into());
+    }
+    // Tags, policies and keys follow through ON UPDATE CASCADE.
+    connection.execute(
+        "UPDATE users SET name_key = ?1, user_name = ?2, path = ?3, arn = ?4 \
+         WHERE account_id = ?5 AND name_key = ?6",
+        params![
+            new_key,
+            update.user_name,
+            update.path,
+            update.arn,
+            account_id,
+            old_key
+        ],
+    )?;
+    get(connection, account_id, &update.user_name)?
+        .ok_or_else(|| StoreError::not_found(EntityKind::User, &update.user_name).into())
+}
+
+pub(crate) fn tag(
+    connection: &Connection,
+    account_id: &str,
+    user_name: &str,
+    tags: &[(String, String)],
+) -> Outcome<()> {
+    let key = require(connection, account_id, user_name)?;
+    let mut merged = tags_of(connection, account_id, &key)?;
+    for (tag_key, tag_value) in tags {
+        let fold = tag_key_fold(tag_key);
+        match merged
+            .iter_mut()
+            .find(|(existing, _)| tag_key_fold(existing) == fold)
+        {
+            Some(existing) => *existing = (tag_key.clone(), tag_value.clone()),
+            None => merged.push((tag_key.clone(), tag_value.clone())),
+        }
+    }
+    if merged.len() > TAGS_PER_RESOURCE {
+        return Err(StoreError::tag_quota_exceeded(EntityKind::User).into());
+    }
+    write_tags(connection, account_id, &key, &merged)
+}
+
+pub(crate) fn untag(
+    connection: &Connection,
+    account_id: &str,
+    user_name: &str,
+    tag_keys: &[String],
+) -> Outcome<()> {
+    let key = require(connection, account_id, user_name)?;
+    let removed: Vec<String> = tag_keys.iter().map(|k| tag_key_fold(k)).collect();
+    let mut remaining = tags_of(connection, account_id, &key)?;
+    remaining.retain(|(tag_key, _)| !removed.contains(&tag_key_fold(tag_key)));
+    write_tags(connection, account_id, &key, &remaining)
+}
+
 pub(crate) fn delete(connection: &Connection, account_id: &str, user_name: &str) -> Outcome<()> {
     let key = require(connection, account_id, user_name)?;
     let has_keys = connection
@@ -155,14 +228,45 @@ pub(crate) fn user_from_row(row: &Row<'_>) -> rusqlite::Result<UserRecord> {
 
 /// Fills in the user's tags.
 fn with_tags(connection: &Connection, mut user: UserRecord) -> Outcome<UserRecord> {
-    user.tags = connection
+    user.tags = tags_of(connection, &user.account_id, &name_key(&user.user_name))?;
+    Ok(user)
+}
+
+/// The tags of the user with this case-folded key, in order.
+fn tags_of(
+    connection: &Connection,
+    account_id: &str,
+    user_key: &str,
+) -> Outcome<Vec<(String, String)>> {
+    let tags = connection
         .prepare_cached(
             "SELECT tag_key, tag_value FROM user_tags WHERE account_id = ?1 AND user_key = ?2 \
              ORDER BY position",
         )?
-        .query_map(params![user.account_id, name_key(&user.user_name)], |row| {
+        .query_map(params![account_id, user_key], |row| {
             Ok((row.get(0)?, row.get(1)?))
         })?
         .collect::<Result<_, _>>()?;
-    Ok(user)
+    Ok(tags)
+}
+
+/// Replaces all tags of the user with this case-folded key.
+fn write_tags(
+    connection: &Connection,
+    account_id: &str,
+    user_key: &str,
+    tags: &[(String, String)],
+) -> Outcome<()> {
+    connection.execute(
+        "DELETE FROM user_tags WHERE account_id = ?1 AND user_key = ?2",
+        params![account_id, user_key],
+    )?;
+    let mut insert = connection.prepare_cached(
+        "INSERT INTO user_tags (account_id, user_key, position, tag_key, tag_value) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (position, (tag_key, tag_value)) in (0i64..).zip(tags) {
+        insert.execute(params![account_id, user_key, position, tag_key, tag_value])?;
+    }
+    Ok(())
 }

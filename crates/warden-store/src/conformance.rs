@@ -57,6 +57,7 @@ mod accounts;
 mod consistency;
 mod fixtures;
 mod policies;
+mod tags;
 mod users;
 
 /// One named conformance check.
@@ -128,6 +129,19 @@ pub const CHECKS: &[Check] = &[
         users::list_filters_by_path_prefix,
     ),
     check("users_delete", users::delete),
+    check(
+        "users_update_renames_and_moves",
+        tags::update_renames_and_moves,
+    ),
+    check(
+        "users_update_rejects_taken_names",
+        tags::update_rejects_taken_names,
+    ),
+    check(
+        "user_tags_merge_case_insensitively",
+        tags::tags_merge_case_insensitively,
+    ),
+    check("user_tags_are_limited", tags::tags_are_limited),
     check(
         "users_delete_conflicts_with_access_keys",
         users::delete_conflicts_with_access_keys,

@@ -97,6 +97,23 @@ impl StoreError {
         ))
     }
 
+    /// The [`StoreError::LimitExceeded`] for more than
+    /// [`TAGS_PER_RESOURCE`](crate::TAGS_PER_RESOURCE) tags on one entity.
+    #[must_use]
+    pub fn tag_quota_exceeded(kind: EntityKind) -> Self {
+        let entity = match kind {
+            EntityKind::User => "User",
+            EntityKind::AccessKey
+            | EntityKind::Account
+            | EntityKind::UserPolicy
+            | EntityKind::WrappedKey => "Resource",
+        };
+        Self::LimitExceeded(format!(
+            "Cannot exceed quota for TagsPer{entity}: {}",
+            crate::TAGS_PER_RESOURCE
+        ))
+    }
+
     /// The [`StoreError::Conflict`] for deleting a user that still has access keys (AWS's
     /// wording).
     #[must_use]

@@ -13,6 +13,8 @@
 //!   user), and lookups by name are case-insensitive too, as in AWS. Records come back with
 //!   the name spelled as it was created. Case folding is [`name_key`] (ASCII only, because
 //!   IAM names are ASCII), computed in Rust so that every backend folds identically.
+//!   Tag keys of a user are unique case-insensitively too ([`tag_key_fold`]); a tag written
+//!   again under another spelling replaces the old one.
 //! - **Writes are atomic and durable.** Each mutating method is one transaction: it either
 //!   happens completely or not at all, and it has reached stable storage when it returns
 //!   `Ok`. Rules that span rows (at most [`ACCESS_KEYS_PER_USER`] keys per user, no deleting a
@@ -36,9 +38,9 @@ mod records;
 mod store;
 
 pub use error::{EntityKind, StoreError};
-pub use names::name_key;
+pub use names::{name_key, tag_key_fold};
 pub use records::{
     ACCESS_KEYS_PER_USER, AccessKeyRecord, AccessKeyStatus, AccountRecord, Page, PageRequest,
-    SnapshotSource, UserPolicyRecord, UserRecord, WrappedKeyRecord,
+    SnapshotSource, TAGS_PER_RESOURCE, UserPolicyRecord, UserRecord, UserUpdate, WrappedKeyRecord,
 };
 pub use store::Store;

@@ -8,6 +8,9 @@ use std::fmt;
 /// AWS's quota of access keys per user (and for an account's root user).
 pub const ACCESS_KEYS_PER_USER: usize = 2;
 
+/// AWS's quota of tags per taggable IAM resource.
+pub const TAGS_PER_RESOURCE: usize = 50;
+
 /// An account: the owner of every other record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountRecord {
@@ -36,6 +39,17 @@ pub struct UserRecord {
     pub tags: Vec<(String, String)>,
     /// The ARN of the managed policy used as permissions boundary, if any.
     pub permissions_boundary: Option<String>,
+}
+
+/// The new name, path and ARN of a user (`UpdateUser`); each may equal the current value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserUpdate {
+    /// The new user name.
+    pub user_name: String,
+    /// The new path.
+    pub path: String,
+    /// The new ARN (derived by the caller from the new path and name).
+    pub arn: String,
 }
 
 /// An inline policy embedded in a user.

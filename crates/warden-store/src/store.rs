@@ -2,7 +2,7 @@
 
 use crate::{
     AccessKeyRecord, AccessKeyStatus, AccountRecord, Page, PageRequest, SnapshotSource, StoreError,
-    UserPolicyRecord, UserRecord, WrappedKeyRecord,
+    UserPolicyRecord, UserRecord, UserUpdate, WrappedKeyRecord,
 };
 
 /// Warden's persistent state, at the level of the domain.
@@ -62,6 +62,49 @@ pub trait Store: Send + Sync {
         path_prefix: Option<&str>,
         page: &PageRequest,
     ) -> Result<Page<UserRecord>, StoreError>;
+
+    /// Renames and/or moves a user; its keys, policies and tags follow it. Returns the
+    /// updated record.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] (user); [`StoreError::AlreadyExists`] (user) if the new
+    /// name is taken by another user, or differs from the current name only in case (AWS
+    /// refuses such a rename too).
+    fn update_user(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        update: &UserUpdate,
+    ) -> Result<UserRecord, StoreError>;
+
+    /// Adds tags to a user, replacing the value (and spelling) of any tag whose key matches
+    /// case-insensitively ([`tag_key_fold`](crate::tag_key_fold)); new keys are appended.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] (user); [`StoreError::LimitExceeded`] if the user would
+    /// have more than [`TAGS_PER_RESOURCE`](crate::TAGS_PER_RESOURCE) tags (nothing is
+    /// changed then).
+    fn tag_user(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        tags: &[(String, String)],
+    ) -> Result<(), StoreError>;
+
+    /// Removes the user's tags with these keys (matched case-insensitively); keys the user
+    /// does not have are ignored.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] (user).
+    fn untag_user(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        tag_keys: &[String],
+    ) -> Result<(), StoreError>;
 
     /// Deletes a user (and its tags).
     ///
