@@ -1,5 +1,7 @@
 //! Integration tests for warden-sigv4.
 
-mod support;
+mod errors;
 mod oracle;
+mod robustness;
 mod suite;
+mod support;

@@ -16,22 +16,55 @@ use crate::support::{OwnedRequest, tampered_variants};
 const HOST: &str = "example.amazonaws.com";
 
 #[derive(Debug, Clone)]
-struct Case {
-    method: &'static str,
-    path: String,
-    query: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-    access_key_id: String,
-    secret: String,
-    token: Option<String>,
-    region: String,
-    service: String,
-    presigned: bool,
-    expires: u64,
-    content_sha256_header: bool,
-    signed_at: i64,
-    age_fraction: f64,
+pub(crate) struct Case {
+    pub(crate) method: &'static str,
+    pub(crate) path: String,
+    pub(crate) query: String,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+    pub(crate) access_key_id: String,
+    pub(crate) secret: String,
+    pub(crate) token: Option<String>,
+    pub(crate) region: String,
+    pub(crate) service: String,
+    pub(crate) presigned: bool,
+    pub(crate) expires: u64,
+    pub(crate) content_sha256_header: bool,
+    pub(crate) unsigned_payload: bool,
+    pub(crate) signed_at: i64,
+    pub(crate) age_fraction: f64,
+}
+
+impl Case {
+    /// An STS GetCallerIdentity POST (or presigned GET) signed at `signed_at` (Unix seconds).
+    pub(crate) fn get_caller_identity(signed_at: i64, presigned: bool, expires: u64) -> Self {
+        let (method, query, body) = if presigned {
+            ("GET", "Action=GetCallerIdentity&Version=2011-06-15", Vec::new())
+        } else {
+            ("POST", "", b"Action=GetCallerIdentity&Version=2011-06-15".to_vec())
+        };
+        Self {
+            method,
+            path: "/".to_owned(),
+            query: query.to_owned(),
+            headers: vec![(
+                "content-type".to_owned(),
+                "application/x-www-form-urlencoded; charset=utf-8".to_owned(),
+            )],
+            body,
+            access_key_id: "AKIAIOSFODNN7EXAMPLE".to_owned(),
+            secret: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".to_owned(),
+            token: None,
+            region: "us-east-1".to_owned(),
+            service: "sts".to_owned(),
+            presigned,
+            expires,
+            content_sha256_header: false,
+            unsigned_payload: false,
+            signed_at,
+            age_fraction: 0.0,
+        }
+    }
 }
 
 fn path_segment() -> impl Strategy<Value = String> {
@@ -115,6 +148,7 @@ fn case() -> impl Strategy<Value = Case> {
             presigned,
             expires,
             content_sha256_header,
+            unsigned_payload: false,
             signed_at,
             age_fraction,
         },
@@ -122,7 +156,7 @@ fn case() -> impl Strategy<Value = Case> {
 }
 
 /// Signs `case` with aws-sigv4 and returns the request as it goes on the wire.
-fn signed_by_aws_sigv4(case: &Case) -> OwnedRequest {
+pub(crate) fn signed_by_aws_sigv4(case: &Case) -> OwnedRequest {
     let identity = Credentials::new(
         &case.access_key_id,
         &case.secret,
@@ -159,7 +193,11 @@ fn signed_by_aws_sigv4(case: &Case) -> OwnedRequest {
         case.method,
         uri.clone(),
         case.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        SignableBody::Bytes(&case.body),
+        if case.unsigned_payload {
+            SignableBody::UnsignedPayload
+        } else {
+            SignableBody::Bytes(&case.body)
+        },
     )
     .unwrap();
     let (instructions, _signature) = sign(signable, &params).unwrap().into_parts();
