@@ -79,6 +79,28 @@ impl SqliteStore {
         })
     }
 
+    /// Writes a consistent copy of the whole database to `destination` (which must not
+    /// exist), for backups. Writes wait while the copy is made; reads do not.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] if `destination` exists or cannot be written.
+    pub fn backup_to(&self, destination: &Path) -> Result<(), StoreError> {
+        let destination = destination.to_str().ok_or_else(|| {
+            StoreError::Backend(format!(
+                "backup path {} is not valid UTF-8",
+                destination.display()
+            ))
+        })?;
+        let connection = lock(&self.writer);
+        connection
+            .execute("VACUUM INTO ?1", [destination])
+            .map_err(|error| {
+                StoreError::Backend(format!("backup to {destination} failed: {error}"))
+            })?;
+        Ok(())
+    }
+
     /// Runs `operation` in a `BEGIN IMMEDIATE` transaction on the writer; on success bumps
     /// the generation and commits (durably), on failure rolls back.
     fn write<T>(

@@ -189,6 +189,10 @@ pub const CHECKS: &[Check] = &[
         "concurrent_user_creation_keeps_names_unique",
         consistency::concurrent_user_creation_keeps_names_unique,
     ),
+    check(
+        "snapshot_generation_matches_its_data_under_writes",
+        consistency::snapshot_generation_matches_its_data_under_writes,
+    ),
 ];
 
 /// Runs every check in [`CHECKS`], each on a fresh store from `make`, and reports all

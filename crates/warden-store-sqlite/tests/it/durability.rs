@@ -269,3 +269,27 @@ fn acknowledged_writes_survive_kill_9() {
     // The database is intact and writable after the crash.
     store.create_user(&user("after-crash")).unwrap();
 }
+
+#[test]
+fn backups_are_complete_openable_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("warden.sqlite")).unwrap();
+    store.create_account(&account()).unwrap();
+    store.create_user(&user("alice")).unwrap();
+    store
+        .create_access_key(&key("alice", "AKIABACKUP0000000001"))
+        .unwrap();
+    let backup = dir.path().join("backup.sqlite");
+    store.backup_to(&backup).unwrap();
+    // Later writes do not reach the backup.
+    store.create_user(&user("bob")).unwrap();
+
+    let restored = SqliteStore::open(&backup).unwrap();
+    let mut expected = store.snapshot_source().unwrap();
+    expected.users.retain(|u| u.user_name != "bob");
+    expected.generation -= 1;
+    assert_eq!(restored.snapshot_source().unwrap(), expected);
+    // A backup never overwrites an existing file.
+    let error = store.backup_to(&backup).unwrap_err().to_string();
+    assert!(error.contains("backup to"), "{error}");
+}

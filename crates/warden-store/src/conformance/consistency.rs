@@ -206,3 +206,38 @@ pub(super) fn concurrent_user_creation_keeps_names_unique(
     );
     Ok(())
 }
+
+pub(super) fn snapshot_generation_matches_its_data_under_writes(
+    store: &dyn Store,
+) -> Result<(), Failure> {
+    store.create_account(&account(ACCOUNT))?;
+    let base = store.generation()?;
+    const WRITES: u64 = 40;
+    let observations: Vec<Result<SnapshotSource, StoreError>> = thread::scope(|scope| {
+        let writer = scope.spawn(move || -> Result<(), StoreError> {
+            for n in 0..WRITES {
+                store.create_user(&user(ACCOUNT, &format!("writer{n:03}")))?;
+            }
+            Ok(())
+        });
+        let mut seen = Vec::new();
+        while !writer.is_finished() {
+            seen.push(store.snapshot_source());
+            thread::yield_now();
+        }
+        seen.push(
+            writer
+                .join()
+                .unwrap_or_else(|_| Err(StoreError::Backend("writer thread panicked".to_owned())))
+                .and_then(|()| store.snapshot_source()),
+        );
+        seen
+    });
+    for observation in observations {
+        let snapshot = observation?;
+        let users = u64::try_from(snapshot.users.len()).unwrap_or(u64::MAX);
+        ensure_eq!(snapshot.generation.saturating_sub(base), users);
+    }
+    ensure_eq!(store.generation()?.saturating_sub(base), WRITES);
+    Ok(())
+}
