@@ -73,12 +73,7 @@ impl SigningKeyCache {
 
     /// HMAC-SHA256 of `message` under the signing key for `scope` and `secret`,
     /// deriving and caching the key on a miss.
-    pub(crate) fn sign(
-        &self,
-        scope: &CredentialScope,
-        secret: &[u8],
-        message: &[u8],
-    ) -> hmac::Tag {
+    pub(crate) fn sign(&self, scope: &CredentialScope, secret: &[u8], message: &[u8]) -> hmac::Tag {
         let cache_key = cache_key(scope);
         {
             let entries = self.inner.read().unwrap_or_else(PoisonError::into_inner);
@@ -171,7 +166,10 @@ mod tests {
     fn derives_the_documented_key() {
         // AWS docs example: signing key for 20150830/us-east-1/iam.
         let expected = "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9";
-        let key = derive_signing_key(&scope("AKIDEXAMPLE"), b"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+        let key = derive_signing_key(
+            &scope("AKIDEXAMPLE"),
+            b"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        );
         // HMAC(kSigning, m) equals HMAC computed from the documented raw key.
         let raw = hex::decode(expected).unwrap();
         let documented = hmac::Key::new(hmac::HMAC_SHA256, &raw);

@@ -62,7 +62,7 @@ impl PayloadHash {
 /// match the body, or be `UNSIGNED-PAYLOAD` where allowed), else SHA-256 of the body.
 pub(crate) fn payload_hash(
     parts: &RequestParts<'_>,
-    options: &VerifyOptions,
+    options: VerifyOptions,
 ) -> Result<PayloadHash, SigV4Error> {
     let declared = header_value(parts.headers, "x-amz-content-sha256").map(str::trim);
     if declared == Some(UNSIGNED_PAYLOAD) {
@@ -106,7 +106,7 @@ pub(crate) enum QueryToken {
 pub fn canonical_request(
     signed: &SignedRequest,
     parts: &RequestParts<'_>,
-    options: &VerifyOptions,
+    options: VerifyOptions,
 ) -> Result<String, SigV4Error> {
     let payload = payload_hash(parts, options)?;
     let mut out = String::with_capacity(512);
@@ -126,7 +126,7 @@ pub(crate) fn write_canonical_request(
     out: &mut String,
     signed: &SignedRequest,
     parts: &RequestParts<'_>,
-    options: &VerifyOptions,
+    options: VerifyOptions,
     payload_hash: &str,
     query_token: QueryToken,
 ) {
@@ -153,7 +153,7 @@ pub(crate) fn write_canonical_request(
     out.push_str(payload_hash);
 }
 
-fn write_canonical_path(out: &mut String, path: &str, options: &VerifyOptions) {
+fn write_canonical_path(out: &mut String, path: &str, options: VerifyOptions) {
     let path = if options.normalize_path {
         normalize_path(path)
     } else if path.is_empty() {
@@ -180,8 +180,7 @@ fn write_canonical_query(
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let key = decode(key, true);
             let excluded = (location == AuthLocation::Query && *key == *X_AMZ_SIGNATURE.as_bytes())
-                || (query_token == QueryToken::Exclude
-                    && *key == *X_AMZ_SECURITY_TOKEN.as_bytes());
+                || (query_token == QueryToken::Exclude && *key == *X_AMZ_SECURITY_TOKEN.as_bytes());
             if excluded {
                 return None;
             }

@@ -7,7 +7,11 @@ fn is_unreserved(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
 }
 
-const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+fn hex_digit(nibble: u8) -> char {
+    char::from_digit(u32::from(nibble & 0x0f), 16)
+        .unwrap_or('0')
+        .to_ascii_uppercase()
+}
 
 /// Appends `bytes` to `out`, percent-encoding (upper-case hex) every byte that is
 /// not unreserved, and also `/` unless `keep_slash`.
@@ -17,8 +21,8 @@ pub(crate) fn append_encoded(out: &mut String, bytes: &[u8], keep_slash: bool) {
             out.push(char::from(byte));
         } else {
             out.push('%');
-            out.push(char::from(HEX_UPPER[usize::from(byte >> 4)]));
-            out.push(char::from(HEX_UPPER[usize::from(byte & 0x0f)]));
+            out.push(hex_digit(byte >> 4));
+            out.push(hex_digit(byte));
         }
     }
 }
@@ -36,7 +40,10 @@ fn hex_value(byte: u8) -> Option<u8> {
 /// like `form_urlencoded`. With `plus_as_space`, `+` decodes to a space (query strings).
 pub(crate) fn decode(input: &str, plus_as_space: bool) -> Cow<'_, [u8]> {
     let bytes = input.as_bytes();
-    if !bytes.iter().any(|&b| b == b'%' || (plus_as_space && b == b'+')) {
+    if !bytes
+        .iter()
+        .any(|&b| b == b'%' || (plus_as_space && b == b'+'))
+    {
         return Cow::Borrowed(bytes);
     }
     let mut out = Vec::with_capacity(bytes.len());

@@ -88,7 +88,9 @@ impl SigV4Error {
     /// The human-readable message AWS sends (`<Message>`).
     pub fn message(&self) -> String {
         match self {
-            Self::MissingAuthenticationToken => "Request is missing Authentication Token".to_owned(),
+            Self::MissingAuthenticationToken => {
+                "Request is missing Authentication Token".to_owned()
+            }
             Self::IncompleteSignature(message) => message.clone(),
             Self::SignatureDoesNotMatch | Self::PayloadHashMismatch => {
                 SIGNATURE_DOES_NOT_MATCH_MESSAGE.to_owned()
@@ -106,7 +108,9 @@ impl SigV4Error {
                 signed,
                 now,
                 earliest,
-            } => format!("Signature expired: {signed} is now earlier than {earliest} ({now} - 15 min.)"),
+            } => format!(
+                "Signature expired: {signed} is now earlier than {earliest} ({now} - 15 min.)"
+            ),
             Self::SignatureNotYetCurrent {
                 signed,
                 now,

@@ -60,9 +60,7 @@ fn parse_header_auth(
     authorization: &str,
 ) -> Result<SignedRequest, SigV4Error> {
     let trimmed = authorization.trim();
-    let (algorithm, params) = trimmed
-        .split_once([' ', '\t'])
-        .unwrap_or((trimmed, ""));
+    let (algorithm, params) = trimmed.split_once([' ', '\t']).unwrap_or((trimmed, ""));
     let mut credential = None;
     let mut signed_headers = None;
     let mut signature = None;
@@ -97,9 +95,7 @@ fn parse_header_auth(
         (signed_headers, "SignedHeaders"),
     ] {
         if value.is_none() {
-            missing.push(format!(
-                "Authorization header requires '{name}' parameter."
-            ));
+            missing.push(format!("Authorization header requires '{name}' parameter."));
         }
     }
     if date.is_none() {
@@ -198,22 +194,14 @@ fn parse_credential(credential: &str) -> Result<CredentialScope, SigV4Error> {
         ))
     };
     let mut fields = credential.trim().split('/');
-    let (
-        Some(access_key_id),
-        Some(date),
-        Some(region),
-        Some(service),
-        Some(terminator),
-        None,
-    ) = (
+    let (Some(access_key_id), Some(date), Some(region), Some(service), Some(terminator), None) = (
         fields.next(),
         fields.next(),
         fields.next(),
         fields.next(),
         fields.next(),
         fields.next(),
-    )
-    else {
+    ) else {
         return Err(malformed());
     };
     if access_key_id.is_empty() || region.is_empty() || service.is_empty() {

@@ -26,7 +26,7 @@ pub fn verify(
     now: jiff::Timestamp,
     cache: &SigningKeyCache,
 ) -> Result<(), SigV4Error> {
-    verify_with_options(signed, parts, secret, now, cache, &VerifyOptions::default())
+    verify_with_options(signed, parts, secret, now, cache, VerifyOptions::default())
 }
 
 /// [`verify`] with explicit canonicalization options.
@@ -36,7 +36,7 @@ pub fn verify_with_options(
     secret: &[u8],
     now: jiff::Timestamp,
     cache: &SigningKeyCache,
-    options: &VerifyOptions,
+    options: VerifyOptions,
 ) -> Result<(), SigV4Error> {
     check_scope_date(signed)?;
     check_clock(signed, now)?;

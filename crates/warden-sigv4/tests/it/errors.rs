@@ -40,7 +40,7 @@ fn verify_at(request: &OwnedRequest, case: &Case, now: jiff::Timestamp) -> Resul
     request.check(
         case.secret.as_bytes(),
         now,
-        &VerifyOptions::default(),
+        VerifyOptions::default(),
         &SigningKeyCache::new(4),
     )
 }
@@ -91,7 +91,9 @@ fn malformed_pairs_credentials_dates_and_signed_headers() {
     let date = ("X-Amz-Date", "20220127T001427Z");
     let auth = |value: &'static str| request(&[("Authorization", value), date], "");
     assert_eq!(
-        incomplete_message(&auth("AWS4-HMAC-SHA256 Credential AKID/20220127/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00")),
+        incomplete_message(&auth(
+            "AWS4-HMAC-SHA256 Credential AKID/20220127/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00"
+        )),
         "'Credential AKID/20220127/us-east-1/sts/aws4_request' not a valid key=value pair (missing equal-sign) in Authorization header: 'AWS4-HMAC-SHA256 Credential AKID/20220127/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00'."
     );
     assert!(
@@ -103,16 +105,23 @@ fn malformed_pairs_credentials_dates_and_signed_headers() {
             .starts_with("Credential is mal-formed")
     );
     assert_eq!(
-        incomplete_message(&auth("AWS4-HMAC-SHA256 Credential=AKID/20220127/us-east-1/sts/aws4_request, SignedHeaders=x-amz-date, Signature=00")),
+        incomplete_message(&auth(
+            "AWS4-HMAC-SHA256 Credential=AKID/20220127/us-east-1/sts/aws4_request, SignedHeaders=x-amz-date, Signature=00"
+        )),
         "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
     );
     assert_eq!(
-        incomplete_message(&auth("AWS4-ECDSA-P256-SHA256 Credential=AKID/20220127/sts/aws4_request, SignedHeaders=host, Signature=00")),
+        incomplete_message(&auth(
+            "AWS4-ECDSA-P256-SHA256 Credential=AKID/20220127/sts/aws4_request, SignedHeaders=host, Signature=00"
+        )),
         "Unsupported AWS 'algorithm': 'AWS4-ECDSA-P256-SHA256'"
     );
     let bad_date = request(
         &[
-            ("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20220127/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00"),
+            (
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=AKID/20220127/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00",
+            ),
             ("X-Amz-Date", "2022-01-27T00:14:27Z"),
         ],
         "",
@@ -124,7 +133,10 @@ fn malformed_pairs_credentials_dates_and_signed_headers() {
     let short_signature = auth(
         "AWS4-HMAC-SHA256 Credential=AKID/20220127/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=abc",
     );
-    assert_eq!(parse_error(&short_signature), SigV4Error::SignatureDoesNotMatch);
+    assert_eq!(
+        parse_error(&short_signature),
+        SigV4Error::SignatureDoesNotMatch
+    );
 }
 
 #[test]
@@ -142,7 +154,10 @@ fn presigned_query_lists_missing_parameters() {
 #[test]
 fn header_and_query_auth_together_are_rejected() {
     let both = request(
-        &[("Authorization", "AWS4-HMAC-SHA256 Credential=A/20220127/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00")],
+        &[(
+            "Authorization",
+            "AWS4-HMAC-SHA256 Credential=A/20220127/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00",
+        )],
         "X-Amz-Algorithm=AWS4-HMAC-SHA256",
     );
     assert!(incomplete_message(&both).starts_with("Only one auth mechanism allowed"));
@@ -196,7 +211,9 @@ fn presigned_request_past_expiry_is_request_expired() {
 fn presigned_expiry_over_a_week_is_rejected() {
     let case = Case::get_caller_identity(signed_at_secs(), true, 60);
     let mut request = signed_by_aws_sigv4(&case);
-    request.query = request.query.replace("X-Amz-Expires=60", "X-Amz-Expires=604801");
+    request.query = request
+        .query
+        .replace("X-Amz-Expires=60", "X-Amz-Expires=604801");
     let err = verify_at(&request, &case, ts(SIGNED_AT)).unwrap_err();
     assert_eq!(err.aws_code(), "IncompleteSignature");
     assert_eq!(
@@ -228,7 +245,12 @@ fn wrong_secret_is_signature_does_not_match() {
     let case = Case::get_caller_identity(signed_at_secs(), false, 0);
     let request = signed_by_aws_sigv4(&case);
     let err = request
-        .check(b"not-the-secret", ts(SIGNED_AT), &VerifyOptions::default(), &SigningKeyCache::new(1))
+        .check(
+            b"not-the-secret",
+            ts(SIGNED_AT),
+            VerifyOptions::default(),
+            &SigningKeyCache::new(1),
+        )
         .unwrap_err();
     assert_eq!(err, SigV4Error::SignatureDoesNotMatch);
     assert_eq!(err.http_status(), 403);
@@ -271,7 +293,12 @@ fn unsigned_payload_needs_an_opt_in_when_there_is_a_body() {
         ..VerifyOptions::default()
     };
     request
-        .check(case.secret.as_bytes(), ts(SIGNED_AT), &permissive, &SigningKeyCache::new(1))
+        .check(
+            case.secret.as_bytes(),
+            ts(SIGNED_AT),
+            permissive,
+            &SigningKeyCache::new(1),
+        )
         .unwrap();
 }
 
@@ -282,7 +309,12 @@ fn session_token_comes_from_header_or_query() {
     let request = signed_by_aws_sigv4(&case);
     let signed = request.with_parts(warden_sigv4::parse).unwrap().unwrap();
     assert_eq!(signed.session_token.as_deref(), Some("FwoGZXIvYXdzEXAMPLE"));
-    assert!(signed.signed_headers.iter().any(|h| h == "x-amz-security-token"));
+    assert!(
+        signed
+            .signed_headers
+            .iter()
+            .any(|h| h == "x-amz-security-token")
+    );
     verify_at(&request, &case, ts(SIGNED_AT)).unwrap();
 
     case.presigned = true;
@@ -300,7 +332,10 @@ fn http_date_header_is_accepted_when_x_amz_date_is_absent() {
         &[
             ("Host", "sts.amazonaws.com"),
             ("Date", "Thu, 27 Jan 2022 00:14:27 GMT"),
-            ("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20220127/us-east-1/sts/aws4_request, SignedHeaders=date;host, Signature=0000000000000000000000000000000000000000000000000000000000000000"),
+            (
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=AKID/20220127/us-east-1/sts/aws4_request, SignedHeaders=date;host, Signature=0000000000000000000000000000000000000000000000000000000000000000",
+            ),
         ],
         "",
     );

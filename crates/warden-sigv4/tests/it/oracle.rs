@@ -32,16 +32,24 @@ pub(crate) struct Case {
     pub(crate) content_sha256_header: bool,
     pub(crate) unsigned_payload: bool,
     pub(crate) signed_at: i64,
-    pub(crate) age_fraction: f64,
+    pub(crate) age_permille: u64,
 }
 
 impl Case {
     /// An STS GetCallerIdentity POST (or presigned GET) signed at `signed_at` (Unix seconds).
     pub(crate) fn get_caller_identity(signed_at: i64, presigned: bool, expires: u64) -> Self {
         let (method, query, body) = if presigned {
-            ("GET", "Action=GetCallerIdentity&Version=2011-06-15", Vec::new())
+            (
+                "GET",
+                "Action=GetCallerIdentity&Version=2011-06-15",
+                Vec::new(),
+            )
         } else {
-            ("POST", "", b"Action=GetCallerIdentity&Version=2011-06-15".to_vec())
+            (
+                "POST",
+                "",
+                b"Action=GetCallerIdentity&Version=2011-06-15".to_vec(),
+            )
         };
         Self {
             method,
@@ -62,7 +70,7 @@ impl Case {
             content_sha256_header: false,
             unsigned_payload: false,
             signed_at,
-            age_fraction: 0.0,
+            age_permille: 0,
         }
     }
 }
@@ -127,13 +135,13 @@ fn case() -> impl Strategy<Value = Case> {
         1..=604_800u64,
         any::<bool>(),
         946_684_800..4_102_444_800i64,
-        0.0..1.0f64,
+        0..=1000u64,
     );
     (request, credentials, signing).prop_map(
         |(
             (method, path, query, headers, body),
             (access_key_id, secret, token, region, service),
-            (presigned, expires, content_sha256_header, signed_at, age_fraction),
+            (presigned, expires, content_sha256_header, signed_at, age_permille),
         )| Case {
             method,
             path,
@@ -150,7 +158,7 @@ fn case() -> impl Strategy<Value = Case> {
             content_sha256_header,
             unsigned_payload: false,
             signed_at,
-            age_fraction,
+            age_permille,
         },
     )
 }
@@ -229,7 +237,7 @@ fn now_for(case: &Case) -> jiff::Timestamp {
     } else {
         u64::try_from(warden_sigv4::MAX_CLOCK_SKEW_SECS).unwrap()
     };
-    let age = (window as f64 * case.age_fraction) as i64;
+    let age = i64::try_from(window * case.age_permille / 1000).unwrap();
     jiff::Timestamp::from_second(case.signed_at + age).unwrap()
 }
 
@@ -247,11 +255,11 @@ proptest! {
         prop_assert_eq!(signed.location, expected_location);
         prop_assert_eq!(&signed.scope.access_key_id, &case.access_key_id);
         prop_assert_eq!(&signed.session_token, &case.token);
-        let verified = request.check(case.secret.as_bytes(), now, &options, &cache);
+        let verified = request.check(case.secret.as_bytes(), now, options, &cache);
         prop_assert!(verified.is_ok(), "{:?} for {:?}", verified, request);
         for (what, tampered) in tampered_variants(&request, &signed.signed_headers, false) {
             prop_assert!(
-                tampered.check(case.secret.as_bytes(), now, &options, &cache).is_err(),
+                tampered.check(case.secret.as_bytes(), now, options, &cache).is_err(),
                 "still verifies after tampering with {}: {:?}", what, tampered
             );
         }

@@ -75,9 +75,15 @@ fn check_variant(case: &Path, name: &str, prefix: &str, ctx: &Context) -> Vec<St
         problems.push(format!("{label}: location {:?}", signed.location));
     }
     let scope = &signed.scope;
-    if (scope.access_key_id.as_str(), scope.region.as_str(), scope.service.as_str())
-        != (ctx.access_key_id.as_str(), ctx.region.as_str(), ctx.service.as_str())
-    {
+    if (
+        scope.access_key_id.as_str(),
+        scope.region.as_str(),
+        scope.service.as_str(),
+    ) != (
+        ctx.access_key_id.as_str(),
+        ctx.region.as_str(),
+        ctx.service.as_str(),
+    ) {
         problems.push(format!("{label}: scope {scope:?}"));
     }
     if signed.session_token != ctx.token {
@@ -95,7 +101,7 @@ fn check_variant(case: &Path, name: &str, prefix: &str, ctx: &Context) -> Vec<St
             .join("&");
     }
     let canonical = as_signed
-        .with_parts(|parts| canonical_request(&signed, parts, &ctx.options))
+        .with_parts(|parts| canonical_request(&signed, parts, ctx.options))
         .unwrap();
     let expected_canonical = read(case, &format!("{prefix}-canonical-request.txt"));
     if canonical != expected_canonical {
@@ -106,30 +112,34 @@ fn check_variant(case: &Path, name: &str, prefix: &str, ctx: &Context) -> Vec<St
     let sts = string_to_sign(&signed, &canonical);
     let expected_sts = read(case, &format!("{prefix}-string-to-sign.txt"));
     if sts != expected_sts {
-        problems.push(format!("{label}: string to sign\n{sts}\n--- suite\n{expected_sts}"));
+        problems.push(format!(
+            "{label}: string to sign\n{sts}\n--- suite\n{expected_sts}"
+        ));
     }
     let expected_signature = read(case, &format!("{prefix}-signature.txt"));
     if hex::encode(signed.signature) != expected_signature.trim() {
         problems.push(format!("{label}: signature field"));
     }
     let secret = ctx.secret.as_bytes();
-    if let Err(err) = request.check(secret, ctx.now, &ctx.options, &cache) {
+    if let Err(err) = request.check(secret, ctx.now, ctx.options, &cache) {
         problems.push(format!("{label}: verify failed: {err:?}"));
     }
     // Cached key path gives the same answer.
-    if let Err(err) = request.check(secret, ctx.now, &ctx.options, &cache) {
+    if let Err(err) = request.check(secret, ctx.now, ctx.options, &cache) {
         problems.push(format!("{label}: verify (warm cache) failed: {err:?}"));
     }
     if request
-        .check(b"wrong-secret", ctx.now, &ctx.options, &cache)
+        .check(b"wrong-secret", ctx.now, ctx.options, &cache)
         .is_ok()
     {
         problems.push(format!("{label}: verified with the wrong secret"));
     }
     let token_unsigned = name == "post-sts-header-after" && prefix == "query";
     for (what, tampered) in tampered_variants(&request, &signed.signed_headers, token_unsigned) {
-        if tampered.check(secret, ctx.now, &ctx.options, &cache).is_ok() {
-            problems.push(format!("{label}: still verifies after tampering with {what}"));
+        if tampered.check(secret, ctx.now, ctx.options, &cache).is_ok() {
+            problems.push(format!(
+                "{label}: still verifies after tampering with {what}"
+            ));
         }
     }
     problems
@@ -157,7 +167,12 @@ fn every_suite_case_verifies_and_rejects_tampering() {
         }
     }
     assert_eq!(checked, 76, "38 cases with context, header and query each");
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 /// `double-url-encode` has no context.json: lambda, us-east-2, signed at its X-Amz-Date.
@@ -168,7 +183,7 @@ fn double_url_encode_case_verifies() {
     let signed = request.with_parts(warden_sigv4::parse).unwrap().unwrap();
     let options = VerifyOptions::default();
     let canonical = request
-        .with_parts(|parts| canonical_request(&signed, parts, &options))
+        .with_parts(|parts| canonical_request(&signed, parts, options))
         .unwrap();
     assert_eq!(canonical, read(&case, "header-canonical-request.txt"));
     assert_eq!(
@@ -178,12 +193,12 @@ fn double_url_encode_case_verifies() {
     let now: jiff::Timestamp = "2021-05-11T15:40:45Z".parse().unwrap();
     let cache = SigningKeyCache::new(4);
     request
-        .check(DEFAULT_SECRET.as_bytes(), now, &options, &cache)
+        .check(DEFAULT_SECRET.as_bytes(), now, options, &cache)
         .unwrap();
     for (what, tampered) in tampered_variants(&request, &signed.signed_headers, false) {
         assert!(
             tampered
-                .check(DEFAULT_SECRET.as_bytes(), now, &options, &cache)
+                .check(DEFAULT_SECRET.as_bytes(), now, options, &cache)
                 .is_err(),
             "still verifies after tampering with {what}"
         );
@@ -201,7 +216,7 @@ fn double_encode_path_canonical_uri() {
     ));
     let signed = request.with_parts(warden_sigv4::parse).unwrap().unwrap();
     let canonical = request
-        .with_parts(|parts| canonical_request(&signed, parts, &VerifyOptions::default()))
+        .with_parts(|parts| canonical_request(&signed, parts, VerifyOptions::default()))
         .unwrap();
     let expected = read(&case, "header-canonical-request.txt");
     assert_eq!(canonical.lines().nth(1), expected.lines().nth(1));

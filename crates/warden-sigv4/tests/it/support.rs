@@ -34,11 +34,12 @@ impl OwnedRequest {
         &self,
         secret: &[u8],
         now: jiff::Timestamp,
-        options: &VerifyOptions,
+        options: VerifyOptions,
         cache: &SigningKeyCache,
     ) -> Result<(), SigV4Error> {
         self.with_parts(|parts| {
-            let signed = warden_sigv4::parse(parts)?.ok_or(SigV4Error::MissingAuthenticationToken)?;
+            let signed =
+                warden_sigv4::parse(parts)?.ok_or(SigV4Error::MissingAuthenticationToken)?;
             warden_sigv4::verify_with_options(&signed, parts, secret, now, cache, options)
         })
     }
@@ -105,11 +106,10 @@ pub(crate) fn mutate_last(s: &str) -> String {
 pub(crate) fn mutate_query(query: &str, token_unsigned: bool) -> String {
     let mut pairs: Vec<String> = query.split('&').map(str::to_owned).collect();
     match pairs.iter_mut().rev().find(|pair| {
-        !pair.is_empty()
-            && !pair.starts_with("X-Amz-Signature=")
-            && !(token_unsigned && pair.starts_with("X-Amz-Security-Token="))
-    })
-    {
+        let unsigned = pair.starts_with("X-Amz-Signature=")
+            || (token_unsigned && pair.starts_with("X-Amz-Security-Token="));
+        !pair.is_empty() && !unsigned
+    }) {
         Some(pair) => *pair = mutate_last(pair),
         None => pairs.push("x=y".to_owned()),
     }
@@ -132,7 +132,9 @@ pub(crate) fn tampered_variants(
     };
     push("method".into(), &|r| r.method = mutate_last(&r.method));
     push("path".into(), &|r| r.path = mutate_last(&r.path));
-    push("query".into(), &|r| r.query = mutate_query(&r.query, token_unsigned));
+    push("query".into(), &|r| {
+        r.query = mutate_query(&r.query, token_unsigned)
+    });
     push("body".into(), &|r| match r.body.last_mut() {
         Some(last) => *last = mutate_byte(*last),
         None => r.body.push(b'x'),
