@@ -1,0 +1,120 @@
+//! A small XML writer for Query responses, with complete escaping.
+//!
+//! Text is escaped so that any Rust string reads back unchanged, except for
+//! the characters XML 1.0 cannot carry at all (most C0 controls and
+//! U+FFFE/U+FFFF), which become U+FFFD.
+
+/// Writes XML elements into a `String`. Element names come from the model
+/// and are trusted; text is always escaped.
+#[derive(Debug, Default)]
+pub struct XmlWriter {
+    out: String,
+}
+
+impl XmlWriter {
+    /// An empty writer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Writes `<name>`.
+    pub fn start(&mut self, name: &str) {
+        self.out.push('<');
+        self.out.push_str(name);
+        self.out.push('>');
+    }
+
+    /// Writes `<name xmlns="namespace">` (or `<name>` when the namespace is empty).
+    pub fn start_with_namespace(&mut self, name: &str, namespace: &str) {
+        if namespace.is_empty() {
+            return self.start(name);
+        }
+        self.out.push('<');
+        self.out.push_str(name);
+        self.out.push_str(" xmlns=\"");
+        escape_into(namespace, &mut self.out);
+        self.out.push_str("\">");
+    }
+
+    /// Writes `</name>`.
+    pub fn end(&mut self, name: &str) {
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push('>');
+    }
+
+    /// Writes `<name>…</name>` with the content written by `content`.
+    pub fn element(&mut self, name: &str, content: impl FnOnce(&mut Self)) {
+        self.start(name);
+        content(self);
+        self.end(name);
+    }
+
+    /// Writes `<name>text</name>`, escaping `text`.
+    pub fn text_element(&mut self, name: &str, text: &str) {
+        self.start(name);
+        self.text(text);
+        self.end(name);
+    }
+
+    /// Writes escaped text.
+    pub fn text(&mut self, text: &str) {
+        escape_into(text, &mut self.out);
+    }
+
+    /// The document written so far.
+    pub fn finish(self) -> String {
+        self.out
+    }
+}
+
+/// Escapes `text` for use in XML content or a double-quoted attribute.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(text, &mut out);
+    out
+}
+
+fn escape_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // A literal CR would be normalized to LF by readers.
+            '\r' => out.push_str("&#xD;"),
+            c if is_xml_char(c) => out.push(c),
+            _ => out.push(char::REPLACEMENT_CHARACTER),
+        }
+    }
+}
+
+/// `true` for the characters XML 1.0 allows (its `Char` production).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_forbidden_characters() {
+        assert_eq!(escape(r#"a&b<c>d"e'f"#), "a&amp;b&lt;c&gt;d&quot;e&apos;f");
+        assert_eq!(
+            escape("x\u{0}y\u{FFFE}\r\n\t"),
+            "x\u{FFFD}y\u{FFFD}&#xD;\n\t"
+        );
+    }
+
+    #[test]
+    fn nested_elements() {
+        let mut w = XmlWriter::new();
+        w.start_with_namespace("R", "urn:x");
+        w.element("A", |w| w.text_element("B", "1<2"));
+        w.end("R");
+        assert_eq!(w.finish(), r#"<R xmlns="urn:x"><A><B>1&lt;2</B></A></R>"#);
+    }
+}

@@ -1,0 +1,65 @@
+//! The committed generated code is what the generator produces now.
+
+use std::path::PathBuf;
+
+#[test]
+fn generated_code_is_fresh() {
+    let root = xtask::workspace_root();
+    let fresh = xtask::codegen::generate(&root).unwrap();
+    let src = xtask::codegen::protocol_src(&root);
+    let mut stale = Vec::new();
+    for file in &fresh {
+        let committed = std::fs::read_to_string(src.join(&file.path)).unwrap_or_default();
+        if committed != file.contents {
+            stale.push(file.path.clone());
+        }
+    }
+    let expected: Vec<PathBuf> = fresh.iter().map(|f| f.path.clone()).collect();
+    for existing in xtask::codegen::existing_files(&src).unwrap() {
+        if !expected.contains(&existing) {
+            stale.push(existing);
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale generated files (run `cargo run -p xtask -- codegen`): {stale:?}"
+    );
+}
+
+#[test]
+fn error_table() {
+    use warden_protocol::{iam, sts};
+    assert_eq!(iam::error_status("NoSuchEntity"), Some((404, true)));
+    assert_eq!(iam::error_status("EntityAlreadyExists"), Some((409, true)));
+    assert_eq!(iam::error_status("ServiceFailure"), Some((500, false)));
+    assert_eq!(
+        sts::error_status("ExpiredTokenException"),
+        Some((400, true))
+    );
+    assert_eq!(iam::error_status("Nope"), None);
+    let error = iam::errors::NO_SUCH_ENTITY.with_message("The user with name bob cannot be found.");
+    assert_eq!((error.code.as_ref(), error.status), ("NoSuchEntity", 404));
+}
+
+#[test]
+fn metadata() {
+    use warden_protocol::{Protocol, iam, kms, sts};
+    assert_eq!(
+        iam::META.xml_namespace,
+        "https://iam.amazonaws.com/doc/2010-05-08/"
+    );
+    assert_eq!(iam::META.api_version, "2010-05-08");
+    assert_eq!(iam::META.protocol, Protocol::Query);
+    assert_eq!(sts::META.signing_name, "sts");
+    assert_eq!(kms::META.target_prefix, "TrentService");
+    assert_eq!(
+        kms::META.operation_from_target("TrentService.CreateKey"),
+        Some("CreateKey")
+    );
+    assert_eq!(iam::OPERATIONS.len(), iam::META.operations.len());
+    assert!(iam::OPERATIONS.windows(2).all(|w| w[0].name < w[1].name));
+    assert_eq!(
+        iam::META.operation("CreateUser").unwrap().result_wrapper,
+        Some("CreateUserResult")
+    );
+}

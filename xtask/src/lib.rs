@@ -1,0 +1,15 @@
+//! Project chores. `cargo run -p xtask -- codegen` regenerates the service
+//! modules of `warden-protocol` from the botocore models; the library form
+//! lets `warden-protocol`'s tests check that the committed output is fresh.
+
+pub mod codegen;
+
+use std::path::PathBuf;
+
+/// The workspace root (the parent of this crate's directory).
+pub fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .map_or(manifest.clone(), std::path::Path::to_path_buf)
+}
