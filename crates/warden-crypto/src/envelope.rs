@@ -143,11 +143,12 @@ pub(crate) fn seal_with(
     let mut sealed = Vec::with_capacity(1 + NONCE_LEN + plaintext.len() + TAG_LEN);
     sealed.push(FORMAT_VERSION);
     sealed.extend_from_slice(&nonce);
-    let mut in_out = plaintext.to_vec();
+    // Zeroizing: should sealing fail, the plaintext copy is wiped rather than just freed.
+    let mut in_out = Zeroizing::new(plaintext.to_vec());
     key.seal_in_place_append_tag(
         Nonce::assume_unique_for_key(nonce),
         Aad::from(aad),
-        &mut in_out,
+        &mut *in_out,
     )
     .map_err(|_| CryptoError::Encrypt)?;
     sealed.extend_from_slice(&in_out);
