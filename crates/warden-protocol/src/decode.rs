@@ -6,17 +6,22 @@
 //! violations; [`decode_input`] turns them into one AWS validation error:
 //! `2 validation errors detected: Value 'x' at 'userName' failed to satisfy
 //! constraint: …; …`.
+//!
+//! Constraint sentences are listed per member in model order, and within a
+//! member as: length maximum, length minimum, pattern, enum.
 
 mod json;
 mod rules;
 
-pub use json::JsonNode;
-pub use rules::{BlobRules, IntRules, ListRules, StringRules};
+use std::collections::BTreeMap;
 
 use base64::Engine as _;
 
+pub use json::{JsonNode, parse_json_body};
+pub use rules::{BlobRules, IntRules, ListRules, StringRules};
+
 use crate::AwsError;
-use crate::meta::ServiceMeta;
+use crate::meta::{Protocol, ServiceMeta};
 
 /// A value that is present but not of the expected type (e.g. `MaxItems=abc`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,12 +32,12 @@ pub struct Invalid {
 
 /// A position in a request document that typed values can be read from.
 ///
-/// Each scalar reader returns `None` when the value is absent and
-/// `Some(Err(_))` when it is present with the wrong type.
+/// Each reader returns `None` when the value is absent and `Some(Err(_))`
+/// when it is present with the wrong type.
 pub trait Source: Sized {
     /// The member with this wire name (`UserName`), present or not.
     fn member(&self, name: &str) -> Self;
-    /// `true` when this node holds any value (used for structures).
+    /// `true` when this node holds any value.
     fn is_present(&self) -> bool;
     /// A string value.
     fn string(&self) -> Option<Result<String, Invalid>>;
@@ -47,9 +52,9 @@ pub trait Source: Sized {
     /// A blob value (base64 on the wire).
     fn blob(&self) -> Option<Result<Vec<u8>, Invalid>>;
     /// The elements of a list, in order.
-    fn list(&self) -> Option<Vec<Self>>;
+    fn list(&self) -> Option<Result<Vec<Self>, Invalid>>;
     /// The entries of a map, in wire order.
-    fn map(&self) -> Option<Vec<(String, Self)>>;
+    fn map(&self) -> Option<Result<Vec<(String, Self)>, Invalid>>;
 }
 
 /// A type that can be decoded from a request document.
@@ -62,12 +67,17 @@ pub trait Decode: Sized {
 }
 
 /// Decodes a whole operation input, mapping violations to the service's
-/// validation error.
+/// validation error (`ValidationError` for Query, `ValidationException` for
+/// JSON 1.1) and JSON values of the wrong type to `SerializationException`.
 pub fn decode_input<T: Decode, S: Source>(meta: &ServiceMeta, source: &S) -> Result<T, AwsError> {
     let mut decoder = Decoder::default();
     let value = T::decode(source, &Path::Root, &mut decoder);
+    if let (Protocol::Json, Some(mismatch)) = (meta.protocol, decoder.type_mismatch) {
+        return Err(AwsError::serialization(mismatch));
+    }
     match value {
         Some(value) if decoder.violations.is_empty() => Ok(value),
+        // INVARIANT: decoders only fail after recording a violation.
         _ if decoder.violations.is_empty() => Err(AwsError::internal()),
         _ => Err(AwsError::validation(
             meta.validation_code(),
@@ -98,27 +108,17 @@ impl Path<'_> {
     }
 
     fn render_into(&self, out: &mut String) {
-        let push = |out: &mut String, part: &str| {
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(part);
+        let (parent, part) = match self {
+            Self::Root => return,
+            Self::Member(parent, name) => (parent, (*name).to_owned()),
+            Self::Element(parent, index) => (parent, format!("{index}.member")),
+            Self::Entry(parent, key) => (parent, format!("entry.{key}.value")),
         };
-        match self {
-            Self::Root => {}
-            Self::Member(parent, name) => {
-                parent.render_into(out);
-                push(out, name);
-            }
-            Self::Element(parent, index) => {
-                parent.render_into(out);
-                push(out, &format!("{index}.member"));
-            }
-            Self::Entry(parent, key) => {
-                parent.render_into(out);
-                push(out, &format!("entry.{key}.value"));
-            }
+        parent.render_into(out);
+        if !out.is_empty() {
+            out.push('.');
         }
+        out.push_str(&part);
     }
 }
 
@@ -126,6 +126,9 @@ impl Path<'_> {
 #[derive(Debug, Default)]
 pub struct Decoder {
     violations: Vec<String>,
+    /// The first value of the wrong type: JSON 1.1 services answer these
+    /// with `SerializationException` rather than a validation error.
+    type_mismatch: Option<String>,
 }
 
 impl Decoder {
@@ -141,16 +144,27 @@ impl Decoder {
             Shown::Null => "Value null".to_owned(),
             Shown::Hidden => "Value".to_owned(),
         };
+        let path = path.render();
         self.violations.push(format!(
-            "{value} at '{}' failed to satisfy constraint: {constraint}",
-            path.render()
+            "{value} at '{path}' failed to satisfy constraint: {constraint}"
         ));
     }
 
-    /// Records a missing required member and passes the value through.
-    pub fn required<T>(&mut self, value: Option<T>, path: &Path<'_>) -> Option<T> {
-        if value.is_none() {
-            self.violation(&Shown::Null, path, "Member must not be null");
+    /// Reads the structure member `wire` (named `camel` in messages) with
+    /// `read`, recording `Member must not be null` when a `required` member
+    /// is absent.
+    pub fn member<S: Source, T>(
+        &mut self,
+        source: &S,
+        path: &Path<'_>,
+        (wire, camel, required): (&str, &str, bool),
+        read: impl FnOnce(&S, &Path<'_>, &mut Self) -> Option<T>,
+    ) -> Option<T> {
+        let node = source.member(wire);
+        let path = Path::Member(path, camel);
+        let value = read(&node, &path, self);
+        if required && value.is_none() && !node.is_present() {
+            self.violation(&Shown::Null, &path, "Member must not be null");
         }
         value
     }
@@ -165,11 +179,15 @@ impl Decoder {
         match read? {
             Ok(value) => Some(value),
             Err(invalid) => {
-                self.violation(
-                    &Shown::Value(&invalid.text),
-                    path,
-                    &format!("Member must be {expected}"),
-                );
+                let constraint = format!("Member must be {expected}");
+                if self.type_mismatch.is_none() {
+                    let at = path.render();
+                    self.type_mismatch = Some(format!(
+                        "Value {} at '{at}' is not {expected}.",
+                        invalid.text
+                    ));
+                }
+                self.violation(&Shown::Value(&invalid.text), path, &constraint);
                 None
             }
         }
@@ -187,7 +205,7 @@ pub enum Shown<'a> {
     Hidden,
 }
 
-/// Reads and validates a string member.
+/// Reads and validates a string.
 pub fn read_string<S: Source>(
     source: &S,
     path: &Path<'_>,
@@ -201,7 +219,7 @@ pub fn read_string<S: Source>(
     Some(value)
 }
 
-/// Reads and validates an integer member that fits in `i32`.
+/// Reads and validates an integer that fits in `i32`.
 pub fn read_i32<S: Source>(
     source: &S,
     path: &Path<'_>,
@@ -222,7 +240,7 @@ pub fn read_i32<S: Source>(
     }
 }
 
-/// Reads and validates an integer member.
+/// Reads and validates an integer.
 pub fn read_i64<S: Source>(
     source: &S,
     path: &Path<'_>,
@@ -236,17 +254,17 @@ pub fn read_i64<S: Source>(
     Some(value)
 }
 
-/// Reads a boolean member.
+/// Reads a boolean.
 pub fn read_bool<S: Source>(source: &S, path: &Path<'_>, d: &mut Decoder) -> Option<bool> {
     d.typed(source.boolean(), path, "a boolean")
 }
 
-/// Reads a floating-point member.
+/// Reads a floating-point number.
 pub fn read_f64<S: Source>(source: &S, path: &Path<'_>, d: &mut Decoder) -> Option<f64> {
     d.typed(source.double(), path, "a number")
 }
 
-/// Reads a timestamp member.
+/// Reads a timestamp.
 pub fn read_timestamp<S: Source>(
     source: &S,
     path: &Path<'_>,
@@ -255,7 +273,7 @@ pub fn read_timestamp<S: Source>(
     d.typed(source.timestamp(), path, "a timestamp")
 }
 
-/// Reads and validates a blob member.
+/// Reads and validates a blob.
 pub fn read_blob<S: Source>(
     source: &S,
     path: &Path<'_>,
@@ -269,7 +287,7 @@ pub fn read_blob<S: Source>(
     Some(value)
 }
 
-/// Reads a structure member: `None` when absent.
+/// Reads a structure: `None` when absent.
 pub fn read_structure<T: Decode, S: Source>(
     source: &S,
     path: &Path<'_>,
@@ -282,7 +300,7 @@ pub fn read_structure<T: Decode, S: Source>(
     }
 }
 
-/// Reads and validates a list member, decoding each element with `element`.
+/// Reads and validates a list, decoding each element with `element`.
 ///
 /// Elements that fail to decode are dropped (their violation is recorded).
 pub fn read_list<S: Source, T>(
@@ -292,12 +310,11 @@ pub fn read_list<S: Source, T>(
     d: &mut Decoder,
     mut element: impl FnMut(&S, &Path<'_>, &mut Decoder) -> Option<T>,
 ) -> Option<Vec<T>> {
-    let nodes = source.list()?;
+    let nodes = d.typed(source.list(), path, "a list")?;
     let count = nodes.len();
     let mut values = Vec::with_capacity(count);
     for (index, node) in nodes.iter().enumerate() {
-        let element_path = Path::Element(path, index + 1);
-        values.extend(element(node, &element_path, d));
+        values.extend(element(node, &Path::Element(path, index + 1), d));
     }
     for constraint in rules.violations(count) {
         d.violation(&Shown::Hidden, path, &constraint);
@@ -316,12 +333,11 @@ pub fn read_string_list<S: Source>(
     element_rules: &StringRules,
     d: &mut Decoder,
 ) -> Option<Vec<String>> {
-    let nodes = source.list()?;
+    let nodes = d.typed(source.list(), path, "a list")?;
     let mut values = Vec::with_capacity(nodes.len());
     let mut element_failed = false;
     for (index, node) in nodes.iter().enumerate() {
-        let element_path = Path::Element(path, index + 1);
-        if let Some(value) = d.typed(node.string(), &element_path, "a string") {
+        if let Some(value) = d.typed(node.string(), &Path::Element(path, index + 1), "a string") {
             element_failed |= !element_rules.violations(&value).is_empty();
             values.push(value);
         }
@@ -346,7 +362,7 @@ pub fn read_string_list<S: Source>(
     Some(values)
 }
 
-/// Reads and validates a map member whose keys are strings.
+/// Reads and validates a map whose keys are strings.
 pub fn read_map<S: Source, T>(
     source: &S,
     path: &Path<'_>,
@@ -354,10 +370,10 @@ pub fn read_map<S: Source, T>(
     key_rules: &StringRules,
     d: &mut Decoder,
     mut value: impl FnMut(&S, &Path<'_>, &mut Decoder) -> Option<T>,
-) -> Option<std::collections::BTreeMap<String, T>> {
-    let entries = source.map()?;
+) -> Option<BTreeMap<String, T>> {
+    let entries = d.typed(source.map(), path, "a map")?;
     let count = entries.len();
-    let mut map = std::collections::BTreeMap::new();
+    let mut map = BTreeMap::new();
     for (key, node) in &entries {
         let value_path = Path::Entry(path, key);
         for constraint in key_rules.violations(key) {
@@ -380,17 +396,13 @@ pub(crate) fn parse_timestamp_text(text: &str) -> Option<jiff::Timestamp> {
     if let Ok(timestamp) = text.parse::<jiff::Timestamp>() {
         return Some(timestamp);
     }
-    let seconds: f64 = text.parse().ok()?;
-    timestamp_from_epoch(seconds)
+    timestamp_from_epoch(text.parse().ok()?)
 }
 
 /// Converts epoch seconds (possibly fractional) to a timestamp.
 pub(crate) fn timestamp_from_epoch(seconds: f64) -> Option<jiff::Timestamp> {
-    if !seconds.is_finite() {
-        return None;
-    }
     let millis = (seconds * 1000.0).round();
-    // INVARIANT: `millis` is finite; the range check keeps the cast lossless.
+    // INVARIANT: the range check (false for NaN) keeps the cast lossless.
     if !(-1.0e15..=1.0e15).contains(&millis) {
         return None;
     }
@@ -406,24 +418,4 @@ pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
         .decode(text)
         .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(text))
         .ok()
-}
-
-/// Parses a JSON 1.1 request body; an empty body is `{}`.
-///
-/// # Errors
-///
-/// `SerializationException` when the body is not a JSON object.
-pub fn parse_json_body(body: &[u8]) -> Result<serde_json::Value, AwsError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(serde_json::Value::Object(serde_json::Map::new()));
-    }
-    match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(value @ serde_json::Value::Object(_)) => Ok(value),
-        Ok(_) => Err(AwsError::serialization(
-            "The request body must be a JSON object.",
-        )),
-        Err(_) => Err(AwsError::serialization(
-            "The request body is not valid JSON.",
-        )),
-    }
 }

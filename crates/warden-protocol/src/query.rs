@@ -207,25 +207,25 @@ impl Source for QueryNode<'_> {
         self.parse_text(crate::decode::decode_base64)
     }
 
-    fn list(&self) -> Option<Vec<Self>> {
+    fn list(&self) -> Option<Result<Vec<Self>, Invalid>> {
         let prefix = format!("{}.member.", self.key);
         let indices = self.params.indices(&prefix);
         if indices.is_empty() {
             // `Name=` (any value) with no members is AWS's empty list.
-            return self.text().map(|_| Vec::new());
+            return self.text().map(|_| Ok(Vec::new()));
         }
         let nodes = indices.into_iter().map(|(_, segment)| Self {
             params: self.params,
             key: format!("{prefix}{segment}"),
         });
-        Some(nodes.collect())
+        Some(Ok(nodes.collect()))
     }
 
-    fn map(&self) -> Option<Vec<(String, Self)>> {
+    fn map(&self) -> Option<Result<Vec<(String, Self)>, Invalid>> {
         let prefix = format!("{}.entry.", self.key);
         let indices = self.params.indices(&prefix);
         if indices.is_empty() {
-            return self.text().map(|_| Vec::new());
+            return self.text().map(|_| Ok(Vec::new()));
         }
         let entries = indices.into_iter().filter_map(|(_, segment)| {
             let entry = format!("{prefix}{segment}");
@@ -238,7 +238,7 @@ impl Source for QueryNode<'_> {
                 },
             ))
         });
-        Some(entries.collect())
+        Some(Ok(entries.collect()))
     }
 }
 

@@ -363,7 +363,11 @@ impl<'m> Emitter<'m> {
             .collect();
         let preamble = |what: &str| {
             format!(
-                "{HEADER}//! {what}\n\n#[allow(unused_imports, reason = \"generated: not every file encodes\")]\nuse crate::encode::Encode as _;\n#[allow(unused_imports, reason = \"generated: not every file nests structures\")]\nuse super::*;\n\n"
+                "{HEADER}//! {what}\n\n\
+                 #[allow(unused_imports, reason = \"generated: not every file uses every import\")]\n\
+                 use super::*;\n\
+                 #[allow(unused_imports, reason = \"generated: not every file uses every import\")]\n\
+                 use crate::{{decode, encode, encode::Encode as _, xml}};\n\n"
             )
         };
         let mut requests = preamble("Operation inputs.");
@@ -408,7 +412,7 @@ impl<'m> Emitter<'m> {
         let mut out = String::new();
         let doc = first_sentence(&shape.documentation);
         let doc = if doc.is_empty() {
-            format!("The `{name}` structure.")
+            self.fallback_doc(name)
         } else {
             doc
         };
@@ -466,9 +470,21 @@ impl<'m> Emitter<'m> {
             out.push_str(&self.decode_impl(name, &type_name, members, required)?);
         }
         if encode {
-            out.push_str(&self.encode_impl(name, &type_name, members, required)?);
+            out.push_str(&self.encode_impl(&type_name, members, required)?);
         }
         Ok(out)
+    }
+
+    /// A doc line for an undocumented structure: its role in an operation.
+    fn fallback_doc(&self, name: &str) -> String {
+        let ops = &self.model.operations;
+        if let Some(op) = ops.iter().find(|op| op.input.as_deref() == Some(name)) {
+            format!("The input of `{}`.", op.name)
+        } else if let Some(op) = ops.iter().find(|op| op.output.as_deref() == Some(name)) {
+            format!("The output of `{}`.", op.name)
+        } else {
+            format!("The `{name}` structure.")
+        }
     }
 
     fn rust_type(&self, shape_name: &str) -> Result<String> {
@@ -501,25 +517,23 @@ impl<'m> Emitter<'m> {
         let used = if members.is_empty() { "_" } else { "" };
         let _ = writeln!(
             out,
-            "impl crate::decode::Decode for {type_name} {{\n\
-             fn decode<S: crate::decode::Source>({used}source: &S, {used}path: &crate::decode::Path<'_>, {used}d: &mut crate::decode::Decoder) -> Option<Self> {{"
+            "impl decode::Decode for {type_name} {{\n\
+             fn decode<S: decode::Source>({used}source: &S, {used}path: &decode::Path<'_>, {used}d: &mut decode::Decoder) -> Option<Self> {{"
         );
         for member in members {
             let var = format!("m_{}", snake(&member.name).trim_start_matches("r#"));
-            let node = format!("&source.member({:?})", member.name);
-            let path = format!(
-                "&crate::decode::Path::Member(path, {:?})",
-                lower_camel(&member.name)
-            );
-            let read = self.read_expr(&member.shape, &node, &path)?;
+            let read = self.read_expr(&member.shape, "s", "p")?;
             let read = read.replace(
                 &format!("read_structure::<{type_name}, _>"),
                 "read_structure::<Self, _>",
             );
-            let _ = writeln!(out, "let {var} = {read};");
-            if required.contains(&member.name) {
-                let _ = writeln!(out, "let {var} = d.required({var}, {path});");
-            }
+            let _ = writeln!(
+                out,
+                "let {var} = d.member(source, path, ({:?}, {:?}, {}), |s, p, d| {read});",
+                member.name,
+                lower_camel(&member.name),
+                required.contains(&member.name)
+            );
         }
         let _ = write!(out, "Some(Self {{");
         for member in members {
@@ -530,16 +544,12 @@ impl<'m> Emitter<'m> {
             } else {
                 ""
             };
-            let value = if required.contains(&member.name) {
-                if boxed.is_empty() {
-                    format!("{var}?")
-                } else {
-                    format!("{var}{boxed}?")
-                }
+            let question = if required.contains(&member.name) {
+                "?"
             } else {
-                format!("{var}{boxed}")
+                ""
             };
-            let _ = write!(out, "{field}: {value}, ");
+            let _ = write!(out, "{field}: {var}{boxed}{question}, ");
         }
         out.push_str("})\n}\n}\n\n");
         Ok(out)
@@ -551,7 +561,7 @@ impl<'m> Emitter<'m> {
         Ok(match &shape.kind {
             Kind::Structure { .. } => {
                 format!(
-                    "crate::decode::read_structure::<{}, _>({node}, {path}, d)",
+                    "decode::read_structure::<{}, _>({node}, {path}, d)",
                     pascal(shape_name)
                 )
             }
@@ -559,48 +569,44 @@ impl<'m> Emitter<'m> {
                 let list_rules = self.rule_ref(shape_name, "ListRules")?;
                 if matches!(self.model.shape(member)?.kind, Kind::String { .. }) {
                     let element = self.rule_ref(member, "StringRules")?;
-                    format!(
-                        "crate::decode::read_string_list({node}, {path}, {list_rules}, {element}, d)"
-                    )
+                    format!("decode::read_string_list({node}, {path}, {list_rules}, {element}, d)")
                 } else {
-                    let inner = self.read_expr(member, "node", "path")?;
-                    format!(
-                        "crate::decode::read_list({node}, {path}, {list_rules}, d, |node, path, d| {inner})"
-                    )
+                    let inner = self.read_expr(member, "s", "p")?;
+                    format!("decode::read_list({node}, {path}, {list_rules}, d, |s, p, d| {inner})")
                 }
             }
             Kind::Map { key, value, .. } => {
                 let map_rules = self.rule_ref(shape_name, "ListRules")?;
                 let key_rules = self.rule_ref(key, "StringRules")?;
-                let inner = self.read_expr(value, "node", "path")?;
+                let inner = self.read_expr(value, "s", "p")?;
                 format!(
-                    "crate::decode::read_map({node}, {path}, {map_rules}, {key_rules}, d, |node, path, d| {inner})"
+                    "decode::read_map({node}, {path}, {map_rules}, {key_rules}, d, |s, p, d| {inner})"
                 )
             }
             Kind::String { .. } => {
                 format!(
-                    "crate::decode::read_string({node}, {path}, {}, d)",
+                    "decode::read_string({node}, {path}, {}, d)",
                     self.rule_ref(shape_name, "StringRules")?
                 )
             }
             Kind::Integer { .. } => {
                 format!(
-                    "crate::decode::read_i32({node}, {path}, {}, d)",
+                    "decode::read_i32({node}, {path}, {}, d)",
                     self.rule_ref(shape_name, "IntRules")?
                 )
             }
             Kind::Long { .. } => {
                 format!(
-                    "crate::decode::read_i64({node}, {path}, {}, d)",
+                    "decode::read_i64({node}, {path}, {}, d)",
                     self.rule_ref(shape_name, "IntRules")?
                 )
             }
-            Kind::Boolean => format!("crate::decode::read_bool({node}, {path}, d)"),
-            Kind::Double => format!("crate::decode::read_f64({node}, {path}, d)"),
-            Kind::Timestamp => format!("crate::decode::read_timestamp({node}, {path}, d)"),
+            Kind::Boolean => format!("decode::read_bool({node}, {path}, d)"),
+            Kind::Double => format!("decode::read_f64({node}, {path}, d)"),
+            Kind::Timestamp => format!("decode::read_timestamp({node}, {path}, d)"),
             Kind::Blob { .. } => {
                 format!(
-                    "crate::decode::read_blob({node}, {path}, {}, d)",
+                    "decode::read_blob({node}, {path}, {}, d)",
                     self.rule_ref(shape_name, "BlobRules")?
                 )
             }
@@ -615,7 +621,7 @@ impl<'m> Emitter<'m> {
                 self.rule_names.get(shape_name).map_or("", String::as_str)
             )
         } else {
-            format!("&crate::decode::{kind}::NONE")
+            format!("&decode::{kind}::NONE")
         })
     }
 
@@ -740,73 +746,63 @@ impl<'m> Emitter<'m> {
 
     fn encode_impl(
         &self,
-        name: &str,
         type_name: &str,
         members: &[super::model::Member],
         required: &BTreeSet<String>,
     ) -> Result<String> {
-        let _ = name;
         let mut xml = String::new();
         let mut json = String::new();
         for member in members {
             let field = snake(&member.name);
+            let wire = &member.name;
             if required.contains(&member.name) {
-                let _ = writeln!(
-                    xml,
-                    "{{\nlet value = &self.{field};\n{}}}",
-                    self.xml_write(&member.shape, "value", &member.name, 0)?
-                );
-                let _ = writeln!(
-                    json,
-                    "let value = &self.{field};\nmembers.insert({:?}.to_owned(), {});",
-                    member.name,
-                    self.json_expr(&member.shape, "value", 0)?
-                );
+                let value = Val::field(&field);
+                xml.push_str(&self.xml_write(&member.shape, &value, wire, 0)?);
+                let expr = self.json_expr(&member.shape, &value, 0)?;
+                let _ = writeln!(json, "members.insert({wire:?}.to_owned(), {expr});");
             } else {
-                let _ = writeln!(
-                    xml,
-                    "if let Some(value) = &self.{field} {{\n{}}}",
-                    self.xml_write(&member.shape, "value", &member.name, 0)?
-                );
+                let value = Val::reference("value");
+                let write = self.xml_write(&member.shape, &value, wire, 0)?;
+                let _ = writeln!(xml, "if let Some(value) = &self.{field} {{\n{write}}}");
+                let expr = self.json_expr(&member.shape, &value, 0)?;
                 let _ = writeln!(
                     json,
-                    "if let Some(value) = &self.{field} {{\nmembers.insert({:?}.to_owned(), {});\n}}",
-                    member.name,
-                    self.json_expr(&member.shape, "value", 0)?
+                    "if let Some(value) = &self.{field} {{\nmembers.insert({wire:?}.to_owned(), {expr});\n}}"
                 );
             }
         }
-        let (w, members_decl) = if members.is_empty() {
+        let (writer, members_decl) = if members.is_empty() {
             ("_writer", "let members = serde_json::Map::new();")
         } else {
             ("writer", "let mut members = serde_json::Map::new();")
         };
         Ok(format!(
-            "impl crate::encode::Encode for {type_name} {{\n\
-             fn write_xml(&self, {w}: &mut crate::xml::XmlWriter) {{\n{xml}}}\n\n\
+            "impl encode::Encode for {type_name} {{\n\
+             fn write_xml(&self, {writer}: &mut xml::XmlWriter) {{\n{xml}}}\n\n\
              fn to_json(&self) -> serde_json::Value {{\n{members_decl}\n{json}serde_json::Value::Object(members)\n}}\n}}\n\n"
         ))
     }
 
-    /// Statements writing `value` (an expression of type `&T`) as element `element`.
+    /// Statements writing `value` as element `element`.
     fn xml_write(
         &self,
         shape_name: &str,
-        value: &str,
+        value: &Val,
         element: &str,
         depth: usize,
     ) -> Result<String> {
         let shape = self.model.shape(shape_name)?;
+        let Val { arg, recv, copy } = value;
         let text = |expr: String| format!("writer.text_element({element:?}, {expr});\n");
         Ok(match &shape.kind {
             Kind::Structure { .. } => {
-                format!("writer.element({element:?}, |writer| {value}.write_xml(writer));\n")
+                format!("writer.element({element:?}, |writer| {recv}.write_xml(writer));\n")
             }
             Kind::List { member, .. } => {
                 let item = format!("item{depth}");
-                let inner = self.xml_write(member, &item, "member", depth + 1)?;
+                let inner = self.xml_write(member, &Val::reference(&item), "member", depth + 1)?;
                 format!(
-                    "writer.element({element:?}, |writer| {{\nfor {item} in {value} {{\n{inner}}}\n}});\n"
+                    "writer.element({element:?}, |writer| {{\nfor {item} in {arg} {{\n{inner}}}\n}});\n"
                 )
             }
             Kind::Map {
@@ -814,54 +810,85 @@ impl<'m> Emitter<'m> {
             } => {
                 let key = format!("key{depth}");
                 let item = format!("value{depth}");
-                let inner = self.xml_write(value_shape, &item, "value", depth + 1)?;
+                let inner =
+                    self.xml_write(value_shape, &Val::reference(&item), "value", depth + 1)?;
                 format!(
-                    "writer.element({element:?}, |writer| {{\nfor ({key}, {item}) in {value} {{\nwriter.element(\"entry\", |writer| {{\nwriter.text_element(\"key\", {key});\n{inner}}});\n}}\n}});\n"
+                    "writer.element({element:?}, |writer| {{\nfor ({key}, {item}) in {arg} {{\n\
+                     writer.element(\"entry\", |writer| {{\nwriter.text_element(\"key\", {key});\n{inner}}});\n}}\n}});\n"
                 )
             }
             Kind::String { .. } if shape_name == "policyDocumentType" => {
-                text(format!("&crate::encode::policy_document({value})"))
+                text(format!("&encode::policy_document({arg})"))
             }
-            Kind::String { .. } => text(value.to_owned()),
-            Kind::Integer { .. } | Kind::Long { .. } => text(format!("&{value}.to_string()")),
-            Kind::Boolean => text(format!("crate::encode::boolean(*{value})")),
-            Kind::Double => text(format!("&crate::encode::double(*{value})")),
-            Kind::Timestamp => text(format!("&crate::encode::iso8601(*{value})")),
-            Kind::Blob { .. } => text(format!("&crate::encode::base64({value})")),
+            Kind::String { .. } => text(arg.clone()),
+            Kind::Integer { .. } | Kind::Long { .. } => text(format!("&{recv}.to_string()")),
+            Kind::Boolean => text(format!("encode::boolean({copy})")),
+            Kind::Double => text(format!("&encode::double({copy})")),
+            Kind::Timestamp => text(format!("&encode::iso8601({copy})")),
+            Kind::Blob { .. } => text(format!("&encode::base64({arg})")),
         })
     }
 
-    /// A `serde_json::Value` expression for `value` (an expression of type `&T`).
-    fn json_expr(&self, shape_name: &str, value: &str, depth: usize) -> Result<String> {
+    /// A `serde_json::Value` expression for `value`.
+    fn json_expr(&self, shape_name: &str, value: &Val, depth: usize) -> Result<String> {
         let shape = self.model.shape(shape_name)?;
+        let Val { arg, recv, copy } = value;
         Ok(match &shape.kind {
-            Kind::Structure { .. } => format!("{value}.to_json()"),
+            Kind::Structure { .. } => format!("{recv}.to_json()"),
             Kind::List { member, .. } => {
                 let item = format!("item{depth}");
-                let inner = self.json_expr(member, &item, depth + 1)?;
-                format!("serde_json::Value::Array({value}.iter().map(|{item}| {inner}).collect())")
+                let inner = self.json_expr(member, &Val::reference(&item), depth + 1)?;
+                format!("serde_json::Value::Array({recv}.iter().map(|{item}| {inner}).collect())")
             }
             Kind::Map {
                 value: value_shape, ..
             } => {
                 let key = format!("key{depth}");
                 let item = format!("value{depth}");
-                let inner = self.json_expr(value_shape, &item, depth + 1)?;
+                let inner = self.json_expr(value_shape, &Val::reference(&item), depth + 1)?;
                 format!(
-                    "serde_json::Value::Object({value}.iter().map(|({key}, {item})| ({key}.clone(), {inner})).collect())"
+                    "serde_json::Value::Object({recv}.iter().map(|({key}, {item})| ({key}.clone(), {inner})).collect())"
                 )
             }
             Kind::String { .. } if shape_name == "policyDocumentType" => {
-                format!("serde_json::Value::from(crate::encode::policy_document({value}))")
+                format!("serde_json::Value::from(encode::policy_document({arg}))")
             }
-            Kind::String { .. } => format!("serde_json::Value::from({value}.as_str())"),
+            Kind::String { .. } => format!("serde_json::Value::from({recv}.as_str())"),
             Kind::Integer { .. } | Kind::Long { .. } | Kind::Boolean => {
-                format!("serde_json::Value::from(*{value})")
+                format!("serde_json::Value::from({copy})")
             }
-            Kind::Double => format!("crate::encode::json_double(*{value})"),
-            Kind::Timestamp => format!("crate::encode::epoch_seconds(*{value})"),
-            Kind::Blob { .. } => format!("serde_json::Value::from(crate::encode::base64({value}))"),
+            Kind::Double => format!("encode::json_double({copy})"),
+            Kind::Timestamp => format!("encode::epoch_seconds({copy})"),
+            Kind::Blob { .. } => format!("serde_json::Value::from(encode::base64({arg}))"),
         })
+    }
+}
+
+/// The spellings of one value in generated encoders: as a borrowed function
+/// argument, as a method receiver, and as a copied scalar.
+struct Val {
+    arg: String,
+    recv: String,
+    copy: String,
+}
+
+impl Val {
+    /// A required member, `self.field`.
+    fn field(field: &str) -> Self {
+        Self {
+            arg: format!("&self.{field}"),
+            recv: format!("self.{field}"),
+            copy: format!("self.{field}"),
+        }
+    }
+
+    /// A binding that is already a reference.
+    fn reference(name: &str) -> Self {
+        Self {
+            arg: name.to_owned(),
+            recv: name.to_owned(),
+            copy: format!("*{name}"),
+        }
     }
 }
 

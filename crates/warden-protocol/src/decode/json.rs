@@ -2,7 +2,28 @@
 
 use serde_json::Value;
 
-use super::{Invalid, Source, decode_base64, timestamp_from_epoch};
+use super::{Invalid, Source, decode_base64, parse_timestamp_text, timestamp_from_epoch};
+use crate::AwsError;
+
+/// Parses a JSON 1.1 request body; an empty body is `{}`.
+///
+/// # Errors
+///
+/// `SerializationException` when the body is not a JSON object.
+pub fn parse_json_body(body: &[u8]) -> Result<Value, AwsError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(serde_json::Map::new()));
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(value @ Value::Object(_)) => Ok(value),
+        Ok(_) => Err(AwsError::serialization(
+            "The request body must be a JSON object.",
+        )),
+        Err(_) => Err(AwsError::serialization(
+            "The request body is not valid JSON.",
+        )),
+    }
+}
 
 /// A position in a parsed JSON request body. `null` counts as absent.
 #[derive(Debug, Clone, Copy)]
@@ -14,7 +35,7 @@ impl<'a> JsonNode<'a> {
         Self(Some(value).filter(|v| !v.is_null()))
     }
 
-    fn read<T>(self, convert: impl FnOnce(&Value) -> Option<T>) -> Option<Result<T, Invalid>> {
+    fn read<T>(self, convert: impl FnOnce(&'a Value) -> Option<T>) -> Option<Result<T, Invalid>> {
         let value = self.0?;
         Some(convert(value).ok_or_else(|| Invalid {
             text: value.to_string(),
@@ -50,7 +71,7 @@ impl Source for JsonNode<'_> {
     fn timestamp(&self) -> Option<Result<jiff::Timestamp, Invalid>> {
         self.read(|v| match v {
             Value::Number(n) => n.as_f64().and_then(timestamp_from_epoch),
-            Value::String(s) => super::parse_timestamp_text(s),
+            Value::String(s) => parse_timestamp_text(s),
             _ => None,
         })
     }
@@ -59,18 +80,18 @@ impl Source for JsonNode<'_> {
         self.read(|v| v.as_str().and_then(decode_base64))
     }
 
-    fn list(&self) -> Option<Vec<Self>> {
-        let items = self.0?.as_array()?;
-        Some(items.iter().map(|item| Self(Some(item))).collect())
+    fn list(&self) -> Option<Result<Vec<Self>, Invalid>> {
+        self.read(|v| Some(v.as_array()?.iter().map(|item| Self(Some(item))).collect()))
     }
 
-    fn map(&self) -> Option<Vec<(String, Self)>> {
-        let object = self.0?.as_object()?;
-        Some(
-            object
-                .iter()
-                .map(|(k, v)| (k.clone(), Self(Some(v))))
-                .collect(),
-        )
+    fn map(&self) -> Option<Result<Vec<(String, Self)>, Invalid>> {
+        self.read(|v| {
+            Some(
+                v.as_object()?
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Self(Some(v))))
+                    .collect(),
+            )
+        })
     }
 }

@@ -108,16 +108,29 @@ fn operations_without_input_are_unit_variants() {
 
 #[test]
 fn maps_use_entry_key_value() {
-    let params =
-        QueryParams::parse(b"M.entry.2.key=b&M.entry.2.value=2&M.entry.1.key=a&M.entry.1.value=1")
-            .unwrap();
+    let op = iam_op(
+        "Action=AcquireRole&TemplateArn=arn:aws:iam::aws:role-template/t\
+         &ReplacementValues.entry.2.key=b&ReplacementValues.entry.2.value.Values.member.1=two\
+         &ReplacementValues.entry.1.key=a&ReplacementValues.entry.1.value.Values.member.1=one\
+         &ReplacementValues.entry.1.value.Values.member.2=uno",
+    );
+    let iam::Operation::AcquireRole(input) = op else {
+        panic!("{op:?}")
+    };
+    let values = input.replacement_values.unwrap();
+    assert_eq!(values.keys().collect::<Vec<_>>(), ["a", "b"]);
+    assert_eq!(values["a"].values, ["one", "uno"]);
+    assert_eq!(values["b"].values, ["two"]);
+}
+
+#[test]
+fn map_entries_without_key_are_skipped() {
     use warden_protocol::decode::Source as _;
-    let entries = params.root().member("M").map().unwrap();
-    let pairs: Vec<(String, String)> = entries
-        .iter()
-        .map(|(k, v)| (k.clone(), v.string().unwrap().unwrap()))
-        .collect();
-    assert_eq!(pairs, [("a".into(), "1".into()), ("b".into(), "2".into())]);
+    let params =
+        QueryParams::parse(b"M.entry.1.value=1&M.entry.2.key=k&M.entry.2.value=2").unwrap();
+    let entries = params.root().member("M").map().unwrap().unwrap();
+    let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys, ["k"]);
 }
 
 #[test]

@@ -112,3 +112,28 @@ fn json_services_use_validation_exception() {
     let op = kms::Operation::from_json("DescribeKey", br#"{"KeyId":"alias/x"}"#).unwrap();
     assert_eq!(op.name(), "DescribeKey");
 }
+
+#[test]
+fn json_type_mismatch_is_a_serialization_error() {
+    let error = kms::Operation::from_json("DescribeKey", br#"{"KeyId":5}"#).unwrap_err();
+    assert_eq!(error.code, "SerializationException");
+    assert_eq!(error.message, "Value 5 at 'keyId' is not a string.");
+    let error = kms::Operation::from_json("ListKeys", br#"{"Limit":"ten"}"#).unwrap_err();
+    assert_eq!(error.code, "SerializationException");
+}
+
+#[test]
+fn string_list_elements_are_reported_once_for_the_list() {
+    let long = "x".repeat(129);
+    let error = iam_error(&format!(
+        "Action=SimulateCustomPolicy&PolicyInputList.member.1=p&ActionNames.member.1=ok&ActionNames.member.2={long}"
+    ));
+    assert_eq!(
+        error.message,
+        format!(
+            "1 validation error detected: Value '[ok, {long}]' at 'actionNames' failed to satisfy constraint: \
+             Member must satisfy constraint: [Member must have length less than or equal to 128, \
+             Member must have length greater than or equal to 3]"
+        )
+    );
+}
