@@ -148,3 +148,26 @@ fn account_ids_are_12_digits_without_a_leading_zero() {
     }
     assert_eq!(first_digits.len(), 9, "every leading digit 1-9 occurs");
 }
+
+proptest::proptest! {
+    #[test]
+    fn every_account_round_trips(account in 0u64..=999_999_999_999, seed: u64, temporary: bool) {
+        let account = format!("{account:012}");
+        let kind = if temporary { AccessKeyKind::Temporary } else { AccessKeyKind::LongTerm };
+        let id = access_key_id(kind, &account, &DeterministicRandom::new(seed)).unwrap();
+        proptest::prop_assert_eq!(account_id_from_access_key_id(&id), Some(account));
+    }
+
+    #[test]
+    fn decoding_arbitrary_text_never_panics(text in "\\PC{0,40}") {
+        let _decoded = account_id_from_access_key_id(&text);
+    }
+
+    #[test]
+    fn decoded_accounts_are_always_12_digits(text in "[A-Z2-7]{16,24}") {
+        if let Some(account) = account_id_from_access_key_id(&text) {
+            proptest::prop_assert_eq!(account.len(), 12);
+            proptest::prop_assert!(account.bytes().all(|b| b.is_ascii_digit()));
+        }
+    }
+}
