@@ -1,0 +1,141 @@
+//! The request context: who asks, for what action on which resource, and the condition keys.
+
+/// What kind of caller made the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrincipalKind {
+    /// The account root user.
+    Root,
+    /// An IAM user with long-term or session credentials.
+    User,
+    /// A role session (`arn:aws:sts::acct:assumed-role/R/s`).
+    AssumedRole,
+    /// A `GetFederationToken` session (`arn:aws:sts::acct:federated-user/n`).
+    FederatedUser,
+    /// A service principal; `arn` holds its name, e.g. `ec2.amazonaws.com`.
+    Service,
+    /// An unauthenticated caller.
+    Anonymous,
+}
+
+/// The caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// The caller's ARN (for services, the service name; for web-identity callers, the provider).
+    pub arn: String,
+    /// The caller's account id.
+    pub account: String,
+    /// The kind of caller.
+    pub kind: PrincipalKind,
+    /// For [`PrincipalKind::AssumedRole`]: the role's ARN (with its path).
+    pub role_arn: Option<String>,
+    /// For [`PrincipalKind::FederatedUser`]: the IAM user who called `GetFederationToken`.
+    pub federating_user_arn: Option<String>,
+}
+
+/// A condition-key value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContextValue {
+    /// A single-valued key.
+    Single(String),
+    /// A multivalued key (`ArrayOf*`), possibly empty.
+    Multi(Vec<String>),
+}
+
+impl ContextValue {
+    /// The values as a slice-like iterator.
+    pub fn values(&self) -> impl Iterator<Item = &str> {
+        let items: &[String] = match self {
+            Self::Single(value) => std::slice::from_ref(value),
+            Self::Multi(values) => values,
+        };
+        items.iter().map(String::as_str)
+    }
+
+    /// Whether there are no values (an empty multivalued key).
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Self::Multi(values) if values.is_empty())
+    }
+}
+
+/// Condition keys with case-insensitive names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContextMap {
+    /// Sorted by lowercase key.
+    entries: Vec<(Box<str>, ContextValue)>,
+}
+
+impl ContextMap {
+    /// An empty map.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Inserts or replaces a key (names compare case-insensitively).
+    pub fn insert(&mut self, key: &str, value: ContextValue) {
+        let key = key.to_ascii_lowercase();
+        match self.entries.binary_search_by(|(k, _)| (**k).cmp(key.as_str())) {
+            Ok(found) => {
+                if let Some(entry) = self.entries.get_mut(found) {
+                    entry.1 = value;
+                }
+            }
+            Err(at) => self.entries.insert(at, (key.into_boxed_str(), value)),
+        }
+    }
+
+    /// Looks a key up, ignoring case.
+    pub fn get(&self, key: &str) -> Option<&ContextValue> {
+        if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.get_lowercase(&key.to_ascii_lowercase())
+        } else {
+            self.get_lowercase(key)
+        }
+    }
+
+    /// Looks up a key that is already lowercase (no allocation).
+    pub(crate) fn get_lowercase(&self, key: &str) -> Option<&ContextValue> {
+        self.entries
+            .binary_search_by(|(k, _)| (**k).cmp(key))
+            .ok()
+            .and_then(|i| self.entries.get(i))
+            .map(|(_, v)| v)
+    }
+
+    /// All entries (lowercase keys) in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
+        self.entries.iter().map(|(k, v)| (&**k, v))
+    }
+}
+
+/// Everything the evaluator needs to know about one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestContext {
+    /// The caller.
+    pub principal: Principal,
+    /// `service:Action`, any case.
+    pub action: String,
+    /// The resource ARN, or `*` for actions without resource-level permissions.
+    pub resource: String,
+    /// The account owning the resource; `None` means the caller's own account.
+    pub resource_account: Option<String>,
+    /// Condition keys.
+    pub context: ContextMap,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_case_insensitive_and_replaced() {
+        let mut map = ContextMap::new();
+        map.insert("aws:SourceIp", ContextValue::Single("1.2.3.4".into()));
+        map.insert("AWS:sourceip", ContextValue::Single("5.6.7.8".into()));
+        map.insert("aws:TagKeys", ContextValue::Multi(vec!["a".into()]));
+        assert_eq!(map.get("aws:sourceIP"), Some(&ContextValue::Single("5.6.7.8".into())));
+        assert_eq!(map.iter().count(), 2);
+        assert!(map.get("aws:username").is_none());
+        assert!(ContextValue::Multi(vec![]).is_empty());
+        assert_eq!(map.get("aws:tagkeys").map(|v| v.values().count()), Some(1));
+    }
+}

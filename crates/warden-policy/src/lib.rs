@@ -1,0 +1,86 @@
+//! The IAM policy language: parse, validate, compile, evaluate and explain.
+//!
+//! Pure: no I/O, no clock, no randomness. The current time, the caller and every condition key
+//! arrive in the [`RequestContext`].
+//!
+//! - [`Policy::parse`] validates a document for a [`PolicyKind`] with AWS's exact
+//!   `MalformedPolicyDocument` messages and compiles it; [`check`] lists every finding.
+//! - [`evaluate`] applies AWS's algorithm to a [`PolicySet`] and returns a [`Decision`] that can
+//!   explain itself ([`Decision::aws_reason`], [`Decision::explain`]).
+//! - [`size_without_whitespace`] measures a document the way IAM quotas do; the caller compares
+//!   it with the limit of its context ([`limits`]).
+//!
+//! Invariants: evaluation never panics and never allocates per statement (only for the
+//! matched/missing/unevaluable lists of the decision); matching is linear-time globbing, no
+//! regular expressions; a statement that cannot be evaluated never allows and, as a Deny,
+//! still denies.
+#![warn(missing_docs)]
+
+mod arn;
+mod condition;
+mod context;
+mod datetime;
+mod decision;
+mod document;
+mod evaluate;
+mod glob;
+mod json;
+mod policy;
+mod validate;
+
+pub use context::{ContextMap, ContextValue, Principal, PrincipalKind, RequestContext};
+pub use decision::{Decision, Layer, Outcome, StatementRef};
+pub use document::{
+    ActionClause, ConditionBlock, Effect, PolicyDocument, PrincipalClause, PrincipalSet, PrincipalType,
+    ResourceClause, Statement, Version,
+};
+pub use evaluate::{PolicySet, ResourcePolicyKind, evaluate};
+pub use policy::{Policy, PolicyError, PolicyKind};
+pub use validate::{Finding, ParseOptions, Severity};
+
+/// Every finding for a document: the AWS error IAM would report (at most one, first), then
+/// warnings about accepted but suspicious constructs.
+pub fn check(json: &str, kind: PolicyKind) -> Vec<Finding> {
+    check_with(json, kind, ParseOptions::default())
+}
+
+/// [`check`] with options (e.g. the managed-policy version rule).
+pub fn check_with(json: &str, kind: PolicyKind, options: ParseOptions) -> Vec<Finding> {
+    match validate::validate(json, kind, options) {
+        Ok(root) => validate::warnings(&root, kind),
+        Err(message) => vec![Finding { severity: Severity::Error, message }],
+    }
+}
+
+/// The number of characters excluding whitespace, as IAM counts policy sizes.
+pub fn size_without_whitespace(json: &str) -> usize {
+    json.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// IAM size quotas in characters (excluding whitespace) for each place a document is stored.
+pub mod limits {
+    /// Managed policy.
+    pub const MANAGED: usize = 6144;
+    /// Inline policies of one user (aggregate).
+    pub const USER_INLINE: usize = 2048;
+    /// Inline policies of one group (aggregate).
+    pub const GROUP_INLINE: usize = 5120;
+    /// Inline policies of one role (aggregate).
+    pub const ROLE_INLINE: usize = 10240;
+    /// Role trust policy (default quota).
+    pub const TRUST: usize = 2048;
+    /// Inline session policy.
+    pub const SESSION: usize = 2048;
+    /// Service or resource control policy.
+    pub const ORGANIZATIONS: usize = 5120;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size_ignores_whitespace() {
+        assert_eq!(size_without_whitespace("{ \"a\" :\n\t\"b c\" }"), 8);
+    }
+}
