@@ -214,8 +214,13 @@ fn write_header_values(out: &mut String, headers: &[(&str, &str)], name: &str) {
             out.push(',');
         }
         first = false;
+        let value = value.trim_matches([' ', '\t']);
+        if !value.contains("  ") {
+            out.push_str(value);
+            continue;
+        }
         let mut previous_space = false;
-        for c in value.trim_matches([' ', '\t']).chars() {
+        for c in value.chars() {
             if c == ' ' {
                 if !previous_space {
                     out.push(' ');
