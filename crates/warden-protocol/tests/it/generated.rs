@@ -63,3 +63,28 @@ fn metadata() {
         Some("CreateUserResult")
     );
 }
+
+#[test]
+fn operations_know_their_iam_action() {
+    use warden_protocol::{QueryParams, iam, kms};
+    let params = QueryParams::parse(b"Action=ListUsers").unwrap();
+    let op = iam::Operation::from_query("ListUsers", &params).unwrap();
+    assert_eq!((op.name(), op.iam_action()), ("ListUsers", "iam:ListUsers"));
+    let op = kms::Operation::from_json("ListKeys", b"").unwrap();
+    assert_eq!(op.iam_action(), "kms:ListKeys");
+}
+
+#[test]
+fn sensitive_members_are_redacted_in_debug() {
+    use warden_protocol::iam;
+    let key = iam::AccessKey {
+        secret_access_key: "wJalrXUtnFEMI/K7MDENG".into(),
+        ..Default::default()
+    };
+    let debug = format!("{key:?}");
+    assert!(!debug.contains("wJalr"), "{debug}");
+    assert!(
+        debug.contains("secret_access_key: \"<redacted>\""),
+        "{debug}"
+    );
+}

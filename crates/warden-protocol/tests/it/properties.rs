@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use warden_protocol::xml::{XmlWriter, is_xml_char};
-use warden_protocol::{QueryParams, iam, sts};
+use warden_protocol::{QueryParams, iam, kms, sts};
 
 proptest! {
     #[test]
@@ -33,6 +33,14 @@ proptest! {
     }
 
     #[test]
+    fn json_decoding_never_panics(
+        op in prop::sample::select(vec!["CreateKey", "Encrypt", "TagResource", "ListKeys", "PutKeyPolicy", "Nope"]),
+        body in json_value(),
+    ) {
+        let _ = kms::Operation::from_json(op, body.to_string().as_bytes());
+    }
+
+    #[test]
     fn xml_text_round_trips(text in "\\PC*") {
         let text: String = text.chars().filter(|c| is_xml_char(*c)).collect();
         let mut writer = XmlWriter::new();
@@ -48,6 +56,36 @@ proptest! {
         let expected: String = text.chars().map(|c| if is_xml_char(c) { c } else { '\u{FFFD}' }).collect();
         prop_assert_eq!(read, expected);
     }
+}
+
+/// Arbitrary JSON, biased towards KMS member names.
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        any::<f64>().prop_map(serde_json::Value::from),
+        ".{0,6}".prop_map(serde_json::Value::from),
+    ];
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        let names = prop::sample::select(vec![
+            "KeyId",
+            "Plaintext",
+            "Tags",
+            "TagKey",
+            "TagValue",
+            "Limit",
+            "Policy",
+            "KeySpec",
+            "x",
+        ]);
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+            proptest::collection::btree_map(names, inner, 0..5).prop_map(|m| {
+                serde_json::Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+            }),
+        ]
+    })
 }
 
 fn percent(value: &str) -> String {

@@ -197,6 +197,76 @@ impl Operation {
         }
     }
 
+    /// The IAM action that authorizes the operation, e.g. `cloudtrail:AddTags`.
+    pub fn iam_action(&self) -> &'static str {
+        match self {
+            Self::AddTags(_) => "cloudtrail:AddTags",
+            Self::CancelQuery(_) => "cloudtrail:CancelQuery",
+            Self::CreateChannel(_) => "cloudtrail:CreateChannel",
+            Self::CreateDashboard(_) => "cloudtrail:CreateDashboard",
+            Self::CreateEventDataStore(_) => "cloudtrail:CreateEventDataStore",
+            Self::CreateTrail(_) => "cloudtrail:CreateTrail",
+            Self::DeleteChannel(_) => "cloudtrail:DeleteChannel",
+            Self::DeleteDashboard(_) => "cloudtrail:DeleteDashboard",
+            Self::DeleteEventDataStore(_) => "cloudtrail:DeleteEventDataStore",
+            Self::DeleteResourcePolicy(_) => "cloudtrail:DeleteResourcePolicy",
+            Self::DeleteTrail(_) => "cloudtrail:DeleteTrail",
+            Self::DeregisterOrganizationDelegatedAdmin(_) => {
+                "cloudtrail:DeregisterOrganizationDelegatedAdmin"
+            }
+            Self::DescribeQuery(_) => "cloudtrail:DescribeQuery",
+            Self::DescribeTrails(_) => "cloudtrail:DescribeTrails",
+            Self::DisableFederation(_) => "cloudtrail:DisableFederation",
+            Self::EnableFederation(_) => "cloudtrail:EnableFederation",
+            Self::GenerateQuery(_) => "cloudtrail:GenerateQuery",
+            Self::GetChannel(_) => "cloudtrail:GetChannel",
+            Self::GetDashboard(_) => "cloudtrail:GetDashboard",
+            Self::GetEventConfiguration(_) => "cloudtrail:GetEventConfiguration",
+            Self::GetEventDataStore(_) => "cloudtrail:GetEventDataStore",
+            Self::GetEventSelectors(_) => "cloudtrail:GetEventSelectors",
+            Self::GetImport(_) => "cloudtrail:GetImport",
+            Self::GetInsightSelectors(_) => "cloudtrail:GetInsightSelectors",
+            Self::GetQueryResults(_) => "cloudtrail:GetQueryResults",
+            Self::GetResourcePolicy(_) => "cloudtrail:GetResourcePolicy",
+            Self::GetTrail(_) => "cloudtrail:GetTrail",
+            Self::GetTrailStatus(_) => "cloudtrail:GetTrailStatus",
+            Self::ListChannels(_) => "cloudtrail:ListChannels",
+            Self::ListDashboards(_) => "cloudtrail:ListDashboards",
+            Self::ListEventDataStores(_) => "cloudtrail:ListEventDataStores",
+            Self::ListImportFailures(_) => "cloudtrail:ListImportFailures",
+            Self::ListImports(_) => "cloudtrail:ListImports",
+            Self::ListInsightsData(_) => "cloudtrail:ListInsightsData",
+            Self::ListInsightsMetricData(_) => "cloudtrail:ListInsightsMetricData",
+            Self::ListPublicKeys(_) => "cloudtrail:ListPublicKeys",
+            Self::ListQueries(_) => "cloudtrail:ListQueries",
+            Self::ListTags(_) => "cloudtrail:ListTags",
+            Self::ListTrails(_) => "cloudtrail:ListTrails",
+            Self::LookupEvents(_) => "cloudtrail:LookupEvents",
+            Self::PutEventConfiguration(_) => "cloudtrail:PutEventConfiguration",
+            Self::PutEventSelectors(_) => "cloudtrail:PutEventSelectors",
+            Self::PutInsightSelectors(_) => "cloudtrail:PutInsightSelectors",
+            Self::PutResourcePolicy(_) => "cloudtrail:PutResourcePolicy",
+            Self::RegisterOrganizationDelegatedAdmin(_) => {
+                "cloudtrail:RegisterOrganizationDelegatedAdmin"
+            }
+            Self::RemoveTags(_) => "cloudtrail:RemoveTags",
+            Self::RestoreEventDataStore(_) => "cloudtrail:RestoreEventDataStore",
+            Self::SearchSampleQueries(_) => "cloudtrail:SearchSampleQueries",
+            Self::StartDashboardRefresh(_) => "cloudtrail:StartDashboardRefresh",
+            Self::StartEventDataStoreIngestion(_) => "cloudtrail:StartEventDataStoreIngestion",
+            Self::StartImport(_) => "cloudtrail:StartImport",
+            Self::StartLogging(_) => "cloudtrail:StartLogging",
+            Self::StartQuery(_) => "cloudtrail:StartQuery",
+            Self::StopEventDataStoreIngestion(_) => "cloudtrail:StopEventDataStoreIngestion",
+            Self::StopImport(_) => "cloudtrail:StopImport",
+            Self::StopLogging(_) => "cloudtrail:StopLogging",
+            Self::UpdateChannel(_) => "cloudtrail:UpdateChannel",
+            Self::UpdateDashboard(_) => "cloudtrail:UpdateDashboard",
+            Self::UpdateEventDataStore(_) => "cloudtrail:UpdateEventDataStore",
+            Self::UpdateTrail(_) => "cloudtrail:UpdateTrail",
+        }
+    }
+
     /// `true` when the model marks the operation as unsigned.
     pub fn is_unauthenticated(&self) -> bool {
         let _ = self;

@@ -185,6 +185,70 @@ impl Operation {
         }
     }
 
+    /// The IAM action that authorizes the operation, e.g. `kms:CancelKeyDeletion`.
+    pub fn iam_action(&self) -> &'static str {
+        match self {
+            Self::CancelKeyDeletion(_) => "kms:CancelKeyDeletion",
+            Self::ConnectCustomKeyStore(_) => "kms:ConnectCustomKeyStore",
+            Self::CreateAlias(_) => "kms:CreateAlias",
+            Self::CreateCustomKeyStore(_) => "kms:CreateCustomKeyStore",
+            Self::CreateGrant(_) => "kms:CreateGrant",
+            Self::CreateKey(_) => "kms:CreateKey",
+            Self::Decapsulate(_) => "kms:Decapsulate",
+            Self::Decrypt(_) => "kms:Decrypt",
+            Self::DeleteAlias(_) => "kms:DeleteAlias",
+            Self::DeleteCustomKeyStore(_) => "kms:DeleteCustomKeyStore",
+            Self::DeleteImportedKeyMaterial(_) => "kms:DeleteImportedKeyMaterial",
+            Self::DeriveSharedSecret(_) => "kms:DeriveSharedSecret",
+            Self::DescribeCustomKeyStores(_) => "kms:DescribeCustomKeyStores",
+            Self::DescribeKey(_) => "kms:DescribeKey",
+            Self::DisableKey(_) => "kms:DisableKey",
+            Self::DisableKeyRotation(_) => "kms:DisableKeyRotation",
+            Self::DisconnectCustomKeyStore(_) => "kms:DisconnectCustomKeyStore",
+            Self::EnableKey(_) => "kms:EnableKey",
+            Self::EnableKeyRotation(_) => "kms:EnableKeyRotation",
+            Self::Encapsulate(_) => "kms:Encapsulate",
+            Self::Encrypt(_) => "kms:Encrypt",
+            Self::GenerateDataKey(_) => "kms:GenerateDataKey",
+            Self::GenerateDataKeyPair(_) => "kms:GenerateDataKeyPair",
+            Self::GenerateDataKeyPairWithoutPlaintext(_) => {
+                "kms:GenerateDataKeyPairWithoutPlaintext"
+            }
+            Self::GenerateDataKeyWithoutPlaintext(_) => "kms:GenerateDataKeyWithoutPlaintext",
+            Self::GenerateMac(_) => "kms:GenerateMac",
+            Self::GenerateRandom(_) => "kms:GenerateRandom",
+            Self::GetKeyLastUsage(_) => "kms:GetKeyLastUsage",
+            Self::GetKeyPolicy(_) => "kms:GetKeyPolicy",
+            Self::GetKeyRotationStatus(_) => "kms:GetKeyRotationStatus",
+            Self::GetParametersForImport(_) => "kms:GetParametersForImport",
+            Self::GetPublicKey(_) => "kms:GetPublicKey",
+            Self::ImportKeyMaterial(_) => "kms:ImportKeyMaterial",
+            Self::ListAliases(_) => "kms:ListAliases",
+            Self::ListGrants(_) => "kms:ListGrants",
+            Self::ListKeyPolicies(_) => "kms:ListKeyPolicies",
+            Self::ListKeyRotations(_) => "kms:ListKeyRotations",
+            Self::ListKeys(_) => "kms:ListKeys",
+            Self::ListResourceTags(_) => "kms:ListResourceTags",
+            Self::ListRetirableGrants(_) => "kms:ListRetirableGrants",
+            Self::PutKeyPolicy(_) => "kms:PutKeyPolicy",
+            Self::ReEncrypt(_) => "kms:ReEncrypt",
+            Self::ReplicateKey(_) => "kms:ReplicateKey",
+            Self::RetireGrant(_) => "kms:RetireGrant",
+            Self::RevokeGrant(_) => "kms:RevokeGrant",
+            Self::RotateKeyOnDemand(_) => "kms:RotateKeyOnDemand",
+            Self::ScheduleKeyDeletion(_) => "kms:ScheduleKeyDeletion",
+            Self::Sign(_) => "kms:Sign",
+            Self::TagResource(_) => "kms:TagResource",
+            Self::UntagResource(_) => "kms:UntagResource",
+            Self::UpdateAlias(_) => "kms:UpdateAlias",
+            Self::UpdateCustomKeyStore(_) => "kms:UpdateCustomKeyStore",
+            Self::UpdateKeyDescription(_) => "kms:UpdateKeyDescription",
+            Self::UpdatePrimaryRegion(_) => "kms:UpdatePrimaryRegion",
+            Self::Verify(_) => "kms:Verify",
+            Self::VerifyMac(_) => "kms:VerifyMac",
+        }
+    }
+
     /// `true` when the model marks the operation as unsigned.
     pub fn is_unauthenticated(&self) -> bool {
         let _ = self;

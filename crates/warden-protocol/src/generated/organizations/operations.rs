@@ -212,6 +212,99 @@ impl Operation {
         }
     }
 
+    /// The IAM action that authorizes the operation, e.g. `organizations:AcceptHandshake`.
+    pub fn iam_action(&self) -> &'static str {
+        match self {
+            Self::AcceptHandshake(_) => "organizations:AcceptHandshake",
+            Self::AttachPolicy(_) => "organizations:AttachPolicy",
+            Self::CancelHandshake(_) => "organizations:CancelHandshake",
+            Self::CloseAccount(_) => "organizations:CloseAccount",
+            Self::CreateAccount(_) => "organizations:CreateAccount",
+            Self::CreateGovCloudAccount(_) => "organizations:CreateGovCloudAccount",
+            Self::CreateOrganization(_) => "organizations:CreateOrganization",
+            Self::CreateOrganizationalUnit(_) => "organizations:CreateOrganizationalUnit",
+            Self::CreatePolicy(_) => "organizations:CreatePolicy",
+            Self::DeclineHandshake(_) => "organizations:DeclineHandshake",
+            Self::DeleteOrganization => "organizations:DeleteOrganization",
+            Self::DeleteOrganizationalUnit(_) => "organizations:DeleteOrganizationalUnit",
+            Self::DeletePolicy(_) => "organizations:DeletePolicy",
+            Self::DeleteResourcePolicy => "organizations:DeleteResourcePolicy",
+            Self::DeregisterDelegatedAdministrator(_) => {
+                "organizations:DeregisterDelegatedAdministrator"
+            }
+            Self::DescribeAccount(_) => "organizations:DescribeAccount",
+            Self::DescribeCreateAccountStatus(_) => "organizations:DescribeCreateAccountStatus",
+            Self::DescribeEffectivePolicy(_) => "organizations:DescribeEffectivePolicy",
+            Self::DescribeHandshake(_) => "organizations:DescribeHandshake",
+            Self::DescribeOrganization => "organizations:DescribeOrganization",
+            Self::DescribeOrganizationalUnit(_) => "organizations:DescribeOrganizationalUnit",
+            Self::DescribePolicy(_) => "organizations:DescribePolicy",
+            Self::DescribeResourcePolicy => "organizations:DescribeResourcePolicy",
+            Self::DescribeResponsibilityTransfer(_) => {
+                "organizations:DescribeResponsibilityTransfer"
+            }
+            Self::DetachPolicy(_) => "organizations:DetachPolicy",
+            Self::DisableAWSServiceAccess(_) => "organizations:DisableAWSServiceAccess",
+            Self::DisablePolicyType(_) => "organizations:DisablePolicyType",
+            Self::EnableAWSServiceAccess(_) => "organizations:EnableAWSServiceAccess",
+            Self::EnableAllFeatures(_) => "organizations:EnableAllFeatures",
+            Self::EnablePolicyType(_) => "organizations:EnablePolicyType",
+            Self::InviteAccountToOrganization(_) => "organizations:InviteAccountToOrganization",
+            Self::InviteOrganizationToTransferResponsibility(_) => {
+                "organizations:InviteOrganizationToTransferResponsibility"
+            }
+            Self::LeaveOrganization => "organizations:LeaveOrganization",
+            Self::ListAWSServiceAccessForOrganization(_) => {
+                "organizations:ListAWSServiceAccessForOrganization"
+            }
+            Self::ListAccounts(_) => "organizations:ListAccounts",
+            Self::ListAccountsForParent(_) => "organizations:ListAccountsForParent",
+            Self::ListAccountsWithInvalidEffectivePolicy(_) => {
+                "organizations:ListAccountsWithInvalidEffectivePolicy"
+            }
+            Self::ListChildren(_) => "organizations:ListChildren",
+            Self::ListCreateAccountStatus(_) => "organizations:ListCreateAccountStatus",
+            Self::ListDelegatedAdministrators(_) => "organizations:ListDelegatedAdministrators",
+            Self::ListDelegatedServicesForAccount(_) => {
+                "organizations:ListDelegatedServicesForAccount"
+            }
+            Self::ListEffectivePolicyValidationErrors(_) => {
+                "organizations:ListEffectivePolicyValidationErrors"
+            }
+            Self::ListHandshakesForAccount(_) => "organizations:ListHandshakesForAccount",
+            Self::ListHandshakesForOrganization(_) => "organizations:ListHandshakesForOrganization",
+            Self::ListInboundResponsibilityTransfers(_) => {
+                "organizations:ListInboundResponsibilityTransfers"
+            }
+            Self::ListOrganizationalUnitsForParent(_) => {
+                "organizations:ListOrganizationalUnitsForParent"
+            }
+            Self::ListOutboundResponsibilityTransfers(_) => {
+                "organizations:ListOutboundResponsibilityTransfers"
+            }
+            Self::ListParents(_) => "organizations:ListParents",
+            Self::ListPolicies(_) => "organizations:ListPolicies",
+            Self::ListPoliciesForTarget(_) => "organizations:ListPoliciesForTarget",
+            Self::ListRoots(_) => "organizations:ListRoots",
+            Self::ListTagsForResource(_) => "organizations:ListTagsForResource",
+            Self::ListTargetsForPolicy(_) => "organizations:ListTargetsForPolicy",
+            Self::MoveAccount(_) => "organizations:MoveAccount",
+            Self::PutResourcePolicy(_) => "organizations:PutResourcePolicy",
+            Self::RegisterDelegatedAdministrator(_) => {
+                "organizations:RegisterDelegatedAdministrator"
+            }
+            Self::RemoveAccountFromOrganization(_) => "organizations:RemoveAccountFromOrganization",
+            Self::TagResource(_) => "organizations:TagResource",
+            Self::TerminateResponsibilityTransfer(_) => {
+                "organizations:TerminateResponsibilityTransfer"
+            }
+            Self::UntagResource(_) => "organizations:UntagResource",
+            Self::UpdateOrganizationalUnit(_) => "organizations:UpdateOrganizationalUnit",
+            Self::UpdatePolicy(_) => "organizations:UpdatePolicy",
+            Self::UpdateResponsibilityTransfer(_) => "organizations:UpdateResponsibilityTransfer",
+        }
+    }
+
     /// `true` when the model marks the operation as unsigned.
     pub fn is_unauthenticated(&self) -> bool {
         let _ = self;

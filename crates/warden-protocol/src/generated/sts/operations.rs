@@ -50,6 +50,23 @@ impl Operation {
         }
     }
 
+    /// The IAM action that authorizes the operation, e.g. `sts:AssumeRole`.
+    pub fn iam_action(&self) -> &'static str {
+        match self {
+            Self::AssumeRole(_) => "sts:AssumeRole",
+            Self::AssumeRoleWithSAML(_) => "sts:AssumeRoleWithSAML",
+            Self::AssumeRoleWithWebIdentity(_) => "sts:AssumeRoleWithWebIdentity",
+            Self::AssumeRoot(_) => "sts:AssumeRoot",
+            Self::DecodeAuthorizationMessage(_) => "sts:DecodeAuthorizationMessage",
+            Self::GetAccessKeyInfo(_) => "sts:GetAccessKeyInfo",
+            Self::GetCallerIdentity(_) => "sts:GetCallerIdentity",
+            Self::GetDelegatedAccessToken(_) => "sts:GetDelegatedAccessToken",
+            Self::GetFederationToken(_) => "sts:GetFederationToken",
+            Self::GetSessionToken(_) => "sts:GetSessionToken",
+            Self::GetWebIdentityToken(_) => "sts:GetWebIdentityToken",
+        }
+    }
+
     /// `true` when the model marks the operation as unsigned.
     pub fn is_unauthenticated(&self) -> bool {
         matches!(
