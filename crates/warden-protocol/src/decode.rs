@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use base64::Engine as _;
 
 pub use json::{JsonNode, parse_json_body};
-pub use rules::{BlobRules, IntRules, ListRules, StringRules};
+pub use rules::{BlobRules, IntRules, ListRules, Pattern, StringRules};
 
 use crate::AwsError;
 use crate::meta::{Protocol, ServiceMeta};

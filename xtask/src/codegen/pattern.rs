@@ -4,12 +4,46 @@
 //! Unicode-aware, so they become explicit ASCII classes. `\uXXXX` escapes
 //! become `\x{XXXX}`, and UTF-16 surrogate pairs are joined into one code
 //! point. Java's `matches()` is a whole-string match, so the result is
-//! anchored. Patterns the `regex` crate cannot express (look-around) yield
-//! `None`.
+//! anchored. Look-arounds, which the `regex` crate lacks, are supported
+//! through [`LOOKAROUND_EQUIVALENTS`]: a regex to match plus one whose
+//! matches are rejected.
 
-/// The anchored `regex`-crate pattern for a Java pattern, or `None` when
-/// it cannot be expressed.
-pub(crate) fn translate(java: &str) -> Option<String> {
+/// Hand-checked equivalents of look-around patterns found in the models:
+/// (Java pattern, regex to match, regex that must not match).
+const LOOKAROUND_EQUIVALENTS: &[(&str, &str, &str)] = &[
+    // IAM account aliases: alphanumeric ends, no `--` anywhere.
+    (
+        r"^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$",
+        r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$",
+        "--",
+    ),
+];
+
+/// A Java pattern compiled for the `regex` crate.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Translation {
+    /// The anchored regex every valid value matches.
+    pub(crate) matches: String,
+    /// A regex no valid value contains.
+    pub(crate) rejects: Option<String>,
+}
+
+/// The `regex`-crate form of a Java pattern, or `None` when it cannot be
+/// expressed (the generator then fails).
+pub(crate) fn translate(java: &str) -> Option<Translation> {
+    if let Some((_, matches, rejects)) = LOOKAROUND_EQUIVALENTS.iter().find(|(j, ..)| *j == java) {
+        return Some(Translation {
+            matches: format!("^(?:{matches})$"),
+            rejects: Some((*rejects).to_owned()),
+        });
+    }
+    translate_plain(java).map(|matches| Translation {
+        matches,
+        rejects: None,
+    })
+}
+
+fn translate_plain(java: &str) -> Option<String> {
     let chars: Vec<char> = java.chars().collect();
     let mut out = String::new();
     let mut i = 0;
@@ -85,9 +119,11 @@ mod tests {
     use super::*;
 
     fn matches(java: &str, text: &str) -> bool {
-        regex::Regex::new(&translate(java).unwrap())
-            .unwrap()
-            .is_match(text)
+        let t = translate(java).unwrap();
+        let rejected = t
+            .rejects
+            .is_some_and(|r| regex::Regex::new(&r).unwrap().is_match(text));
+        regex::Regex::new(&t.matches).unwrap().is_match(text) && !rejected
     }
 
     #[test]
@@ -110,9 +146,11 @@ mod tests {
             r"^(\d{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$",
             "123456789012x"
         ));
-        assert_eq!(
-            translate(r"^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$"),
-            None
-        );
+        assert_eq!(translate_plain(r"a(?!-)"), None);
+        let alias = r"^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$";
+        assert!(matches(alias, "my-alias-1"));
+        assert!(!matches(alias, "my--alias"));
+        assert!(!matches(alias, "-alias"));
+        assert!(!matches(alias, "ab"));
     }
 }

@@ -14,8 +14,8 @@ pub struct StringRules {
     pub min: Option<u64>,
     /// Maximum length in characters.
     pub max: Option<u64>,
-    /// The compiled, anchored pattern and the model's pattern text.
-    pub pattern: Option<(&'static LazyLock<Option<Regex>>, &'static str)>,
+    /// The pattern every value must match.
+    pub pattern: Option<&'static Pattern>,
     /// The allowed values; empty when the shape is not an enum.
     pub enum_values: &'static [&'static str],
     /// `true` for sensitive shapes, whose values are never echoed.
@@ -43,11 +43,8 @@ impl StringRules {
         if let Some(min) = self.min.filter(|min| length < *min) {
             out.push(length_min(min));
         }
-        if let Some((regex, source)) = self.pattern {
-            // INVARIANT: the generator only emits patterns that compile.
-            if regex.as_ref().is_some_and(|regex| !regex.is_match(value)) {
-                out.push(pattern(source));
-            }
+        if let Some(model_pattern) = self.pattern.filter(|p| !p.is_match(value)) {
+            out.push(pattern(model_pattern.source));
         }
         if !self.enum_values.is_empty() && !self.enum_values.contains(&value) {
             out.push(enum_set(self.enum_values));
@@ -60,7 +57,7 @@ impl StringRules {
         let mut out = Vec::new();
         out.extend(self.max.map(length_max));
         out.extend(self.min.map(length_min));
-        out.extend(self.pattern.map(|(_, source)| pattern(source)));
+        out.extend(self.pattern.map(|p| pattern(p.source)));
         if !self.enum_values.is_empty() {
             out.push(enum_set(self.enum_values));
         }
@@ -74,6 +71,39 @@ impl StringRules {
         } else {
             Shown::Value(value)
         }
+    }
+}
+
+/// A model pattern (Java syntax) compiled for the `regex` crate.
+///
+/// Java's `matches()` is a whole-string match, so `matches` is anchored.
+/// Look-arounds, which the `regex` crate lacks, are expressed by an extra
+/// `rejects` regex that no valid value may contain.
+#[derive(Debug)]
+pub struct Pattern {
+    /// The model's pattern text, quoted in violation messages.
+    pub source: &'static str,
+    /// The anchored regex every valid value matches.
+    pub matches: LazyLock<Option<Regex>>,
+    /// A regex no valid value contains, if the pattern needs one.
+    pub rejects: Option<LazyLock<Option<Regex>>>,
+}
+
+impl Pattern {
+    /// `true` when `value` satisfies the pattern.
+    pub fn is_match(&self, value: &str) -> bool {
+        // INVARIANT: the generator only emits regexes that compile, so the
+        // `None` (accept) branches are never taken.
+        let matches = self
+            .matches
+            .as_ref()
+            .is_none_or(|regex| regex.is_match(value));
+        let rejected = self
+            .rejects
+            .as_ref()
+            .and_then(|r| r.as_ref())
+            .is_some_and(|regex| regex.is_match(value));
+        matches && !rejected
     }
 }
 

@@ -137,3 +137,15 @@ fn string_list_elements_are_reported_once_for_the_list() {
         )
     );
 }
+
+#[test]
+fn look_around_patterns_are_enforced() {
+    let params = QueryParams::parse(b"Action=CreateAccountAlias&AccountAlias=my-alias").unwrap();
+    assert!(iam::Operation::from_query("CreateAccountAlias", &params).is_ok());
+    let error = iam_error("Action=CreateAccountAlias&AccountAlias=my--alias");
+    assert_eq!(
+        error.message,
+        "1 validation error detected: Value 'my--alias' at 'accountAlias' failed to satisfy constraint: \
+         Member must satisfy regular expression pattern: ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$"
+    );
+}

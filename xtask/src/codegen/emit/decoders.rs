@@ -151,23 +151,25 @@ impl Emitter<'_> {
                     return Ok(None);
                 }
                 let constant = self.rule_names.get(shape_name).cloned().unwrap_or_default();
-                let (pattern_code, regex_static) = match pattern
-                    .as_deref()
-                    .map(|p| (p, pattern::translate(p)))
-                {
-                    Some((java, Some(rust))) => (
-                        format!("Some((&{constant}_PATTERN, {java:?}))"),
-                        Some(format!(
-                            "static {constant}_PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new({rust:?}).ok());\n"
-                        )),
-                    ),
-                    Some((java, None)) => (
-                        format!(
-                            "None /* {} is not expressible with the regex crate */",
-                            java.replace("*/", "* /")
-                        ),
-                        None,
-                    ),
+                let (pattern_code, regex_static) = match pattern {
+                    Some(java) => {
+                        let compiled = pattern::translate(java).ok_or_else(|| {
+                            anyhow::anyhow!(
+                                "{shape_name}: pattern {java} has no regex-crate equivalent"
+                            )
+                        })?;
+                        let rejects = compiled.rejects.map_or("None".to_owned(), |r| {
+                            format!("Some(LazyLock::new(|| Regex::new({r:?}).ok()))")
+                        });
+                        (
+                            format!("Some(&{constant}_PATTERN)"),
+                            Some(format!(
+                                "static {constant}_PATTERN: Pattern = Pattern {{ source: {java:?}, \
+                                 matches: LazyLock::new(|| Regex::new({:?}).ok()), rejects: {rejects} }};\n",
+                                compiled.matches
+                            )),
+                        )
+                    }
                     None => ("None".to_owned(), None),
                 };
                 let values: Vec<String> = enum_values.iter().map(|v| format!("{v:?}")).collect();
@@ -240,6 +242,7 @@ impl Emitter<'_> {
         out.push_str("//! Model constraints of the input shapes.\n\n");
         if regex {
             out.push_str("use std::sync::LazyLock;\n\nuse regex::Regex;\n\n");
+            kinds.insert("Pattern".to_owned());
         }
         if !kinds.is_empty() {
             let kinds: Vec<String> = kinds.into_iter().collect();

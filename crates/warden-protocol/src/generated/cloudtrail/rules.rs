@@ -5,15 +5,18 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::decode::{IntRules, ListRules, StringRules};
+use crate::decode::{IntRules, ListRules, Pattern, StringRules};
 
-static ACCOUNT_ID_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[0-9]+)$").ok());
+static ACCOUNT_ID_PATTERN: Pattern = Pattern {
+    source: "\\d+",
+    matches: LazyLock::new(|| Regex::new("^(?:[0-9]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `AccountId`.
 pub(super) static ACCOUNT_ID: StringRules = StringRules {
     min: Some(12),
     max: Some(16),
-    pattern: Some((&ACCOUNT_ID_PATTERN, "\\d+")),
+    pattern: Some(&ACCOUNT_ID_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -39,24 +42,30 @@ pub(super) static BILLING_MODE: StringRules = StringRules {
     sensitive: false,
 };
 
-static CHANNEL_ARN_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._/\\-:]+$)$").ok());
+static CHANNEL_ARN_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9._/\\-:]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._/\\-:]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `ChannelArn`.
 pub(super) static CHANNEL_ARN: StringRules = StringRules {
     min: Some(3),
     max: Some(256),
-    pattern: Some((&CHANNEL_ARN_PATTERN, "^[a-zA-Z0-9._/\\-:]+$")),
+    pattern: Some(&CHANNEL_ARN_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static CHANNEL_NAME_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._\\-]+$)$").ok());
+static CHANNEL_NAME_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9._\\-]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._\\-]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `ChannelName`.
 pub(super) static CHANNEL_NAME: StringRules = StringRules {
     min: Some(3),
     max: Some(128),
-    pattern: Some((&CHANNEL_NAME_PATTERN, "^[a-zA-Z0-9._\\-]+$")),
+    pattern: Some(&CHANNEL_NAME_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -67,24 +76,30 @@ pub(super) static CONTEXT_KEY_SELECTORS: ListRules = ListRules {
     max: Some(2),
 };
 
-static DASHBOARD_ARN_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._/\\-:]+$)$").ok());
+static DASHBOARD_ARN_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9._/\\-:]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._/\\-:]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `DashboardArn`.
 pub(super) static DASHBOARD_ARN: StringRules = StringRules {
     min: None,
     max: None,
-    pattern: Some((&DASHBOARD_ARN_PATTERN, "^[a-zA-Z0-9._/\\-:]+$")),
+    pattern: Some(&DASHBOARD_ARN_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static DASHBOARD_NAME_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9_\\-]+$)$").ok());
+static DASHBOARD_NAME_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9_\\-]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9_\\-]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `DashboardName`.
 pub(super) static DASHBOARD_NAME: StringRules = StringRules {
     min: Some(3),
     max: Some(128),
-    pattern: Some((&DASHBOARD_NAME_PATTERN, "^[a-zA-Z0-9_\\-]+$")),
+    pattern: Some(&DASHBOARD_NAME_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -98,16 +113,18 @@ pub(super) static DASHBOARD_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static DELIVERY_S3_URI_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?)$").ok());
+static DELIVERY_S3_URI_PATTERN: Pattern = Pattern {
+    source: "s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `DeliveryS3Uri`.
 pub(super) static DELIVERY_S3_URI: StringRules = StringRules {
     min: None,
     max: Some(1024),
-    pattern: Some((
-        &DELIVERY_S3_URI_PATTERN,
-        "s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?",
-    )),
+    pattern: Some(&DELIVERY_S3_URI_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -127,14 +144,18 @@ pub(super) static DESTINATIONS: ListRules = ListRules {
     max: Some(200),
 };
 
-static ERROR_CODE_PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new("^(?:^[[0-9A-Za-z_][0-9][\\t\\n\\x0B\\x0C\\r ]_.,\\-:\\[\\]]+$)$").ok()
-});
+static ERROR_CODE_PATTERN: Pattern = Pattern {
+    source: "^[\\w\\d\\s_.,\\-:\\[\\]]+$",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:^[[0-9A-Za-z_][0-9][\\t\\n\\x0B\\x0C\\r ]_.,\\-:\\[\\]]+$)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `ErrorCode`.
 pub(super) static ERROR_CODE: StringRules = StringRules {
     min: None,
     max: Some(128),
-    pattern: Some((&ERROR_CODE_PATTERN, "^[\\w\\d\\s_.,\\-:\\[\\]]+$")),
+    pattern: Some(&ERROR_CODE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -157,27 +178,30 @@ pub(super) static EVENT_CATEGORY_AGGREGATION: StringRules = StringRules {
     sensitive: false,
 };
 
-static EVENT_DATA_STORE_ARN_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._/\\-:]+$)$").ok());
+static EVENT_DATA_STORE_ARN_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9._/\\-:]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._/\\-:]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `EventDataStoreArn`.
 pub(super) static EVENT_DATA_STORE_ARN: StringRules = StringRules {
     min: Some(3),
     max: Some(256),
-    pattern: Some((&EVENT_DATA_STORE_ARN_PATTERN, "^[a-zA-Z0-9._/\\-:]+$")),
+    pattern: Some(&EVENT_DATA_STORE_ARN_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static EVENT_DATA_STORE_KMS_KEY_ID_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._/\\-:]+$)$").ok());
+static EVENT_DATA_STORE_KMS_KEY_ID_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9._/\\-:]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._/\\-:]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `EventDataStoreKmsKeyId`.
 pub(super) static EVENT_DATA_STORE_KMS_KEY_ID: StringRules = StringRules {
     min: Some(1),
     max: Some(350),
-    pattern: Some((
-        &EVENT_DATA_STORE_KMS_KEY_ID_PATTERN,
-        "^[a-zA-Z0-9._/\\-:]+$",
-    )),
+    pattern: Some(&EVENT_DATA_STORE_KMS_KEY_ID_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -188,49 +212,58 @@ pub(super) static EVENT_DATA_STORE_LIST: ListRules = ListRules {
     max: Some(1),
 };
 
-static EVENT_DATA_STORE_NAME_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._\\-]+$)$").ok());
+static EVENT_DATA_STORE_NAME_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9._\\-]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._\\-]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `EventDataStoreName`.
 pub(super) static EVENT_DATA_STORE_NAME: StringRules = StringRules {
     min: Some(3),
     max: Some(128),
-    pattern: Some((&EVENT_DATA_STORE_NAME_PATTERN, "^[a-zA-Z0-9._\\-]+$")),
+    pattern: Some(&EVENT_DATA_STORE_NAME_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static EVENT_NAME_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[A-Za-z0-9_]+$)$").ok());
+static EVENT_NAME_PATTERN: Pattern = Pattern {
+    source: "^[A-Za-z0-9_]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[A-Za-z0-9_]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `EventName`.
 pub(super) static EVENT_NAME: StringRules = StringRules {
     min: None,
     max: Some(128),
-    pattern: Some((&EVENT_NAME_PATTERN, "^[A-Za-z0-9_]+$")),
+    pattern: Some(&EVENT_NAME_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static EVENT_SOURCE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-z0-9_-]+\\.amazonaws\\.com$)$").ok());
+static EVENT_SOURCE_PATTERN: Pattern = Pattern {
+    source: "^[a-z0-9_-]+\\.amazonaws\\.com$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-z0-9_-]+\\.amazonaws\\.com$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `EventSource`.
 pub(super) static EVENT_SOURCE: StringRules = StringRules {
     min: None,
     max: Some(256),
-    pattern: Some((&EVENT_SOURCE_PATTERN, "^[a-z0-9_-]+\\.amazonaws\\.com$")),
+    pattern: Some(&EVENT_SOURCE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static FEDERATION_ROLE_ARN_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._/\\-:@=\\+,\\.]+$)$").ok());
+static FEDERATION_ROLE_ARN_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9._/\\-:@=\\+,\\.]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._/\\-:@=\\+,\\.]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `FederationRoleArn`.
 pub(super) static FEDERATION_ROLE_ARN: StringRules = StringRules {
     min: Some(3),
     max: Some(125),
-    pattern: Some((
-        &FEDERATION_ROLE_ARN_PATTERN,
-        "^[a-zA-Z0-9._/\\-:@=\\+,\\.]+$",
-    )),
+    pattern: Some(&FEDERATION_ROLE_ARN_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -370,13 +403,16 @@ pub(super) static LIST_QUERIES_MAX_RESULTS_COUNT: IntRules = IntRules {
     max: Some(1000),
 };
 
-static LOCATION_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._/\\-:*]+$)$").ok());
+static LOCATION_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9._/\\-:*]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._/\\-:*]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `Location`.
 pub(super) static LOCATION: StringRules = StringRules {
     min: Some(3),
     max: Some(1024),
-    pattern: Some((&LOCATION_PATTERN, "^[a-zA-Z0-9._/\\-:*]+$")),
+    pattern: Some(&LOCATION_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -450,79 +486,100 @@ pub(super) static OPERATOR_TARGET_LIST_MEMBER: StringRules = StringRules {
     sensitive: false,
 };
 
-static OPERATOR_VALUE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:.+)$").ok());
+static OPERATOR_VALUE_PATTERN: Pattern = Pattern {
+    source: ".+",
+    matches: LazyLock::new(|| Regex::new("^(?:.+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `OperatorValue`.
 pub(super) static OPERATOR_VALUE: StringRules = StringRules {
     min: Some(1),
     max: Some(2048),
-    pattern: Some((&OPERATOR_VALUE_PATTERN, ".+")),
+    pattern: Some(&OPERATOR_VALUE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static PAGINATION_TOKEN_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:.*)$").ok());
+static PAGINATION_TOKEN_PATTERN: Pattern = Pattern {
+    source: ".*",
+    matches: LazyLock::new(|| Regex::new("^(?:.*)$").ok()),
+    rejects: None,
+};
 /// Constraints of `PaginationToken`.
 pub(super) static PAGINATION_TOKEN: StringRules = StringRules {
     min: Some(4),
     max: Some(1000),
-    pattern: Some((&PAGINATION_TOKEN_PATTERN, ".*")),
+    pattern: Some(&PAGINATION_TOKEN_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static PROMPT_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[ -~\\n]*$)$").ok());
+static PROMPT_PATTERN: Pattern = Pattern {
+    source: "^[ -~\\n]*$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[ -~\\n]*$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `Prompt`.
 pub(super) static PROMPT: StringRules = StringRules {
     min: Some(3),
     max: Some(500),
-    pattern: Some((&PROMPT_PATTERN, "^[ -~\\n]*$")),
+    pattern: Some(&PROMPT_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static QUERY_ALIAS_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z][a-zA-Z0-9._\\-]*$)$").ok());
+static QUERY_ALIAS_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z][a-zA-Z0-9._\\-]*$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z][a-zA-Z0-9._\\-]*$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `QueryAlias`.
 pub(super) static QUERY_ALIAS: StringRules = StringRules {
     min: Some(1),
     max: Some(256),
-    pattern: Some((&QUERY_ALIAS_PATTERN, "^[a-zA-Z][a-zA-Z0-9._\\-]*$")),
+    pattern: Some(&QUERY_ALIAS_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static QUERY_PARAMETER_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:.*)$").ok());
+static QUERY_PARAMETER_PATTERN: Pattern = Pattern {
+    source: ".*",
+    matches: LazyLock::new(|| Regex::new("^(?:.*)$").ok()),
+    rejects: None,
+};
 /// Constraints of `QueryParameter`.
 pub(super) static QUERY_PARAMETER: StringRules = StringRules {
     min: Some(1),
     max: Some(1024),
-    pattern: Some((&QUERY_PARAMETER_PATTERN, ".*")),
+    pattern: Some(&QUERY_PARAMETER_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static QUERY_PARAMETER_KEY_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._/\\-:$]+$)$").ok());
+static QUERY_PARAMETER_KEY_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9._/\\-:$]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._/\\-:$]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `QueryParameterKey`.
 pub(super) static QUERY_PARAMETER_KEY: StringRules = StringRules {
     min: Some(3),
     max: Some(128),
-    pattern: Some((&QUERY_PARAMETER_KEY_PATTERN, "^[a-zA-Z0-9._/\\-:$]+$")),
+    pattern: Some(&QUERY_PARAMETER_KEY_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static QUERY_PARAMETER_VALUE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._/\\-:]+$)$").ok());
+static QUERY_PARAMETER_VALUE_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9._/\\-:]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._/\\-:]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `QueryParameterValue`.
 pub(super) static QUERY_PARAMETER_VALUE: StringRules = StringRules {
     min: Some(1),
     max: Some(128),
-    pattern: Some((&QUERY_PARAMETER_VALUE_PATTERN, "^[a-zA-Z0-9._/\\-:]+$")),
+    pattern: Some(&QUERY_PARAMETER_VALUE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -533,13 +590,16 @@ pub(super) static QUERY_PARAMETERS: ListRules = ListRules {
     max: Some(10),
 };
 
-static QUERY_STATEMENT_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:(?s).*)$").ok());
+static QUERY_STATEMENT_PATTERN: Pattern = Pattern {
+    source: "(?s).*",
+    matches: LazyLock::new(|| Regex::new("^(?:(?s).*)$").ok()),
+    rejects: None,
+};
 /// Constraints of `QueryStatement`.
 pub(super) static QUERY_STATEMENT: StringRules = StringRules {
     min: Some(1),
     max: Some(10000),
-    pattern: Some((&QUERY_STATEMENT_PATTERN, "(?s).*")),
+    pattern: Some(&QUERY_STATEMENT_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -569,13 +629,16 @@ pub(super) static READ_WRITE_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static REFRESH_ID_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[0-9]+)$").ok());
+static REFRESH_ID_PATTERN: Pattern = Pattern {
+    source: "\\d+",
+    matches: LazyLock::new(|| Regex::new("^(?:[0-9]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `RefreshId`.
 pub(super) static REFRESH_ID: StringRules = StringRules {
     min: Some(10),
     max: Some(20),
-    pattern: Some((&REFRESH_ID_PATTERN, "\\d+")),
+    pattern: Some(&REFRESH_ID_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -598,13 +661,16 @@ pub(super) static REFRESH_SCHEDULE_STATUS: StringRules = StringRules {
     sensitive: false,
 };
 
-static RESOURCE_ARN_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._/\\-:]+$)$").ok());
+static RESOURCE_ARN_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9._/\\-:]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._/\\-:]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `ResourceArn`.
 pub(super) static RESOURCE_ARN: StringRules = StringRules {
     min: Some(3),
     max: Some(256),
-    pattern: Some((&RESOURCE_ARN_PATTERN, "^[a-zA-Z0-9._/\\-:]+$")),
+    pattern: Some(&RESOURCE_ARN_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -630,45 +696,58 @@ pub(super) static SEARCH_SAMPLE_QUERIES_MAX_RESULTS: IntRules = IntRules {
     max: Some(50),
 };
 
-static SEARCH_SAMPLE_QUERIES_SEARCH_PHRASE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[ -~\\n]*$)$").ok());
+static SEARCH_SAMPLE_QUERIES_SEARCH_PHRASE_PATTERN: Pattern = Pattern {
+    source: "^[ -~\\n]*$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[ -~\\n]*$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `SearchSampleQueriesSearchPhrase`.
 pub(super) static SEARCH_SAMPLE_QUERIES_SEARCH_PHRASE: StringRules = StringRules {
     min: Some(2),
     max: Some(1000),
-    pattern: Some((&SEARCH_SAMPLE_QUERIES_SEARCH_PHRASE_PATTERN, "^[ -~\\n]*$")),
+    pattern: Some(&SEARCH_SAMPLE_QUERIES_SEARCH_PHRASE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static SELECTOR_FIELD_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]|[0-9]|\\.|_]+)$").ok());
+static SELECTOR_FIELD_PATTERN: Pattern = Pattern {
+    source: "[\\w|\\d|\\.|_]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]|[0-9]|\\.|_]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `SelectorField`.
 pub(super) static SELECTOR_FIELD: StringRules = StringRules {
     min: Some(1),
     max: Some(1000),
-    pattern: Some((&SELECTOR_FIELD_PATTERN, "[\\w|\\d|\\.|_]+")),
+    pattern: Some(&SELECTOR_FIELD_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static SELECTOR_NAME_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:.*)$").ok());
+static SELECTOR_NAME_PATTERN: Pattern = Pattern {
+    source: ".*",
+    matches: LazyLock::new(|| Regex::new("^(?:.*)$").ok()),
+    rejects: None,
+};
 /// Constraints of `SelectorName`.
 pub(super) static SELECTOR_NAME: StringRules = StringRules {
     min: Some(0),
     max: Some(1000),
-    pattern: Some((&SELECTOR_NAME_PATTERN, ".*")),
+    pattern: Some(&SELECTOR_NAME_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static SOURCE_PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new("^(?:.*)$").ok());
+static SOURCE_PATTERN: Pattern = Pattern {
+    source: ".*",
+    matches: LazyLock::new(|| Regex::new("^(?:.*)$").ok()),
+    rejects: None,
+};
 /// Constraints of `Source`.
 pub(super) static SOURCE: StringRules = StringRules {
     min: Some(1),
     max: Some(256),
-    pattern: Some((&SOURCE_PATTERN, ".*")),
+    pattern: Some(&SOURCE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -721,13 +800,16 @@ pub(super) static TEMPLATES: ListRules = ListRules {
     max: Some(50),
 };
 
-static TIME_OF_DAY_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[0-9]{2}:[0-9]{2})$").ok());
+static TIME_OF_DAY_PATTERN: Pattern = Pattern {
+    source: "^[0-9]{2}:[0-9]{2}",
+    matches: LazyLock::new(|| Regex::new("^(?:^[0-9]{2}:[0-9]{2})$").ok()),
+    rejects: None,
+};
 /// Constraints of `TimeOfDay`.
 pub(super) static TIME_OF_DAY: StringRules = StringRules {
     min: None,
     max: None,
-    pattern: Some((&TIME_OF_DAY_PATTERN, "^[0-9]{2}:[0-9]{2}")),
+    pattern: Some(&TIME_OF_DAY_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -741,35 +823,44 @@ pub(super) static TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static UUID_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-f0-9\\-]+$)$").ok());
+static UUID_PATTERN: Pattern = Pattern {
+    source: "^[a-f0-9\\-]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-f0-9\\-]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `UUID`.
 pub(super) static UUID: StringRules = StringRules {
     min: Some(36),
     max: Some(36),
-    pattern: Some((&UUID_PATTERN, "^[a-f0-9\\-]+$")),
+    pattern: Some(&UUID_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static VIEW_PROPERTIES_KEY_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._\\-]+$)$").ok());
+static VIEW_PROPERTIES_KEY_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9._\\-]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._\\-]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `ViewPropertiesKey`.
 pub(super) static VIEW_PROPERTIES_KEY: StringRules = StringRules {
     min: Some(3),
     max: Some(128),
-    pattern: Some((&VIEW_PROPERTIES_KEY_PATTERN, "^[a-zA-Z0-9._\\-]+$")),
+    pattern: Some(&VIEW_PROPERTIES_KEY_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static VIEW_PROPERTIES_VALUE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._\\- ]+$)$").ok());
+static VIEW_PROPERTIES_VALUE_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9._\\- ]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9._\\- ]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `ViewPropertiesValue`.
 pub(super) static VIEW_PROPERTIES_VALUE: StringRules = StringRules {
     min: Some(1),
     max: Some(128),
-    pattern: Some((&VIEW_PROPERTIES_VALUE_PATTERN, "^[a-zA-Z0-9._\\- ]+$")),
+    pattern: Some(&VIEW_PROPERTIES_VALUE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };

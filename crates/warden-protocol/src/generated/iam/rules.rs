@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::decode::{IntRules, ListRules, StringRules};
+use crate::decode::{IntRules, ListRules, Pattern, StringRules};
 
 /// Constraints of `AccessAdvisorUsageGranularityType`.
 pub(super) static ACCESS_ADVISOR_USAGE_GRANULARITY_TYPE: StringRules = StringRules {
@@ -25,13 +25,16 @@ pub(super) static ACTION_NAME_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static ATTACHMENT_NAME_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]+)$").ok());
+static ATTACHMENT_NAME_PATTERN: Pattern = Pattern {
+    source: "[\\w+=,.@-]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `AttachmentName`.
 pub(super) static ATTACHMENT_NAME: StringRules = StringRules {
     min: Some(1),
     max: Some(128),
-    pattern: Some((&ATTACHMENT_NAME_PATTERN, "[\\w+=,.@-]+")),
+    pattern: Some(&ATTACHMENT_NAME_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -182,58 +185,72 @@ pub(super) static SAML_METADATA_DOCUMENT_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static SAML_PROVIDER_NAME_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]._-]+)$").ok());
+static SAML_PROVIDER_NAME_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w._-]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]._-]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `SAMLProviderNameType`.
 pub(super) static SAML_PROVIDER_NAME_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(128),
-    pattern: Some((&SAML_PROVIDER_NAME_TYPE_PATTERN, "[\\w._-]+")),
+    pattern: Some(&SAML_PROVIDER_NAME_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static ACCESS_KEY_ID_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]]+)$").ok());
+static ACCESS_KEY_ID_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `accessKeyIdType`.
 pub(super) static ACCESS_KEY_ID_TYPE: StringRules = StringRules {
     min: Some(16),
     max: Some(128),
-    pattern: Some((&ACCESS_KEY_ID_TYPE_PATTERN, "[\\w]+")),
+    pattern: Some(&ACCESS_KEY_ID_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
+static ACCOUNT_ALIAS_TYPE_PATTERN: Pattern = Pattern {
+    source: "^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$)$").ok()),
+    rejects: Some(LazyLock::new(|| Regex::new("--").ok())),
+};
 /// Constraints of `accountAliasType`.
 pub(super) static ACCOUNT_ALIAS_TYPE: StringRules = StringRules {
     min: Some(3),
     max: Some(63),
-    pattern: None, /* ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$ is not expressible with the regex crate */
+    pattern: Some(&ACCOUNT_ALIAS_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static ACCOUNT_ID_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[0-9]{12})$").ok());
+static ACCOUNT_ID_TYPE_PATTERN: Pattern = Pattern {
+    source: "\\d{12}",
+    matches: LazyLock::new(|| Regex::new("^(?:[0-9]{12})$").ok()),
+    rejects: None,
+};
 /// Constraints of `accountIdType`.
 pub(super) static ACCOUNT_ID_TYPE: StringRules = StringRules {
     min: None,
     max: None,
-    pattern: Some((&ACCOUNT_ID_TYPE_PATTERN, "\\d{12}")),
+    pattern: Some(&ACCOUNT_ID_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static ACCOUNT_PROPERTY_KEY_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[A-Za-z][A-Za-z0-9/_-]*$)$").ok());
+static ACCOUNT_PROPERTY_KEY_TYPE_PATTERN: Pattern = Pattern {
+    source: "^[A-Za-z][A-Za-z0-9/_-]*$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[A-Za-z][A-Za-z0-9/_-]*$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `accountPropertyKeyType`.
 pub(super) static ACCOUNT_PROPERTY_KEY_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(50),
-    pattern: Some((
-        &ACCOUNT_PROPERTY_KEY_TYPE_PATTERN,
-        "^[A-Za-z][A-Za-z0-9/_-]*$",
-    )),
+    pattern: Some(&ACCOUNT_PROPERTY_KEY_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -274,52 +291,58 @@ pub(super) static ASSIGNMENT_STATUS_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static AUTHENTICATION_CODE_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9]]+)$").ok());
+static AUTHENTICATION_CODE_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\d]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9]]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `authenticationCodeType`.
 pub(super) static AUTHENTICATION_CODE_TYPE: StringRules = StringRules {
     min: Some(6),
     max: Some(6),
-    pattern: Some((&AUTHENTICATION_CODE_TYPE_PATTERN, "[\\d]+")),
+    pattern: Some(&AUTHENTICATION_CODE_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static CERTIFICATE_BODY_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{FF}]+)$").ok());
+static CERTIFICATE_BODY_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{FF}]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `certificateBodyType`.
 pub(super) static CERTIFICATE_BODY_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(16384),
-    pattern: Some((
-        &CERTIFICATE_BODY_TYPE_PATTERN,
-        "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
-    )),
+    pattern: Some(&CERTIFICATE_BODY_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static CERTIFICATE_CHAIN_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{FF}]+)$").ok());
+static CERTIFICATE_CHAIN_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{FF}]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `certificateChainType`.
 pub(super) static CERTIFICATE_CHAIN_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(2097152),
-    pattern: Some((
-        &CERTIFICATE_CHAIN_TYPE_PATTERN,
-        "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
-    )),
+    pattern: Some(&CERTIFICATE_CHAIN_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static CERTIFICATE_ID_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]]+)$").ok());
+static CERTIFICATE_ID_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `certificateIdType`.
 pub(super) static CERTIFICATE_ID_TYPE: StringRules = StringRules {
     min: Some(24),
     max: Some(128),
-    pattern: Some((&CERTIFICATE_ID_TYPE_PATTERN, "[\\w]+")),
+    pattern: Some(&CERTIFICATE_ID_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -339,38 +362,46 @@ pub(super) static CREDENTIAL_AGE_DAYS: IntRules = IntRules {
     max: Some(36600),
 };
 
-static CUSTOM_SUFFIX_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]+)$").ok());
+static CUSTOM_SUFFIX_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w+=,.@-]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `customSuffixType`.
 pub(super) static CUSTOM_SUFFIX_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(64),
-    pattern: Some((&CUSTOM_SUFFIX_TYPE_PATTERN, "[\\w+=,.@-]+")),
+    pattern: Some(&CUSTOM_SUFFIX_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static DELEGATION_REQUEST_DESCRIPTION_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{7E}\\x{A1}-\\x{FF}]*)$").ok());
+static DELEGATION_REQUEST_DESCRIPTION_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{7E}\\x{A1}-\\x{FF}]*)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `delegationRequestDescriptionType`.
 pub(super) static DELEGATION_REQUEST_DESCRIPTION_TYPE: StringRules = StringRules {
     min: None,
     max: Some(1000),
-    pattern: Some((
-        &DELEGATION_REQUEST_DESCRIPTION_TYPE_PATTERN,
-        "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*",
-    )),
+    pattern: Some(&DELEGATION_REQUEST_DESCRIPTION_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static DELEGATION_REQUEST_ID_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]-]+)$").ok());
+static DELEGATION_REQUEST_ID_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w-]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]-]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `delegationRequestIdType`.
 pub(super) static DELEGATION_REQUEST_ID_TYPE: StringRules = StringRules {
     min: Some(16),
     max: Some(128),
-    pattern: Some((&DELEGATION_REQUEST_ID_TYPE_PATTERN, "[\\w-]+")),
+    pattern: Some(&DELEGATION_REQUEST_ID_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -384,13 +415,16 @@ pub(super) static ENCODING_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static EXISTING_USER_NAME_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]+)$").ok());
+static EXISTING_USER_NAME_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w+=,.@-]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `existingUserNameType`.
 pub(super) static EXISTING_USER_NAME_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(128),
-    pattern: Some((&EXISTING_USER_NAME_TYPE_PATTERN, "[\\w+=,.@-]+")),
+    pattern: Some(&EXISTING_USER_NAME_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -404,24 +438,30 @@ pub(super) static GLOBAL_ENDPOINT_TOKEN_VERSION: StringRules = StringRules {
     sensitive: false,
 };
 
-static GROUP_NAME_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]+)$").ok());
+static GROUP_NAME_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w+=,.@-]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `groupNameType`.
 pub(super) static GROUP_NAME_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(128),
-    pattern: Some((&GROUP_NAME_TYPE_PATTERN, "[\\w+=,.@-]+")),
+    pattern: Some(&GROUP_NAME_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static INSTANCE_PROFILE_NAME_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]+)$").ok());
+static INSTANCE_PROFILE_NAME_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w+=,.@-]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `instanceProfileNameType`.
 pub(super) static INSTANCE_PROFILE_NAME_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(128),
-    pattern: Some((&INSTANCE_PROFILE_NAME_TYPE_PATTERN, "[\\w+=,.@-]+")),
+    pattern: Some(&INSTANCE_PROFILE_NAME_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -450,13 +490,16 @@ pub(super) static MAP_STRING_REPLACEMENT_VALUE_ENTRY: ListRules = ListRules {
     max: Some(30),
 };
 
-static MARKER_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\x{20}-\\x{FF}]+)$").ok());
+static MARKER_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\u0020-\\u00FF]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[\\x{20}-\\x{FF}]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `markerType`.
 pub(super) static MARKER_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(320),
-    pattern: Some((&MARKER_TYPE_PATTERN, "[\\u0020-\\u00FF]+")),
+    pattern: Some(&MARKER_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -479,66 +522,76 @@ pub(super) static MINIMUM_PASSWORD_LENGTH_TYPE: IntRules = IntRules {
     max: Some(128),
 };
 
-static NOTES_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{7E}\\x{A1}-\\x{FF}]*)$").ok());
+static NOTES_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{7E}\\x{A1}-\\x{FF}]*)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `notesType`.
 pub(super) static NOTES_TYPE: StringRules = StringRules {
     min: None,
     max: Some(500),
-    pattern: Some((
-        &NOTES_TYPE_PATTERN,
-        "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*",
-    )),
+    pattern: Some(&NOTES_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static NOTIFICATION_CHANNEL_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9:_.-]+$)$").ok());
+static NOTIFICATION_CHANNEL_TYPE_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9:_.-]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9:_.-]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `notificationChannelType`.
 pub(super) static NOTIFICATION_CHANNEL_TYPE: StringRules = StringRules {
     min: Some(2),
     max: Some(400),
-    pattern: Some((&NOTIFICATION_CHANNEL_TYPE_PATTERN, "^[a-zA-Z0-9:_.-]+$")),
+    pattern: Some(&NOTIFICATION_CHANNEL_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static ORGANIZATIONS_ENTITY_PATH_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^o-[0-9a-z]{10,32}\\/r-[0-9a-z]{4,32}[0-9a-z-\\/]*)$").ok());
+static ORGANIZATIONS_ENTITY_PATH_TYPE_PATTERN: Pattern = Pattern {
+    source: "^o-[0-9a-z]{10,32}\\/r-[0-9a-z]{4,32}[0-9a-z-\\/]*",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:^o-[0-9a-z]{10,32}\\/r-[0-9a-z]{4,32}[0-9a-z-\\/]*)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `organizationsEntityPathType`.
 pub(super) static ORGANIZATIONS_ENTITY_PATH_TYPE: StringRules = StringRules {
     min: Some(19),
     max: Some(427),
-    pattern: Some((
-        &ORGANIZATIONS_ENTITY_PATH_TYPE_PATTERN,
-        "^o-[0-9a-z]{10,32}\\/r-[0-9a-z]{4,32}[0-9a-z-\\/]*",
-    )),
+    pattern: Some(&ORGANIZATIONS_ENTITY_PATH_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static ORGANIZATIONS_POLICY_ID_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^p-[0-9a-zA-Z_]{8,128}$)$").ok());
+static ORGANIZATIONS_POLICY_ID_TYPE_PATTERN: Pattern = Pattern {
+    source: "^p-[0-9a-zA-Z_]{8,128}$",
+    matches: LazyLock::new(|| Regex::new("^(?:^p-[0-9a-zA-Z_]{8,128}$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `organizationsPolicyIdType`.
 pub(super) static ORGANIZATIONS_POLICY_ID_TYPE: StringRules = StringRules {
     min: None,
     max: None,
-    pattern: Some((
-        &ORGANIZATIONS_POLICY_ID_TYPE_PATTERN,
-        "^p-[0-9a-zA-Z_]{8,128}$",
-    )),
+    pattern: Some(&ORGANIZATIONS_POLICY_ID_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static OWNER_ID_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9:/+=,.@_-]+$)$").ok());
+static OWNER_ID_TYPE_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9:/+=,.@_-]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9:/+=,.@_-]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `ownerIdType`.
 pub(super) static OWNER_ID_TYPE: StringRules = StringRules {
     min: Some(20),
     max: Some(2048),
-    pattern: Some((&OWNER_ID_TYPE_PATTERN, "^[a-zA-Z0-9:/+=,.@_-]+$")),
+    pattern: Some(&OWNER_ID_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -549,41 +602,46 @@ pub(super) static PASSWORD_REUSE_PREVENTION_TYPE: IntRules = IntRules {
     max: Some(24),
 };
 
-static PASSWORD_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{FF}]+)$").ok());
+static PASSWORD_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{FF}]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `passwordType`.
 pub(super) static PASSWORD_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(128),
-    pattern: Some((
-        &PASSWORD_TYPE_PATTERN,
-        "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
-    )),
+    pattern: Some(&PASSWORD_TYPE_PATTERN),
     enum_values: &[],
     sensitive: true,
 };
 
-static PATH_PREFIX_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:\\x{2F}[\\x{21}-\\x{7F}]*)$").ok());
+static PATH_PREFIX_TYPE_PATTERN: Pattern = Pattern {
+    source: "\\u002F[\\u0021-\\u007F]*",
+    matches: LazyLock::new(|| Regex::new("^(?:\\x{2F}[\\x{21}-\\x{7F}]*)$").ok()),
+    rejects: None,
+};
 /// Constraints of `pathPrefixType`.
 pub(super) static PATH_PREFIX_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(512),
-    pattern: Some((&PATH_PREFIX_TYPE_PATTERN, "\\u002F[\\u0021-\\u007F]*")),
+    pattern: Some(&PATH_PREFIX_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static PATH_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:(\\x{2F})|(\\x{2F}[\\x{21}-\\x{7E}]+\\x{2F}))$").ok());
+static PATH_TYPE_PATTERN: Pattern = Pattern {
+    source: "(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:(\\x{2F})|(\\x{2F}[\\x{21}-\\x{7E}]+\\x{2F}))$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `pathType`.
 pub(super) static PATH_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(512),
-    pattern: Some((
-        &PATH_TYPE_PATTERN,
-        "(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)",
-    )),
+    pattern: Some(&PATH_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -597,27 +655,30 @@ pub(super) static POLICY_DESCRIPTION_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static POLICY_DOCUMENT_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{FF}]+)$").ok());
+static POLICY_DOCUMENT_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{FF}]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `policyDocumentType`.
 pub(super) static POLICY_DOCUMENT_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(131072),
-    pattern: Some((
-        &POLICY_DOCUMENT_TYPE_PATTERN,
-        "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
-    )),
+    pattern: Some(&POLICY_DOCUMENT_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static POLICY_NAME_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]+)$").ok());
+static POLICY_NAME_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w+=,.@-]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `policyNameType`.
 pub(super) static POLICY_NAME_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(128),
-    pattern: Some((&POLICY_NAME_TYPE_PATTERN, "[\\w+=,.@-]+")),
+    pattern: Some(&POLICY_NAME_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -628,35 +689,44 @@ pub(super) static POLICY_PARAMETER_LIST_TYPE: ListRules = ListRules {
     max: Some(50),
 };
 
-static POLICY_PARAMETER_NAME_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[ -~]+)$").ok());
+static POLICY_PARAMETER_NAME_TYPE_PATTERN: Pattern = Pattern {
+    source: "[ -~]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[ -~]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `policyParameterNameType`.
 pub(super) static POLICY_PARAMETER_NAME_TYPE: StringRules = StringRules {
     min: Some(5),
     max: Some(256),
-    pattern: Some((&POLICY_PARAMETER_NAME_TYPE_PATTERN, "[ -~]+")),
+    pattern: Some(&POLICY_PARAMETER_NAME_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static POLICY_PARAMETER_VALUE_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[ -~]+)$").ok());
+static POLICY_PARAMETER_VALUE_TYPE_PATTERN: Pattern = Pattern {
+    source: "[ -~]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[ -~]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `policyParameterValueType`.
 pub(super) static POLICY_PARAMETER_VALUE_TYPE: StringRules = StringRules {
     min: None,
     max: None,
-    pattern: Some((&POLICY_PARAMETER_VALUE_TYPE_PATTERN, "[ -~]+")),
+    pattern: Some(&POLICY_PARAMETER_VALUE_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static POLICY_PATH_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:((/[A-Za-z0-9\\.,\\+@=_-]+)*)/)$").ok());
+static POLICY_PATH_TYPE_PATTERN: Pattern = Pattern {
+    source: "((/[A-Za-z0-9\\.,\\+@=_-]+)*)/",
+    matches: LazyLock::new(|| Regex::new("^(?:((/[A-Za-z0-9\\.,\\+@=_-]+)*)/)$").ok()),
+    rejects: None,
+};
 /// Constraints of `policyPathType`.
 pub(super) static POLICY_PATH_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(512),
-    pattern: Some((&POLICY_PATH_TYPE_PATTERN, "((/[A-Za-z0-9\\.,\\+@=_-]+)*)/")),
+    pattern: Some(&POLICY_PATH_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -670,82 +740,89 @@ pub(super) static POLICY_SCOPE_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static POLICY_VERSION_ID_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?)$").ok());
+static POLICY_VERSION_ID_TYPE_PATTERN: Pattern = Pattern {
+    source: "v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?",
+    matches: LazyLock::new(|| Regex::new("^(?:v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?)$").ok()),
+    rejects: None,
+};
 /// Constraints of `policyVersionIdType`.
 pub(super) static POLICY_VERSION_ID_TYPE: StringRules = StringRules {
     min: None,
     max: None,
-    pattern: Some((
-        &POLICY_VERSION_ID_TYPE_PATTERN,
-        "v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?",
-    )),
+    pattern: Some(&POLICY_VERSION_ID_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static PRIVATE_KEY_ID_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[A-Z0-9]+)$").ok());
+static PRIVATE_KEY_ID_TYPE_PATTERN: Pattern = Pattern {
+    source: "[A-Z0-9]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[A-Z0-9]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `privateKeyIdType`.
 pub(super) static PRIVATE_KEY_ID_TYPE: StringRules = StringRules {
     min: Some(22),
     max: Some(64),
-    pattern: Some((&PRIVATE_KEY_ID_TYPE_PATTERN, "[A-Z0-9]+")),
+    pattern: Some(&PRIVATE_KEY_ID_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static PRIVATE_KEY_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{FF}]+)$").ok());
+static PRIVATE_KEY_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{FF}]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `privateKeyType`.
 pub(super) static PRIVATE_KEY_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(16384),
-    pattern: Some((
-        &PRIVATE_KEY_TYPE_PATTERN,
-        "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
-    )),
+    pattern: Some(&PRIVATE_KEY_TYPE_PATTERN),
     enum_values: &[],
     sensitive: true,
 };
 
-static PUBLIC_KEY_ID_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]]+)$").ok());
+static PUBLIC_KEY_ID_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `publicKeyIdType`.
 pub(super) static PUBLIC_KEY_ID_TYPE: StringRules = StringRules {
     min: Some(20),
     max: Some(128),
-    pattern: Some((&PUBLIC_KEY_ID_TYPE_PATTERN, "[\\w]+")),
+    pattern: Some(&PUBLIC_KEY_ID_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static PUBLIC_KEY_MATERIAL_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{FF}]+)$").ok());
+static PUBLIC_KEY_MATERIAL_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{FF}]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `publicKeyMaterialType`.
 pub(super) static PUBLIC_KEY_MATERIAL_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(16384),
-    pattern: Some((
-        &PUBLIC_KEY_MATERIAL_TYPE_PATTERN,
-        "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
-    )),
+    pattern: Some(&PUBLIC_KEY_MATERIAL_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static REDIRECT_URL_TYPE_PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new("^(?:^http(s?)://[a-zA-Z0-9._/-]*(\\?[a-zA-Z0-9._=&-]*)?(#[a-zA-Z0-9._/-]*)?$)$")
-        .ok()
-});
+static REDIRECT_URL_TYPE_PATTERN: Pattern = Pattern {
+    source: "^http(s?)://[a-zA-Z0-9._/-]*(\\?[a-zA-Z0-9._=&-]*)?(#[a-zA-Z0-9._/-]*)?$",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:^http(s?)://[a-zA-Z0-9._/-]*(\\?[a-zA-Z0-9._=&-]*)?(#[a-zA-Z0-9._/-]*)?$)$")
+            .ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `redirectUrlType`.
 pub(super) static REDIRECT_URL_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(255),
-    pattern: Some((
-        &REDIRECT_URL_TYPE_PATTERN,
-        "^http(s?)://[a-zA-Z0-9._/-]*(\\?[a-zA-Z0-9._=&-]*)?(#[a-zA-Z0-9._/-]*)?$",
-    )),
+    pattern: Some(&REDIRECT_URL_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -756,44 +833,50 @@ pub(super) static REPLACEMENT_VALUE_LIST_TYPE: ListRules = ListRules {
     max: Some(20),
 };
 
-static REQUEST_MESSAGE_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{7E}\\x{A1}-\\x{FF}]*)$").ok());
+static REQUEST_MESSAGE_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{7E}\\x{A1}-\\x{FF}]*)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `requestMessageType`.
 pub(super) static REQUEST_MESSAGE_TYPE: StringRules = StringRules {
     min: None,
     max: Some(200),
-    pattern: Some((
-        &REQUEST_MESSAGE_TYPE_PATTERN,
-        "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*",
-    )),
+    pattern: Some(&REQUEST_MESSAGE_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static REQUESTOR_WORKFLOW_ID_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{7E}\\x{A1}-\\x{FF}]+)$").ok());
+static REQUESTOR_WORKFLOW_ID_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]+",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{7E}\\x{A1}-\\x{FF}]+)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `requestorWorkflowIdType`.
 pub(super) static REQUESTOR_WORKFLOW_ID_TYPE: StringRules = StringRules {
     min: Some(5),
     max: Some(400),
-    pattern: Some((
-        &REQUESTOR_WORKFLOW_ID_TYPE_PATTERN,
-        "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]+",
-    )),
+    pattern: Some(&REQUESTOR_WORKFLOW_ID_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static ROLE_DESCRIPTION_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{7E}\\x{A1}-\\x{FF}]*)$").ok());
+static ROLE_DESCRIPTION_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{7E}\\x{A1}-\\x{FF}]*)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `roleDescriptionType`.
 pub(super) static ROLE_DESCRIPTION_TYPE: StringRules = StringRules {
     min: None,
     max: Some(1000),
-    pattern: Some((
-        &ROLE_DESCRIPTION_TYPE_PATTERN,
-        "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*",
-    )),
+    pattern: Some(&ROLE_DESCRIPTION_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -804,35 +887,44 @@ pub(super) static ROLE_MAX_SESSION_DURATION_TYPE: IntRules = IntRules {
     max: Some(43200),
 };
 
-static ROLE_NAME_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]+)$").ok());
+static ROLE_NAME_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w+=,.@-]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `roleNameType`.
 pub(super) static ROLE_NAME_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(64),
-    pattern: Some((&ROLE_NAME_TYPE_PATTERN, "[\\w+=,.@-]+")),
+    pattern: Some(&ROLE_NAME_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static SERIAL_NUMBER_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=/:,.@-]+)$").ok());
+static SERIAL_NUMBER_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w+=/:,.@-]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=/:,.@-]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `serialNumberType`.
 pub(super) static SERIAL_NUMBER_TYPE: StringRules = StringRules {
     min: Some(9),
     max: Some(256),
-    pattern: Some((&SERIAL_NUMBER_TYPE_PATTERN, "[\\w+=/:,.@-]+")),
+    pattern: Some(&SERIAL_NUMBER_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static SERVER_CERTIFICATE_NAME_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]+)$").ok());
+static SERVER_CERTIFICATE_NAME_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w+=,.@-]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `serverCertificateNameType`.
 pub(super) static SERVER_CERTIFICATE_NAME_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(128),
-    pattern: Some((&SERVER_CERTIFICATE_NAME_TYPE_PATTERN, "[\\w+=,.@-]+")),
+    pattern: Some(&SERVER_CERTIFICATE_NAME_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -843,24 +935,30 @@ pub(super) static SERVICE_NAMESPACE_LIST_TYPE: ListRules = ListRules {
     max: Some(200),
 };
 
-static SERVICE_NAMESPACE_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]-]*)$").ok());
+static SERVICE_NAMESPACE_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w-]*",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]-]*)$").ok()),
+    rejects: None,
+};
 /// Constraints of `serviceNamespaceType`.
 pub(super) static SERVICE_NAMESPACE_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(64),
-    pattern: Some((&SERVICE_NAMESPACE_TYPE_PATTERN, "[\\w-]*")),
+    pattern: Some(&SERVICE_NAMESPACE_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static SERVICE_SPECIFIC_CREDENTIAL_ID_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]]+)$").ok());
+static SERVICE_SPECIFIC_CREDENTIAL_ID_PATTERN: Pattern = Pattern {
+    source: "[\\w]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `serviceSpecificCredentialId`.
 pub(super) static SERVICE_SPECIFIC_CREDENTIAL_ID: StringRules = StringRules {
     min: Some(20),
     max: Some(128),
-    pattern: Some((&SERVICE_SPECIFIC_CREDENTIAL_ID_PATTERN, "[\\w]+")),
+    pattern: Some(&SERVICE_SPECIFIC_CREDENTIAL_ID_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -900,13 +998,16 @@ pub(super) static TAG_KEY_LIST_TYPE: ListRules = ListRules {
     max: Some(50),
 };
 
-static TAG_KEY_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)$").ok());
+static TAG_KEY_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `tagKeyType`.
 pub(super) static TAG_KEY_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(128),
-    pattern: Some((&TAG_KEY_TYPE_PATTERN, "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+")),
+    pattern: Some(&TAG_KEY_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -917,13 +1018,16 @@ pub(super) static TAG_LIST_TYPE: ListRules = ListRules {
     max: Some(50),
 };
 
-static TAG_VALUE_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").ok());
+static TAG_VALUE_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*",
+    matches: LazyLock::new(|| Regex::new("^(?:[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").ok()),
+    rejects: None,
+};
 /// Constraints of `tagValueType`.
 pub(super) static TAG_VALUE_TYPE: StringRules = StringRules {
     min: Some(0),
     max: Some(256),
-    pattern: Some((&TAG_VALUE_TYPE_PATTERN, "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*")),
+    pattern: Some(&TAG_VALUE_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -937,24 +1041,30 @@ pub(super) static THUMBPRINT_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static USER_NAME_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]+)$").ok());
+static USER_NAME_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w+=,.@-]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `userNameType`.
 pub(super) static USER_NAME_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(64),
-    pattern: Some((&USER_NAME_TYPE_PATTERN, "[\\w+=,.@-]+")),
+    pattern: Some(&USER_NAME_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static VIRTUAL_MFA_DEVICE_NAME_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]+)$").ok());
+static VIRTUAL_MFA_DEVICE_NAME_PATTERN: Pattern = Pattern {
+    source: "[\\w+=,.@-]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `virtualMFADeviceName`.
 pub(super) static VIRTUAL_MFA_DEVICE_NAME: StringRules = StringRules {
     min: Some(1),
     max: None,
-    pattern: Some((&VIRTUAL_MFA_DEVICE_NAME_PATTERN, "[\\w+=,.@-]+")),
+    pattern: Some(&VIRTUAL_MFA_DEVICE_NAME_PATTERN),
     enum_values: &[],
     sensitive: false,
 };

@@ -5,15 +5,18 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::decode::{BlobRules, IntRules, ListRules, StringRules};
+use crate::decode::{BlobRules, IntRules, ListRules, Pattern, StringRules};
 
-static ACCOUNT_ID_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[0-9]{12})$").ok());
+static ACCOUNT_ID_TYPE_PATTERN: Pattern = Pattern {
+    source: "[0-9]{12}",
+    matches: LazyLock::new(|| Regex::new("^(?:[0-9]{12})$").ok()),
+    rejects: None,
+};
 /// Constraints of `AccountIdType`.
 pub(super) static ACCOUNT_ID_TYPE: StringRules = StringRules {
     min: Some(12),
     max: Some(12),
-    pattern: Some((&ACCOUNT_ID_TYPE_PATTERN, "[0-9]{12}")),
+    pattern: Some(&ACCOUNT_ID_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -34,13 +37,16 @@ pub(super) static ALGORITHM_SPEC: StringRules = StringRules {
     sensitive: false,
 };
 
-static ALIAS_NAME_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9:/_-]+$)$").ok());
+static ALIAS_NAME_TYPE_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9:/_-]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9:/_-]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `AliasNameType`.
 pub(super) static ALIAS_NAME_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(256),
-    pattern: Some((&ALIAS_NAME_TYPE_PATTERN, "^[a-zA-Z0-9:/_-]+$")),
+    pattern: Some(&ALIAS_NAME_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -51,13 +57,16 @@ pub(super) static ATTESTATION_DOCUMENT_TYPE: BlobRules = BlobRules {
     max: Some(262144),
 };
 
-static BACKING_KEY_ID_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-f0-9]+$)$").ok());
+static BACKING_KEY_ID_TYPE_PATTERN: Pattern = Pattern {
+    source: "^[a-f0-9]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-f0-9]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `BackingKeyIdType`.
 pub(super) static BACKING_KEY_ID_TYPE: StringRules = StringRules {
     min: Some(64),
     max: Some(64),
-    pattern: Some((&BACKING_KEY_ID_TYPE_PATTERN, "^[a-f0-9]+$")),
+    pattern: Some(&BACKING_KEY_ID_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -68,16 +77,16 @@ pub(super) static CIPHERTEXT_TYPE: BlobRules = BlobRules {
     max: Some(6144),
 };
 
-static CLOUD_HSM_CLUSTER_ID_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:cluster-[2-7a-zA-Z]{11,16})$").ok());
+static CLOUD_HSM_CLUSTER_ID_TYPE_PATTERN: Pattern = Pattern {
+    source: "cluster-[2-7a-zA-Z]{11,16}",
+    matches: LazyLock::new(|| Regex::new("^(?:cluster-[2-7a-zA-Z]{11,16})$").ok()),
+    rejects: None,
+};
 /// Constraints of `CloudHsmClusterIdType`.
 pub(super) static CLOUD_HSM_CLUSTER_ID_TYPE: StringRules = StringRules {
     min: Some(19),
     max: Some(24),
-    pattern: Some((
-        &CLOUD_HSM_CLUSTER_ID_TYPE_PATTERN,
-        "cluster-[2-7a-zA-Z]{11,16}",
-    )),
+    pattern: Some(&CLOUD_HSM_CLUSTER_ID_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -213,17 +222,18 @@ pub(super) static EXPIRATION_MODEL_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static GRANT_CONSTRAINT_SOURCE_ARN_TYPE_PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new("^(?:^arn:aws[a-z0-9-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{12}:.+$)$").ok()
-});
+static GRANT_CONSTRAINT_SOURCE_ARN_TYPE_PATTERN: Pattern = Pattern {
+    source: "^arn:aws[a-z0-9-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{12}:.+$",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:^arn:aws[a-z0-9-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{12}:.+$)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `GrantConstraintSourceArnType`.
 pub(super) static GRANT_CONSTRAINT_SOURCE_ARN_TYPE: StringRules = StringRules {
     min: Some(20),
     max: Some(512),
-    pattern: Some((
-        &GRANT_CONSTRAINT_SOURCE_ARN_TYPE_PATTERN,
-        "^arn:aws[a-z0-9-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{12}:.+$",
-    )),
+    pattern: Some(&GRANT_CONSTRAINT_SOURCE_ARN_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -237,13 +247,16 @@ pub(super) static GRANT_ID_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static GRANT_NAME_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9:/_-]+$)$").ok());
+static GRANT_NAME_TYPE_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9:/_-]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9:/_-]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `GrantNameType`.
 pub(super) static GRANT_NAME_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(256),
-    pattern: Some((&GRANT_NAME_TYPE_PATTERN, "^[a-zA-Z0-9:/_-]+$")),
+    pattern: Some(&GRANT_NAME_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -337,16 +350,16 @@ pub(super) static KEY_ID_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static KEY_MATERIAL_DESCRIPTION_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9:/_[\\t\\n\\x0B\\x0C\\r ].-]+$)$").ok());
+static KEY_MATERIAL_DESCRIPTION_TYPE_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9:/_\\s.-]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9:/_[\\t\\n\\x0B\\x0C\\r ].-]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `KeyMaterialDescriptionType`.
 pub(super) static KEY_MATERIAL_DESCRIPTION_TYPE: StringRules = StringRules {
     min: Some(0),
     max: Some(256),
-    pattern: Some((
-        &KEY_MATERIAL_DESCRIPTION_TYPE_PATTERN,
-        "^[a-zA-Z0-9:/_\\s.-]+$",
-    )),
+    pattern: Some(&KEY_MATERIAL_DESCRIPTION_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -425,13 +438,16 @@ pub(super) static MAC_ALGORITHM_SPEC: StringRules = StringRules {
     sensitive: false,
 };
 
-static MARKER_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\x{20}-\\x{FF}]*)$").ok());
+static MARKER_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\u0020-\\u00FF]*",
+    matches: LazyLock::new(|| Regex::new("^(?:[\\x{20}-\\x{FF}]*)$").ok()),
+    rejects: None,
+};
 /// Constraints of `MarkerType`.
 pub(super) static MARKER_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(1024),
-    pattern: Some((&MARKER_TYPE_PATTERN, "[\\u0020-\\u00FF]*")),
+    pattern: Some(&MARKER_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -472,38 +488,44 @@ pub(super) static PLAINTEXT_TYPE: BlobRules = BlobRules {
     max: Some(4096),
 };
 
-static POLICY_NAME_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]]+)$").ok());
+static POLICY_NAME_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `PolicyNameType`.
 pub(super) static POLICY_NAME_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(128),
-    pattern: Some((&POLICY_NAME_TYPE_PATTERN, "[\\w]+")),
+    pattern: Some(&POLICY_NAME_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static POLICY_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{FF}]+)$").ok());
+static POLICY_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{FF}]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `PolicyType`.
 pub(super) static POLICY_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(131072),
-    pattern: Some((
-        &POLICY_TYPE_PATTERN,
-        "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
-    )),
+    pattern: Some(&POLICY_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static PRINCIPAL_ID_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[[0-9A-Za-z_]+=,.@:/-]+$)$").ok());
+static PRINCIPAL_ID_TYPE_PATTERN: Pattern = Pattern {
+    source: "^[\\w+=,.@:/-]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[[0-9A-Za-z_]+=,.@:/-]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `PrincipalIdType`.
 pub(super) static PRINCIPAL_ID_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(256),
-    pattern: Some((&PRINCIPAL_ID_TYPE_PATTERN, "^[\\w+=,.@:/-]+$")),
+    pattern: Some(&PRINCIPAL_ID_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -514,13 +536,16 @@ pub(super) static PUBLIC_KEY_TYPE: BlobRules = BlobRules {
     max: Some(8192),
 };
 
-static REGION_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^([a-z]+-){2,3}[0-9]+$)$").ok());
+static REGION_TYPE_PATTERN: Pattern = Pattern {
+    source: "^([a-z]+-){2,3}\\d+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^([a-z]+-){2,3}[0-9]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `RegionType`.
 pub(super) static REGION_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(32),
-    pattern: Some((&REGION_TYPE_PATTERN, "^([a-z]+-){2,3}\\d+$")),
+    pattern: Some(&REGION_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -546,17 +571,18 @@ pub(super) static ROTATION_PERIOD_IN_DAYS_TYPE: IntRules = IntRules {
     max: Some(2560),
 };
 
-static SERVICE_PRINCIPAL_TYPE_PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new("^(?:^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$)$").ok()
-});
+static SERVICE_PRINCIPAL_TYPE_PATTERN: Pattern = Pattern {
+    source: "^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `ServicePrincipalType`.
 pub(super) static SERVICE_PRINCIPAL_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(128),
-    pattern: Some((
-        &SERVICE_PRINCIPAL_TYPE_PATTERN,
-        "^([A-Za-z0-9\\-]+)\\.([A-Za-z0-9\\-]+)(\\.[A-Za-z0-9\\-]+)+$",
-    )),
+    pattern: Some(&SERVICE_PRINCIPAL_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -620,41 +646,44 @@ pub(super) static WRAPPING_KEY_SPEC: StringRules = StringRules {
     sensitive: false,
 };
 
-static XKS_KEY_ID_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9-_.]+$)$").ok());
+static XKS_KEY_ID_TYPE_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9-_.]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9-_.]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `XksKeyIdType`.
 pub(super) static XKS_KEY_ID_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(128),
-    pattern: Some((&XKS_KEY_ID_TYPE_PATTERN, "^[a-zA-Z0-9-_.]+$")),
+    pattern: Some(&XKS_KEY_ID_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static XKS_PROXY_AUTHENTICATION_ACCESS_KEY_ID_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[A-Z2-7]+$)$").ok());
+static XKS_PROXY_AUTHENTICATION_ACCESS_KEY_ID_TYPE_PATTERN: Pattern = Pattern {
+    source: "^[A-Z2-7]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[A-Z2-7]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `XksProxyAuthenticationAccessKeyIdType`.
 pub(super) static XKS_PROXY_AUTHENTICATION_ACCESS_KEY_ID_TYPE: StringRules = StringRules {
     min: Some(20),
     max: Some(30),
-    pattern: Some((
-        &XKS_PROXY_AUTHENTICATION_ACCESS_KEY_ID_TYPE_PATTERN,
-        "^[A-Z2-7]+$",
-    )),
+    pattern: Some(&XKS_PROXY_AUTHENTICATION_ACCESS_KEY_ID_TYPE_PATTERN),
     enum_values: &[],
     sensitive: true,
 };
 
-static XKS_PROXY_AUTHENTICATION_RAW_SECRET_ACCESS_KEY_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9\\/+=]+$)$").ok());
+static XKS_PROXY_AUTHENTICATION_RAW_SECRET_ACCESS_KEY_TYPE_PATTERN: Pattern = Pattern {
+    source: "^[a-zA-Z0-9\\/+=]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[a-zA-Z0-9\\/+=]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `XksProxyAuthenticationRawSecretAccessKeyType`.
 pub(super) static XKS_PROXY_AUTHENTICATION_RAW_SECRET_ACCESS_KEY_TYPE: StringRules = StringRules {
     min: Some(43),
     max: Some(64),
-    pattern: Some((
-        &XKS_PROXY_AUTHENTICATION_RAW_SECRET_ACCESS_KEY_TYPE_PATTERN,
-        "^[a-zA-Z0-9\\/+=]+$",
-    )),
+    pattern: Some(&XKS_PROXY_AUTHENTICATION_RAW_SECRET_ACCESS_KEY_TYPE_PATTERN),
     enum_values: &[],
     sensitive: true,
 };
@@ -668,50 +697,51 @@ pub(super) static XKS_PROXY_CONNECTIVITY_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static XKS_PROXY_URI_ENDPOINT_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^https://[a-zA-Z0-9.-]+$)$").ok());
+static XKS_PROXY_URI_ENDPOINT_TYPE_PATTERN: Pattern = Pattern {
+    source: "^https://[a-zA-Z0-9.-]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^https://[a-zA-Z0-9.-]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `XksProxyUriEndpointType`.
 pub(super) static XKS_PROXY_URI_ENDPOINT_TYPE: StringRules = StringRules {
     min: Some(10),
     max: Some(128),
-    pattern: Some((
-        &XKS_PROXY_URI_ENDPOINT_TYPE_PATTERN,
-        "^https://[a-zA-Z0-9.-]+$",
-    )),
+    pattern: Some(&XKS_PROXY_URI_ENDPOINT_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static XKS_PROXY_URI_PATH_TYPE_PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new("^(?:^(/[a-zA-Z0-9\\/_-]+/kms/xks/v[0-9]{1,2})$|^(/kms/xks/v[0-9]{1,2})$)$").ok()
-});
+static XKS_PROXY_URI_PATH_TYPE_PATTERN: Pattern = Pattern {
+    source: "^(/[a-zA-Z0-9\\/_-]+/kms/xks/v\\d{1,2})$|^(/kms/xks/v\\d{1,2})$",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:^(/[a-zA-Z0-9\\/_-]+/kms/xks/v[0-9]{1,2})$|^(/kms/xks/v[0-9]{1,2})$)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `XksProxyUriPathType`.
 pub(super) static XKS_PROXY_URI_PATH_TYPE: StringRules = StringRules {
     min: Some(10),
     max: Some(128),
-    pattern: Some((
-        &XKS_PROXY_URI_PATH_TYPE_PATTERN,
-        "^(/[a-zA-Z0-9\\/_-]+/kms/xks/v\\d{1,2})$|^(/kms/xks/v\\d{1,2})$",
-    )),
+    pattern: Some(&XKS_PROXY_URI_PATH_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static XKS_PROXY_VPC_ENDPOINT_SERVICE_NAME_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| {
+static XKS_PROXY_VPC_ENDPOINT_SERVICE_NAME_TYPE_PATTERN: Pattern = Pattern {
+    source: "^(com|eu)\\.amazonaws\\.vpce\\.([a-z]+-){2,3}\\d+\\.vpce-svc-[0-9a-z]+$",
+    matches: LazyLock::new(|| {
         Regex::new(
             "^(?:^(com|eu)\\.amazonaws\\.vpce\\.([a-z]+-){2,3}[0-9]+\\.vpce-svc-[0-9a-z]+$)$",
         )
         .ok()
-    });
+    }),
+    rejects: None,
+};
 /// Constraints of `XksProxyVpcEndpointServiceNameType`.
 pub(super) static XKS_PROXY_VPC_ENDPOINT_SERVICE_NAME_TYPE: StringRules = StringRules {
     min: Some(20),
     max: Some(64),
-    pattern: Some((
-        &XKS_PROXY_VPC_ENDPOINT_SERVICE_NAME_TYPE_PATTERN,
-        "^(com|eu)\\.amazonaws\\.vpce\\.([a-z]+-){2,3}\\d+\\.vpce-svc-[0-9a-z]+$",
-    )),
+    pattern: Some(&XKS_PROXY_VPC_ENDPOINT_SERVICE_NAME_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };

@@ -5,15 +5,18 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::decode::{IntRules, StringRules};
+use crate::decode::{IntRules, Pattern, StringRules};
 
-static ACCOUNT_ID_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[0-9]{12}$)$").ok());
+static ACCOUNT_ID_PATTERN: Pattern = Pattern {
+    source: "^\\d{12}$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[0-9]{12}$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `AccountId`.
 pub(super) static ACCOUNT_ID: StringRules = StringRules {
     min: None,
     max: Some(12),
-    pattern: Some((&ACCOUNT_ID_PATTERN, "^\\d{12}$")),
+    pattern: Some(&ACCOUNT_ID_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -33,16 +36,18 @@ pub(super) static ACTION_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static CHILD_ID_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^([0-9]{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$)$").ok());
+static CHILD_ID_PATTERN: Pattern = Pattern {
+    source: "^(\\d{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:^([0-9]{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `ChildId`.
 pub(super) static CHILD_ID: StringRules = StringRules {
     min: None,
     max: Some(100),
-    pattern: Some((
-        &CHILD_ID_PATTERN,
-        "^(\\d{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$",
-    )),
+    pattern: Some(&CHILD_ID_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -56,24 +61,30 @@ pub(super) static CHILD_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static CREATE_ACCOUNT_NAME_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\x{20}-\\x{7E}]+)$").ok());
+static CREATE_ACCOUNT_NAME_PATTERN: Pattern = Pattern {
+    source: "[\\u0020-\\u007E]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[\\x{20}-\\x{7E}]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `CreateAccountName`.
 pub(super) static CREATE_ACCOUNT_NAME: StringRules = StringRules {
     min: Some(1),
     max: Some(50),
-    pattern: Some((&CREATE_ACCOUNT_NAME_PATTERN, "[\\u0020-\\u007E]+")),
+    pattern: Some(&CREATE_ACCOUNT_NAME_PATTERN),
     enum_values: &[],
     sensitive: true,
 };
 
-static CREATE_ACCOUNT_REQUEST_ID_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^car-[a-z0-9]{8,32}$)$").ok());
+static CREATE_ACCOUNT_REQUEST_ID_PATTERN: Pattern = Pattern {
+    source: "^car-[a-z0-9]{8,32}$",
+    matches: LazyLock::new(|| Regex::new("^(?:^car-[a-z0-9]{8,32}$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `CreateAccountRequestId`.
 pub(super) static CREATE_ACCOUNT_REQUEST_ID: StringRules = StringRules {
     min: None,
     max: Some(36),
-    pattern: Some((&CREATE_ACCOUNT_REQUEST_ID_PATTERN, "^car-[a-z0-9]{8,32}$")),
+    pattern: Some(&CREATE_ACCOUNT_REQUEST_ID_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -110,47 +121,64 @@ pub(super) static EFFECTIVE_POLICY_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static EMAIL_PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new("^(?:[^[\\t\\n\\x0B\\x0C\\r ]@]+@[^[\\t\\n\\x0B\\x0C\\r ]@]+\\.[^[\\t\\n\\x0B\\x0C\\r ]@]+)$").ok()
-});
+static EMAIL_PATTERN: Pattern = Pattern {
+    source: "[^\\s@]+@[^\\s@]+\\.[^\\s@]+",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:[^[\\t\\n\\x0B\\x0C\\r ]@]+@[^[\\t\\n\\x0B\\x0C\\r ]@]+\\.[^[\\t\\n\\x0B\\x0C\\r ]@]+)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `Email`.
 pub(super) static EMAIL: StringRules = StringRules {
     min: Some(6),
     max: Some(64),
-    pattern: Some((&EMAIL_PATTERN, "[^\\s@]+@[^\\s@]+\\.[^\\s@]+")),
+    pattern: Some(&EMAIL_PATTERN),
     enum_values: &[],
     sensitive: true,
 };
 
-static HANDSHAKE_ID_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^h-[0-9a-z]{8,32}$)$").ok());
+static HANDSHAKE_ID_PATTERN: Pattern = Pattern {
+    source: "^h-[0-9a-z]{8,32}$",
+    matches: LazyLock::new(|| Regex::new("^(?:^h-[0-9a-z]{8,32}$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `HandshakeId`.
 pub(super) static HANDSHAKE_ID: StringRules = StringRules {
     min: None,
     max: Some(34),
-    pattern: Some((&HANDSHAKE_ID_PATTERN, "^h-[0-9a-z]{8,32}$")),
+    pattern: Some(&HANDSHAKE_ID_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static HANDSHAKE_NOTES_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[\\t\\n\\x0B\\x0C\\r ][^\\t\\n\\x0B\\x0C\\r ]]*)$").ok());
+static HANDSHAKE_NOTES_PATTERN: Pattern = Pattern {
+    source: "[\\s\\S]*",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:[[\\t\\n\\x0B\\x0C\\r ][^\\t\\n\\x0B\\x0C\\r ]]*)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `HandshakeNotes`.
 pub(super) static HANDSHAKE_NOTES: StringRules = StringRules {
     min: None,
     max: Some(1024),
-    pattern: Some((&HANDSHAKE_NOTES_PATTERN, "[\\s\\S]*")),
+    pattern: Some(&HANDSHAKE_NOTES_PATTERN),
     enum_values: &[],
     sensitive: true,
 };
 
-static HANDSHAKE_PARTY_ID_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[\\t\\n\\x0B\\x0C\\r ][^\\t\\n\\x0B\\x0C\\r ]]*)$").ok());
+static HANDSHAKE_PARTY_ID_PATTERN: Pattern = Pattern {
+    source: "[\\s\\S]*",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:[[\\t\\n\\x0B\\x0C\\r ][^\\t\\n\\x0B\\x0C\\r ]]*)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `HandshakePartyId`.
 pub(super) static HANDSHAKE_PARTY_ID: StringRules = StringRules {
     min: Some(1),
     max: Some(64),
-    pattern: Some((&HANDSHAKE_PARTY_ID_PATTERN, "[\\s\\S]*")),
+    pattern: Some(&HANDSHAKE_PARTY_ID_PATTERN),
     enum_values: &[],
     sensitive: true,
 };
@@ -179,13 +207,18 @@ pub(super) static MAX_RESULTS: IntRules = IntRules {
     max: Some(20),
 };
 
-static NEXT_TOKEN_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[\\t\\n\\x0B\\x0C\\r ][^\\t\\n\\x0B\\x0C\\r ]]*)$").ok());
+static NEXT_TOKEN_PATTERN: Pattern = Pattern {
+    source: "[\\s\\S]*",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:[[\\t\\n\\x0B\\x0C\\r ][^\\t\\n\\x0B\\x0C\\r ]]*)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `NextToken`.
 pub(super) static NEXT_TOKEN: StringRules = StringRules {
     min: None,
     max: Some(100000),
-    pattern: Some((&NEXT_TOKEN_PATTERN, "[\\s\\S]*")),
+    pattern: Some(&NEXT_TOKEN_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -199,101 +232,126 @@ pub(super) static ORGANIZATION_FEATURE_SET: StringRules = StringRules {
     sensitive: false,
 };
 
-static ORGANIZATIONAL_UNIT_ID_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$)$").ok());
+static ORGANIZATIONAL_UNIT_ID_PATTERN: Pattern = Pattern {
+    source: "^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$",
+    matches: LazyLock::new(|| Regex::new("^(?:^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `OrganizationalUnitId`.
 pub(super) static ORGANIZATIONAL_UNIT_ID: StringRules = StringRules {
     min: None,
     max: Some(68),
-    pattern: Some((
-        &ORGANIZATIONAL_UNIT_ID_PATTERN,
-        "^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$",
-    )),
+    pattern: Some(&ORGANIZATIONAL_UNIT_ID_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static ORGANIZATIONAL_UNIT_NAME_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[\\t\\n\\x0B\\x0C\\r ][^\\t\\n\\x0B\\x0C\\r ]]*)$").ok());
+static ORGANIZATIONAL_UNIT_NAME_PATTERN: Pattern = Pattern {
+    source: "[\\s\\S]*",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:[[\\t\\n\\x0B\\x0C\\r ][^\\t\\n\\x0B\\x0C\\r ]]*)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `OrganizationalUnitName`.
 pub(super) static ORGANIZATIONAL_UNIT_NAME: StringRules = StringRules {
     min: Some(1),
     max: Some(128),
-    pattern: Some((&ORGANIZATIONAL_UNIT_NAME_PATTERN, "[\\s\\S]*")),
+    pattern: Some(&ORGANIZATIONAL_UNIT_NAME_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static PARENT_ID_PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new("^(?:^(r-[0-9a-z]{4,32})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$)$").ok()
-});
+static PARENT_ID_PATTERN: Pattern = Pattern {
+    source: "^(r-[0-9a-z]{4,32})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:^(r-[0-9a-z]{4,32})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `ParentId`.
 pub(super) static PARENT_ID: StringRules = StringRules {
     min: None,
     max: Some(100),
-    pattern: Some((
-        &PARENT_ID_PATTERN,
-        "^(r-[0-9a-z]{4,32})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$",
-    )),
+    pattern: Some(&PARENT_ID_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static POLICY_CONTENT_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[\\t\\n\\x0B\\x0C\\r ][^\\t\\n\\x0B\\x0C\\r ]]*)$").ok());
+static POLICY_CONTENT_PATTERN: Pattern = Pattern {
+    source: "[\\s\\S]*",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:[[\\t\\n\\x0B\\x0C\\r ][^\\t\\n\\x0B\\x0C\\r ]]*)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `PolicyContent`.
 pub(super) static POLICY_CONTENT: StringRules = StringRules {
     min: Some(1),
     max: None,
-    pattern: Some((&POLICY_CONTENT_PATTERN, "[\\s\\S]*")),
+    pattern: Some(&POLICY_CONTENT_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static POLICY_DESCRIPTION_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[\\t\\n\\x0B\\x0C\\r ][^\\t\\n\\x0B\\x0C\\r ]]*)$").ok());
+static POLICY_DESCRIPTION_PATTERN: Pattern = Pattern {
+    source: "[\\s\\S]*",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:[[\\t\\n\\x0B\\x0C\\r ][^\\t\\n\\x0B\\x0C\\r ]]*)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `PolicyDescription`.
 pub(super) static POLICY_DESCRIPTION: StringRules = StringRules {
     min: None,
     max: Some(512),
-    pattern: Some((&POLICY_DESCRIPTION_PATTERN, "[\\s\\S]*")),
+    pattern: Some(&POLICY_DESCRIPTION_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static POLICY_ID_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^p-[0-9a-zA-Z_]{8,128}$)$").ok());
+static POLICY_ID_PATTERN: Pattern = Pattern {
+    source: "^p-[0-9a-zA-Z_]{8,128}$",
+    matches: LazyLock::new(|| Regex::new("^(?:^p-[0-9a-zA-Z_]{8,128}$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `PolicyId`.
 pub(super) static POLICY_ID: StringRules = StringRules {
     min: None,
     max: Some(130),
-    pattern: Some((&POLICY_ID_PATTERN, "^p-[0-9a-zA-Z_]{8,128}$")),
+    pattern: Some(&POLICY_ID_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static POLICY_NAME_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[\\t\\n\\x0B\\x0C\\r ][^\\t\\n\\x0B\\x0C\\r ]]*)$").ok());
+static POLICY_NAME_PATTERN: Pattern = Pattern {
+    source: "[\\s\\S]*",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:[[\\t\\n\\x0B\\x0C\\r ][^\\t\\n\\x0B\\x0C\\r ]]*)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `PolicyName`.
 pub(super) static POLICY_NAME: StringRules = StringRules {
     min: Some(1),
     max: Some(128),
-    pattern: Some((&POLICY_NAME_PATTERN, "[\\s\\S]*")),
+    pattern: Some(&POLICY_NAME_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static POLICY_TARGET_ID_PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new("^(?:^(r-[0-9a-z]{4,32})|([0-9]{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$)$").ok()
-});
+static POLICY_TARGET_ID_PATTERN: Pattern = Pattern {
+    source: "^(r-[0-9a-z]{4,32})|(\\d{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:^(r-[0-9a-z]{4,32})|([0-9]{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `PolicyTargetId`.
 pub(super) static POLICY_TARGET_ID: StringRules = StringRules {
     min: None,
     max: Some(100),
-    pattern: Some((
-        &POLICY_TARGET_ID_PATTERN,
-        "^(r-[0-9a-z]{4,32})|(\\d{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$",
-    )),
+    pattern: Some(&POLICY_TARGET_ID_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -323,35 +381,46 @@ pub(super) static POLICY_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static RESOURCE_POLICY_CONTENT_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[\\t\\n\\x0B\\x0C\\r ][^\\t\\n\\x0B\\x0C\\r ]]*)$").ok());
+static RESOURCE_POLICY_CONTENT_PATTERN: Pattern = Pattern {
+    source: "[\\s\\S]*",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:[[\\t\\n\\x0B\\x0C\\r ][^\\t\\n\\x0B\\x0C\\r ]]*)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `ResourcePolicyContent`.
 pub(super) static RESOURCE_POLICY_CONTENT: StringRules = StringRules {
     min: Some(1),
     max: Some(40000),
-    pattern: Some((&RESOURCE_POLICY_CONTENT_PATTERN, "[\\s\\S]*")),
+    pattern: Some(&RESOURCE_POLICY_CONTENT_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static RESPONSIBILITY_TRANSFER_ID_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^rt-[0-9a-z]{8,32}$)$").ok());
+static RESPONSIBILITY_TRANSFER_ID_PATTERN: Pattern = Pattern {
+    source: "^rt-[0-9a-z]{8,32}$",
+    matches: LazyLock::new(|| Regex::new("^(?:^rt-[0-9a-z]{8,32}$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `ResponsibilityTransferId`.
 pub(super) static RESPONSIBILITY_TRANSFER_ID: StringRules = StringRules {
     min: None,
     max: None,
-    pattern: Some((&RESPONSIBILITY_TRANSFER_ID_PATTERN, "^rt-[0-9a-z]{8,32}$")),
+    pattern: Some(&RESPONSIBILITY_TRANSFER_ID_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static RESPONSIBILITY_TRANSFER_NAME_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^[ -~]+$)$").ok());
+static RESPONSIBILITY_TRANSFER_NAME_PATTERN: Pattern = Pattern {
+    source: "^[ -~]+$",
+    matches: LazyLock::new(|| Regex::new("^(?:^[ -~]+$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `ResponsibilityTransferName`.
 pub(super) static RESPONSIBILITY_TRANSFER_NAME: StringRules = StringRules {
     min: Some(1),
     max: Some(128),
-    pattern: Some((&RESPONSIBILITY_TRANSFER_NAME_PATTERN, "^[ -~]+$")),
+    pattern: Some(&RESPONSIBILITY_TRANSFER_NAME_PATTERN),
     enum_values: &[],
     sensitive: true,
 };
@@ -365,72 +434,88 @@ pub(super) static RESPONSIBILITY_TRANSFER_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static ROLE_NAME_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]{1,64})$").ok());
+static ROLE_NAME_PATTERN: Pattern = Pattern {
+    source: "[\\w+=,.@-]{1,64}",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]{1,64})$").ok()),
+    rejects: None,
+};
 /// Constraints of `RoleName`.
 pub(super) static ROLE_NAME: StringRules = StringRules {
     min: None,
     max: Some(64),
-    pattern: Some((&ROLE_NAME_PATTERN, "[\\w+=,.@-]{1,64}")),
+    pattern: Some(&ROLE_NAME_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static ROOT_ID_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^r-[0-9a-z]{4,32}$)$").ok());
+static ROOT_ID_PATTERN: Pattern = Pattern {
+    source: "^r-[0-9a-z]{4,32}$",
+    matches: LazyLock::new(|| Regex::new("^(?:^r-[0-9a-z]{4,32}$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `RootId`.
 pub(super) static ROOT_ID: StringRules = StringRules {
     min: None,
     max: Some(34),
-    pattern: Some((&ROOT_ID_PATTERN, "^r-[0-9a-z]{4,32}$")),
+    pattern: Some(&ROOT_ID_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static SERVICE_PRINCIPAL_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]*)$").ok());
+static SERVICE_PRINCIPAL_PATTERN: Pattern = Pattern {
+    source: "[\\w+=,.@-]*",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]*)$").ok()),
+    rejects: None,
+};
 /// Constraints of `ServicePrincipal`.
 pub(super) static SERVICE_PRINCIPAL: StringRules = StringRules {
     min: Some(1),
     max: Some(128),
-    pattern: Some((&SERVICE_PRINCIPAL_PATTERN, "[\\w+=,.@-]*")),
+    pattern: Some(&SERVICE_PRINCIPAL_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static TAG_KEY_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$").ok());
+static TAG_KEY_PATTERN: Pattern = Pattern {
+    source: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",
+    matches: LazyLock::new(|| Regex::new("^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `TagKey`.
 pub(super) static TAG_KEY: StringRules = StringRules {
     min: Some(1),
     max: Some(128),
-    pattern: Some((&TAG_KEY_PATTERN, "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")),
+    pattern: Some(&TAG_KEY_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static TAG_VALUE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$").ok());
+static TAG_VALUE_PATTERN: Pattern = Pattern {
+    source: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",
+    matches: LazyLock::new(|| Regex::new("^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$").ok()),
+    rejects: None,
+};
 /// Constraints of `TagValue`.
 pub(super) static TAG_VALUE: StringRules = StringRules {
     min: Some(0),
     max: Some(256),
-    pattern: Some((&TAG_VALUE_PATTERN, "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")),
+    pattern: Some(&TAG_VALUE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static TAGGABLE_RESOURCE_ID_PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new("^(?:^(r-[0-9a-z]{4,32})|([0-9]{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})|(^p-[0-9a-zA-Z_]{8,128})|(^rp-[0-9a-zA-Z_]{4,128})|(^rt-[0-9a-zA-Z_]{8,32})$)$").ok()
-});
+static TAGGABLE_RESOURCE_ID_PATTERN: Pattern = Pattern {
+    source: "^(r-[0-9a-z]{4,32})|(\\d{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})|(^p-[0-9a-zA-Z_]{8,128})|(^rp-[0-9a-zA-Z_]{4,128})|(^rt-[0-9a-zA-Z_]{8,32})$",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:^(r-[0-9a-z]{4,32})|([0-9]{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})|(^p-[0-9a-zA-Z_]{8,128})|(^rp-[0-9a-zA-Z_]{4,128})|(^rt-[0-9a-zA-Z_]{8,32})$)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `TaggableResourceId`.
 pub(super) static TAGGABLE_RESOURCE_ID: StringRules = StringRules {
     min: None,
     max: Some(130),
-    pattern: Some((
-        &TAGGABLE_RESOURCE_ID_PATTERN,
-        "^(r-[0-9a-z]{4,32})|(\\d{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})|(^p-[0-9a-zA-Z_]{8,128})|(^rp-[0-9a-zA-Z_]{4,128})|(^rt-[0-9a-zA-Z_]{8,32})$",
-    )),
+    pattern: Some(&TAGGABLE_RESOURCE_ID_PATTERN),
     enum_values: &[],
     sensitive: false,
 };

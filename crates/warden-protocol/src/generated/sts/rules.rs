@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::decode::{IntRules, ListRules, StringRules};
+use crate::decode::{IntRules, ListRules, Pattern, StringRules};
 
 /// Constraints of `ProvidedContextsListType`.
 pub(super) static PROVIDED_CONTEXTS_LIST_TYPE: ListRules = ListRules {
@@ -37,28 +37,32 @@ pub(super) static TARGET_PRINCIPAL_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static ACCESS_KEY_ID_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]]*)$").ok());
+static ACCESS_KEY_ID_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w]*",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]]*)$").ok()),
+    rejects: None,
+};
 /// Constraints of `accessKeyIdType`.
 pub(super) static ACCESS_KEY_ID_TYPE: StringRules = StringRules {
     min: Some(16),
     max: Some(128),
-    pattern: Some((&ACCESS_KEY_ID_TYPE_PATTERN, "[\\w]*")),
+    pattern: Some(&ACCESS_KEY_ID_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static ARN_TYPE_PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{7E}\\x{85}\\x{A0}-\\x{D7FF}\\x{E000}-\\x{FFFD}\\x{1000}0-\\x{10FF}FF]+)$").ok()
-});
+static ARN_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+",
+    matches: LazyLock::new(|| {
+        Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{7E}\\x{85}\\x{A0}-\\x{D7FF}\\x{E000}-\\x{FFFD}\\x{1000}0-\\x{10FF}FF]+)$").ok()
+    }),
+    rejects: None,
+};
 /// Constraints of `arnType`.
 pub(super) static ARN_TYPE: StringRules = StringRules {
     min: Some(20),
     max: Some(2048),
-    pattern: Some((
-        &ARN_TYPE_PATTERN,
-        "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+",
-    )),
+    pattern: Some(&ARN_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -96,13 +100,16 @@ pub(super) static ENCODED_MESSAGE_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static EXTERNAL_ID_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@:\\/-]*)$").ok());
+static EXTERNAL_ID_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w+=,.@:\\/-]*",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@:\\/-]*)$").ok()),
+    rejects: None,
+};
 /// Constraints of `externalIdType`.
 pub(super) static EXTERNAL_ID_TYPE: StringRules = StringRules {
     min: Some(2),
     max: Some(1224),
-    pattern: Some((&EXTERNAL_ID_TYPE_PATTERN, "[\\w+=,.@:\\/-]*")),
+    pattern: Some(&EXTERNAL_ID_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -128,49 +135,58 @@ pub(super) static ROLE_DURATION_SECONDS_TYPE: IntRules = IntRules {
     max: Some(43200),
 };
 
-static ROLE_SESSION_NAME_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]*)$").ok());
+static ROLE_SESSION_NAME_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w+=,.@-]*",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]*)$").ok()),
+    rejects: None,
+};
 /// Constraints of `roleSessionNameType`.
 pub(super) static ROLE_SESSION_NAME_TYPE: StringRules = StringRules {
     min: Some(2),
     max: Some(64),
-    pattern: Some((&ROLE_SESSION_NAME_TYPE_PATTERN, "[\\w+=,.@-]*")),
+    pattern: Some(&ROLE_SESSION_NAME_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static SERIAL_NUMBER_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=/:,.@-]*)$").ok());
+static SERIAL_NUMBER_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w+=/:,.@-]*",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=/:,.@-]*)$").ok()),
+    rejects: None,
+};
 /// Constraints of `serialNumberType`.
 pub(super) static SERIAL_NUMBER_TYPE: StringRules = StringRules {
     min: Some(9),
     max: Some(256),
-    pattern: Some((&SERIAL_NUMBER_TYPE_PATTERN, "[\\w+=/:,.@-]*")),
+    pattern: Some(&SERIAL_NUMBER_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static SESSION_POLICY_DOCUMENT_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{FF}]+)$").ok());
+static SESSION_POLICY_DOCUMENT_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{FF}]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `sessionPolicyDocumentType`.
 pub(super) static SESSION_POLICY_DOCUMENT_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(2048),
-    pattern: Some((
-        &SESSION_POLICY_DOCUMENT_TYPE_PATTERN,
-        "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
-    )),
+    pattern: Some(&SESSION_POLICY_DOCUMENT_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static SOURCE_IDENTITY_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]*)$").ok());
+static SOURCE_IDENTITY_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w+=,.@-]*",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]*)$").ok()),
+    rejects: None,
+};
 /// Constraints of `sourceIdentityType`.
 pub(super) static SOURCE_IDENTITY_TYPE: StringRules = StringRules {
     min: Some(2),
     max: Some(64),
-    pattern: Some((&SOURCE_IDENTITY_TYPE_PATTERN, "[\\w+=,.@-]*")),
+    pattern: Some(&SOURCE_IDENTITY_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -181,13 +197,16 @@ pub(super) static TAG_KEY_LIST_TYPE: ListRules = ListRules {
     max: Some(50),
 };
 
-static TAG_KEY_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)$").ok());
+static TAG_KEY_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `tagKeyType`.
 pub(super) static TAG_KEY_TYPE: StringRules = StringRules {
     min: Some(1),
     max: Some(128),
-    pattern: Some((&TAG_KEY_TYPE_PATTERN, "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+")),
+    pattern: Some(&TAG_KEY_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -198,24 +217,30 @@ pub(super) static TAG_LIST_TYPE: ListRules = ListRules {
     max: Some(50),
 };
 
-static TAG_VALUE_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").ok());
+static TAG_VALUE_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*",
+    matches: LazyLock::new(|| Regex::new("^(?:[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").ok()),
+    rejects: None,
+};
 /// Constraints of `tagValueType`.
 pub(super) static TAG_VALUE_TYPE: StringRules = StringRules {
     min: Some(0),
     max: Some(256),
-    pattern: Some((&TAG_VALUE_TYPE_PATTERN, "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*")),
+    pattern: Some(&TAG_VALUE_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
 
-static TOKEN_CODE_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9]]*)$").ok());
+static TOKEN_CODE_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\d]*",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9]]*)$").ok()),
+    rejects: None,
+};
 /// Constraints of `tokenCodeType`.
 pub(super) static TOKEN_CODE_TYPE: StringRules = StringRules {
     min: Some(6),
     max: Some(6),
-    pattern: Some((&TOKEN_CODE_TYPE_PATTERN, "[\\d]*")),
+    pattern: Some(&TOKEN_CODE_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -229,16 +254,16 @@ pub(super) static TRADE_IN_TOKEN_TYPE: StringRules = StringRules {
     sensitive: true,
 };
 
-static UNRESTRICTED_SESSION_POLICY_DOCUMENT_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{FF}]+)$").ok());
+static UNRESTRICTED_SESSION_POLICY_DOCUMENT_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+    matches: LazyLock::new(|| Regex::new("^(?:[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{FF}]+)$").ok()),
+    rejects: None,
+};
 /// Constraints of `unrestrictedSessionPolicyDocumentType`.
 pub(super) static UNRESTRICTED_SESSION_POLICY_DOCUMENT_TYPE: StringRules = StringRules {
     min: Some(1),
     max: None,
-    pattern: Some((
-        &UNRESTRICTED_SESSION_POLICY_DOCUMENT_TYPE_PATTERN,
-        "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
-    )),
+    pattern: Some(&UNRESTRICTED_SESSION_POLICY_DOCUMENT_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
@@ -252,13 +277,16 @@ pub(super) static URL_TYPE: StringRules = StringRules {
     sensitive: false,
 };
 
-static USER_NAME_TYPE_PATTERN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]*)$").ok());
+static USER_NAME_TYPE_PATTERN: Pattern = Pattern {
+    source: "[\\w+=,.@-]*",
+    matches: LazyLock::new(|| Regex::new("^(?:[[0-9A-Za-z_]+=,.@-]*)$").ok()),
+    rejects: None,
+};
 /// Constraints of `userNameType`.
 pub(super) static USER_NAME_TYPE: StringRules = StringRules {
     min: Some(2),
     max: Some(32),
-    pattern: Some((&USER_NAME_TYPE_PATTERN, "[\\w+=,.@-]*")),
+    pattern: Some(&USER_NAME_TYPE_PATTERN),
     enum_values: &[],
     sensitive: false,
 };
