@@ -1,21 +1,21 @@
 //! Verification cost for a typical STS GetCallerIdentity request signed by
 //! `aws-sigv4` the way the Rust SDK signs it, with a warm signing-key cache.
 //!
-//! Measured twice: wall-clock time (criterion's default) and this thread's CPU
-//! time (from `/proc/thread-self/schedstat`), which stays meaningful when the
+//! Criterion measures wall-clock time. Under `cargo bench` the run first prints
+//! this thread's CPU time per verification over long loops (from
+//! `/proc/thread-self/schedstat`, Linux), which stays meaningful when the
 //! machine is shared with other busy processes.
 
 use std::hint::black_box;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{
     SignableBody, SignableRequest, SignatureLocation, SigningSettings, sign,
 };
 use aws_sigv4::sign::v4;
-use criterion::measurement::{Measurement, ValueFormatter, WallTime};
-use criterion::{Criterion, criterion_group, criterion_main};
-use warden_sigv4::{RequestParts, SigningKeyCache};
+use criterion::{Criterion, criterion_group};
+use warden_sigv4::{RequestParts, SigV4Error, SignedRequest, SigningKeyCache};
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 const SIGNED_AT: u64 = 1_764_000_000;
@@ -109,11 +109,48 @@ fn signed_request(presigned: bool) -> Wire {
     }
 }
 
+const CASES: [(&str, bool); 2] = [
+    ("sts_get_caller_identity_post", false),
+    ("sts_get_caller_identity_presigned_get", true),
+];
+
+/// A signed request as the verifier sees it, with a warm key cache.
+struct Fixture<'a> {
+    parts: RequestParts<'a>,
+    signed: SignedRequest,
+    cache: SigningKeyCache,
+    now: jiff::Timestamp,
+}
+
+impl Fixture<'_> {
+    fn verify(&self) -> Result<(), SigV4Error> {
+        warden_sigv4::verify(
+            black_box(&self.signed),
+            black_box(&self.parts),
+            SECRET.as_bytes(),
+            self.now,
+            &self.cache,
+        )
+    }
+
+    fn parse_and_verify(&self) -> Result<(), SigV4Error> {
+        let signed = warden_sigv4::parse(black_box(&self.parts))?
+            .ok_or(SigV4Error::MissingAuthenticationToken)?;
+        warden_sigv4::verify(
+            &signed,
+            &self.parts,
+            SECRET.as_bytes(),
+            self.now,
+            &self.cache,
+        )
+    }
+}
+
 #[expect(
     clippy::unwrap_used,
     reason = "benchmark setup: the request must parse and verify before timing"
 )]
-fn bench_case<M: Measurement + 'static>(c: &mut Criterion<M>, name: &str, presigned: bool) {
+fn with_fixture(presigned: bool, run: impl FnOnce(&Fixture<'_>)) {
     let wire = signed_request(presigned);
     let headers: Vec<(&str, &str)> = wire
         .headers
@@ -127,91 +164,87 @@ fn bench_case<M: Measurement + 'static>(c: &mut Criterion<M>, name: &str, presig
         headers: &headers,
         body: &wire.body,
     };
-    let now = jiff::Timestamp::from_second(i64::try_from(SIGNED_AT).unwrap() + 30).unwrap();
-    let cache = SigningKeyCache::new(1024);
-    let signed = warden_sigv4::parse(&parts).unwrap().unwrap();
-    warden_sigv4::verify(&signed, &parts, SECRET.as_bytes(), now, &cache).unwrap();
-
-    c.bench_function(&format!("verify/{name}"), |b| {
-        b.iter(|| {
-            warden_sigv4::verify(
-                black_box(&signed),
-                black_box(&parts),
-                SECRET.as_bytes(),
-                now,
-                &cache,
-            )
-        });
-    });
-    c.bench_function(&format!("parse+verify/{name}"), |b| {
-        b.iter(|| {
-            let signed = warden_sigv4::parse(black_box(&parts))?
-                .ok_or(warden_sigv4::SigV4Error::MissingAuthenticationToken)?;
-            warden_sigv4::verify(&signed, &parts, SECRET.as_bytes(), now, &cache)
-        });
-    });
+    let fixture = Fixture {
+        signed: warden_sigv4::parse(&parts).unwrap().unwrap(),
+        parts,
+        cache: SigningKeyCache::new(1024),
+        now: jiff::Timestamp::from_second(i64::try_from(SIGNED_AT).unwrap() + 30).unwrap(),
+    };
+    fixture.verify().unwrap();
+    run(&fixture);
 }
 
 fn wall_time(c: &mut Criterion) {
-    bench_case(c, "sts_get_caller_identity_post", false);
-    bench_case(c, "sts_get_caller_identity_presigned_get", true);
-}
-
-fn cpu_time(c: &mut Criterion<ThreadCpuTime>) {
-    bench_case(c, "cpu/sts_get_caller_identity_post", false);
-    bench_case(c, "cpu/sts_get_caller_identity_presigned_get", true);
-}
-
-/// CPU time consumed by the current thread, in nanoseconds, read from
-/// `/proc/thread-self/schedstat` (first field). Linux only; 0 elsewhere.
-struct ThreadCpuTime;
-
-fn thread_cpu_nanos() -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|stat| stat.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
-}
-
-impl Measurement for ThreadCpuTime {
-    type Intermediate = u64;
-    type Value = u64;
-
-    fn start(&self) -> u64 {
-        thread_cpu_nanos()
-    }
-
-    fn end(&self, start: u64) -> u64 {
-        thread_cpu_nanos().saturating_sub(start)
-    }
-
-    fn add(&self, v1: &u64, v2: &u64) -> u64 {
-        v1 + v2
-    }
-
-    fn zero(&self) -> u64 {
-        0
-    }
-
-    #[expect(
-        clippy::cast_precision_loss,
-        reason = "nanosecond totals stay far below 2^52"
-    )]
-    fn to_f64(&self, value: &u64) -> f64 {
-        *value as f64
-    }
-
-    fn formatter(&self) -> &dyn ValueFormatter {
-        // Values are nanoseconds, like wall time, so its formatter applies.
-        static WALL_TIME: WallTime = WallTime;
-        WALL_TIME.formatter()
+    for (name, presigned) in CASES {
+        with_fixture(presigned, |fixture| {
+            c.bench_function(&format!("verify/{name}"), |b| b.iter(|| fixture.verify()));
+            c.bench_function(&format!("parse+verify/{name}"), |b| {
+                b.iter(|| fixture.parse_and_verify());
+            });
+        });
     }
 }
 
 criterion_group!(wall_time_benches, wall_time);
-criterion_group! {
-    name = cpu_time_benches;
-    config = Criterion::default().with_measurement(ThreadCpuTime);
-    targets = cpu_time
+
+/// CPU time consumed by the current thread, in nanoseconds, read from
+/// `/proc/thread-self/schedstat` (first field); `None` where unavailable.
+fn thread_cpu_nanos() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
-criterion_main!(wall_time_benches, cpu_time_benches);
+
+/// Median over 5 rounds of (CPU ns, wall ns) per call of `routine`.
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "nanosecond totals stay far below 2^52"
+)]
+fn per_call_nanos(routine: impl Fn() -> Result<(), SigV4Error>) -> Option<(f64, f64)> {
+    const ITERATIONS: u32 = 200_000;
+    let mut rounds = Vec::new();
+    for _ in 0..5 {
+        let cpu_start = thread_cpu_nanos()?;
+        let wall_start = Instant::now();
+        for _ in 0..ITERATIONS {
+            let _ = black_box(routine());
+        }
+        let wall = wall_start.elapsed().as_nanos() as f64;
+        let cpu = thread_cpu_nanos()?.saturating_sub(cpu_start) as f64;
+        rounds.push((cpu / f64::from(ITERATIONS), wall / f64::from(ITERATIONS)));
+    }
+    rounds.sort_by(|a, b| a.0.total_cmp(&b.0));
+    rounds.get(rounds.len() / 2).copied()
+}
+
+type Routine = fn(&Fixture<'_>) -> Result<(), SigV4Error>;
+
+fn report_cpu_time() {
+    for (name, presigned) in CASES {
+        with_fixture(presigned, |fixture| {
+            let routines: [(&str, Routine); 2] = [
+                ("verify", |f| f.verify()),
+                ("parse+verify", |f| f.parse_and_verify()),
+            ];
+            for (label, routine) in routines {
+                if let Some((cpu, wall)) = per_call_nanos(|| routine(fixture)) {
+                    println!(
+                        "thread CPU time {label}/{name}: {cpu:.0} ns per call (wall {wall:.0} ns)"
+                    );
+                }
+            }
+        });
+    }
+}
+
+fn main() {
+    // `cargo bench` passes --bench; `cargo test --benches` does not.
+    if std::env::args().any(|arg| arg == "--bench") {
+        report_cpu_time();
+    }
+    wall_time_benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -173,32 +173,38 @@ fn write_canonical_query(
     location: AuthLocation,
     query_token: QueryToken,
 ) {
-    let mut pairs: Vec<(String, String)> = query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .filter_map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let key = decode(key, true);
-            let excluded = (location == AuthLocation::Query && *key == *X_AMZ_SIGNATURE.as_bytes())
-                || (query_token == QueryToken::Exclude && *key == *X_AMZ_SECURITY_TOKEN.as_bytes());
-            if excluded {
-                return None;
-            }
-            let mut encoded_key = String::with_capacity(key.len());
-            append_encoded(&mut encoded_key, &key, false);
-            let mut encoded_value = String::with_capacity(value.len());
-            append_encoded(&mut encoded_value, &decode(value, true), false);
-            Some((encoded_key, encoded_value))
-        })
-        .collect();
-    pairs.sort_unstable();
-    for (i, (key, value)) in pairs.iter().enumerate() {
+    if query.is_empty() {
+        return;
+    }
+    // Encoded pairs live in one buffer; entries are (start, key_end, end) in it.
+    let mut encoded = String::with_capacity(query.len() + 32);
+    let mut entries: Vec<(usize, usize, usize)> = Vec::new();
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = decode(key, true);
+        let excluded = (location == AuthLocation::Query && *key == *X_AMZ_SIGNATURE.as_bytes())
+            || (query_token == QueryToken::Exclude && *key == *X_AMZ_SECURITY_TOKEN.as_bytes());
+        if excluded {
+            continue;
+        }
+        let start = encoded.len();
+        append_encoded(&mut encoded, &key, false);
+        let key_end = encoded.len();
+        append_encoded(&mut encoded, &decode(value, true), false);
+        entries.push((start, key_end, encoded.len()));
+    }
+    let pair = |(start, key_end, end): (usize, usize, usize)| {
+        (encoded.get(start..key_end), encoded.get(key_end..end))
+    };
+    entries.sort_unstable_by(|a, b| pair(*a).cmp(&pair(*b)));
+    for (i, entry) in entries.iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
-        out.push_str(key);
+        let (key, value) = pair(*entry);
+        out.push_str(key.unwrap_or_default());
         out.push('=');
-        out.push_str(value);
+        out.push_str(value.unwrap_or_default());
     }
 }
 

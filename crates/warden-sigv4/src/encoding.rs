@@ -16,14 +16,22 @@ fn hex_digit(nibble: u8) -> char {
 /// Appends `bytes` to `out`, percent-encoding (upper-case hex) every byte that is
 /// not unreserved, and also `/` unless `keep_slash`.
 pub(crate) fn append_encoded(out: &mut String, bytes: &[u8], keep_slash: bool) {
-    for &byte in bytes {
-        if is_unreserved(byte) || (keep_slash && byte == b'/') {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(hex_digit(byte >> 4));
-            out.push(hex_digit(byte));
-        }
+    let keep = |byte: &u8| is_unreserved(*byte) || (keep_slash && *byte == b'/');
+    let mut rest = bytes;
+    loop {
+        let run = rest.iter().take_while(|byte| keep(byte)).count();
+        let Some((plain, tail)) = rest.split_at_checked(run) else {
+            return;
+        };
+        // `plain` is ASCII, so always valid UTF-8.
+        out.push_str(std::str::from_utf8(plain).unwrap_or_default());
+        let Some((&byte, after)) = tail.split_first() else {
+            return;
+        };
+        out.push('%');
+        out.push(hex_digit(byte >> 4));
+        out.push(hex_digit(byte));
+        rest = after;
     }
 }
 

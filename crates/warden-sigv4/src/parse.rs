@@ -22,16 +22,16 @@ pub(crate) const X_AMZ_SECURITY_TOKEN: &str = "X-Amz-Security-Token";
 /// [`SigV4Error::SignatureDoesNotMatch`].
 pub fn parse(parts: &RequestParts<'_>) -> Result<Option<SignedRequest>, SigV4Error> {
     let authorization = header_value(parts.headers, "authorization");
-    let query_auth = [X_AMZ_ALGORITHM, X_AMZ_CREDENTIAL, X_AMZ_SIGNATURE]
-        .iter()
-        .any(|name| query_param(parts.query, name).is_some());
+    let query = AuthQuery::scan(parts.query);
+    let query_auth =
+        query.algorithm.is_some() || query.credential.is_some() || query.signature.is_some();
     match (authorization, query_auth) {
         (None, false) => Ok(None),
         (Some(_), true) => Err(incomplete(
             "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified",
         )),
-        (Some(authorization), false) => parse_header_auth(parts, authorization).map(Some),
-        (None, true) => parse_query_auth(parts).map(Some),
+        (Some(authorization), false) => parse_header_auth(parts, &query, authorization).map(Some),
+        (None, true) => parse_query_auth(parts, &query).map(Some),
     }
 }
 
@@ -47,6 +47,45 @@ pub(crate) fn header_value<'a>(headers: &[(&'a str, &'a str)], name: &str) -> Op
         .map(|(_, value)| *value)
 }
 
+/// The SigV4 parameters of a query string, raw (still encoded); the first
+/// occurrence of each wins.
+#[derive(Debug, Default)]
+struct AuthQuery<'a> {
+    algorithm: Option<&'a str>,
+    credential: Option<&'a str>,
+    date: Option<&'a str>,
+    expires: Option<&'a str>,
+    signed_headers: Option<&'a str>,
+    signature: Option<&'a str>,
+    security_token: Option<&'a str>,
+}
+
+impl<'a> AuthQuery<'a> {
+    /// One pass over the query.
+    fn scan(query: &'a str) -> Self {
+        let mut found = Self::default();
+        for pair in query.split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            if !key.starts_with("X-Amz-") && !key.contains('%') {
+                continue;
+            }
+            let key = decode(key, true);
+            let slot = match std::str::from_utf8(&key).unwrap_or_default() {
+                X_AMZ_ALGORITHM => &mut found.algorithm,
+                X_AMZ_CREDENTIAL => &mut found.credential,
+                X_AMZ_DATE => &mut found.date,
+                X_AMZ_EXPIRES => &mut found.expires,
+                X_AMZ_SIGNED_HEADERS => &mut found.signed_headers,
+                X_AMZ_SIGNATURE => &mut found.signature,
+                X_AMZ_SECURITY_TOKEN => &mut found.security_token,
+                _ => continue,
+            };
+            slot.get_or_insert(value);
+        }
+        found
+    }
+}
+
 /// The decoded value of the first query parameter whose decoded name is `name`.
 pub(crate) fn query_param(query: &str, name: &str) -> Option<String> {
     query.split('&').find_map(|pair| {
@@ -57,6 +96,7 @@ pub(crate) fn query_param(query: &str, name: &str) -> Option<String> {
 
 fn parse_header_auth(
     parts: &RequestParts<'_>,
+    query: &AuthQuery<'_>,
     authorization: &str,
 ) -> Result<SignedRequest, SigV4Error> {
     let trimmed = authorization.trim();
@@ -118,7 +158,7 @@ fn parse_header_auth(
     };
     let session_token = header_value(parts.headers, "x-amz-security-token")
         .map(|token| token.trim().to_owned())
-        .or_else(|| query_param(parts.query, X_AMZ_SECURITY_TOKEN));
+        .or_else(|| query.security_token.map(decode_query_component));
     Ok(SignedRequest {
         location: AuthLocation::Header,
         scope: parse_credential(credential)?,
@@ -131,50 +171,59 @@ fn parse_header_auth(
     })
 }
 
-fn parse_query_auth(parts: &RequestParts<'_>) -> Result<SignedRequest, SigV4Error> {
-    let mut values: [Option<String>; 5] = Default::default();
-    let names = [
-        X_AMZ_ALGORITHM,
-        X_AMZ_CREDENTIAL,
-        X_AMZ_SIGNATURE,
-        X_AMZ_SIGNED_HEADERS,
-        X_AMZ_DATE,
+fn parse_query_auth(
+    parts: &RequestParts<'_>,
+    query: &AuthQuery<'_>,
+) -> Result<SignedRequest, SigV4Error> {
+    let required = [
+        (query.algorithm, X_AMZ_ALGORITHM),
+        (query.credential, X_AMZ_CREDENTIAL),
+        (query.signature, X_AMZ_SIGNATURE),
+        (query.signed_headers, X_AMZ_SIGNED_HEADERS),
+        (query.date, X_AMZ_DATE),
     ];
-    let mut missing = Vec::new();
-    for (slot, name) in values.iter_mut().zip(names) {
-        *slot = query_param(parts.query, name);
-        if slot.is_none() {
-            missing.push(format!(
+    let missing: Vec<String> = required
+        .iter()
+        .filter(|(value, _)| value.is_none())
+        .map(|(_, name)| {
+            format!(
                 "AWS query-string parameters must include '{name}'. Re-examine the query-string parameters."
-            ));
-        }
-    }
-    let [
-        Some(algorithm),
-        Some(credential),
-        Some(signature),
-        Some(signed_headers),
-        Some(date),
-    ] = values
-    else {
+            )
+        })
+        .collect();
+    let (Some(algorithm), Some(credential), Some(signature), Some(signed_headers), Some(date)) = (
+        query.algorithm,
+        query.credential,
+        query.signature,
+        query.signed_headers,
+        query.date,
+    ) else {
         return Err(incomplete(missing.join(" ")));
     };
+    let algorithm = decode_query_component(algorithm);
+    let credential = decode_query_component(credential);
+    let signature = decode_query_component(signature);
+    let signed_headers = decode_query_component(signed_headers);
+    let date = decode_query_component(date);
     if algorithm != ALGORITHM {
         return Err(incomplete(format!(
             "X-Amz-Algorithm only supports \"{ALGORITHM}\""
         )));
     }
-    let expires_secs = match query_param(parts.query, X_AMZ_EXPIRES) {
+    let expires_secs = match query.expires {
         None => None,
         Some(expires) => Some(
-            expires
+            decode_query_component(expires)
                 .parse::<u64>()
                 .map_err(|_| incomplete("X-Amz-Expires should be a number"))?,
         ),
     };
-    let session_token = query_param(parts.query, X_AMZ_SECURITY_TOKEN).or_else(|| {
-        header_value(parts.headers, "x-amz-security-token").map(|token| token.trim().to_owned())
-    });
+    let session_token = query
+        .security_token
+        .map(decode_query_component)
+        .or_else(|| {
+            header_value(parts.headers, "x-amz-security-token").map(|token| token.trim().to_owned())
+        });
     Ok(SignedRequest {
         location: AuthLocation::Query,
         scope: parse_credential(&credential)?,
