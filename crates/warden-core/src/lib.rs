@@ -1,2 +1,43 @@
-//! Warden's services (IAM, STS) as plain functions over a store and a caller, plus the in-memory authorization snapshot.
+//! Warden's services — IAM and STS so far — as plain functions over the store and an
+//! authenticated caller, plus the in-memory authorization snapshot they keep current.
+//!
+//! # Invariants
+//!
+//! - **Every operation authorizes before it acts**, through [`authorize`] and the policy
+//!   engine over the current [`Snapshot`]; nothing is authorized anywhere else.
+//!   (`sts:GetCallerIdentity` is the one documented exception: it cannot be denied.)
+//! - **The store is the source of truth; the snapshot is derived.** A write commits to the
+//!   store first and only then publishes the next snapshot generation, so an acknowledged
+//!   write is durable and visible to the next request.
+//! - **Secrets are sealed at rest** (`warden-crypto`), opened only into the in-memory
+//!   snapshot, and never logged.
+//! - No HTTP types here: the server maps transport to [`RequestFacts`] and the generated
+//!   protocol types, and maps [`ServiceError`] to AWS errors through the one `From` impl.
 #![warn(missing_docs)]
+
+mod authorize;
+mod bootstrap;
+mod caller;
+mod clock;
+mod error;
+pub mod iam;
+mod snapshot;
+mod snapshot_build;
+pub mod sts;
+mod warden;
+
+pub use authorize::{Permission, RequestFacts, authorize, format_time};
+pub use bootstrap::{Bootstrap, RootCredentials};
+pub use caller::{Caller, CallerKind};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::ServiceError;
+pub use snapshot::{KeyEntry, Snapshot, UserEntry};
+pub use warden::{StartError, Warden};
+
+/// An operation's result, ready for the protocol layer to render.
+pub type Output = Box<dyn warden_protocol::encode::Encode + Send>;
+
+/// Converts epoch milliseconds (as the store keeps time) to a timestamp.
+pub(crate) fn timestamp(millis: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_millisecond(millis).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}

@@ -9,7 +9,11 @@
 
 mod config;
 mod health;
+mod pipeline;
+mod routing;
 mod serve;
+mod start;
+mod transport;
 
 pub use config::ServerConfig;
 pub use serve::{ServeError, app, serve};

@@ -2,13 +2,19 @@
 
 use std::io;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::get;
 use tokio::net::TcpListener;
 
+use warden_core::Warden;
+use warden_sigv4::SigningKeyCache;
+
 use crate::ServerConfig;
 use crate::health::{HEALTH_PATH, health};
+use crate::pipeline::{AppState, aws_request};
+use crate::start::open_services;
 
 /// Why the server could not start or stopped abnormally.
 #[derive(Debug, thiserror::Error)]
@@ -29,19 +35,38 @@ pub enum ServeError {
         /// The operating system's reason.
         source: io::Error,
     },
+    /// The data directory could not be opened as a Warden store.
+    #[error("{0}")]
+    Start(String),
     /// Serving failed after start.
     #[error("server error: {0}")]
     Io(#[from] io::Error),
 }
 
 /// Build the router production serves and tests drive in-process.
-pub fn app() -> Router {
-    Router::new().route(HEALTH_PATH, get(health))
+pub fn app(warden: Arc<Warden>) -> Router {
+    let state = Arc::new(AppState {
+        warden,
+        signing_keys: SigningKeyCache::new(SIGNING_KEY_CACHE_CAPACITY),
+    });
+    Router::new()
+        .route(HEALTH_PATH, get(health))
+        .fallback(aws_request)
+        .with_state(state)
 }
+
+/// How many derived SigV4 signing keys are cached (one per key, day, region and service).
+const SIGNING_KEY_CACHE_CAPACITY: usize = 4096;
 
 /// Check the data directory, bind, serve until Ctrl-C or SIGTERM, then drain and return.
 pub async fn serve(config: ServerConfig) -> Result<(), ServeError> {
     prepare_data_dir(&config.data_dir)?;
+    let warden = tokio::task::spawn_blocking({
+        let config = config.clone();
+        move || open_services(&config)
+    })
+    .await
+    .map_err(|error| ServeError::Start(format!("start-up task failed: {error}")))??;
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| ServeError::Bind {
@@ -51,7 +76,8 @@ pub async fn serve(config: ServerConfig) -> Result<(), ServeError> {
     let local = listener.local_addr()?;
     tracing::info!(%local, data_dir = %config.data_dir.display(), "warden listening");
     println!("warden listening on http://{local}");
-    axum::serve(listener, app())
+    let service = app(warden).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     tracing::info!("warden stopped");

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Server benchmark: signed GetCallerIdentity and GetUser requests per second against Warden
+and against moto's server, driven by the same load generator (warden-loadgen) in the same run,
+reported as ratios of medians. Also Warden's p99 latency at half of its peak rate.
+
+Usage: python3 bench/load.py [--seconds 5] [--rounds 3]
+Installs moto[server] into bench/.venv on first use; builds release binaries with cargo.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+VENV = REPO / "bench" / ".venv"
+KEY_ID = "AKIAIOSFODNN7EXAMPLE"
+SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+CALLS = {
+    "GetCallerIdentity": ("sts", "Action=GetCallerIdentity&Version=2011-06-15"),
+    "GetUser": ("iam", "Action=GetUser&Version=2010-05-08&UserName=bench-user"),
+}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except urllib.error.HTTPError:
+            return  # answering at all is ready enough
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def ensure_moto():
+    python = VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "moto[server]>=5,<6", "boto3"], check=True)
+    return python
+
+
+def build():
+    subprocess.run(["cargo", "build", "--release", "-p", "warden", "-p", "warden-loadgen"], cwd=REPO, check=True)
+    return REPO / "target" / "release" / "warden", REPO / "target" / "release" / "warden-loadgen"
+
+
+def loadgen(binary, endpoint, call, seconds, connections, rate=None):
+    service, body = CALLS[call]
+    cmd = [str(binary), "--endpoint", endpoint, "--service", service, "--body", body,
+           "--access-key-id", KEY_ID, "--secret-access-key", SECRET,
+           "--connections", str(connections), "--seconds", str(seconds), "--label", call]
+    if rate:
+        cmd += ["--rate", str(rate)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def create_bench_user(python, endpoint):
+    script = (
+        "import boto3,sys;"
+        f"c=boto3.client('iam',endpoint_url='{endpoint}',region_name='us-east-1',"
+        f"aws_access_key_id='{KEY_ID}',aws_secret_access_key='{SECRET}');"
+        "c.create_user(UserName='bench-user')"
+    )
+    subprocess.run([str(python), "-c", script], check=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    python = ensure_moto()
+    warden_bin, loadgen_bin = build()
+    workdir = Path(tempfile.mkdtemp(prefix="warden-bench-"))
+    procs = []
+    try:
+        warden_port, moto_port = free_port(), free_port()
+        env = dict(os.environ, WARDEN_ROOT_ACCESS_KEY_ID=KEY_ID, WARDEN_ROOT_SECRET_ACCESS_KEY=SECRET,
+                   WARDEN_ACCOUNT_ID="123456789012", WARDEN_LOG="warn")
+        procs.append(subprocess.Popen([str(warden_bin), "serve", "--listen", f"127.0.0.1:{warden_port}",
+                                       "--data-dir", str(workdir / "data")], env=env,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        procs.append(subprocess.Popen([str(VENV / "bin" / "moto_server"), "-p", str(moto_port)],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        warden = f"http://127.0.0.1:{warden_port}"
+        moto = f"http://127.0.0.1:{moto_port}"
+        wait_http(f"{warden}/_warden/health")
+        wait_http(f"{moto}/moto-api/")
+        create_bench_user(python, warden)
+        create_bench_user(python, moto)
+        results = {}
+        for call in CALLS:
+            for target, endpoint in (("warden", warden), ("moto", moto)):
+                runs = [loadgen(loadgen_bin, endpoint, call, args.seconds, args.connections)
+                        for _ in range(args.rounds)]
+                results[(call, target)] = runs
+                rps = statistics.median(r["rps"] for r in runs)
+                p99 = statistics.median(r["p99_us"] for r in runs)
+                print(f"{call:18} {target:7} median {rps:10.0f} req/s  p99 {p99:8.0f} µs  "
+                      f"(runs: {', '.join(f'{r['rps']:.0f}' for r in runs)})")
+        peak = statistics.median(r["rps"] for r in results[("GetCallerIdentity", "warden")])
+        half = [loadgen(loadgen_bin, warden, "GetCallerIdentity", args.seconds, args.connections, rate=peak / 2)
+                for _ in range(args.rounds)]
+        half_p99 = statistics.median(r["p99_us"] for r in half)
+        print(f"GetCallerIdentity  warden at half peak ({peak / 2:.0f} req/s offered): "
+              f"median p99 {half_p99:.0f} µs, p50 {statistics.median(r['p50_us'] for r in half):.0f} µs")
+        for call in CALLS:
+            w = statistics.median(r["rps"] for r in results[(call, "warden")])
+            m = statistics.median(r["rps"] for r in results[(call, "moto")])
+            print(f"ratio warden/moto {call} = {w / m:.1f}")
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

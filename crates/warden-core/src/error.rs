@@ -1,0 +1,110 @@
+//! The services' error type and its one mapping to AWS error shapes.
+
+use warden_protocol::AwsError;
+use warden_store::{EntityKind, StoreError};
+
+/// Why a service operation failed. Messages are AWS's wording; internal failures carry a
+/// description for the log only.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The caller is not authorized (AWS `AccessDenied`, 403).
+    #[error("{0}")]
+    AccessDenied(String),
+    /// A named entity does not exist (`NoSuchEntity`, 404).
+    #[error("{0}")]
+    NoSuchEntity(String),
+    /// The entity exists already (`EntityAlreadyExists`, 409).
+    #[error("{0}")]
+    EntityAlreadyExists(String),
+    /// Dependent entities block a delete (`DeleteConflict`, 409).
+    #[error("{0}")]
+    DeleteConflict(String),
+    /// A quota would be exceeded (`LimitExceeded`, 409).
+    #[error("{0}")]
+    LimitExceeded(String),
+    /// A policy document failed validation (`MalformedPolicyDocument`, 400).
+    #[error("{0}")]
+    MalformedPolicyDocument(String),
+    /// An input is invalid in a way the model does not express (`InvalidInput`, 400).
+    #[error("{0}")]
+    InvalidInput(String),
+    /// A parameter value is not acceptable (`InvalidParameterValue`, 400).
+    #[error("{0}")]
+    InvalidParameterValue(String),
+    /// The operation exists in the AWS model but Warden does not serve it yet; answered as
+    /// AWS answers an unknown action (`InvalidAction`).
+    #[error("operation {operation} is not served")]
+    OperationNotServed {
+        /// The operation's AWS name.
+        operation: &'static str,
+        /// The service's API version, for AWS's message.
+        api_version: &'static str,
+    },
+    /// Something failed inside Warden. Logged; the caller only sees `InternalFailure`.
+    #[error("internal failure: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound { kind, name } => {
+                Self::NoSuchEntity(not_found_message(kind, &name))
+            }
+            StoreError::AlreadyExists { kind, name } => {
+                Self::EntityAlreadyExists(already_exists_message(kind, &name))
+            }
+            StoreError::Conflict(message) => Self::DeleteConflict(message),
+            StoreError::LimitExceeded(message) => Self::LimitExceeded(message),
+            StoreError::Backend(message) => Self::Internal(message),
+        }
+    }
+}
+
+/// AWS's NoSuchEntity wording per entity kind.
+pub(crate) fn not_found_message(kind: EntityKind, name: &str) -> String {
+    match kind {
+        EntityKind::User => format!("The user with name {name} cannot be found."),
+        EntityKind::UserPolicy => format!("The user policy with name {name} cannot be found."),
+        EntityKind::AccessKey => format!("The Access Key with id {name} cannot be found."),
+        EntityKind::Account => format!("The account {name} cannot be found."),
+        EntityKind::WrappedKey => format!("The key {name} cannot be found."),
+    }
+}
+
+fn already_exists_message(kind: EntityKind, name: &str) -> String {
+    match kind {
+        EntityKind::User => format!("User with name {name} already exists."),
+        EntityKind::UserPolicy => format!("Policy with name {name} already exists."),
+        EntityKind::AccessKey => format!("Access key {name} already exists."),
+        EntityKind::Account => format!("Account {name} already exists."),
+        EntityKind::WrappedKey => format!("Key {name} already exists."),
+    }
+}
+
+impl From<ServiceError> for AwsError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::AccessDenied(message) => Self::access_denied(message),
+            ServiceError::NoSuchEntity(message) => Self::new("NoSuchEntity", 404, message),
+            ServiceError::EntityAlreadyExists(message) => {
+                Self::new("EntityAlreadyExists", 409, message)
+            }
+            ServiceError::DeleteConflict(message) => Self::new("DeleteConflict", 409, message),
+            ServiceError::LimitExceeded(message) => Self::new("LimitExceeded", 409, message),
+            ServiceError::MalformedPolicyDocument(message) => {
+                Self::new("MalformedPolicyDocument", 400, message)
+            }
+            ServiceError::InvalidInput(message) => Self::new("InvalidInput", 400, message),
+            ServiceError::InvalidParameterValue(message) => Self::invalid_parameter_value(message),
+            ServiceError::OperationNotServed {
+                operation,
+                api_version,
+            } => Self::invalid_action(operation, api_version),
+            ServiceError::Internal(detail) => {
+                tracing::error!(%detail, "internal failure");
+                Self::internal()
+            }
+        }
+    }
+}

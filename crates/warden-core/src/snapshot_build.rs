@@ -1,0 +1,170 @@
+//! Building snapshot entries from store records: at start-up from a whole
+//! [`SnapshotSource`], and after a write for just the principal it touched.
+
+use warden_crypto::Sealer;
+use warden_policy::{Policy, PolicyKind};
+use warden_store::{
+    AccessKeyRecord, AccessKeyStatus, SnapshotSource, Store, UserPolicyRecord, UserRecord,
+};
+
+use crate::caller::{Caller, CallerKind};
+use crate::error::ServiceError;
+use crate::snapshot::{KeyEntry, Snapshot, UserEntry};
+use crate::warden::StartError;
+
+/// The associated data a secret access key is sealed with: binds the ciphertext to its key id.
+pub(crate) fn access_key_aad(access_key_id: &str) -> Vec<u8> {
+    format!("warden:access-key:{access_key_id}").into_bytes()
+}
+
+/// The root user's ARN in an account.
+pub(crate) fn root_arn(account_id: &str) -> String {
+    format!("arn:aws:iam::{account_id}:root")
+}
+
+/// The whole snapshot, from one consistent read of the store.
+pub(crate) fn from_source(
+    source: &SnapshotSource,
+    sealer: &Sealer,
+) -> Result<Snapshot, StartError> {
+    let mut snapshot = Snapshot::default();
+    for user in &source.users {
+        let policies = source.user_policies.iter().filter(|p| {
+            p.account_id == user.account_id
+                && warden_store::name_key(&p.user_name) == warden_store::name_key(&user.user_name)
+        });
+        snapshot.put_user(
+            &user.account_id,
+            &user.user_name,
+            user_entry(user, policies),
+        );
+    }
+    for key in &source.access_keys {
+        let owner = match &key.user_name {
+            None => None,
+            Some(name) => Some(
+                source
+                    .users
+                    .iter()
+                    .find(|u| {
+                        u.account_id == key.account_id
+                            && warden_store::name_key(&u.user_name) == warden_store::name_key(name)
+                    })
+                    .ok_or_else(|| {
+                        StartError::State(format!(
+                            "access key {} belongs to a missing user",
+                            key.access_key_id
+                        ))
+                    })?,
+            ),
+        };
+        let entry = key_entry(key, owner, sealer).map_err(|_| {
+            StartError::State(format!(
+                "the secret of access key {} does not decrypt",
+                key.access_key_id
+            ))
+        })?;
+        snapshot.put_key(key.access_key_id.clone(), entry);
+    }
+    Ok(snapshot)
+}
+
+/// Re-read one user (its record, inline policies and keys) into `snapshot`; removes it when
+/// the user no longer exists. `previous_keys` are the key ids the snapshot held for the user.
+pub(crate) fn refresh_user(
+    store: &dyn Store,
+    sealer: &Sealer,
+    snapshot: &mut Snapshot,
+    account_id: &str,
+    user_name: &str,
+) -> Result<(), ServiceError> {
+    for key_id in snapshot.key_ids_of(account_id, Some(user_name)) {
+        snapshot.remove_key(&key_id);
+    }
+    let Some(user) = store.user(account_id, user_name)? else {
+        snapshot.remove_user(account_id, user_name);
+        return Ok(());
+    };
+    let policies = store.list_user_policies(account_id, &user.user_name)?;
+    snapshot.put_user(
+        account_id,
+        &user.user_name,
+        user_entry(&user, policies.iter()),
+    );
+    for key in store.list_access_keys(account_id, Some(&user.user_name))? {
+        let entry = key_entry(&key, Some(&user), sealer)?;
+        snapshot.put_key(key.access_key_id.clone(), entry);
+    }
+    Ok(())
+}
+
+/// Re-read the root user's keys of an account into `snapshot`.
+pub(crate) fn refresh_root_keys(
+    store: &dyn Store,
+    sealer: &Sealer,
+    snapshot: &mut Snapshot,
+    account_id: &str,
+) -> Result<(), ServiceError> {
+    for key_id in snapshot.key_ids_of(account_id, None) {
+        snapshot.remove_key(&key_id);
+    }
+    for key in store.list_access_keys(account_id, None)? {
+        let entry = key_entry(&key, None, sealer)?;
+        snapshot.put_key(key.access_key_id.clone(), entry);
+    }
+    Ok(())
+}
+
+fn user_entry<'a>(
+    user: &UserRecord,
+    policies: impl Iterator<Item = &'a UserPolicyRecord>,
+) -> UserEntry {
+    let mut inline = Vec::new();
+    let mut broken = Vec::new();
+    for record in policies {
+        let id = format!("{}#inline/{}", user.arn, record.policy_name);
+        match Policy::parse(id, &record.document, PolicyKind::Identity) {
+            Ok(policy) => inline.push(policy),
+            // Stored documents were validated on write; one that no longer parses must not
+            // be skipped (it may hold a Deny): the user is denied everything instead.
+            Err(error) => broken.push(format!("{}: {error}", record.policy_name)),
+        }
+    }
+    UserEntry {
+        arn: user.arn.clone(),
+        user_id: user.user_id.clone(),
+        tags: user.tags.clone(),
+        inline,
+        boundary: None,
+        broken,
+    }
+}
+
+fn key_entry(
+    key: &AccessKeyRecord,
+    owner: Option<&UserRecord>,
+    sealer: &Sealer,
+) -> Result<KeyEntry, ServiceError> {
+    let secret = sealer
+        .open(&key.secret_sealed, &access_key_aad(&key.access_key_id))
+        .map_err(|_| {
+            ServiceError::Internal(format!("secret of {} does not decrypt", key.access_key_id))
+        })?;
+    let kind = match owner {
+        None => CallerKind::Root,
+        Some(user) => CallerKind::User {
+            user_name: user.user_name.clone(),
+            user_id: user.user_id.clone(),
+        },
+    };
+    Ok(KeyEntry {
+        caller: Caller {
+            account_id: key.account_id.clone(),
+            arn: owner.map_or_else(|| root_arn(&key.account_id), |user| user.arn.clone()),
+            kind,
+            access_key_id: key.access_key_id.clone(),
+        },
+        secret,
+        active: key.status == AccessKeyStatus::Active,
+    })
+}

@@ -1,0 +1,143 @@
+//! [`Warden`]: the services' shared state — the store, the published authorization snapshot,
+//! the sealer for secrets at rest, the clock and the random source.
+
+use std::sync::{Arc, Mutex};
+
+use arc_swap::ArcSwap;
+use warden_crypto::{DATA_KEY_PURPOSE, DataKey, RootKey, Sealer, SecureRandom};
+use warden_store::{Store, StoreError, WrappedKeyRecord};
+
+use crate::clock::Clock;
+use crate::error::ServiceError;
+use crate::snapshot::Snapshot;
+use crate::snapshot_build;
+
+/// The name under which the wrapped data-encryption key for secrets at rest is stored.
+const SECRETS_KEY_NAME: &str = "secrets-at-rest";
+
+/// Why Warden could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The store failed.
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    /// The root key or the data key could not be used.
+    #[error("crypto: {0}")]
+    Crypto(#[from] warden_crypto::CryptoError),
+    /// The stored state is not usable (for example a secret that no longer decrypts).
+    #[error("{0}")]
+    State(String),
+    /// An option given by the operator is invalid.
+    #[error("{0}")]
+    Config(String),
+    /// A file Warden writes could not be written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+}
+
+/// The services' shared state. Cheap to share behind an `Arc`; every method is synchronous
+/// (call writers from `spawn_blocking`).
+pub struct Warden {
+    pub(crate) store: Arc<dyn Store>,
+    snapshot: ArcSwap<Snapshot>,
+    pub(crate) sealer: Sealer,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) rng: Arc<dyn SecureRandom>,
+    /// Serializes writers so that each publishes a snapshot derived from the latest one.
+    writes: Mutex<()>,
+}
+
+impl Warden {
+    /// Build the services over `store`, unwrapping (or creating) the data key with `root_key`
+    /// and loading the authorization snapshot.
+    ///
+    /// # Errors
+    ///
+    /// When the store fails, the data key does not unwrap (wrong root key), or a stored
+    /// secret does not decrypt.
+    pub fn new(
+        store: Arc<dyn Store>,
+        root_key: &RootKey,
+        clock: Arc<dyn Clock>,
+        rng: Arc<dyn SecureRandom>,
+    ) -> Result<Self, StartError> {
+        let data_key =
+            load_or_create_data_key(store.as_ref(), root_key, clock.as_ref(), rng.as_ref())?;
+        let sealer = Sealer::new(&data_key, Arc::clone(&rng))?;
+        let source = store.snapshot_source()?;
+        let snapshot = snapshot_build::from_source(&source, &sealer)?;
+        Ok(Self {
+            store,
+            snapshot: ArcSwap::from_pointee(snapshot),
+            sealer,
+            clock,
+            rng,
+            writes: Mutex::new(()),
+        })
+    }
+
+    /// The current authorization snapshot (never blocks).
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot.load_full()
+    }
+
+    /// The current time from the injected clock.
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
+    }
+
+    /// The store, for operations that only read.
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    /// Run a write against the store, then let `refresh` derive the next snapshot from the
+    /// current one. Writers are serialized; readers keep using the previous generation until
+    /// the new one is published.
+    pub(crate) fn write<T>(
+        &self,
+        write: impl FnOnce(&dyn Store) -> Result<T, ServiceError>,
+        refresh: impl FnOnce(&dyn Store, &Sealer, &mut Snapshot) -> Result<(), ServiceError>,
+    ) -> Result<T, ServiceError> {
+        let _serial = self
+            .writes
+            .lock()
+            .map_err(|_| ServiceError::Internal("writer lock poisoned".to_owned()))?;
+        let result = write(self.store.as_ref())?;
+        let mut next = Snapshot::clone(&self.snapshot.load());
+        refresh(self.store.as_ref(), &self.sealer, &mut next)?;
+        self.snapshot.store(Arc::new(next));
+        Ok(result)
+    }
+}
+
+fn load_or_create_data_key(
+    store: &dyn Store,
+    root_key: &RootKey,
+    clock: &dyn Clock,
+    rng: &dyn SecureRandom,
+) -> Result<DataKey, StartError> {
+    if let Some(record) = store.wrapped_key(SECRETS_KEY_NAME)? {
+        return root_key
+            .unwrap_data_key(&record.wrapped, DATA_KEY_PURPOSE)
+            .map_err(|_| {
+                StartError::State(
+                    "the data key does not unwrap with this root key (wrong root.key for this data directory?)"
+                        .to_owned(),
+                )
+            });
+    }
+    let data_key = DataKey::generate(rng)?;
+    let wrapped = root_key.wrap_data_key(&data_key, DATA_KEY_PURPOSE, rng)?;
+    store.create_wrapped_key(&WrappedKeyRecord {
+        name: SECRETS_KEY_NAME.to_owned(),
+        wrapped,
+        create_date: clock.now().as_millisecond(),
+    })?;
+    Ok(data_key)
+}

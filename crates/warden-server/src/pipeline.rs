@@ -1,0 +1,285 @@
+//! The AWS request pipeline: route → decode → authenticate → authorize → handle → encode.
+//!
+//! Everything here is transport glue; the decisions live in `warden-sigv4` (signatures),
+//! `warden-protocol` (wire formats) and `warden-core` (authorization and the services).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{Method, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use warden_core::{Caller, RequestFacts, Warden};
+use warden_protocol::{AwsError, QueryParams, ResponseFormat, ServiceMeta};
+use warden_sigv4::{RequestParts, SignedRequest, SigningKeyCache};
+
+use crate::routing::{QueryService, choose_query_service};
+use crate::transport::{BodyError, header as header_value, header_pairs, read_body};
+
+/// What every request handler shares.
+pub(crate) struct AppState {
+    /// The services.
+    pub(crate) warden: Arc<Warden>,
+    /// Derived SigV4 signing keys, so most requests cost one HMAC chain less.
+    pub(crate) signing_keys: SigningKeyCache,
+}
+
+/// One AWS API request, any service, any protocol.
+pub(crate) async fn aws_request(
+    State(state): State<Arc<AppState>>,
+    request: Request<Body>,
+) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let (parts, body) = request.into_parts();
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    let format = ResponseFormat::from_accept(header_value(&parts.headers, "accept"));
+    let json_target = header_value(&parts.headers, "x-amz-target").map(str::to_owned);
+    let body = match read_body(&parts.headers, body).await {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => {
+            return query_error(
+                &warden_protocol::iam::META,
+                &too_large(),
+                &request_id,
+                format,
+            );
+        }
+        Err(BodyError::Broken) => {
+            let error = AwsError::malformed_query_string("The request body could not be read.");
+            return query_error(&warden_protocol::iam::META, &error, &request_id, format);
+        }
+    };
+    let headers = header_pairs(&parts.headers);
+    let raw_query = parts.uri.query().unwrap_or("");
+    let sig_parts = RequestParts {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: raw_query,
+        headers: &headers,
+        body: &body,
+    };
+    let call = Call {
+        state: &state,
+        sig_parts,
+        request_id: &request_id,
+        facts_base: FactsBase {
+            source_ip: peer,
+            user_agent: header_value(&parts.headers, "user-agent")
+                .unwrap_or("")
+                .to_owned(),
+        },
+    };
+    if let Some(target) = json_target {
+        return call.json_protocol(&target).await;
+    }
+    let params_bytes = if parts.method == Method::GET || body.is_empty() {
+        raw_query.as_bytes()
+    } else {
+        &body
+    };
+    call.query_protocol(params_bytes, format).await
+}
+
+struct FactsBase {
+    source_ip: Option<std::net::IpAddr>,
+    user_agent: String,
+}
+
+/// One request on its way through the pipeline.
+struct Call<'a> {
+    state: &'a AppState,
+    sig_parts: RequestParts<'a>,
+    request_id: &'a str,
+    facts_base: FactsBase,
+}
+
+impl Call<'_> {
+    async fn query_protocol(&self, params_bytes: &[u8], format: ResponseFormat) -> Response {
+        let signed = warden_sigv4::parse(&self.sig_parts);
+        let params = match QueryParams::parse(params_bytes) {
+            Ok(params) => params,
+            Err(error) => {
+                return query_error(&warden_protocol::iam::META, &error, self.request_id, format);
+            }
+        };
+        let scope_service = signed
+            .as_ref()
+            .ok()
+            .and_then(Option::as_ref)
+            .map(|s| s.scope.service.as_str());
+        let service =
+            choose_query_service(scope_service, params.get("Version"), params.get("Action"));
+        let meta = service.meta();
+        let result = self.query_call(service, signed, &params).await;
+        match result {
+            Ok((operation, output)) => {
+                let body = warden_protocol::render::render_query_success(
+                    meta,
+                    operation,
+                    output
+                        .as_deref()
+                        .map(|o| o as &dyn warden_protocol::encode::Encode),
+                    self.request_id,
+                    format,
+                );
+                respond(StatusCode::OK, format.content_type(), self.request_id, body)
+            }
+            Err(error) => query_error(meta, &error, self.request_id, format),
+        }
+    }
+
+    async fn query_call(
+        &self,
+        service: QueryService,
+        signed: Result<Option<SignedRequest>, warden_sigv4::SigV4Error>,
+        params: &QueryParams,
+    ) -> Result<(&'static str, Option<warden_core::Output>), AwsError> {
+        let meta = service.meta();
+        let signed = signed.map_err(|error| sigv4_error(&error))?;
+        let action = params.get("Action");
+        let info = action.and_then(|name| meta.operation(name));
+        let unauthenticated = info.is_some_and(|info| info.unauthenticated);
+        let caller = if unauthenticated {
+            None
+        } else {
+            Some(self.authenticate(signed.as_ref())?)
+        };
+        let action = action.ok_or_else(AwsError::missing_action)?;
+        let info = info
+            .ok_or_else(|| AwsError::invalid_action(action, params.get("Version").unwrap_or("")))?;
+        warden_protocol::query::check_version(meta, action, params)?;
+        let region = signed
+            .as_ref()
+            .map_or_else(|| "us-east-1".to_owned(), |s| s.scope.region.clone());
+        let facts = RequestFacts {
+            source_ip: self.facts_base.source_ip,
+            user_agent: self.facts_base.user_agent.clone(),
+            secure_transport: false,
+            region,
+            now: self.state.warden.now(),
+        };
+        let warden = Arc::clone(&self.state.warden);
+        let output = match service {
+            QueryService::Iam => {
+                let operation = warden_protocol::iam::Operation::from_query(action, params)?;
+                let caller = caller.ok_or_else(missing_token)?;
+                tokio::task::spawn_blocking(move || {
+                    warden_core::iam::call(&warden, &caller, &facts, operation)
+                })
+                .await
+            }
+            QueryService::Sts => {
+                let operation = warden_protocol::sts::Operation::from_query(action, params)?;
+                tokio::task::spawn_blocking(move || {
+                    warden_core::sts::call(&warden, caller.as_ref(), &facts, operation)
+                })
+                .await
+            }
+        };
+        let output = output
+            .map_err(|_| AwsError::internal())?
+            .map_err(AwsError::from)?;
+        Ok((info.name, output))
+    }
+
+    /// JSON 1.1 (`X-Amz-Target`): KMS, CloudTrail, Organizations plug in here. Requests are
+    /// authenticated before the target is looked at, as AWS does.
+    async fn json_protocol(&self, target: &str) -> Response {
+        let authenticated = warden_sigv4::parse(&self.sig_parts)
+            .map_err(|error| sigv4_error(&error))
+            .and_then(|signed| self.authenticate(signed.as_ref()));
+        // No JSON 1.1 service is served yet: every authenticated target is unknown.
+        let error = match authenticated {
+            Ok(_caller) => AwsError::unknown_operation(),
+            Err(error) => error,
+        };
+        tracing::debug!(%target, code = %error.code, "json request refused");
+        let body = warden_protocol::render::render_json_error(&error);
+        let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST);
+        respond(
+            status,
+            warden_protocol::render::JSON_1_1_CONTENT_TYPE,
+            self.request_id,
+            body,
+        )
+    }
+
+    /// SigV4: the key must exist and be active, the signature must verify, and the clock
+    /// window must hold. Errors are AWS's, in AWS's order.
+    fn authenticate(&self, signed: Option<&SignedRequest>) -> Result<Caller, AwsError> {
+        let signed = signed.ok_or_else(missing_token)?;
+        let snapshot = self.state.warden.snapshot();
+        let key = snapshot
+            .key(&signed.scope.access_key_id)
+            .filter(|key| key.active)
+            .ok_or_else(invalid_client_token)?;
+        if signed.session_token.is_some() {
+            // Long-term keys carry no session token; a token names a session Warden never issued.
+            return Err(invalid_client_token());
+        }
+        warden_sigv4::verify(
+            signed,
+            &self.sig_parts,
+            &key.secret,
+            self.state.warden.now(),
+            &self.state.signing_keys,
+        )
+        .map_err(|error| sigv4_error(&error))?;
+        Ok(key.caller.clone())
+    }
+}
+
+fn sigv4_error(error: &warden_sigv4::SigV4Error) -> AwsError {
+    AwsError::new(error.aws_code(), error.http_status(), error.message())
+}
+
+fn missing_token() -> AwsError {
+    sigv4_error(&warden_sigv4::SigV4Error::MissingAuthenticationToken)
+}
+
+fn invalid_client_token() -> AwsError {
+    AwsError::new(
+        "InvalidClientTokenId",
+        403,
+        "The security token included in the request is invalid.",
+    )
+}
+
+fn too_large() -> AwsError {
+    AwsError::new(
+        "RequestEntityTooLarge",
+        413,
+        format!(
+            "Request body is larger than {} bytes.",
+            crate::transport::MAX_BODY_BYTES
+        ),
+    )
+}
+
+fn query_error(
+    meta: &ServiceMeta,
+    error: &AwsError,
+    request_id: &str,
+    format: ResponseFormat,
+) -> Response {
+    let body = warden_protocol::render::render_query_error(meta, error, request_id, format);
+    let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    respond(status, format.content_type(), request_id, body)
+}
+
+fn respond(
+    status: StatusCode,
+    content_type: &'static str,
+    request_id: &str,
+    body: String,
+) -> Response {
+    let mut response = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
+    if let Ok(value) = header::HeaderValue::from_str(request_id) {
+        response.headers_mut().insert("x-amzn-requestid", value);
+    }
+    response
+}

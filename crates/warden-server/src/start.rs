@@ -1,0 +1,98 @@
+//! Opening a data directory: the embedded store, the root key, the services, and on first
+//! start the default account with its root credentials.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use warden_core::{Bootstrap, RootCredentials, StartError, SystemClock, Warden};
+use warden_crypto::{RootKey, SecretString, SystemRandom};
+use warden_store_sqlite::SqliteStore;
+
+use crate::ServerConfig;
+use crate::serve::ServeError;
+
+/// File name of the embedded database inside the data directory.
+pub(crate) const DATABASE_FILE: &str = "warden.db";
+/// File name of the root key inside the data directory.
+pub(crate) const ROOT_KEY_FILE: &str = "root.key";
+/// File name of generated root credentials inside the data directory.
+pub(crate) const ROOT_CREDENTIALS_FILE: &str = "root-credentials";
+
+/// Open (or initialise) the data directory and build the services.
+pub(crate) fn open_services(config: &ServerConfig) -> Result<Arc<Warden>, ServeError> {
+    let data_dir = &config.data_dir;
+    let store = SqliteStore::open(&data_dir.join(DATABASE_FILE)).map_err(|error| {
+        ServeError::Start(format!(
+            "cannot open the database in {}: {error}",
+            data_dir.display()
+        ))
+    })?;
+    let rng = Arc::new(SystemRandom::new());
+    let root_key = RootKey::load_or_create(&data_dir.join(ROOT_KEY_FILE), rng.as_ref())
+        .map_err(|error| ServeError::Start(format!("root key: {error}")))?;
+    let warden = Warden::new(Arc::new(store), &root_key, Arc::new(SystemClock), rng)
+        .map_err(|error| start_error(&error))?;
+    let supplied = match (&config.root_access_key_id, &config.root_secret_access_key) {
+        (Some(id), Some(secret)) => Some(RootCredentials {
+            access_key_id: id.clone(),
+            secret_access_key: SecretString::new(secret.clone()),
+        }),
+        (None, None) => None,
+        _ => {
+            return Err(ServeError::Start(
+                "set both WARDEN_ROOT_ACCESS_KEY_ID and WARDEN_ROOT_SECRET_ACCESS_KEY, or neither"
+                    .to_owned(),
+            ));
+        }
+    };
+    match warden
+        .bootstrap(config.account_id.as_deref(), supplied)
+        .map_err(|error| start_error(&error))?
+    {
+        Bootstrap::Existing { account_id } => {
+            tracing::info!(%account_id, "opened existing data directory");
+        }
+        Bootstrap::Created {
+            account_id,
+            generated,
+        } => {
+            tracing::info!(%account_id, "created the default account");
+            println!("warden: created account {account_id}");
+            if let Some(credentials) = generated {
+                let path = write_root_credentials(data_dir, &account_id, &credentials)?;
+                println!("warden: root credentials written to {}", path.display());
+            }
+        }
+    }
+    Ok(Arc::new(warden))
+}
+
+fn start_error(error: &StartError) -> ServeError {
+    ServeError::Start(error.to_string())
+}
+
+/// Write generated root credentials in the AWS shared-credentials format, mode 0600.
+fn write_root_credentials(
+    data_dir: &Path,
+    account_id: &str,
+    credentials: &RootCredentials,
+) -> Result<PathBuf, ServeError> {
+    let path = data_dir.join(ROOT_CREDENTIALS_FILE);
+    let fail = |source: std::io::Error| {
+        ServeError::Start(format!("cannot write {}: {source}", path.display()))
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&path).map_err(fail)?;
+    let text = zeroize::Zeroizing::new(format!(
+        "# Warden root user of account {account_id}\n[default]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+        credentials.access_key_id,
+        credentials.secret_access_key.expose_secret()
+    ));
+    file.write_all(text.as_bytes()).map_err(fail)?;
+    file.sync_all().map_err(fail)?;
+    Ok(path)
+}
