@@ -1,5 +1,6 @@
 //! The `warden` command: a thin clap front end over the Warden libraries.
 
+mod policy_cmd;
 mod serve_cmd;
 
 use std::process::ExitCode;
@@ -18,12 +19,16 @@ struct Cli {
 enum Command {
     /// Run the server (IAM, STS, …) on an HTTP endpoint.
     Serve(serve_cmd::ServeArgs),
+    /// Check and simulate IAM policies offline.
+    #[command(subcommand)]
+    Policy(policy_cmd::PolicyCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => serve_cmd::run(args),
+        Command::Policy(command) => policy_cmd::run(command),
     };
     match result {
         Ok(code) => code,
