@@ -241,8 +241,10 @@ fn report_cpu_time() {
 }
 
 fn main() {
-    // `cargo bench` passes --bench; `cargo test --benches` does not.
-    if std::env::args().any(|arg| arg == "--bench") {
+    // `cargo bench` passes --bench; `cargo test --benches` does not. Profiling
+    // runs (--profile-time) skip the report so only the chosen routine runs.
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|arg| arg == "--bench") && !args.iter().any(|arg| arg == "--profile-time") {
         report_cpu_time();
     }
     wall_time_benches();

@@ -214,13 +214,13 @@ fn write_header_values(out: &mut String, headers: &[(&str, &str)], name: &str) {
     let mut first = true;
     for (_, value) in headers
         .iter()
-        .filter(|(key, _)| key.trim().eq_ignore_ascii_case(name))
+        .filter(|(key, _)| key.eq_ignore_ascii_case(name))
     {
         if !first {
             out.push(',');
         }
         first = false;
-        let value = value.trim_matches([' ', '\t']);
+        let value = value.trim_matches(|c| c == ' ' || c == '\t');
         if !value.contains("  ") {
             out.push_str(value);
             continue;

@@ -43,7 +43,7 @@ fn incomplete(message: impl Into<String>) -> SigV4Error {
 pub(crate) fn header_value<'a>(headers: &[(&'a str, &'a str)], name: &str) -> Option<&'a str> {
     headers
         .iter()
-        .find(|(key, _)| key.trim().eq_ignore_ascii_case(name))
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
         .map(|(_, value)| *value)
 }
 
