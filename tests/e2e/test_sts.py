@@ -51,3 +51,40 @@ def test_cli_unknown_key_fails_with_aws_error(server):
     result = aws_cli(server.endpoint, "sts", "get-caller-identity", key_id="AKIAZZZZZZZZZZZZZZZZ", secret="x" * 40)
     assert result.returncode != 0
     assert "InvalidClientTokenId" in result.stderr
+
+
+def test_presigned_get_caller_identity_url(sts):
+    """EKS and Vault authenticate with a presigned GET GetCallerIdentity URL."""
+    import urllib.request
+
+    url = sts.generate_presigned_url("get_caller_identity", ExpiresIn=60, HttpMethod="GET")
+    assert "X-Amz-Signature=" in url
+    with urllib.request.urlopen(url, timeout=10) as response:
+        body = response.read().decode()
+    assert response.status == 200
+    assert f"<Arn>arn:aws:iam::{ACCOUNT_ID}:root</Arn>" in body
+
+
+def test_presigned_url_tampered_is_refused(sts):
+    import urllib.error
+    import urllib.request
+
+    url = sts.generate_presigned_url("get_caller_identity", ExpiresIn=60, HttpMethod="GET")
+    tampered = url.replace("X-Amz-Expires=60", "X-Amz-Expires=61")
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(tampered, timeout=10)
+    assert err.value.code == 403
+    assert "<Code>SignatureDoesNotMatch</Code>" in err.value.read().decode()
+
+
+def test_presigned_url_past_its_expiry_is_request_expired(sts):
+    import time
+    import urllib.error
+    import urllib.request
+
+    url = sts.generate_presigned_url("get_caller_identity", ExpiresIn=1, HttpMethod="GET")
+    time.sleep(2.5)
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(url, timeout=10)
+    body = err.value.read().decode()
+    assert "<Code>RequestExpired</Code>" in body, body
