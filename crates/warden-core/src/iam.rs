@@ -51,13 +51,15 @@ pub(crate) struct Ctx<'a> {
     pub(crate) warden: &'a Warden,
     pub(crate) caller: &'a Caller,
     pub(crate) facts: &'a RequestFacts,
+    /// The operation's IAM action, e.g. `iam:CreateUser`.
+    pub(crate) action: &'static str,
 }
 
 impl Ctx<'_> {
-    /// Authorize `action` on `resource` (in the caller's account) with extra condition keys.
+    /// Authorize the operation's action on `resource` (in the caller's account) with
+    /// operation-specific condition keys.
     pub(crate) fn authorize(
         &self,
-        action: &str,
         resource: String,
         keys: Vec<(String, warden_policy::ContextValue)>,
     ) -> Result<(), ServiceError> {
@@ -66,7 +68,7 @@ impl Ctx<'_> {
             self.caller,
             self.facts,
             crate::Permission {
-                action: action.to_owned(),
+                action: self.action.to_owned(),
                 resource,
                 resource_account: self.caller.account_id.clone(),
                 keys,

@@ -14,6 +14,9 @@ pub struct ServerConfig {
     pub account_id: Option<String>,
     /// The region this endpoint reports.
     pub region: String,
+    /// A root key file the operator supplies (32 bytes, mode 0600); `None` means
+    /// `<data_dir>/root.key`, created on first start.
+    pub root_key_file: Option<PathBuf>,
     /// Access key id of the root user on first start (`WARDEN_ROOT_ACCESS_KEY_ID`).
     pub root_access_key_id: Option<String>,
     /// Secret of that key (`WARDEN_ROOT_SECRET_ACCESS_KEY`).
@@ -27,6 +30,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("data_dir", &self.data_dir)
             .field("account_id", &self.account_id)
             .field("region", &self.region)
+            .field("root_key_file", &self.root_key_file)
             .field("root_access_key_id", &self.root_access_key_id)
             .field(
                 "root_secret_access_key",

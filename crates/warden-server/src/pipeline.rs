@@ -23,6 +23,8 @@ pub(crate) struct AppState {
     pub(crate) warden: Arc<Warden>,
     /// Derived SigV4 signing keys, so most requests cost one HMAC chain less.
     pub(crate) signing_keys: SigningKeyCache,
+    /// The region reported for requests whose credential scope names none (unsigned calls).
+    pub(crate) region: String,
 }
 
 /// One AWS API request, any service, any protocol.
@@ -154,7 +156,7 @@ impl Call<'_> {
         warden_protocol::query::check_version(meta, action, params)?;
         let region = signed
             .as_ref()
-            .map_or_else(|| "us-east-1".to_owned(), |s| s.scope.region.clone());
+            .map_or_else(|| self.state.region.clone(), |s| s.scope.region.clone());
         let facts = RequestFacts {
             source_ip: self.facts_base.source_ip,
             user_agent: self.facts_base.user_agent.clone(),

@@ -44,10 +44,11 @@ pub enum ServeError {
 }
 
 /// Build the router production serves and tests drive in-process.
-pub fn app(warden: Arc<Warden>) -> Router {
+pub fn app(warden: Arc<Warden>, region: String) -> Router {
     let state = Arc::new(AppState {
         warden,
         signing_keys: SigningKeyCache::new(SIGNING_KEY_CACHE_CAPACITY),
+        region,
     });
     Router::new()
         .route(HEALTH_PATH, get(health))
@@ -76,7 +77,8 @@ pub async fn serve(config: ServerConfig) -> Result<(), ServeError> {
     let local = listener.local_addr()?;
     tracing::info!(%local, data_dir = %config.data_dir.display(), "warden listening");
     println!("warden listening on http://{local}");
-    let service = app(warden).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let service = app(warden, config.region.clone())
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;

@@ -29,7 +29,17 @@ pub(crate) fn open_services(config: &ServerConfig) -> Result<Arc<Warden>, ServeE
         ))
     })?;
     let rng = Arc::new(SystemRandom::new());
-    let root_key = RootKey::load_or_create(&data_dir.join(ROOT_KEY_FILE), rng.as_ref())
+    let root_key_path = match &config.root_key_file {
+        Some(path) if !path.exists() => {
+            return Err(ServeError::Start(format!(
+                "root key file {} does not exist",
+                path.display()
+            )));
+        }
+        Some(path) => path.clone(),
+        None => data_dir.join(ROOT_KEY_FILE),
+    };
+    let root_key = RootKey::load_or_create(&root_key_path, rng.as_ref())
         .map_err(|error| ServeError::Start(format!("root key: {error}")))?;
     let warden = Warden::new(Arc::new(store), &root_key, Arc::new(SystemClock), rng)
         .map_err(|error| start_error(&error))?;

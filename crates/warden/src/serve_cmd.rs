@@ -26,6 +26,10 @@ pub(crate) struct ServeArgs {
     /// Region reported by the service (credential scopes may name any region).
     #[arg(long, default_value = "us-east-1", env = "WARDEN_REGION")]
     region: String,
+    /// Root key file supplied by the operator (32 bytes, mode 0600) instead of
+    /// `<data-dir>/root.key`.
+    #[arg(long, env = "WARDEN_ROOT_KEY_FILE")]
+    root_key_file: Option<PathBuf>,
 }
 
 /// Run the server until Ctrl-C or SIGTERM.
@@ -36,6 +40,7 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         data_dir: args.data_dir,
         account_id: args.account_id,
         region: args.region,
+        root_key_file: args.root_key_file,
         root_access_key_id: std::env::var("WARDEN_ROOT_ACCESS_KEY_ID").ok(),
         root_secret_access_key: std::env::var("WARDEN_ROOT_SECRET_ACCESS_KEY").ok(),
     };

@@ -56,7 +56,7 @@ pub(super) fn create_access_key(
     input: CreateAccessKeyRequest,
 ) -> Result<Option<Output>, ServiceError> {
     let owner = ctx.key_owner(input.user_name);
-    ctx.authorize("iam:CreateAccessKey", owner.arn.clone(), Vec::new())?;
+    ctx.authorize(owner.arn.clone(), Vec::new())?;
     let user_name = match &owner.user_name {
         Some(name) => Some(find_user(ctx, name)?.user_name),
         None => None,
@@ -99,7 +99,7 @@ pub(super) fn list_access_keys(
     input: ListAccessKeysRequest,
 ) -> Result<Option<Output>, ServiceError> {
     let owner = ctx.key_owner(input.user_name);
-    ctx.authorize("iam:ListAccessKeys", owner.arn.clone(), Vec::new())?;
+    ctx.authorize(owner.arn.clone(), Vec::new())?;
     let keys = ctx
         .warden
         .store()
@@ -125,7 +125,7 @@ pub(super) fn update_access_key(
     input: UpdateAccessKeyRequest,
 ) -> Result<Option<Output>, ServiceError> {
     let owner = ctx.key_owner(input.user_name);
-    ctx.authorize("iam:UpdateAccessKey", owner.arn.clone(), Vec::new())?;
+    ctx.authorize(owner.arn.clone(), Vec::new())?;
     let status = AccessKeyStatus::parse(&input.status).ok_or_else(|| {
         ServiceError::InvalidParameterValue(format!("Invalid status {}", input.status))
     })?;
@@ -146,7 +146,7 @@ pub(super) fn delete_access_key(
     input: DeleteAccessKeyRequest,
 ) -> Result<Option<Output>, ServiceError> {
     let owner = ctx.key_owner(input.user_name);
-    ctx.authorize("iam:DeleteAccessKey", owner.arn.clone(), Vec::new())?;
+    ctx.authorize(owner.arn.clone(), Vec::new())?;
     let account = ctx.account().to_owned();
     ctx.write_keys(&owner, |store| {
         Ok(store.delete_access_key(&account, owner.user_name.as_deref(), &input.access_key_id)?)

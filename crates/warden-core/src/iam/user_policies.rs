@@ -17,11 +17,7 @@ pub(super) fn put_user_policy(
     ctx: &Ctx<'_>,
     input: PutUserPolicyRequest,
 ) -> Result<Option<Output>, ServiceError> {
-    ctx.authorize(
-        "iam:PutUserPolicy",
-        ctx.user_arn(&input.user_name),
-        Vec::new(),
-    )?;
+    ctx.authorize(ctx.user_arn(&input.user_name), Vec::new())?;
     let user = find_user(ctx, &input.user_name)?;
     Policy::parse(
         input.policy_name.clone(),
@@ -68,11 +64,7 @@ pub(super) fn get_user_policy(
     ctx: &Ctx<'_>,
     input: &GetUserPolicyRequest,
 ) -> Result<Option<Output>, ServiceError> {
-    ctx.authorize(
-        "iam:GetUserPolicy",
-        ctx.user_arn(&input.user_name),
-        Vec::new(),
-    )?;
+    ctx.authorize(ctx.user_arn(&input.user_name), Vec::new())?;
     let user = find_user(ctx, &input.user_name)?;
     let policy = ctx
         .warden
@@ -95,11 +87,7 @@ pub(super) fn list_user_policies(
     ctx: &Ctx<'_>,
     input: &ListUserPoliciesRequest,
 ) -> Result<Option<Output>, ServiceError> {
-    ctx.authorize(
-        "iam:ListUserPolicies",
-        ctx.user_arn(&input.user_name),
-        Vec::new(),
-    )?;
+    ctx.authorize(ctx.user_arn(&input.user_name), Vec::new())?;
     let user = find_user(ctx, &input.user_name)?;
     let names = ctx
         .warden
@@ -119,11 +107,7 @@ pub(super) fn delete_user_policy(
     ctx: &Ctx<'_>,
     input: &DeleteUserPolicyRequest,
 ) -> Result<Option<Output>, ServiceError> {
-    ctx.authorize(
-        "iam:DeleteUserPolicy",
-        ctx.user_arn(&input.user_name),
-        Vec::new(),
-    )?;
+    ctx.authorize(ctx.user_arn(&input.user_name), Vec::new())?;
     let account = ctx.account().to_owned();
     ctx.warden.write(
         |store| Ok(store.delete_user_policy(&account, &input.user_name, &input.policy_name)?),

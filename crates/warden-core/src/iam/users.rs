@@ -36,7 +36,7 @@ pub(super) fn create_user(
             ContextValue::Single(boundary.clone()),
         ));
     }
-    ctx.authorize("iam:CreateUser", arn.clone(), keys)?;
+    ctx.authorize(arn.clone(), keys)?;
     if let Some(boundary) = input.permissions_boundary {
         // Managed policies are not served yet, so no ARN can name an attachable one.
         return Err(ServiceError::NoSuchEntity(format!(
@@ -80,7 +80,7 @@ pub(super) fn get_user(
 ) -> Result<Option<Output>, ServiceError> {
     if input.user_name.is_none() && ctx.caller.user_name().is_none() {
         // The root user asking about itself.
-        ctx.authorize("iam:GetUser", ctx.caller.arn.clone(), Vec::new())?;
+        ctx.authorize(ctx.caller.arn.clone(), Vec::new())?;
         let account = ctx.warden.store().account(ctx.account())?;
         return Ok(Some(Box::new(GetUserResponse {
             user: User {
@@ -92,7 +92,7 @@ pub(super) fn get_user(
         })));
     }
     let name = ctx.target_user(input.user_name)?;
-    ctx.authorize("iam:GetUser", ctx.user_arn(&name), Vec::new())?;
+    ctx.authorize(ctx.user_arn(&name), Vec::new())?;
     let record = find_user(ctx, &name)?;
     Ok(Some(Box::new(GetUserResponse {
         user: user_shape(&record),
@@ -105,7 +105,7 @@ pub(super) fn list_users(
 ) -> Result<Option<Output>, ServiceError> {
     let prefix = input.path_prefix;
     let resource = user_arn(ctx.account(), prefix.as_deref().unwrap_or("/"), "");
-    ctx.authorize("iam:ListUsers", resource, Vec::new())?;
+    ctx.authorize(resource, Vec::new())?;
     let page = PageRequest {
         marker: input.marker,
         max_items: input
@@ -133,7 +133,7 @@ pub(super) fn delete_user(
     ctx: &Ctx<'_>,
     input: &DeleteUserRequest,
 ) -> Result<Option<Output>, ServiceError> {
-    ctx.authorize("iam:DeleteUser", ctx.user_arn(&input.user_name), Vec::new())?;
+    ctx.authorize(ctx.user_arn(&input.user_name), Vec::new())?;
     let account = ctx.account().to_owned();
     ctx.warden.write(
         |store| Ok(store.delete_user(&account, &input.user_name)?),
