@@ -17,6 +17,10 @@ pub enum SigV4Error {
     /// The signature does not match the one computed from the request.
     #[error("signature does not match")]
     SignatureDoesNotMatch,
+    /// The credential scope names the wrong region, service or terminator.
+    /// The string is the full AWS message.
+    #[error("invalid credential scope: {0}")]
+    InvalidCredentialScope(String),
     /// The credential scope's date differs from the request date.
     #[error("credential scope date {scope_date} does not match request date {amz_date}")]
     CredentialDateMismatch {
@@ -64,6 +68,7 @@ impl SigV4Error {
             Self::MissingAuthenticationToken => "MissingAuthenticationToken",
             Self::IncompleteSignature(_) => "IncompleteSignature",
             Self::SignatureDoesNotMatch
+            | Self::InvalidCredentialScope(_)
             | Self::CredentialDateMismatch { .. }
             | Self::SignatureExpired { .. }
             | Self::SignatureNotYetCurrent { .. }
@@ -78,6 +83,7 @@ impl SigV4Error {
             Self::IncompleteSignature(_) | Self::RequestExpired => 400,
             Self::MissingAuthenticationToken
             | Self::SignatureDoesNotMatch
+            | Self::InvalidCredentialScope(_)
             | Self::CredentialDateMismatch { .. }
             | Self::SignatureExpired { .. }
             | Self::SignatureNotYetCurrent { .. }
@@ -91,7 +97,9 @@ impl SigV4Error {
             Self::MissingAuthenticationToken => {
                 "Request is missing Authentication Token".to_owned()
             }
-            Self::IncompleteSignature(message) => message.clone(),
+            Self::IncompleteSignature(message) | Self::InvalidCredentialScope(message) => {
+                message.clone()
+            }
             Self::SignatureDoesNotMatch | Self::PayloadHashMismatch => {
                 SIGNATURE_DOES_NOT_MATCH_MESSAGE.to_owned()
             }

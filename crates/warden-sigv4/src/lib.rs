@@ -35,7 +35,8 @@ pub struct RequestParts<'a> {
     pub path: &'a str,
     /// Raw query string without the leading `?`; empty when absent.
     pub query: &'a str,
-    /// Header names and values in arrival order; names are matched case-insensitively.
+    /// Header names and values in arrival order; names are matched
+    /// case-insensitively (and, like on the wire, carry no surrounding whitespace).
     pub headers: &'a [(&'a str, &'a str)],
     /// The complete (buffered) request body.
     pub body: &'a [u8],
@@ -61,6 +62,31 @@ pub struct CredentialScope {
     pub region: String,
     /// Signing service name, e.g. `sts` or `iam`.
     pub service: String,
+}
+
+impl CredentialScope {
+    /// Checks the scope names `service` (e.g. `sts` when routing to STS).
+    pub fn expect_service(&self, service: &str) -> Result<(), SigV4Error> {
+        if self.service == service {
+            Ok(())
+        } else {
+            Err(SigV4Error::InvalidCredentialScope(format!(
+                "Credential should be scoped to correct service: '{service}'."
+            )))
+        }
+    }
+
+    /// Checks the scope names one of `regions`.
+    pub fn expect_region(&self, regions: &[&str]) -> Result<(), SigV4Error> {
+        if regions.contains(&self.region.as_str()) {
+            Ok(())
+        } else {
+            Err(SigV4Error::InvalidCredentialScope(format!(
+                "Credential should be scoped to a valid region, not '{}'.",
+                self.region
+            )))
+        }
+    }
 }
 
 /// A request's SigV4 authentication data, as parsed by [`parse`].

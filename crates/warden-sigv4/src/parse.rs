@@ -257,7 +257,7 @@ fn parse_credential(credential: &str) -> Result<CredentialScope, SigV4Error> {
         return Err(malformed());
     }
     if terminator != "aws4_request" {
-        return Err(incomplete(format!(
+        return Err(SigV4Error::InvalidCredentialScope(format!(
             "Credential should be scoped with a valid terminator: 'aws4_request', not '{terminator}'."
         )));
     }

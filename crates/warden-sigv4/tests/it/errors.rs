@@ -96,9 +96,13 @@ fn malformed_pairs_credentials_dates_and_signed_headers() {
         )),
         "'Credential AKID/20220127/us-east-1/sts/aws4_request' not a valid key=value pair (missing equal-sign) in Authorization header: 'AWS4-HMAC-SHA256 Credential AKID/20220127/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00'."
     );
-    assert!(
-        incomplete_message(&auth("AWS4-HMAC-SHA256 Credential=AKID/20220127/us-east-1/sts/aws4_reqest, SignedHeaders=host, Signature=00"))
-            .starts_with("Credential should be scoped with a valid terminator: 'aws4_request', not 'aws4_reqest'.")
+    let terminator = parse_error(&auth(
+        "AWS4-HMAC-SHA256 Credential=AKID/20220127/us-east-1/sts/aws4_reqest, SignedHeaders=host, Signature=00",
+    ));
+    assert_eq!(terminator.aws_code(), "SignatureDoesNotMatch");
+    assert_eq!(
+        terminator.message(),
+        "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws4_reqest'."
     );
     assert!(
         incomplete_message(&auth("AWS4-HMAC-SHA256 Credential=AKID/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00"))
@@ -342,4 +346,31 @@ fn http_date_header_is_accepted_when_x_amz_date_is_absent() {
     let signed = with_date.with_parts(warden_sigv4::parse).unwrap().unwrap();
     assert_eq!(signed.amz_date, "20220127T001427Z");
     assert_eq!(signed.timestamp, ts(SIGNED_AT));
+}
+
+#[test]
+fn scope_service_and_region_checks() {
+    let case = Case::get_caller_identity(signed_at_secs(), false, 0);
+    let request = signed_by_aws_sigv4(&case);
+    let signed = request.with_parts(warden_sigv4::parse).unwrap().unwrap();
+    signed.scope.expect_service("sts").unwrap();
+    signed
+        .scope
+        .expect_region(&["us-east-1", "eu-west-1"])
+        .unwrap();
+    let wrong_service = signed.scope.expect_service("iam").unwrap_err();
+    assert_eq!(wrong_service.aws_code(), "SignatureDoesNotMatch");
+    assert_eq!(wrong_service.http_status(), 403);
+    assert_eq!(
+        wrong_service.message(),
+        "Credential should be scoped to correct service: 'iam'."
+    );
+    assert_eq!(
+        signed
+            .scope
+            .expect_region(&["eu-west-1"])
+            .unwrap_err()
+            .message(),
+        "Credential should be scoped to a valid region, not 'us-east-1'."
+    );
 }
