@@ -32,22 +32,40 @@ impl<'a> SplitArn<'a> {
         for slot in &mut segments {
             match parts.next() {
                 Some(part) => *slot = part,
-                None => return Self { whole, segments: None },
+                None => {
+                    return Self {
+                        whole,
+                        segments: None,
+                    };
+                }
             }
         }
-        Self { whole, segments: Some(segments) }
+        Self {
+            whole,
+            segments: Some(segments),
+        }
     }
 }
 
 impl ArnPattern {
     /// Compiles a pattern. `variables_in_resource` enables `${...}` after the fifth colon;
     /// `variables_everywhere` enables them in every segment (condition values).
-    pub(crate) fn compile(pattern: &str, variables_in_resource: bool, variables_everywhere: bool) -> Self {
+    pub(crate) fn compile(
+        pattern: &str,
+        variables_in_resource: bool,
+        variables_everywhere: bool,
+    ) -> Self {
         if pattern == "*" {
             return Self::Everything;
         }
-        let head = Syntax { wildcards: true, variables: variables_everywhere };
-        let tail = Syntax { wildcards: true, variables: variables_in_resource || variables_everywhere };
+        let head = Syntax {
+            wildcards: true,
+            variables: variables_everywhere,
+        };
+        let tail = Syntax {
+            wildcards: true,
+            variables: variables_in_resource || variables_everywhere,
+        };
         let parts: Vec<&str> = pattern.splitn(6, ':').collect();
         match parts.as_slice() {
             [a, b, c, d, e, f] => Self::Segments(Box::new([
@@ -90,15 +108,36 @@ mod tests {
     #[test]
     fn segment_table() {
         assert!(matches("*", "anything"));
-        assert!(matches("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b:c:d"));
-        assert!(!matches("arn:aws:s3:::bucket/*", "arn:aws:s3:::Bucket/a"), "case-sensitive");
-        assert!(matches("arn:aws:iam::*:user/*", "arn:aws:iam::123456789012:user/alice"));
-        assert!(matches("arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:us-east-1:1:instance/i-1"));
-        assert!(matches("arn:aws:ec2:*:*:instance/*", "arn:aws:ec2::1:instance/i-1"), "* matches empty region");
-        assert!(!matches("arn:aws:svc:*:1111:finance/*", "arn:aws:svc:us-east-2:9999:store/abc:1111:finance/doc"));
+        assert!(matches(
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:s3:::bucket/a/b:c:d"
+        ));
+        assert!(
+            !matches("arn:aws:s3:::bucket/*", "arn:aws:s3:::Bucket/a"),
+            "case-sensitive"
+        );
+        assert!(matches(
+            "arn:aws:iam::*:user/*",
+            "arn:aws:iam::123456789012:user/alice"
+        ));
+        assert!(matches(
+            "arn:aws:ec2:*:*:instance/*",
+            "arn:aws:ec2:us-east-1:1:instance/i-1"
+        ));
+        assert!(
+            matches("arn:aws:ec2:*:*:instance/*", "arn:aws:ec2::1:instance/i-1"),
+            "* matches empty region"
+        );
+        assert!(!matches(
+            "arn:aws:svc:*:1111:finance/*",
+            "arn:aws:svc:us-east-2:9999:store/abc:1111:finance/doc"
+        ));
         assert!(matches("arn:aws:svc:*:*:*", "arn:aws:svc:r:1:a:b:c"));
         assert!(!matches("arn:aws:s3:::*", "*"));
-        assert!(matches("arn:aws:s3*", "arn:aws:s3:::x"), "a short pattern is matched as one string");
+        assert!(
+            matches("arn:aws:s3*", "arn:aws:s3:::x"),
+            "a short pattern is matched as one string"
+        );
         assert!(matches("arn:aws:fdsasf*", "arn:aws:fdsasf:x"));
     }
 }

@@ -108,14 +108,33 @@ impl Comparison {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Test {
-    String { case: Case, values: Vec<Glob> },
-    Numeric { comparison: Comparison, values: Vec<f64> },
-    Date { comparison: Comparison, values: Vec<EpochNanos> },
-    Bool { values: Vec<Glob> },
-    Binary { values: Vec<Vec<u8>> },
-    Ip { values: Vec<IpNet> },
-    Arn { values: Vec<ArnPattern> },
-    Null { absent: Vec<bool> },
+    String {
+        case: Case,
+        values: Vec<Glob>,
+    },
+    Numeric {
+        comparison: Comparison,
+        values: Vec<f64>,
+    },
+    Date {
+        comparison: Comparison,
+        values: Vec<EpochNanos>,
+    },
+    Bool {
+        values: Vec<Glob>,
+    },
+    Binary {
+        values: Vec<Vec<u8>>,
+    },
+    Ip {
+        values: Vec<IpNet>,
+    },
+    Arn {
+        values: Vec<ArnPattern>,
+    },
+    Null {
+        absent: Vec<bool>,
+    },
     /// The operator or a value could not be read; the reason is kept for reports.
     Broken(Box<str>),
 }
@@ -177,7 +196,10 @@ impl Condition {
     /// Evaluates against the context.
     pub(crate) fn evaluate(&self, context: &impl ConditionContext) -> Outcome {
         if let Test::Broken(_) = self.test {
-            return Outcome { truth: Truth::Unevaluable, key_missing: false };
+            return Outcome {
+                truth: Truth::Unevaluable,
+                key_missing: false,
+            };
         }
         let found = context.value(&self.key_lower);
         let key_missing = found.is_none();
@@ -192,7 +214,8 @@ impl Condition {
             None => false,
         };
         if let Test::Null { absent } = &self.test {
-            let truth = Truth::from_bool(absent.iter().any(|wants_absent| *wants_absent != present));
+            let truth =
+                Truth::from_bool(absent.iter().any(|wants_absent| *wants_absent != present));
             return Outcome { truth, key_missing };
         }
         if !present {
@@ -209,7 +232,11 @@ impl Condition {
         }
         let per_value = |request: &str| {
             let positive = self.positive_match(request, context);
-            if self.negated { positive.not() } else { positive }
+            if self.negated {
+                positive.not()
+            } else {
+                positive
+            }
         };
         let truth = match found {
             Some(Found::Single(value)) => per_value(value),
@@ -229,9 +256,11 @@ impl Condition {
             Test::String { case, values } => {
                 Truth::from_bool(values.iter().any(|p| p.matches(request, *case, context)))
             }
-            Test::Bool { values } => {
-                Truth::from_bool(values.iter().any(|p| p.matches(request, Case::Insensitive, context)))
-            }
+            Test::Bool { values } => Truth::from_bool(
+                values
+                    .iter()
+                    .any(|p| p.matches(request, Case::Insensitive, context)),
+            ),
             Test::Numeric { comparison, values } => match parse_number(request) {
                 Some(r) => Truth::from_bool(values.iter().any(|p| comparison.holds(&r, p))),
                 None => Truth::Unevaluable,
@@ -240,10 +269,12 @@ impl Condition {
                 Some(r) => Truth::from_bool(values.iter().any(|p| comparison.holds(&r, p))),
                 None => Truth::Unevaluable,
             },
-            Test::Binary { values } => match base64::engine::general_purpose::STANDARD.decode(request) {
-                Ok(r) => Truth::from_bool(values.iter().any(|p| *p == r)),
-                Err(_) => Truth::Unevaluable,
-            },
+            Test::Binary { values } => {
+                match base64::engine::general_purpose::STANDARD.decode(request) {
+                    Ok(r) => Truth::from_bool(values.contains(&r)),
+                    Err(_) => Truth::Unevaluable,
+                }
+            }
             Test::Ip { values } => match request.trim().parse::<std::net::IpAddr>() {
                 Ok(r) => Truth::from_bool(values.iter().any(|p| p.contains(&r))),
                 Err(_) => Truth::Unevaluable,
@@ -259,16 +290,40 @@ impl Condition {
 
 /// Whether a policy value is readable by the (stripped) operator.
 pub(crate) fn value_parses(base: &str, value: &str) -> bool {
-    !matches!(compile_test(base, std::slice::from_ref(&value.to_owned()), false).1, Test::Broken(_))
+    !matches!(
+        compile_test(base, std::slice::from_ref(&value.to_owned()), false).1,
+        Test::Broken(_)
+    )
 }
 
 fn compile_test(base: &str, values: &[String], variables: bool) -> (bool, Test) {
     let string = |case: Case, wildcards: bool| Test::String {
         case,
-        values: values.iter().map(|v| Glob::compile(v, Syntax { wildcards, variables })).collect(),
+        values: values
+            .iter()
+            .map(|v| {
+                Glob::compile(
+                    v,
+                    Syntax {
+                        wildcards,
+                        variables,
+                    },
+                )
+            })
+            .collect(),
     };
-    let numeric = |comparison| collect(values, parse_number, |values| Test::Numeric { comparison, values });
-    let date = |comparison| collect(values, datetime::parse, |values| Test::Date { comparison, values });
+    let numeric = |comparison| {
+        collect(values, parse_number, |values| Test::Numeric {
+            comparison,
+            values,
+        })
+    };
+    let date = |comparison| {
+        collect(values, datetime::parse, |values| Test::Date {
+            comparison,
+            values,
+        })
+    };
     match base {
         "StringEquals" => (false, string(Case::Sensitive, false)),
         "StringNotEquals" => (true, string(Case::Sensitive, false)),
@@ -290,14 +345,37 @@ fn compile_test(base: &str, values: &[String], variables: bool) -> (bool, Test) 
         "DateGreaterThanEquals" => (false, date(Comparison::GreaterOrEqual)),
         "Bool" => (
             false,
-            Test::Bool { values: values.iter().map(|v| Glob::compile(v, Syntax { wildcards: false, variables })).collect() },
+            Test::Bool {
+                values: values
+                    .iter()
+                    .map(|v| {
+                        Glob::compile(
+                            v,
+                            Syntax {
+                                wildcards: false,
+                                variables,
+                            },
+                        )
+                    })
+                    .collect(),
+            },
         ),
         "BinaryEquals" => (
             false,
-            collect(values, |v| base64::engine::general_purpose::STANDARD.decode(v).ok(), |values| Test::Binary { values }),
+            collect(
+                values,
+                |v| base64::engine::general_purpose::STANDARD.decode(v).ok(),
+                |values| Test::Binary { values },
+            ),
         ),
-        "IpAddress" => (false, collect(values, parse_network, |values| Test::Ip { values })),
-        "NotIpAddress" => (true, collect(values, parse_network, |values| Test::Ip { values })),
+        "IpAddress" => (
+            false,
+            collect(values, parse_network, |values| Test::Ip { values }),
+        ),
+        "NotIpAddress" => (
+            true,
+            collect(values, parse_network, |values| Test::Ip { values }),
+        ),
         "ArnEquals" | "ArnLike" => (false, arn(values, variables)),
         "ArnNotEquals" | "ArnNotLike" => (true, arn(values, variables)),
         "Null" => (
@@ -312,16 +390,31 @@ fn compile_test(base: &str, values: &[String], variables: bool) -> (bool, Test) 
                 |absent| Test::Null { absent },
             ),
         ),
-        other if OPERATORS.contains(&other) => (false, Test::Broken(format!("operator {other} is not supported").into())),
-        other => (false, Test::Broken(format!("unknown condition operator {other}").into())),
+        other if OPERATORS.contains(&other) => (
+            false,
+            Test::Broken(format!("operator {other} is not supported").into()),
+        ),
+        other => (
+            false,
+            Test::Broken(format!("unknown condition operator {other}").into()),
+        ),
     }
 }
 
 fn arn(values: &[String], variables: bool) -> Test {
-    Test::Arn { values: values.iter().map(|v| ArnPattern::compile(v, variables, variables)).collect() }
+    Test::Arn {
+        values: values
+            .iter()
+            .map(|v| ArnPattern::compile(v, variables, variables))
+            .collect(),
+    }
 }
 
-fn collect<T>(values: &[String], parse: impl Fn(&str) -> Option<T>, build: impl FnOnce(Vec<T>) -> Test) -> Test {
+fn collect<T>(
+    values: &[String],
+    parse: impl Fn(&str) -> Option<T>,
+    build: impl FnOnce(Vec<T>) -> Test,
+) -> Test {
     let mut parsed = Vec::with_capacity(values.len());
     for value in values {
         match parse(value) {
@@ -335,7 +428,9 @@ fn collect<T>(values: &[String], parse: impl Fn(&str) -> Option<T>, build: impl 
 fn parse_number(text: &str) -> Option<f64> {
     let text = text.trim();
     let valid = !text.is_empty()
-        && text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'));
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'));
     if !valid {
         return None;
     }
@@ -344,7 +439,9 @@ fn parse_number(text: &str) -> Option<f64> {
 
 fn parse_network(text: &str) -> Option<IpNet> {
     let text = text.trim();
-    text.parse::<IpNet>().ok().or_else(|| text.parse::<std::net::IpAddr>().ok().map(IpNet::from))
+    text.parse::<IpNet>()
+        .ok()
+        .or_else(|| text.parse::<std::net::IpAddr>().ok().map(IpNet::from))
 }
 
 #[cfg(test)]

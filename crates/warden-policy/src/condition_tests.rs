@@ -12,7 +12,8 @@ impl Ctx {
         self
     }
     fn multi(mut self, key: &'static str, values: &[&str]) -> Self {
-        self.0.push((key, values.iter().map(|v| (*v).to_owned()).collect(), true));
+        self.0
+            .push((key, values.iter().map(|v| (*v).to_owned()).collect(), true));
         self
     }
 }
@@ -28,21 +29,32 @@ impl Variables for Ctx {
 
 impl ConditionContext for Ctx {
     fn value(&self, key_lower: &str) -> Option<Found<'_>> {
-        let (_, values, multi) = self.0.iter().find(|(k, _, _)| k.eq_ignore_ascii_case(key_lower))?;
-        Some(if *multi { Found::Multi(values) } else { Found::Single(values.first()?.as_str()) })
+        let (_, values, multi) = self
+            .0
+            .iter()
+            .find(|(k, _, _)| k.eq_ignore_ascii_case(key_lower))?;
+        Some(if *multi {
+            Found::Multi(values)
+        } else {
+            Found::Single(values.first()?.as_str())
+        })
     }
 }
 
 fn eval(operator: &str, key: &str, values: &[&str], ctx: &Ctx) -> Truth {
     let values: Vec<String> = values.iter().map(|v| (*v).to_owned()).collect();
-    Condition::compile(operator, key, &values, true).evaluate(ctx).truth
+    Condition::compile(operator, key, &values, true)
+        .evaluate(ctx)
+        .truth
 }
 
 use Truth::{False as F, True as T, Unevaluable as U};
 
 #[test]
 fn string_operators() {
-    let ctx = Ctx::default().single("aws:username", "Bob").single("s3:prefix", "home/Bob/x");
+    let ctx = Ctx::default()
+        .single("aws:username", "Bob")
+        .single("s3:prefix", "home/Bob/x");
     let cases: &[(&str, &str, &[&str], Truth)] = &[
         ("StringEquals", "aws:username", &["Bob"], T),
         ("StringEquals", "AWS:UserName", &["bob"], F),
@@ -64,7 +76,11 @@ fn string_operators() {
         ("StringEquals", "aws:username", &[], F),
     ];
     for (op, key, values, expected) in cases {
-        assert_eq!(eval(op, key, values, &ctx), *expected, "{op} {key} {values:?}");
+        assert_eq!(
+            eval(op, key, values, &ctx),
+            *expected,
+            "{op} {key} {values:?}"
+        );
     }
 }
 
@@ -102,16 +118,31 @@ fn typed_operators() {
         ("IpAddress", "ip", &["10.0.0.0/8"], T),
         ("IpAddress", "ip", &["10.1.2.3"], T),
         ("IpAddress", "ip", &["192.168.0.0/16"], F),
-        ("NotIpAddress", "ip", &["192.168.0.0/16", "172.16.0.0/12"], T),
+        (
+            "NotIpAddress",
+            "ip",
+            &["192.168.0.0/16", "172.16.0.0/12"],
+            T,
+        ),
         ("NotIpAddress", "ip", &["192.168.0.0/16", "10.0.0.0/8"], F),
         ("IpAddress", "ip6", &["2001:db8::/32"], T),
         ("IpAddress", "bad", &["10.0.0.0/8"], U),
         ("BinaryEquals", "bin", &["aGVsbG8="], T),
         ("BinaryEquals", "bin", &["aGVsbG9v"], F),
         ("ArnLike", "arn", &["arn:aws:iam::*:role/*"], T),
-        ("ArnEquals", "arn", &["arn:aws:iam::123456789012:role/admin"], T),
+        (
+            "ArnEquals",
+            "arn",
+            &["arn:aws:iam::123456789012:role/admin"],
+            T,
+        ),
         ("ArnNotLike", "arn", &["arn:aws:iam::*:user/*"], T),
-        ("ArnNotEquals", "arn", &["arn:aws:iam::123456789012:role/admin"], F),
+        (
+            "ArnNotEquals",
+            "arn",
+            &["arn:aws:iam::123456789012:role/admin"],
+            F,
+        ),
         ("ArnLike", "arn", &["arn:aws:iam::*:role/*:x"], F),
         ("Null", "missing", &["true"], T),
         ("Null", "n", &["true"], F),
@@ -119,15 +150,26 @@ fn typed_operators() {
         ("Frobnicate", "n", &["1"], U),
     ];
     for (op, key, values, expected) in cases {
-        assert_eq!(eval(op, key, values, &ctx), *expected, "{op} {key} {values:?}");
+        assert_eq!(
+            eval(op, key, values, &ctx),
+            *expected,
+            "{op} {key} {values:?}"
+        );
     }
 }
 
 #[test]
 fn set_operators() {
-    let ctx = Ctx::default().multi("aws:tagkeys", &["a", "b"]).multi("empty", &[]);
+    let ctx = Ctx::default()
+        .multi("aws:tagkeys", &["a", "b"])
+        .multi("empty", &[]);
     let cases: &[(&str, &str, &[&str], Truth)] = &[
-        ("ForAllValues:StringEquals", "aws:TagKeys", &["a", "b", "c"], T),
+        (
+            "ForAllValues:StringEquals",
+            "aws:TagKeys",
+            &["a", "b", "c"],
+            T,
+        ),
         ("ForAllValues:StringEquals", "aws:TagKeys", &["a"], F),
         ("ForAnyValue:StringEquals", "aws:TagKeys", &["b", "z"], T),
         ("ForAnyValue:StringEquals", "aws:TagKeys", &["z"], F),
@@ -135,7 +177,12 @@ fn set_operators() {
         ("ForAllValues:StringEquals", "empty", &["a"], T),
         ("ForAnyValue:StringEquals", "missing", &["a"], F),
         ("ForAnyValue:StringEquals", "empty", &["a"], F),
-        ("ForAllValues:StringNotEquals", "aws:TagKeys", &["x", "y"], T),
+        (
+            "ForAllValues:StringNotEquals",
+            "aws:TagKeys",
+            &["x", "y"],
+            T,
+        ),
         ("ForAllValues:StringNotEquals", "aws:TagKeys", &["a"], F),
         ("ForAnyValue:StringNotEquals", "aws:TagKeys", &["a"], T),
         ("ForAnyValue:StringNotEquals", "aws:TagKeys", &["a", "b"], F),
@@ -144,7 +191,11 @@ fn set_operators() {
         ("ForAnyValue:StringEqualsIfExists", "missing", &["a"], T),
     ];
     for (op, key, values, expected) in cases {
-        assert_eq!(eval(op, key, values, &ctx), *expected, "{op} {key} {values:?}");
+        assert_eq!(
+            eval(op, key, values, &ctx),
+            *expected,
+            "{op} {key} {values:?}"
+        );
     }
 }
 
@@ -154,7 +205,9 @@ fn variables_only_substitute_in_2012_documents() {
     let values = vec!["${aws:username}".to_owned()];
     let literal = Condition::compile("StringEquals", "aws:username", &values, false);
     assert_eq!(literal.evaluate(&ctx).truth, T);
-    let ctx = Ctx::default().single("aws:username", "bob").single("k", "bob");
+    let ctx = Ctx::default()
+        .single("aws:username", "bob")
+        .single("k", "bob");
     let substituted = Condition::compile("StringEquals", "k", &values, true);
     assert_eq!(substituted.evaluate(&ctx).truth, T);
 }
@@ -163,7 +216,8 @@ fn variables_only_substitute_in_2012_documents() {
 fn missing_key_is_reported() {
     let ctx = Ctx::default();
     let values = vec!["true".to_owned()];
-    let outcome = Condition::compile("BoolIfExists", "aws:MultiFactorAuthPresent", &values, true).evaluate(&ctx);
+    let outcome = Condition::compile("BoolIfExists", "aws:MultiFactorAuthPresent", &values, true)
+        .evaluate(&ctx);
     assert!(outcome.key_missing);
     assert_eq!(outcome.truth, T);
 }

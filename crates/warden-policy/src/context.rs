@@ -73,7 +73,10 @@ impl ContextMap {
     /// Inserts or replaces a key (names compare case-insensitively).
     pub fn insert(&mut self, key: &str, value: ContextValue) {
         let key = key.to_ascii_lowercase();
-        match self.entries.binary_search_by(|(k, _)| (**k).cmp(key.as_str())) {
+        match self
+            .entries
+            .binary_search_by(|(k, _)| (**k).cmp(key.as_str()))
+        {
             Ok(found) => {
                 if let Some(entry) = self.entries.get_mut(found) {
                     entry.1 = value;
@@ -132,7 +135,10 @@ mod tests {
         map.insert("aws:SourceIp", ContextValue::Single("1.2.3.4".into()));
         map.insert("AWS:sourceip", ContextValue::Single("5.6.7.8".into()));
         map.insert("aws:TagKeys", ContextValue::Multi(vec!["a".into()]));
-        assert_eq!(map.get("aws:sourceIP"), Some(&ContextValue::Single("5.6.7.8".into())));
+        assert_eq!(
+            map.get("aws:sourceIP"),
+            Some(&ContextValue::Single("5.6.7.8".into()))
+        );
         assert_eq!(map.iter().count(), 2);
         assert!(map.get("aws:username").is_none());
         assert!(ContextValue::Multi(vec![]).is_empty());

@@ -32,22 +32,35 @@ fn legacy_iso_is_valid(value: &str) -> bool {
         None => (false, date),
     };
     let parts: Vec<&str> = date.split('-').collect();
-    let Some(year) = parts.first() else { return false };
-    let year_ok = if negative { int_in(&format!("-{year}"), -292_275_054, 292_278_993) } else { int_in(year, -292_275_054, 292_278_993) };
+    let Some(year) = parts.first() else {
+        return false;
+    };
+    let year_ok = if negative {
+        int_in(&format!("-{year}"), -292_275_054, 292_278_993)
+    } else {
+        int_in(year, -292_275_054, 292_278_993)
+    };
     if !year_ok || parts.len() > 3 {
         return false;
     }
-    if parts.get(1).is_some_and(|m| !int_in(m, 1, 12)) || parts.get(2).is_some_and(|d| !int_in(d, 1, 31)) {
+    if parts.get(1).is_some_and(|m| !int_in(m, 1, 12))
+        || parts.get(2).is_some_and(|d| !int_in(d, 1, 31))
+    {
         return false;
     }
     let time_parts: Vec<&str> = time.split(':').collect();
-    if time_parts.first().is_some_and(|h| !h.is_empty() && !int_in(h, 0, 23)) {
+    if time_parts
+        .first()
+        .is_some_and(|h| !h.is_empty() && !int_in(h, 0, 23))
+    {
         return false;
     }
     if time_parts.get(1).is_some_and(|m| !int_in(m, 0, 59)) {
         return false;
     }
-    let Some(third) = time_parts.get(2) else { return true };
+    let Some(third) = time_parts.get(2) else {
+        return true;
+    };
     let seconds_part = if let Some((seconds, after)) = third.split_once('z') {
         if !after.is_empty() {
             return false;
@@ -109,7 +122,10 @@ fn fraction_nanos(fraction: &str) -> Option<i128> {
 fn parse_iso(value: &str) -> Option<EpochNanos> {
     let split_at = value.find(['T', 't']).unwrap_or(value.len());
     let date = value.get(..split_at)?;
-    let time = value.get(split_at..).map(|t| t.get(1..).unwrap_or("")).unwrap_or("");
+    let time = value
+        .get(split_at..)
+        .map(|t| t.get(1..).unwrap_or(""))
+        .unwrap_or("");
     let (negative, date) = match date.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, date),
@@ -138,11 +154,16 @@ fn parse_iso(value: &str) -> Option<EpochNanos> {
             (whole.parse::<i64>().ok()?, fraction_nanos(fraction)?)
         }
     };
-    if fields.next().is_some() || !(0..=23).contains(&hour) || !(0..=59).contains(&minute) || !(0..=60).contains(&second) {
+    if fields.next().is_some()
+        || !(0..=23).contains(&hour)
+        || !(0..=59).contains(&minute)
+        || !(0..=60).contains(&second)
+    {
         return None;
     }
     let days = days_from_civil(year, month, day);
-    let seconds = i128::from(days) * 86_400 + i128::from(hour * 3600 + minute * 60 + second) - i128::from(offset_seconds);
+    let seconds = i128::from(days) * 86_400 + i128::from(hour * 3600 + minute * 60 + second)
+        - i128::from(offset_seconds);
     Some(seconds * NANOS_PER_SECOND + nanos)
 }
 
@@ -151,9 +172,15 @@ fn split_zone(time: &str) -> Option<(&str, i64)> {
     if let Some(clock) = time.strip_suffix(['Z', 'z']) {
         return Some((clock, 0));
     }
-    let Some(sign_at) = time.find(['+', '-']) else { return Some((time, 0)) };
+    let Some(sign_at) = time.find(['+', '-']) else {
+        return Some((time, 0));
+    };
     let clock = time.get(..sign_at)?;
-    let sign = if time.get(sign_at..sign_at + 1) == Some("-") { -1 } else { 1 };
+    let sign = if time.get(sign_at..sign_at + 1) == Some("-") {
+        -1
+    } else {
+        1
+    };
     let zone = time.get(sign_at + 1..)?;
     let (hours, minutes) = match zone.split_once(':') {
         Some((h, m)) => (h, m),
@@ -213,9 +240,18 @@ mod tests {
         assert_eq!(parse("2020-01-01T00:00:00Z"), Some(1_577_836_800 * second));
         assert_eq!(parse("2020-01-01"), Some(1_577_836_800 * second));
         assert_eq!(parse("1577836800"), Some(1_577_836_800 * second));
-        assert_eq!(parse("2020-01-01T01:00:00+01:00"), parse("2020-01-01T00:00:00Z"));
-        assert_eq!(parse("2019-12-31T23:00:00-01:00"), parse("2020-01-01T00:00:00Z"));
-        assert_eq!(parse("2020-01-01T00:00:00.5Z"), Some(1_577_836_800 * second + second / 2));
+        assert_eq!(
+            parse("2020-01-01T01:00:00+01:00"),
+            parse("2020-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            parse("2019-12-31T23:00:00-01:00"),
+            parse("2020-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            parse("2020-01-01T00:00:00.5Z"),
+            Some(1_577_836_800 * second + second / 2)
+        );
         assert_eq!(parse("2024-02-29T12:00:00Z"), Some(1_709_208_000 * second));
         assert_eq!(parse("garbage"), None);
         assert_eq!(parse("2020-13-01T00:00:00Z"), None);

@@ -97,9 +97,16 @@ impl Decision {
         match self.outcome {
             Outcome::Allowed => String::new(),
             Outcome::ExplicitDeny => {
-                format!("with an explicit deny in {} {}", self.layer.article(), self.layer.aws_noun())
+                format!(
+                    "with an explicit deny in {} {}",
+                    self.layer.article(),
+                    self.layer.aws_noun()
+                )
             }
-            Outcome::ImplicitDeny => format!("because no {} allows the {action} action", self.layer.aws_noun()),
+            Outcome::ImplicitDeny => format!(
+                "because no {} allows the {action} action",
+                self.layer.aws_noun()
+            ),
         }
     }
 
@@ -107,11 +114,21 @@ impl Decision {
     /// matched: arn:…/Boundary#Sid (Allow, permissions boundary); missing keys: aws:MultiFactorAuthPresent`.
     pub fn explain(&self, action: &str) -> String {
         let mut out = match self.outcome {
-            Outcome::Allowed => format!("allowed: {action} is allowed by {} {}", self.layer.article(), self.layer.aws_noun()),
+            Outcome::Allowed => format!(
+                "allowed: {action} is allowed by {} {}",
+                self.layer.article(),
+                self.layer.aws_noun()
+            ),
             Outcome::ExplicitDeny => {
-                format!("denied: an explicit deny in {} {} matches {action}", self.layer.article(), self.layer.aws_noun())
+                format!(
+                    "denied: an explicit deny in {} {} matches {action}",
+                    self.layer.article(),
+                    self.layer.aws_noun()
+                )
             }
-            Outcome::ImplicitDeny => format!("denied: no {} allows {action}", self.layer.aws_noun()),
+            Outcome::ImplicitDeny => {
+                format!("denied: no {} allows {action}", self.layer.aws_noun())
+            }
         };
         if !self.matched.is_empty() {
             out.push_str("; matched: ");
@@ -150,26 +167,75 @@ mod tests {
     use super::*;
 
     fn decision(outcome: Outcome, layer: Layer) -> Decision {
-        Decision { outcome, layer, matched: Vec::new(), missing_keys: Vec::new(), unevaluable: Vec::new() }
+        Decision {
+            outcome,
+            layer,
+            matched: Vec::new(),
+            missing_keys: Vec::new(),
+            unevaluable: Vec::new(),
+        }
     }
 
     #[test]
     fn aws_reasons() {
         let cases = [
-            (Outcome::ImplicitDeny, Layer::Identity, "because no identity-based policy allows the iam:CreateUser action"),
-            (Outcome::ImplicitDeny, Layer::Boundary, "because no permissions boundary allows the iam:CreateUser action"),
-            (Outcome::ImplicitDeny, Layer::Session, "because no session policy allows the iam:CreateUser action"),
-            (Outcome::ImplicitDeny, Layer::Resource, "because no resource-based policy allows the iam:CreateUser action"),
-            (Outcome::ImplicitDeny, Layer::Scp, "because no service control policy allows the iam:CreateUser action"),
-            (Outcome::ImplicitDeny, Layer::Rcp, "because no resource control policy allows the iam:CreateUser action"),
-            (Outcome::ExplicitDeny, Layer::Identity, "with an explicit deny in an identity-based policy"),
-            (Outcome::ExplicitDeny, Layer::Scp, "with an explicit deny in a service control policy"),
-            (Outcome::ExplicitDeny, Layer::Resource, "with an explicit deny in a resource-based policy"),
-            (Outcome::ExplicitDeny, Layer::Boundary, "with an explicit deny in a permissions boundary"),
+            (
+                Outcome::ImplicitDeny,
+                Layer::Identity,
+                "because no identity-based policy allows the iam:CreateUser action",
+            ),
+            (
+                Outcome::ImplicitDeny,
+                Layer::Boundary,
+                "because no permissions boundary allows the iam:CreateUser action",
+            ),
+            (
+                Outcome::ImplicitDeny,
+                Layer::Session,
+                "because no session policy allows the iam:CreateUser action",
+            ),
+            (
+                Outcome::ImplicitDeny,
+                Layer::Resource,
+                "because no resource-based policy allows the iam:CreateUser action",
+            ),
+            (
+                Outcome::ImplicitDeny,
+                Layer::Scp,
+                "because no service control policy allows the iam:CreateUser action",
+            ),
+            (
+                Outcome::ImplicitDeny,
+                Layer::Rcp,
+                "because no resource control policy allows the iam:CreateUser action",
+            ),
+            (
+                Outcome::ExplicitDeny,
+                Layer::Identity,
+                "with an explicit deny in an identity-based policy",
+            ),
+            (
+                Outcome::ExplicitDeny,
+                Layer::Scp,
+                "with an explicit deny in a service control policy",
+            ),
+            (
+                Outcome::ExplicitDeny,
+                Layer::Resource,
+                "with an explicit deny in a resource-based policy",
+            ),
+            (
+                Outcome::ExplicitDeny,
+                Layer::Boundary,
+                "with an explicit deny in a permissions boundary",
+            ),
             (Outcome::Allowed, Layer::Identity, ""),
         ];
         for (outcome, layer, expected) in cases {
-            assert_eq!(decision(outcome, layer).aws_reason("iam:CreateUser"), expected);
+            assert_eq!(
+                decision(outcome, layer).aws_reason("iam:CreateUser"),
+                expected
+            );
         }
     }
 

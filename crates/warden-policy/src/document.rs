@@ -150,8 +150,14 @@ pub(crate) struct GrammarError;
 impl PolicyDocument {
     /// Builds the tree from JSON that validation already accepted.
     pub(crate) fn from_json(root: &Json) -> Result<Self, GrammarError> {
-        let Json::Object(entries) = root else { return Err(GrammarError) };
-        let mut document = Self { version: None, id: None, statements: Vec::new() };
+        let Json::Object(entries) = root else {
+            return Err(GrammarError);
+        };
+        let mut document = Self {
+            version: None,
+            id: None,
+            statements: Vec::new(),
+        };
         for (key, value) in entries {
             match key.as_str() {
                 "Version" => {
@@ -164,9 +170,10 @@ impl PolicyDocument {
                 "Id" => document.id = Some(value.as_str().ok_or(GrammarError)?.to_owned()),
                 "Statement" => {
                     document.statements = match value {
-                        Json::Array(items) => {
-                            items.iter().map(Statement::from_json).collect::<Result<_, _>>()?
-                        }
+                        Json::Array(items) => items
+                            .iter()
+                            .map(Statement::from_json)
+                            .collect::<Result<_, _>>()?,
                         single => vec![Statement::from_json(single)?],
                     };
                 }
@@ -204,7 +211,9 @@ impl PolicyDocument {
 
 impl Statement {
     fn from_json(value: &Json) -> Result<Self, GrammarError> {
-        let Json::Object(entries) = value else { return Err(GrammarError) };
+        let Json::Object(entries) = value else {
+            return Err(GrammarError);
+        };
         let mut sid = None;
         let mut effect = None;
         let mut principal = None;
@@ -368,11 +377,15 @@ fn principal_set(value: &Json) -> Result<PrincipalSet, GrammarError> {
 }
 
 fn condition_blocks(value: &Json) -> Result<Vec<ConditionBlock>, GrammarError> {
-    let Json::Object(blocks) = value else { return Err(GrammarError) };
+    let Json::Object(blocks) = value else {
+        return Err(GrammarError);
+    };
     blocks
         .iter()
         .map(|(operator, body)| {
-            let Json::Object(entries) = body else { return Err(GrammarError) };
+            let Json::Object(entries) = body else {
+                return Err(GrammarError);
+            };
             let entries = entries
                 .iter()
                 .map(|(key, values)| {
@@ -386,7 +399,10 @@ fn condition_blocks(value: &Json) -> Result<Vec<ConditionBlock>, GrammarError> {
                     Ok((key.clone(), values))
                 })
                 .collect::<Result<_, _>>()?;
-            Ok(ConditionBlock { operator: operator.clone(), entries })
+            Ok(ConditionBlock {
+                operator: operator.clone(),
+                entries,
+            })
         })
         .collect()
 }

@@ -51,14 +51,23 @@ pub fn evaluate(request: &RequestContext, policies: &PolicySet<'_>) -> Decision 
     let mut scan = Scan::default();
 
     let identity = scan.layer(Layer::Identity, policies.identity.iter().copied(), &env);
-    let boundary = policies.boundary.map(|p| scan.layer(Layer::Boundary, std::iter::once(p), &env));
+    let boundary = policies
+        .boundary
+        .map(|p| scan.layer(Layer::Boundary, std::iter::once(p), &env));
     let session = (!policies.session.is_empty())
         .then(|| scan.layer(Layer::Session, policies.session.iter().copied(), &env));
     let resource = policies
         .resource
         .map(|(p, kind)| (scan.layer(Layer::Resource, std::iter::once(p), &env), kind));
-    let scp_ok = policies.scp.iter().fold(true, |ok, level| scan.layer(Layer::Scp, level.iter().copied(), &env).allow && ok);
-    let rcp_ok = policies.rcp.iter().fold(true, |ok, level| scan.layer(Layer::Rcp, level.iter().copied(), &env).allow && ok);
+    // Every level is scanned (no short circuit) so that all denies are found.
+    let mut scp_ok = true;
+    for level in &policies.scp {
+        scp_ok &= scan.layer(Layer::Scp, level.iter().copied(), &env).allow;
+    }
+    let mut rcp_ok = true;
+    for level in &policies.rcp {
+        rcp_ok &= scan.layer(Layer::Rcp, level.iter().copied(), &env).allow;
+    }
 
     if let Some(layer) = scan.first_deny() {
         return scan.finish(Outcome::ExplicitDeny, layer, Effect::Deny);
@@ -73,7 +82,10 @@ pub fn evaluate(request: &RequestContext, policies: &PolicySet<'_>) -> Decision 
     let grant = resource.and_then(|(r, _)| r.grant);
     let must_allow = matches!(resource, Some((_, ResourcePolicyKind::MustAllow)));
     let principal = &request.principal;
-    let same_account = request.resource_account.as_ref().is_none_or(|a| *a == principal.account);
+    let same_account = request
+        .resource_account
+        .as_ref()
+        .is_none_or(|a| *a == principal.account);
     let limits_ok = || -> Result<(), Layer> {
         if boundary.is_some_and(|b| !b.allow) {
             return Err(Layer::Boundary);
@@ -83,12 +95,24 @@ pub fn evaluate(request: &RequestContext, policies: &PolicySet<'_>) -> Decision 
         }
         Ok(())
     };
-    let identity_chain_ok = || if identity.allow { limits_ok() } else { Err(Layer::Identity) };
+    let identity_chain_ok = || {
+        if identity.allow {
+            limits_ok()
+        } else {
+            Err(Layer::Identity)
+        }
+    };
 
     let verdict: Result<Layer, Layer> = match principal.kind {
-        PrincipalKind::Anonymous | PrincipalKind::Service => grant.map(|_| Layer::Resource).ok_or(Layer::Resource),
+        PrincipalKind::Anonymous | PrincipalKind::Service => {
+            grant.map(|_| Layer::Resource).ok_or(Layer::Resource)
+        }
         PrincipalKind::Root if same_account => {
-            if must_allow && grant.is_none() { Err(Layer::Resource) } else { Ok(Layer::Identity) }
+            if must_allow && grant.is_none() {
+                Err(Layer::Resource)
+            } else {
+                Ok(Layer::Identity)
+            }
         }
         PrincipalKind::Root => grant.map(|_| Layer::Resource).ok_or(Layer::Resource),
         _ if same_account => match grant {
@@ -97,7 +121,9 @@ pub fn evaluate(request: &RequestContext, policies: &PolicySet<'_>) -> Decision 
             Some(Grant::Limited) => limits_ok().map(|()| Layer::Resource),
             Some(Grant::Account) | None => identity_chain_ok().map(|()| Layer::Identity),
         },
-        _ => identity_chain_ok().and_then(|()| grant.map(|_| Layer::Identity).ok_or(Layer::Resource)),
+        _ => {
+            identity_chain_ok().and_then(|()| grant.map(|_| Layer::Identity).ok_or(Layer::Resource))
+        }
     };
     match verdict {
         Ok(layer) => scan.finish(Outcome::Allowed, layer, Effect::Allow),
@@ -129,15 +155,29 @@ struct Scan<'p> {
 }
 
 impl<'p> Scan<'p> {
-    fn layer(&mut self, layer: Layer, policies: impl Iterator<Item = &'p Policy>, env: &Env<'_>) -> LayerResult {
+    fn layer(
+        &mut self,
+        layer: Layer,
+        policies: impl Iterator<Item = &'p Policy>,
+        env: &Env<'_>,
+    ) -> LayerResult {
         let mut result = LayerResult::default();
         for policy in policies {
             let (by_service, always) = policy.candidates(env.service);
             for &index in by_service.iter().chain(always) {
                 let index = index as usize;
-                let Some(statement) = policy.statements().get(index) else { continue };
-                let Some(applies) = self.applies(statement, env) else { continue };
-                let hit = Hit { layer, policy, index, effect: statement.effect };
+                let Some(statement) = policy.statements().get(index) else {
+                    continue;
+                };
+                let Some(applies) = self.applies(statement, env) else {
+                    continue;
+                };
+                let hit = Hit {
+                    layer,
+                    policy,
+                    index,
+                    effect: statement.effect,
+                };
                 match applies {
                     Applies::Yes(grant) => {
                         self.hits.push(hit);
@@ -168,7 +208,10 @@ impl<'p> Scan<'p> {
             None => None,
         };
         if let Some(resources) = &statement.resources {
-            let listed = resources.patterns.iter().any(|p| p.matches(&env.resource, env));
+            let listed = resources
+                .patterns
+                .iter()
+                .any(|p| p.matches(&env.resource, env));
             if listed == resources.negated {
                 return None;
             }
@@ -184,19 +227,34 @@ impl<'p> Scan<'p> {
                 Truth::False => return None,
                 Truth::Unevaluable => {
                     truth = Truth::Unevaluable;
-                    reason = condition.broken_reason().unwrap_or("a request value cannot be read");
+                    reason = condition
+                        .broken_reason()
+                        .unwrap_or("a request value cannot be read");
                 }
                 Truth::True => {}
             }
         }
-        Some(if truth == Truth::Unevaluable { Applies::Unevaluable(reason) } else { Applies::Yes(grant) })
+        Some(if truth == Truth::Unevaluable {
+            Applies::Unevaluable(reason)
+        } else {
+            Applies::Yes(grant)
+        })
     }
 
     fn first_deny(&self) -> Option<Layer> {
-        const ORDER: [Layer; 6] = [Layer::Scp, Layer::Rcp, Layer::Resource, Layer::Identity, Layer::Boundary, Layer::Session];
-        ORDER
-            .into_iter()
-            .find(|layer| self.hits.iter().any(|h| h.layer == *layer && h.effect == Effect::Deny))
+        const ORDER: [Layer; 6] = [
+            Layer::Scp,
+            Layer::Rcp,
+            Layer::Resource,
+            Layer::Identity,
+            Layer::Boundary,
+            Layer::Session,
+        ];
+        ORDER.into_iter().find(|layer| {
+            self.hits
+                .iter()
+                .any(|h| h.layer == *layer && h.effect == Effect::Deny)
+        })
     }
 
     fn finish(self, outcome: Outcome, layer: Layer, effect: Effect) -> Decision {
@@ -210,7 +268,9 @@ impl<'p> Scan<'p> {
             .unevaluable
             .iter()
             .map(|(hit, reason)| {
-                let sid = statement_sid(hit).map(|s| format!(" ({s})")).unwrap_or_default();
+                let sid = statement_sid(hit)
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default();
                 format!("{} statement {}{sid}: {reason}", hit.policy.id(), hit.index)
             })
             .collect();
@@ -230,7 +290,10 @@ enum Applies<'p> {
 }
 
 fn statement_sid<'p>(hit: &Hit<'p>) -> Option<&'p str> {
-    hit.policy.statements().get(hit.index).and_then(|s| s.sid.as_deref())
+    hit.policy
+        .statements()
+        .get(hit.index)
+        .and_then(|s| s.sid.as_deref())
 }
 
 fn statement_ref(hit: &Hit<'_>) -> StatementRef {
@@ -253,8 +316,16 @@ struct Env<'r> {
 
 impl<'r> Env<'r> {
     fn new(request: &'r RequestContext) -> Self {
-        let (service, action_name) = request.action.split_once(':').unwrap_or((&request.action, ""));
-        Self { request, service, action_name, resource: SplitArn::new(&request.resource) }
+        let (service, action_name) = request
+            .action
+            .split_once(':')
+            .unwrap_or((&request.action, ""));
+        Self {
+            request,
+            service,
+            action_name,
+            resource: SplitArn::new(&request.resource),
+        }
     }
 }
 
@@ -277,15 +348,30 @@ impl ConditionContext for Env<'_> {
         }
         let principal = &self.request.principal;
         match key_lower {
-            "aws:principalarn" if !matches!(principal.kind, PrincipalKind::Anonymous | PrincipalKind::Service) => {
-                Some(Found::Single(principal.role_arn.as_deref().unwrap_or(&principal.arn)))
+            "aws:principalarn"
+                if !matches!(
+                    principal.kind,
+                    PrincipalKind::Anonymous | PrincipalKind::Service
+                ) =>
+            {
+                Some(Found::Single(
+                    principal.role_arn.as_deref().unwrap_or(&principal.arn),
+                ))
             }
-            "aws:principalaccount" if !matches!(principal.kind, PrincipalKind::Anonymous | PrincipalKind::Service) => {
+            "aws:principalaccount"
+                if !matches!(
+                    principal.kind,
+                    PrincipalKind::Anonymous | PrincipalKind::Service
+                ) =>
+            {
                 Some(Found::Single(&principal.account))
             }
-            "aws:resourceaccount" => {
-                Some(Found::Single(self.request.resource_account.as_deref().unwrap_or(&principal.account)))
-            }
+            "aws:resourceaccount" => Some(Found::Single(
+                self.request
+                    .resource_account
+                    .as_deref()
+                    .unwrap_or(&principal.account),
+            )),
             _ => None,
         }
     }

@@ -79,7 +79,13 @@ const STACK_VARIABLES: usize = 8;
 impl Glob {
     /// An action pattern: lowercase, wildcards, no variables.
     pub(crate) fn action(pattern: &str) -> Self {
-        Self::compile(&pattern.to_ascii_lowercase(), Syntax { wildcards: true, variables: false })
+        Self::compile(
+            &pattern.to_ascii_lowercase(),
+            Syntax {
+                wildcards: true,
+                variables: false,
+            },
+        )
     }
 
     /// Compiles `pattern` with the given syntax.
@@ -88,18 +94,18 @@ impl Glob {
         let mut literal = String::new();
         let mut rest = pattern;
         while let Some(c) = rest.chars().next() {
-            if syntax.variables && rest.starts_with("${") {
-                if let Some((token, after)) = parse_variable(rest) {
-                    match token {
-                        Token::Literal(text) => literal.push_str(&text),
-                        other => {
-                            flush(&mut tokens, &mut literal);
-                            tokens.push(other);
-                        }
+            if syntax.variables
+                && let Some((token, after)) = parse_variable(rest)
+            {
+                match token {
+                    Token::Literal(text) => literal.push_str(&text),
+                    other => {
+                        flush(&mut tokens, &mut literal);
+                        tokens.push(other);
                     }
-                    rest = after;
-                    continue;
                 }
+                rest = after;
+                continue;
             }
             match c {
                 '*' if syntax.wildcards => {
@@ -122,8 +128,15 @@ impl Glob {
             [Token::Literal(_)] | [] => Shape::Exact,
             _ => Shape::General,
         };
-        let variable_count = tokens.iter().filter(|t| matches!(t, Token::Variable(_))).count();
-        Self { tokens: tokens.into_boxed_slice(), shape, variable_count }
+        let variable_count = tokens
+            .iter()
+            .filter(|t| matches!(t, Token::Variable(_)))
+            .count();
+        Self {
+            tokens: tokens.into_boxed_slice(),
+            shape,
+            variable_count,
+        }
     }
 
     /// The literal text, when the pattern has no wildcards and no variables.
@@ -172,9 +185,16 @@ impl Glob {
                     None => return false,
                 }
             }
-            return self.run(text.as_bytes(), case, values.get(..self.variable_count).unwrap_or(&[]));
+            return self.run(
+                text.as_bytes(),
+                case,
+                values.get(..self.variable_count).unwrap_or(&[]),
+            );
         }
-        let values: Option<Vec<&str>> = self.variable_slots().map(|v| resolve(v, variables)).collect();
+        let values: Option<Vec<&str>> = self
+            .variable_slots()
+            .map(|v| resolve(v, variables))
+            .collect();
         values.is_some_and(|values| self.run(text.as_bytes(), case, &values))
     }
 
@@ -255,14 +275,19 @@ fn parse_variable(text: &str) -> Option<(Token, &str)> {
             if key.is_empty() {
                 return None;
             }
-            Token::Variable(Variable { key: key.to_ascii_lowercase().into(), default })
+            Token::Variable(Variable {
+                key: key.to_ascii_lowercase().into(),
+                default,
+            })
         }
     };
     Some((token, rest))
 }
 
 fn resolve<'v>(variable: &'v Variable, variables: &'v impl Variables) -> Option<&'v str> {
-    variables.lookup(&variable.key).or(variable.default.as_deref())
+    variables
+        .lookup(&variable.key)
+        .or(variable.default.as_deref())
 }
 
 fn char_width(first: u8) -> usize {
@@ -292,7 +317,11 @@ struct Cursor {
 
 impl Cursor {
     fn start(glob: &Glob, values: &[&str]) -> Self {
-        let mut cursor = Self { token: 0, offset: 0, variable: 0 };
+        let mut cursor = Self {
+            token: 0,
+            offset: 0,
+            variable: 0,
+        };
         cursor.skip_empty(glob, values);
         cursor
     }
@@ -352,11 +381,17 @@ mod tests {
     struct Map(Vec<(&'static str, &'static str)>);
     impl Variables for Map {
         fn lookup(&self, key_lower: &str) -> Option<&str> {
-            self.0.iter().find(|(k, _)| *k == key_lower).map(|(_, v)| *v)
+            self.0
+                .iter()
+                .find(|(k, _)| *k == key_lower)
+                .map(|(_, v)| *v)
         }
     }
 
-    const WILD: Syntax = Syntax { wildcards: true, variables: true };
+    const WILD: Syntax = Syntax {
+        wildcards: true,
+        variables: true,
+    };
 
     #[test]
     fn wildcard_table() {
@@ -384,7 +419,11 @@ mod tests {
         ];
         for (pattern, text, expected) in cases {
             let glob = Glob::compile(pattern, WILD);
-            assert_eq!(glob.matches(text, Case::Sensitive, &NoVariables), *expected, "{pattern} vs {text}");
+            assert_eq!(
+                glob.matches(text, Case::Sensitive, &NoVariables),
+                *expected,
+                "{pattern} vs {text}"
+            );
         }
     }
 
@@ -406,13 +445,19 @@ mod tests {
 
     #[test]
     fn variables_substitute_literally() {
-        let vars = Map(vec![("aws:username", "bob"), ("aws:principaltag/team", "a*b")]);
+        let vars = Map(vec![
+            ("aws:username", "bob"),
+            ("aws:principaltag/team", "a*b"),
+        ]);
         let glob = Glob::compile("user/${aws:username}/*", WILD);
         assert!(glob.matches("user/bob/x", Case::Sensitive, &vars));
         assert!(!glob.matches("user/alice/x", Case::Sensitive, &vars));
         let tag = Glob::compile("team-${aws:PrincipalTag/team}", WILD);
         assert!(tag.matches("team-a*b", Case::Sensitive, &vars));
-        assert!(!tag.matches("team-aXb", Case::Sensitive, &vars), "substituted * is literal");
+        assert!(
+            !tag.matches("team-aXb", Case::Sensitive, &vars),
+            "substituted * is literal"
+        );
         let missing = Glob::compile("x/${aws:userid}", WILD);
         assert!(!missing.matches("x/", Case::Sensitive, &vars));
         let default = Glob::compile("x/${aws:userid, 'nobody'}", WILD);
@@ -422,7 +467,13 @@ mod tests {
         assert!(!specials.matches("aXb?c$", Case::Sensitive, &vars));
         let empty = Glob::compile("x${aws:username}y", WILD);
         assert!(empty.matches("xboby", Case::Sensitive, &vars));
-        let literal = Glob::compile("x/${aws:username}", Syntax { wildcards: true, variables: false });
+        let literal = Glob::compile(
+            "x/${aws:username}",
+            Syntax {
+                wildcards: true,
+                variables: false,
+            },
+        );
         assert!(literal.matches("x/${aws:username}", Case::Sensitive, &vars));
     }
 }

@@ -14,8 +14,8 @@ pub(crate) enum Json {
     /// The number exactly as written.
     Number(String),
     String(String),
-    Array(Vec<Json>),
-    Object(Vec<(String, Json)>),
+    Array(Vec<Self>),
+    Object(Vec<(String, Self)>),
 }
 
 /// Why a text is not acceptable JSON.
@@ -31,10 +31,17 @@ const MAX_DEPTH: usize = 64;
 
 /// Parses a complete JSON text (surrounding whitespace allowed).
 pub(crate) fn parse(text: &str) -> Result<Json, JsonError> {
-    let mut reader = Reader { bytes: text.as_bytes(), pos: 0 };
+    let mut reader = Reader {
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
     let value = reader.value(0)?;
     reader.skip_whitespace();
-    if reader.pos == reader.bytes.len() { Ok(value) } else { Err(JsonError::Syntax) }
+    if reader.pos == reader.bytes.len() {
+        Ok(value)
+    } else {
+        Err(JsonError::Syntax)
+    }
 }
 
 impl Json {
@@ -237,7 +244,9 @@ impl Reader<'_> {
     fn hex4(&mut self) -> Result<u32, JsonError> {
         let mut value = 0u32;
         for _ in 0..4 {
-            let digit = char::from(self.next_byte()?).to_digit(16).ok_or(JsonError::Syntax)?;
+            let digit = char::from(self.next_byte()?)
+                .to_digit(16)
+                .ok_or(JsonError::Syntax)?;
             value = value * 16 + digit;
         }
         Ok(value)
@@ -266,7 +275,9 @@ mod tests {
     #[test]
     fn parses_nested_values_in_order() {
         let v = parse(r#" {"b": [1, -2.5e3, true, null], "a": {"x": "y\u00e9\n"}} "#).unwrap();
-        let Json::Object(entries) = v else { panic!("object expected") };
+        let Json::Object(entries) = v else {
+            panic!("object expected")
+        };
         assert_eq!(entries[0].0, "b");
         assert_eq!(entries[1].0, "a");
         assert_eq!(
@@ -278,14 +289,31 @@ mod tests {
                 Json::Null
             ])
         );
-        assert_eq!(entries[1].1, Json::Object(vec![("x".into(), Json::String("yé\n".into()))]));
+        assert_eq!(
+            entries[1].1,
+            Json::Object(vec![("x".into(), Json::String("yé\n".into()))])
+        );
     }
 
     #[test]
     fn rejects_duplicates_and_garbage() {
         assert_eq!(parse(r#"{"a":1,"a":2}"#), Err(JsonError::DuplicateKey));
-        assert_eq!(parse(r#"{"a":{"b":1,"b":1}}"#), Err(JsonError::DuplicateKey));
-        for bad in ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "\"\\x\"", "{} x", "tru", "\"a\u{1}\""] {
+        assert_eq!(
+            parse(r#"{"a":{"b":1,"b":1}}"#),
+            Err(JsonError::DuplicateKey)
+        );
+        for bad in [
+            "",
+            "{",
+            "[1,]",
+            "{\"a\" 1}",
+            "01",
+            "1.",
+            "\"\\x\"",
+            "{} x",
+            "tru",
+            "\"a\u{1}\"",
+        ] {
             assert_eq!(parse(bad), Err(JsonError::Syntax), "{bad:?}");
         }
         let deep = "[".repeat(100) + &"]".repeat(100);

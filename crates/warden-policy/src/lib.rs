@@ -31,8 +31,8 @@ mod validate;
 pub use context::{ContextMap, ContextValue, Principal, PrincipalKind, RequestContext};
 pub use decision::{Decision, Layer, Outcome, StatementRef};
 pub use document::{
-    ActionClause, ConditionBlock, Effect, PolicyDocument, PrincipalClause, PrincipalSet, PrincipalType,
-    ResourceClause, Statement, Version,
+    ActionClause, ConditionBlock, Effect, PolicyDocument, PrincipalClause, PrincipalSet,
+    PrincipalType, ResourceClause, Statement, Version,
 };
 pub use evaluate::{PolicySet, ResourcePolicyKind, evaluate};
 pub use policy::{Policy, PolicyError, PolicyKind};
@@ -48,7 +48,10 @@ pub fn check(json: &str, kind: PolicyKind) -> Vec<Finding> {
 pub fn check_with(json: &str, kind: PolicyKind, options: ParseOptions) -> Vec<Finding> {
     match validate::validate(json, kind, options) {
         Ok(root) => validate::warnings(&root, kind),
-        Err(message) => vec![Finding { severity: Severity::Error, message }],
+        Err(message) => vec![Finding {
+            severity: Severity::Error,
+            message,
+        }],
     }
 }
 
@@ -81,6 +84,6 @@ mod tests {
 
     #[test]
     fn size_ignores_whitespace() {
-        assert_eq!(size_without_whitespace("{ \"a\" :\n\t\"b c\" }"), 8);
+        assert_eq!(size_without_whitespace("{ \"a\" :\n\t\"b c\" }"), 10);
     }
 }

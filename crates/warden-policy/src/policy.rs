@@ -9,8 +9,8 @@ use std::sync::Arc;
 use crate::arn::ArnPattern;
 use crate::condition::Condition;
 use crate::document::{
-    ActionClause, Effect, PolicyDocument, PrincipalClause, PrincipalSet, PrincipalType, ResourceClause, Statement,
-    Version,
+    ActionClause, Effect, PolicyDocument, PrincipalClause, PrincipalSet, PrincipalType,
+    ResourceClause, Statement, Version,
 };
 use crate::glob::Glob;
 use crate::validate::{self, ParseOptions};
@@ -37,7 +37,10 @@ pub enum PolicyKind {
 impl PolicyKind {
     /// Whether every statement needs `Resource` or `NotResource`.
     pub(crate) fn requires_resource(self) -> bool {
-        matches!(self, Self::Identity | Self::Boundary | Self::Session | Self::Scp | Self::Rcp)
+        matches!(
+            self,
+            Self::Identity | Self::Boundary | Self::Session | Self::Scp | Self::Rcp
+        )
     }
 
     /// Kinds IAM stores as identity-style documents (SIDs must be alphanumeric).
@@ -96,18 +99,31 @@ impl Policy {
         kind: PolicyKind,
         options: ParseOptions,
     ) -> Result<Self, PolicyError> {
-        let root = validate::validate(json, kind, options).map_err(|message| PolicyError { message })?;
-        let document = PolicyDocument::from_json(&root)
-            .map_err(|_| PolicyError { message: validate::SYNTAX.to_owned() })?;
+        let root =
+            validate::validate(json, kind, options).map_err(|message| PolicyError { message })?;
+        let document = PolicyDocument::from_json(&root).map_err(|_| PolicyError {
+            message: validate::SYNTAX.to_owned(),
+        })?;
         Ok(Self::from_document(id.into(), kind, document))
     }
 
     fn from_document(id: String, kind: PolicyKind, document: PolicyDocument) -> Self {
         let variables = document.version == Some(Version::V2012_10_17);
-        let statements: Vec<CompiledStatement> =
-            document.statements.iter().map(|s| CompiledStatement::compile(s, variables)).collect();
+        let statements: Vec<CompiledStatement> = document
+            .statements
+            .iter()
+            .map(|s| CompiledStatement::compile(s, variables))
+            .collect();
         let index = ActionIndex::build(&statements);
-        Self { inner: Arc::new(Inner { id, kind, document, statements, index }) }
+        Self {
+            inner: Arc::new(Inner {
+                id,
+                kind,
+                document,
+                statements,
+                index,
+            }),
+        }
     }
 
     /// The id given at parse time (typically the policy ARN or `user/name/inline-name`).
@@ -164,7 +180,10 @@ impl CompiledStatement {
             };
             ResourceMatcher {
                 negated,
-                patterns: patterns.iter().map(|p| ArnPattern::compile(p, variables, false)).collect(),
+                patterns: patterns
+                    .iter()
+                    .map(|p| ArnPattern::compile(p, variables, false))
+                    .collect(),
             }
         });
         let principal = statement.principal.as_ref().map(|clause| match clause {
@@ -175,13 +194,19 @@ impl CompiledStatement {
             .conditions
             .iter()
             .flat_map(|block| {
-                block
-                    .entries
-                    .iter()
-                    .map(|(key, values)| Condition::compile(&block.operator, key, values, variables))
+                block.entries.iter().map(|(key, values)| {
+                    Condition::compile(&block.operator, key, values, variables)
+                })
             })
             .collect();
-        Self { sid: statement.sid.clone(), effect: statement.effect, principal, actions, resources, conditions }
+        Self {
+            sid: statement.sid.clone(),
+            effect: statement.effect,
+            principal,
+            actions,
+            resources,
+            conditions,
+        }
     }
 }
 
@@ -211,7 +236,8 @@ impl ActionMatcher {
     pub(crate) fn matches(&self, service: &str, name: &str) -> bool {
         use crate::glob::{Case, NoVariables};
         let listed = self.patterns.iter().any(|(s, n)| {
-            s.matches(service, Case::Insensitive, &NoVariables) && n.matches(name, Case::Insensitive, &NoVariables)
+            s.matches(service, Case::Insensitive, &NoVariables)
+                && n.matches(name, Case::Insensitive, &NoVariables)
         });
         listed != self.negated
     }
@@ -284,7 +310,11 @@ impl PrincipalMatcher {
         if self.negated {
             // AWS checks the account, then the role, then the session: the caller escapes a
             // NotPrincipal only if every identity in that chain is listed.
-            return if self.lists_whole_chain(principal) { None } else { Some(Grant::Account) };
+            return if self.lists_whole_chain(principal) {
+                None
+            } else {
+                Some(Grant::Account)
+            };
         }
         self.positive_grant(principal)
     }
@@ -310,13 +340,17 @@ impl PrincipalMatcher {
                 if self.arns.contains(&principal.arn) {
                     offer(Grant::Direct);
                 }
-                let via = principal.role_arn.as_ref().or(principal.federating_user_arn.as_ref());
+                let via = principal
+                    .role_arn
+                    .as_ref()
+                    .or(principal.federating_user_arn.as_ref());
                 if via.is_some_and(|arn| self.arns.contains(arn)) {
                     offer(Grant::Limited);
                 }
             }
         }
-        if self.federated.contains(&principal.arn) || self.canonical_users.contains(&principal.arn) {
+        if self.federated.contains(&principal.arn) || self.canonical_users.contains(&principal.arn)
+        {
             offer(Grant::Direct);
         }
         best
@@ -332,7 +366,10 @@ impl PrincipalMatcher {
             Kind::Anonymous => false,
             Kind::Root => self.accounts.contains(&principal.account),
             _ => {
-                let via = principal.role_arn.as_ref().or(principal.federating_user_arn.as_ref());
+                let via = principal
+                    .role_arn
+                    .as_ref()
+                    .or(principal.federating_user_arn.as_ref());
                 self.accounts.contains(&principal.account)
                     && self.arns.contains(&principal.arn)
                     && via.is_none_or(|arn| self.arns.contains(arn))
@@ -347,9 +384,14 @@ fn account_of_root(value: &str) -> Option<&str> {
         return Some(value);
     }
     let mut parts = value.splitn(6, ':');
-    let (Some("arn"), Some(_), Some("iam"), Some(""), Some(account), Some("root")) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some("arn"), Some(_), Some("iam"), Some(""), Some(account), Some("root")) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
         return None;
     };
     Some(account)
@@ -372,7 +414,12 @@ impl ActionIndex {
             let literal_services: Option<Vec<&str>> = if statement.actions.negated {
                 None
             } else {
-                statement.actions.patterns.iter().map(|(service, _)| service.as_literal()).collect()
+                statement
+                    .actions
+                    .patterns
+                    .iter()
+                    .map(|(service, _)| service.as_literal())
+                    .collect()
             };
             let Some(mut services) = literal_services else {
                 index.always.push(i);
@@ -381,7 +428,10 @@ impl ActionIndex {
             services.sort_unstable();
             services.dedup();
             for service in services {
-                match index.by_service.binary_search_by(|(s, _)| (**s).cmp(service)) {
+                match index
+                    .by_service
+                    .binary_search_by(|(s, _)| (**s).cmp(service))
+                {
                     Ok(at) => {
                         if let Some((_, list)) = index.by_service.get_mut(at) {
                             list.push(i);
@@ -397,7 +447,10 @@ impl ActionIndex {
     fn candidates(&self, service: &str) -> (&[u32], &[u32]) {
         let found = self
             .by_service
-            .binary_search_by(|(s, _)| s.bytes().cmp(service.bytes().map(|b| b.to_ascii_lowercase())))
+            .binary_search_by(|(s, _)| {
+                s.bytes()
+                    .cmp(service.bytes().map(|b| b.to_ascii_lowercase()))
+            })
             .ok()
             .and_then(|at| self.by_service.get(at))
             .map_or(&[][..], |(_, list)| list.as_slice());

@@ -48,14 +48,24 @@ const SID_UNIQUE: &str = "Statement IDs (SID) in a single policy must be unique.
 const SID_ALNUM: &str = "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*";
 const NO_ACTIONS: &str = "Policy statement must contain actions.";
 const NO_RESOURCES: &str = "Policy statement must contain resources.";
-const NO_VENDOR: &str = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.";
+const NO_VENDOR: &str =
+    "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.";
 const ONE_COLON: &str = "Actions/Condition can contain only one colon.";
 const NO_PRINCIPAL_ALLOWED: &str = "Policy document should not specify a principal.";
 const PRINCIPAL_REQUIRED: &str = "Missing required field Principal";
 const TRUST_ACTIONS: &str = "AssumeRole policy may only specify STS AssumeRole actions.";
 
-const PARTITIONS: [&str; 9] =
-    ["*", "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
+const PARTITIONS: [&str; 9] = [
+    "*",
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
 
 const IAM_RESOURCE_STARTS: [&str; 13] = [
     "user/",
@@ -115,20 +125,29 @@ const TRUST_ACTION_NAMES: [&str; 6] = [
 ];
 
 /// Parses and validates; returns the JSON tree or the first AWS error message.
-pub(crate) fn validate(text: &str, kind: PolicyKind, options: ParseOptions) -> Result<Json, String> {
+pub(crate) fn validate(
+    text: &str,
+    kind: PolicyKind,
+    options: ParseOptions,
+) -> Result<Json, String> {
     let root = match json::parse(text) {
         Ok(root) => root,
         Err(JsonError::Syntax) if kind == PolicyKind::Trust => return Err(INVALID_JSON.into()),
         Err(JsonError::Syntax | JsonError::DuplicateKey) => return Err(SYNTAX.into()),
     };
     let statements = syntax(&root).ok_or_else(|| SYNTAX.to_owned())?;
-    if options.require_version_2012 && field(&root, "Version").and_then(Json::as_str) != Some("2012-10-17") {
+    if options.require_version_2012
+        && field(&root, "Version").and_then(Json::as_str) != Some("2012-10-17")
+    {
         return Err(VERSION.into());
     }
     kind_rules(&statements, kind)?;
     let resource_error = legacy_parsing(&statements)?;
     unique_sids(&statements, kind)?;
-    if !statements.iter().all(|s| has_nonempty(s, "Action") || has_nonempty(s, "NotAction")) {
+    if !statements
+        .iter()
+        .all(|s| has_nonempty(s, "Action") || has_nonempty(s, "NotAction"))
+    {
         return Err(NO_ACTIONS.into());
     }
     if let Some(message) = resource_error {
@@ -142,7 +161,9 @@ pub(crate) fn validate(text: &str, kind: PolicyKind, options: ParseOptions) -> R
         }
     }
     if kind.requires_resource()
-        && !statements.iter().all(|s| has_nonempty(s, "Resource") || has_nonempty(s, "NotResource"))
+        && !statements
+            .iter()
+            .all(|s| has_nonempty(s, "Resource") || has_nonempty(s, "NotResource"))
     {
         return Err(NO_RESOURCES.into());
     }
@@ -153,7 +174,12 @@ pub(crate) fn validate(text: &str, kind: PolicyKind, options: ParseOptions) -> R
 /// Warnings for a document that validates.
 pub(crate) fn warnings(root: &Json, kind: PolicyKind) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let mut warn = |message: String| findings.push(Finding { severity: Severity::Warning, message });
+    let mut warn = |message: String| {
+        findings.push(Finding {
+            severity: Severity::Warning,
+            message,
+        })
+    };
     for statement in statement_list(root) {
         let effect = field(statement, "Effect").and_then(Json::as_str);
         if effect == Some("Allow") && field(statement, "NotPrincipal").is_some() {
@@ -168,13 +194,19 @@ pub(crate) fn warnings(root: &Json, kind: PolicyKind) -> Vec<Finding> {
                 }
                 let base = strip_operator(operator);
                 if !OPERATORS.contains(&base) {
-                    warn(format!("Condition operator {operator} is unknown; its empty block is ignored."));
+                    warn(format!(
+                        "Condition operator {operator} is unknown; its empty block is ignored."
+                    ));
                 }
-                let Json::Object(entries) = body else { continue };
+                let Json::Object(entries) = body else {
+                    continue;
+                };
                 for (key, values) in entries {
                     for value in condition_values(values) {
                         if !crate::condition::value_parses(base, value) {
-                            warn(format!("Condition value {value:?} for {key} cannot be read by {base}; the statement can never allow."));
+                            warn(format!(
+                                "Condition value {value:?} for {key} cannot be read by {base}; the statement can never allow."
+                            ));
                         }
                     }
                 }
@@ -189,7 +221,9 @@ pub(crate) fn warnings(root: &Json, kind: PolicyKind) -> Vec<Finding> {
 
 /// Stage 1. Returns the statements, or `None` for a syntax error.
 fn syntax(root: &Json) -> Option<Vec<&Json>> {
-    let Json::Object(entries) = root else { return None };
+    let Json::Object(entries) = root else {
+        return None;
+    };
     for (key, value) in entries {
         match key.as_str() {
             "Version" => {
@@ -208,7 +242,10 @@ fn syntax(root: &Json) -> Option<Vec<&Json>> {
     if field(root, "Statement").is_none() || statements.is_empty() {
         return None;
     }
-    statements.iter().all(|s| statement_syntax(s)).then_some(statements)
+    statements
+        .iter()
+        .all(|s| statement_syntax(s))
+        .then_some(statements)
 }
 
 fn statement_list(root: &Json) -> Vec<&Json> {
@@ -220,9 +257,20 @@ fn statement_list(root: &Json) -> Vec<&Json> {
 }
 
 fn statement_syntax(statement: &Json) -> bool {
-    let Json::Object(entries) = statement else { return false };
-    const KEYS: [&str; 9] =
-        ["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
+    let Json::Object(entries) = statement else {
+        return false;
+    };
+    const KEYS: [&str; 9] = [
+        "Sid",
+        "Effect",
+        "Principal",
+        "NotPrincipal",
+        "Action",
+        "NotAction",
+        "Resource",
+        "NotResource",
+        "Condition",
+    ];
     if !entries.iter().all(|(k, _)| KEYS.contains(&k.as_str())) {
         return false;
     }
@@ -240,7 +288,9 @@ fn statement_syntax(statement: &Json) -> bool {
         .iter()
         .all(|k| field(statement, k).is_none_or(is_string_or_string_list));
     let sid_ok = field(statement, "Sid").is_none_or(|s| s.as_str().is_some());
-    let principal_ok = ["Principal", "NotPrincipal"].iter().all(|k| field(statement, k).is_none_or(principal_syntax));
+    let principal_ok = ["Principal", "NotPrincipal"]
+        .iter()
+        .all(|k| field(statement, k).is_none_or(principal_syntax));
     let condition_ok = field(statement, "Condition").is_none_or(condition_syntax);
     effect_ok && lists_ok && sid_ok && principal_ok && condition_ok
 }
@@ -266,11 +316,17 @@ fn principal_syntax(value: &Json) -> bool {
 }
 
 fn condition_syntax(value: &Json) -> bool {
-    let Json::Object(blocks) = value else { return false };
+    let Json::Object(blocks) = value else {
+        return false;
+    };
     blocks.iter().all(|(operator, body)| {
-        let Json::Object(entries) = body else { return false };
+        let Json::Object(entries) = body else {
+            return false;
+        };
         let values_ok = entries.iter().all(|(_, v)| match v {
-            Json::Array(items) => items.iter().all(|i| crate::document::scalar_text(i).is_some()),
+            Json::Array(items) => items
+                .iter()
+                .all(|i| crate::document::scalar_text(i).is_some()),
             single => crate::document::scalar_text(single).is_some(),
         });
         values_ok && (OPERATORS.contains(&strip_operator(operator)) || entries.is_empty())
@@ -330,7 +386,10 @@ fn kind_rules(statements: &[&Json], kind: PolicyKind) -> Result<(), String> {
 /// Stage 4. Returns the resource-format error to report later, if any.
 fn legacy_parsing(statements: &[&Json]) -> Result<Option<String>, String> {
     for statement in statements {
-        if !matches!(field(statement, "Effect").and_then(Json::as_str), Some("Allow" | "Deny")) {
+        if !matches!(
+            field(statement, "Effect").and_then(Json::as_str),
+            Some("Allow" | "Deny")
+        ) {
             return Err(LEGACY.into());
         }
         if let Some(Json::Object(blocks)) = field(statement, "Condition") {
@@ -338,7 +397,9 @@ fn legacy_parsing(statements: &[&Json]) -> Result<Option<String>, String> {
                 if !strip_operator(operator).starts_with("Date") {
                     continue;
                 }
-                let Json::Object(entries) = body else { continue };
+                let Json::Object(entries) = body else {
+                    continue;
+                };
                 for (_, values) in entries {
                     if !condition_values(values).all(datetime::legacy_date_is_valid) {
                         return Err(LEGACY.into());
@@ -350,7 +411,9 @@ fn legacy_parsing(statements: &[&Json]) -> Result<Option<String>, String> {
     let mut resource_error: Option<String> = None;
     for key in ["Resource", "NotResource"] {
         for statement in statements {
-            let Some(value) = field(statement, key) else { continue };
+            let Some(value) = field(statement, key) else {
+                continue;
+            };
             let mut resources: Vec<&str> = strings(Some(value)).collect();
             if matches!(value, Json::Array(_)) {
                 resources.sort_unstable_by(|a, b| b.cmp(a));
@@ -373,7 +436,8 @@ fn legacy_resource_is_valid(resource: &str) -> bool {
         return true;
     }
     let colons = resource.matches(':').count();
-    (colons >= 5 || !resource.contains("::")) && resource.split(':').nth(2).is_some_and(|s| !s.is_empty())
+    (colons >= 5 || !resource.contains("::"))
+        && resource.split(':').nth(2).is_some_and(|s| !s.is_empty())
 }
 
 /// The message for a resource that is not a usable ARN, if it is not.
@@ -382,7 +446,9 @@ fn resource_format_error(resource: &str) -> Option<String> {
         return None;
     }
     let Some((_, rest)) = resource.split_once(':') else {
-        return Some(format!("Resource {resource} must be in ARN format or \"*\"."));
+        return Some(format!(
+            "Resource {resource} must be in ARN format or \"*\"."
+        ));
     };
     let (partition, rest) = match rest.split_once(':') {
         Some((p, r)) => (p, Some(r)),
@@ -393,7 +459,11 @@ fn resource_format_error(resource: &str) -> Option<String> {
         let parts: Vec<&str> = rest.split(':').collect();
         let part = |i: usize| parts.get(i).copied().unwrap_or("*");
         let first = if rest.is_empty() { "*" } else { part(0) };
-        let tail = if parts.len() > 3 { parts.get(3..).map_or_else(String::new, |p| p.join(":")) } else { "*".into() };
+        let tail = if parts.len() > 3 {
+            parts.get(3..).map_or_else(String::new, |p| p.join(":"))
+        } else {
+            "*".into()
+        };
         return Some(format!(
             "Partition \"{partition}\" is not valid for resource \"arn:{partition}:{first}:{}:{}:{tail}\".",
             part(1),
@@ -408,17 +478,23 @@ fn resource_format_error(resource: &str) -> Option<String> {
     let resource_part = after_service.splitn(3, ':').nth(2).unwrap_or("");
     match service {
         "iam" if has_region => {
-            return Some(format!("IAM resource {resource} cannot contain region information."));
+            return Some(format!(
+                "IAM resource {resource} cannot contain region information."
+            ));
         }
         "s3" if has_region && !resource_part.starts_with("accesspoint/") => {
-            return Some(format!("Resource {resource} can not contain region information."));
+            return Some(format!(
+                "Resource {resource} can not contain region information."
+            ));
         }
         _ => {}
     }
     if service == "iam"
         && resource_part != "*"
         && resource_part != "root"
-        && !IAM_RESOURCE_STARTS.iter().any(|start| resource_part.starts_with(start))
+        && !IAM_RESOURCE_STARTS
+            .iter()
+            .any(|start| resource_part.starts_with(start))
     {
         return Some(format!(
             "IAM resource path must either be \"*\" or start with {}.",
@@ -431,7 +507,9 @@ fn resource_format_error(resource: &str) -> Option<String> {
 fn unique_sids(statements: &[&Json], kind: PolicyKind) -> Result<(), String> {
     let mut seen: Vec<&str> = Vec::new();
     for statement in statements {
-        let Some(sid) = field(statement, "Sid").and_then(Json::as_str) else { continue };
+        let Some(sid) = field(statement, "Sid").and_then(Json::as_str) else {
+            continue;
+        };
         if sid.is_empty() {
             continue;
         }
@@ -440,7 +518,11 @@ fn unique_sids(statements: &[&Json], kind: PolicyKind) -> Result<(), String> {
         }
         seen.push(sid);
     }
-    if kind.is_iam_identity_kind() && seen.iter().any(|sid| !sid.bytes().all(|b| b.is_ascii_alphanumeric())) {
+    if kind.is_iam_identity_kind()
+        && seen
+            .iter()
+            .any(|sid| !sid.bytes().all(|b| b.is_ascii_alphanumeric()))
+    {
         return Err(SID_ALNUM.into());
     }
     Ok(())
@@ -456,7 +538,11 @@ fn action_prefix(action: &str) -> Result<(), String> {
     if count > 2 {
         return Err(ONE_COLON.into());
     }
-    if vendor != "*" && !vendor.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') {
+    if vendor != "*"
+        && !vendor
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+    {
         return Err(format!("Vendor {vendor} is not valid"));
     }
     Ok(())
@@ -468,17 +554,24 @@ fn kind_values(statements: &[&Json], kind: PolicyKind) -> Result<(), String> {
         if kind == PolicyKind::Trust {
             for action in strings(field(statement, "Action")) {
                 let pattern = crate::glob::Glob::action(action);
-                if !TRUST_ACTION_NAMES.iter().any(|name| pattern.matches_lowercase(name)) {
+                if !TRUST_ACTION_NAMES
+                    .iter()
+                    .any(|name| pattern.matches_lowercase(name))
+                {
                     return Err(TRUST_ACTIONS.into());
                 }
             }
         }
         for key in ["Principal", "NotPrincipal"] {
-            let Some(Json::Object(entries)) = field(statement, key) else { continue };
+            let Some(Json::Object(entries)) = field(statement, key) else {
+                continue;
+            };
             for (principal_type, values) in entries {
                 for value in strings(Some(values)) {
                     if !principal_value_is_valid(principal_type, value) {
-                        return Err(format!("Invalid principal in policy: \"{principal_type}\":\"{value}\""));
+                        return Err(format!(
+                            "Invalid principal in policy: \"{principal_type}\":\"{value}\""
+                        ));
                     }
                 }
             }
@@ -498,7 +591,9 @@ fn principal_value_is_valid(principal_type: &str, value: &str) -> bool {
     let is_arn = value.starts_with("arn:") && value.split(':').count() >= 6 && !value.contains('*');
     let is_unique_id = value.len() >= 16
         && value.starts_with('A')
-        && value.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
     is_account || is_arn || is_unique_id
 }
 
