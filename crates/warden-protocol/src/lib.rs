@@ -44,6 +44,28 @@
 //! operation taken from `X-Amz-Target` by [`ServiceMeta::operation_from_target`],
 //! and [`render::render_json_success`] / [`render::render_json_error`].
 //!
+//! # Compatibility notes
+//!
+//! Checked against AWS's wire text: the validation sentence forms
+//! (`Value '…' at 'tags.6.member.value' failed to satisfy constraint: …`,
+//! `Value null at … Member must not be null`), `InvalidAction`'s
+//! `Could not find operation X for version Y`, and the envelopes. Choices
+//! made where AWS's behaviour is not documented:
+//!
+//! - Within one member, violations are listed length maximum, length
+//!   minimum, pattern, enum; members follow model order (AWS's order
+//!   varies).
+//! - A list of strings with bad elements gives one violation for the list,
+//!   `Member must satisfy constraint: [<all element constraints>]`.
+//! - Sensitive members (passwords, secret keys) are never echoed:
+//!   `Value at 'password' failed …`.
+//! - A Query value of the wrong type (`MaxItems=abc`) is a `ValidationError`
+//!   (`Member must be an integer`); in JSON 1.1 it is a
+//!   `SerializationException`.
+//! - A missing `Version` is accepted; `MissingAction`'s message is
+//!   `Missing Action`.
+//! - Query JSON errors are `{"Error":{"Type","Code","Message"},"RequestId"}`.
+//!
 //! # Invariants
 //!
 //! - No I/O, no clock: everything is a pure function of its inputs.
