@@ -92,6 +92,29 @@ pub fn write(workspace_root: &Path) -> Result<Vec<GeneratedFile>> {
     Ok(files)
 }
 
+/// Generated files whose committed contents differ from a fresh generation,
+/// plus files on disk that are no longer generated.
+pub fn stale_files(workspace_root: &Path) -> Result<Vec<PathBuf>> {
+    let fresh = generate(workspace_root)?;
+    let src = protocol_src(workspace_root);
+    let mut stale: Vec<PathBuf> = fresh
+        .iter()
+        .filter(|file| {
+            std::fs::read_to_string(src.join(&file.path))
+                .ok()
+                .as_deref()
+                != Some(file.contents.as_str())
+        })
+        .map(|file| file.path.clone())
+        .collect();
+    for existing in existing_files(&src)? {
+        if !fresh.iter().any(|file| file.path == existing) {
+            stale.push(existing);
+        }
+    }
+    Ok(stale)
+}
+
 /// The generated files currently on disk, relative to `src`.
 pub fn existing_files(src: &Path) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();

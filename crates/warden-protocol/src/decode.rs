@@ -39,6 +39,8 @@ pub trait Source: Sized {
     fn member(&self, name: &str) -> Self;
     /// `true` when this node holds any value.
     fn is_present(&self) -> bool;
+    /// A structure: `Ok` when the node can hold members.
+    fn structure(&self) -> Option<Result<(), Invalid>>;
     /// A string value.
     fn string(&self) -> Option<Result<String, Invalid>>;
     /// An integer value (`integer` and `long` shapes).
@@ -293,11 +295,8 @@ pub fn read_structure<T: Decode, S: Source>(
     path: &Path<'_>,
     d: &mut Decoder,
 ) -> Option<T> {
-    if source.is_present() {
-        T::decode(source, path, d)
-    } else {
-        None
-    }
+    d.typed(source.structure(), path, "a structure")?;
+    T::decode(source, path, d)
 }
 
 /// Reads and validates a list, decoding each element with `element`.

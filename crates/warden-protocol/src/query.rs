@@ -179,6 +179,10 @@ impl Source for QueryNode<'_> {
         self.params.with_prefix(&prefix).next().is_some()
     }
 
+    fn structure(&self) -> Option<Result<(), Invalid>> {
+        self.is_present().then_some(Ok(()))
+    }
+
     fn string(&self) -> Option<Result<String, Invalid>> {
         self.parse_text(|t| Some(t.to_owned()))
     }

@@ -52,6 +52,10 @@ impl Source for JsonNode<'_> {
         self.0.is_some()
     }
 
+    fn structure(&self) -> Option<Result<(), Invalid>> {
+        self.read(|v| v.is_object().then_some(()))
+    }
+
     fn string(&self) -> Option<Result<String, Invalid>> {
         self.read(|v| v.as_str().map(str::to_owned))
     }

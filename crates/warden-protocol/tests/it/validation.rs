@@ -149,3 +149,14 @@ fn look_around_patterns_are_enforced() {
          Member must satisfy regular expression pattern: ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$"
     );
 }
+
+#[test]
+fn json_structures_must_be_objects() {
+    let error =
+        kms::Operation::from_json("TagResource", br#"{"KeyId":"k","Tags":[1]}"#).unwrap_err();
+    assert_eq!(error.code, "SerializationException");
+    assert_eq!(
+        error.message,
+        "Value 1 at 'tags.1.member' is not a structure."
+    );
+}
