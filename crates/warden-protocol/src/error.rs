@@ -54,7 +54,11 @@ impl AwsError {
 
     /// `MissingAction` (400): a Query request without an `Action` parameter.
     pub fn missing_action() -> Self {
-        Self::new("MissingAction", 400, "Missing Action")
+        Self::new(
+            "MissingAction",
+            400,
+            "No action was supplied with this request.",
+        )
     }
 
     /// `InvalidAction` (400): `Could not find operation X for version Y`.

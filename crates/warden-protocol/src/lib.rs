@@ -62,8 +62,9 @@
 //! - A Query value of the wrong type (`MaxItems=abc`) is a `ValidationError`
 //!   (`Member must be an integer`); in JSON 1.1 it is a
 //!   `SerializationException`.
-//! - A missing `Version` is accepted; `MissingAction`'s message is
-//!   `Missing Action`.
+//! - A missing `Version` is accepted. `MissingAction` says `No action was
+//!   supplied with this request.` (AWS's documented text for older Query
+//!   services).
 //! - Query JSON errors are `{"Error":{"Type","Code","Message"},"RequestId"}`.
 //!
 //! # Invariants

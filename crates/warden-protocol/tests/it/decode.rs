@@ -164,3 +164,13 @@ fn sts_unauthenticated_operations() {
     );
     assert!(!sts::META.operation("AssumeRole").unwrap().unauthenticated);
 }
+
+#[test]
+fn missing_action_message() {
+    let error = QueryParams::parse(b"Version=2010-05-08")
+        .unwrap()
+        .action()
+        .unwrap_err();
+    assert_eq!((error.code.as_ref(), error.status), ("MissingAction", 400));
+    assert_eq!(error.message, "No action was supplied with this request.");
+}
