@@ -72,3 +72,43 @@ fn sensitive_members_are_redacted_in_debug() {
         "{debug}"
     );
 }
+
+#[test]
+fn every_operation_decodes_or_reports_validation_errors() {
+    use warden_protocol::{QueryParams, cloudtrail, iam, kms, organizations, sts};
+    let empty = QueryParams::parse(b"").unwrap();
+    for info in iam::OPERATIONS {
+        match iam::Operation::from_query(info.name, &empty) {
+            Ok(op) => assert_eq!(op.name(), info.name),
+            Err(error) => assert_eq!(error.code, "ValidationError", "{}: {error}", info.name),
+        }
+    }
+    for info in sts::OPERATIONS {
+        match sts::Operation::from_query(info.name, &empty) {
+            Ok(op) => assert_eq!(op.name(), info.name),
+            Err(error) => assert_eq!(error.code, "ValidationError", "{}: {error}", info.name),
+        }
+    }
+    type Decoder = fn(&str) -> Result<&'static str, warden_protocol::AwsError>;
+    let json_services: [(&warden_protocol::ServiceMeta, Decoder); 3] = [
+        (&kms::META, |op| {
+            kms::Operation::from_json(op, b"{}").map(|o| o.name())
+        }),
+        (&cloudtrail::META, |op| {
+            cloudtrail::Operation::from_json(op, b"{}").map(|o| o.name())
+        }),
+        (&organizations::META, |op| {
+            organizations::Operation::from_json(op, b"{}").map(|o| o.name())
+        }),
+    ];
+    for (meta, decode) in json_services {
+        for info in meta.operations {
+            match decode(info.name) {
+                Ok(name) => assert_eq!(name, info.name),
+                Err(error) => {
+                    assert_eq!(error.code, "ValidationException", "{}: {error}", info.name)
+                }
+            }
+        }
+    }
+}
