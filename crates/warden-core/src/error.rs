@@ -68,6 +68,7 @@ pub(crate) fn not_found_message(kind: EntityKind, name: &str) -> String {
         EntityKind::UserPolicy => format!("The user policy with name {name} cannot be found."),
         EntityKind::AccessKey => format!("The Access Key with id {name} cannot be found."),
         EntityKind::Account => format!("The account {name} cannot be found."),
+        EntityKind::AuditPageToken => format!("Invalid NextToken {name}."),
         EntityKind::WrappedKey => format!("The key {name} cannot be found."),
     }
 }
@@ -78,6 +79,7 @@ fn already_exists_message(kind: EntityKind, name: &str) -> String {
         EntityKind::UserPolicy => format!("Policy with name {name} already exists."),
         EntityKind::AccessKey => format!("Access key {name} already exists."),
         EntityKind::Account => format!("Account {name} already exists."),
+        EntityKind::AuditPageToken => format!("Token {name} already exists."),
         EntityKind::WrappedKey => format!("Key {name} already exists."),
     }
 }

@@ -9,7 +9,10 @@ use crate::BUSY_TIMEOUT;
 use crate::failure::Outcome;
 
 /// The schema migrations, in order: (version, SQL). Versions are consecutive from 1.
-const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("../migrations/0001_initial.sql")),
+    (2, include_str!("../migrations/0002_audit.sql")),
+];
 
 /// Opens the writer and the reader connection to the database file at `path`, creating
 /// and migrating it as needed.

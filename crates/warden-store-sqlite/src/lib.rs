@@ -15,12 +15,16 @@
 //! - **Versioned schema.** Migrations are numbered SQL files compiled into the binary and
 //!   applied at open in one transaction; `PRAGMA user_version` records the version. A
 //!   database written by a newer Warden is refused rather than misread.
+//! - **The audit log** ([`SqliteAuditLog`]) lives in the same schema and is written by its
+//!   own connection and writer thread, which group-commits concurrent appends: many records,
+//!   one transaction, one fsync, every caller answered only after it.
 //! - Foreign keys are enforced; timestamps are `INTEGER` epoch milliseconds; secrets are the
 //!   sealed bytes the caller supplies.
 #![warn(missing_docs)]
 
 mod access_keys;
 mod accounts;
+mod audit;
 mod connection;
 mod failure;
 mod policies;
@@ -36,6 +40,8 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use warden_store::StoreError;
 
 use crate::failure::Outcome;
+
+pub use audit::{MAX_BATCH_RECORDS, SqliteAuditLog};
 
 /// How long a write waits for another process's write lock before failing.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

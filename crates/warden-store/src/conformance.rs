@@ -18,7 +18,7 @@
 
 use std::fmt;
 
-use crate::{Store, StoreError};
+use crate::{AuditLog, Store, StoreError};
 
 /// Returns a [`Failure`] naming the source line unless `$cond` holds.
 macro_rules! ensure {
@@ -54,6 +54,7 @@ macro_rules! ensure_eq {
 
 mod access_keys;
 mod accounts;
+mod audit;
 mod consistency;
 mod fixtures;
 mod policies;
@@ -194,6 +195,88 @@ pub const CHECKS: &[Check] = &[
         consistency::snapshot_generation_matches_its_data_under_writes,
     ),
 ];
+
+/// One named conformance check of an [`AuditLog`] backend.
+#[derive(Clone, Copy)]
+pub struct AuditCheck {
+    /// The check's name, for reports.
+    pub name: &'static str,
+    /// Runs the check against a fresh, empty audit log.
+    pub run: fn(&dyn AuditLog) -> Result<(), Failure>,
+}
+
+impl fmt::Debug for AuditCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuditCheck")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Every audit-log conformance check.
+pub const AUDIT_CHECKS: &[AuditCheck] = &[
+    audit_check(
+        "audit_append_chains_consecutively",
+        audit::append_chains_consecutively,
+    ),
+    audit_check(
+        "audit_lookup_is_newest_first_and_paginates",
+        audit::lookup_is_newest_first_and_paginates,
+    ),
+    audit_check(
+        "audit_lookup_filters_by_account_and_time",
+        audit::lookup_filters_by_account_and_time,
+    ),
+    audit_check(
+        "audit_lookup_filters_by_each_attribute",
+        audit::lookup_filters_by_each_attribute,
+    ),
+    audit_check(
+        "audit_lookup_rejects_malformed_tokens",
+        audit::lookup_rejects_malformed_tokens,
+    ),
+    audit_check(
+        "audit_concurrent_appends_form_one_chain",
+        audit::concurrent_appends_form_one_chain,
+    ),
+    audit_check(
+        "audit_pruning_keeps_the_rest_verifiable",
+        audit::pruning_keeps_the_rest_verifiable,
+    ),
+];
+
+/// Runs every check in [`AUDIT_CHECKS`], each on a fresh audit log from `make`, and reports
+/// all failures.
+///
+/// # Errors
+///
+/// The failed checks, with what each observed.
+pub fn run_audit_conformance(
+    make: &dyn Fn() -> Box<dyn AuditLog>,
+) -> Result<(), ConformanceFailures> {
+    let failures: Vec<_> = AUDIT_CHECKS
+        .iter()
+        .filter_map(|check| {
+            let log = make();
+            (check.run)(log.as_ref())
+                .err()
+                .map(|failure| (check.name, failure))
+        })
+        .collect();
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(ConformanceFailures(failures))
+    }
+}
+
+/// An [`AuditCheck`] (a `const fn` so that [`AUDIT_CHECKS`] can be a constant).
+const fn audit_check(
+    name: &'static str,
+    run: fn(&dyn AuditLog) -> Result<(), Failure>,
+) -> AuditCheck {
+    AuditCheck { name, run }
+}
 
 /// Runs every check in [`CHECKS`], each on a fresh store from `make`, and reports all
 /// failures.

@@ -41,6 +41,8 @@ pub enum EntityKind {
     AccessKey,
     /// An account (by 12-digit id).
     Account,
+    /// A page token of an audit-log lookup (malformed or from another query).
+    AuditPageToken,
     /// A user (by name).
     User,
     /// An inline policy embedded in a user (by policy name).
@@ -56,6 +58,7 @@ impl EntityKind {
         match self {
             Self::AccessKey => "access key",
             Self::Account => "account",
+            Self::AuditPageToken => "audit page token",
             Self::User => "user",
             Self::UserPolicy => "user policy",
             Self::WrappedKey => "wrapped key",
@@ -105,6 +108,7 @@ impl StoreError {
             EntityKind::User => "User",
             EntityKind::AccessKey
             | EntityKind::Account
+            | EntityKind::AuditPageToken
             | EntityKind::UserPolicy
             | EntityKind::WrappedKey => "Resource",
         };

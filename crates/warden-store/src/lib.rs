@@ -27,9 +27,13 @@
 //! - **Time is data.** Timestamps are `i64` milliseconds since the Unix epoch, supplied by
 //!   the caller; the store never reads a clock.
 //!
-//! The trait is synchronous: the server calls it from `tokio::task::spawn_blocking`.
+//! The audit trail has its own trait, [`AuditLog`] (append-mostly, group-committed,
+//! hash-chained); see its module documentation for its invariants.
+//!
+//! The traits are synchronous: the server calls it from `tokio::task::spawn_blocking`.
 #![warn(missing_docs)]
 
+mod audit;
 #[cfg(feature = "test-util")]
 pub mod conformance;
 mod error;
@@ -37,6 +41,10 @@ mod names;
 mod records;
 mod store;
 
+pub use audit::{
+    AuditLog, AuditPage, AuditQuery, AuditResource, AuditVerifyError, LOOKUP_MAX_RESULTS,
+    LookupAttribute, LookupCursor, NewAuditRecord, StoredAuditRecord, verify_audit_log,
+};
 pub use error::{EntityKind, StoreError};
 pub use names::{name_key, tag_key_fold};
 pub use records::{

@@ -1,5 +1,6 @@
 //! Integration tests of the SQLite store: the shared conformance suite, in memory and on
 //! disk, plus durability across reopening and across handles.
 
+mod audit;
 mod conformance;
 mod durability;

@@ -1,0 +1,284 @@
+//! The audit log: the [`AuditLog`] trait and the records it stores.
+//!
+//! It is separate from [`Store`](crate::Store) because its access pattern is: every API call
+//! appends one record, durably, before its reply; reads are rare (LookupEvents, log
+//! delivery, verification). Backends batch concurrent appends into one transaction and one
+//! fsync (group commit).
+//!
+//! # Invariants every backend upholds
+//!
+//! - **Durable before return, fail closed.** [`AuditLog::append`] returns `Ok` only once its
+//!   records are on stable storage. If the batch they were committed in fails, every caller
+//!   in that batch gets the error, and none of the batch's records is stored.
+//! - **One hash chain.** The backend assigns consecutive sequences (from 1) in commit order
+//!   and links each record to its predecessor with
+//!   [`warden_audit::chain::link_hash`]; `prev_hash`/`hash` are stored with the record.
+//! - **Pruning keeps verification possible.** [`AuditLog::prune_before`] deletes a prefix of
+//!   the chain and records the last deleted record's sequence and hash as the
+//!   [`AuditLog::anchor`], from which what remains verifies.
+//! - Audit appends do not bump [`Store::generation`](crate::Store::generation): they change
+//!   no authorization state.
+
+use warden_audit::AuditEvent;
+use warden_audit::chain::{self, Anchor, ChainBreak, ChainHash};
+
+use crate::StoreError;
+
+/// The most records [`AuditLog::lookup`] returns per page (CloudTrail's `MaxResults` limit).
+pub const LOOKUP_MAX_RESULTS: u32 = 50;
+
+/// An audit record to append: the record's bytes plus the fields LookupEvents filters on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAuditRecord {
+    /// The account that received the call (`recipientAccountId`); lookups are per account.
+    pub account_id: String,
+    /// `eventTime`, epoch milliseconds.
+    pub event_time: i64,
+    /// `eventID`.
+    pub event_id: String,
+    /// `eventName`.
+    pub event_name: String,
+    /// `eventSource`.
+    pub event_source: String,
+    /// `readOnly`.
+    pub read_only: bool,
+    /// The `Username` lookup attribute ([`AuditEvent::username`]).
+    pub username: Option<String>,
+    /// `userIdentity.accessKeyId`.
+    pub access_key_id: Option<String>,
+    /// The `resources` of the record, as LookupEvents reports them.
+    pub resources: Vec<AuditResource>,
+    /// The record's canonical bytes ([`AuditEvent::to_json`]); stored and hashed as is.
+    pub body: Vec<u8>,
+}
+
+/// One resource of a record, as LookupEvents reports and filters it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditResource {
+    /// e.g. `AWS::IAM::User`.
+    pub resource_type: String,
+    /// The resource's name: the last `/`-separated part of its ARN (`alice` for
+    /// `arn:aws:iam::111122223333:user/alice`).
+    pub resource_name: String,
+}
+
+impl NewAuditRecord {
+    /// The record to append for `event`.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] if the event cannot be encoded (which fails the call: the
+    /// audit trail fails closed).
+    pub fn from_event(event: &AuditEvent) -> Result<Self, StoreError> {
+        let body = event
+            .to_json()
+            .map_err(|error| StoreError::Backend(format!("cannot encode audit event: {error}")))?;
+        Ok(Self {
+            account_id: event.recipient_account_id.clone(),
+            event_time: event.event_time.as_millisecond(),
+            event_id: event.event_id.clone(),
+            event_name: event.event_name.clone(),
+            event_source: event.event_source.clone(),
+            read_only: event.read_only,
+            username: event.username().map(str::to_owned),
+            access_key_id: event.user_identity.access_key_id.clone(),
+            resources: event
+                .resources
+                .iter()
+                .map(|resource| AuditResource {
+                    resource_type: resource.resource_type.clone(),
+                    resource_name: resource
+                        .arn
+                        .rsplit_once('/')
+                        .map_or(resource.arn.as_str(), |(_, name)| name)
+                        .to_owned(),
+                })
+                .collect(),
+            body,
+        })
+    }
+}
+
+/// A record as stored: its place in the chain plus what was appended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAuditRecord {
+    /// Its position in the chain (consecutive from 1).
+    pub sequence: u64,
+    /// The hash of the record before it.
+    pub prev_hash: ChainHash,
+    /// Its own chain hash.
+    pub hash: ChainHash,
+    /// What was appended.
+    pub record: NewAuditRecord,
+}
+
+impl StoredAuditRecord {
+    /// This record as a chain link, for [`chain::verify`].
+    #[must_use]
+    pub fn link(&self) -> chain::Link<'_> {
+        chain::Link {
+            sequence: self.sequence,
+            prev_hash: self.prev_hash,
+            hash: self.hash,
+            record: &self.record.body,
+        }
+    }
+}
+
+/// The one LookupEvents attribute a query may filter on (exact match).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LookupAttribute {
+    /// `eventID`.
+    EventId(String),
+    /// `eventName`.
+    EventName(String),
+    /// `readOnly`.
+    ReadOnly(bool),
+    /// The `Username` attribute.
+    Username(String),
+    /// Any resource of this type.
+    ResourceType(String),
+    /// Any resource of this name.
+    ResourceName(String),
+    /// `eventSource`.
+    EventSource(String),
+    /// `userIdentity.accessKeyId`.
+    AccessKeyId(String),
+}
+
+/// A LookupEvents query: one account's records, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Whose records (`recipientAccountId`).
+    pub account_id: String,
+    /// Only records at or after this time (epoch ms, inclusive).
+    pub start_time: Option<i64>,
+    /// Only records at or before this time (epoch ms, inclusive).
+    pub end_time: Option<i64>,
+    /// At most one attribute filter.
+    pub attribute: Option<LookupAttribute>,
+    /// Page size, clamped to 1..=[`LOOKUP_MAX_RESULTS`] (validate it before, to return
+    /// CloudTrail's `InvalidMaxResultsException`).
+    pub max_results: u32,
+    /// The `next_token` of the previous page of the same query.
+    pub next_token: Option<String>,
+}
+
+/// One page of a lookup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditPage {
+    /// The records, newest first (by event time, then by sequence).
+    pub records: Vec<StoredAuditRecord>,
+    /// Present when more records may follow; pass it back in [`AuditQuery::next_token`].
+    pub next_token: Option<String>,
+}
+
+/// Where a backend's lookup pages resume: after (`event_time`, `sequence`) going back in
+/// time. Backends encode it as `<event_time>.<sequence>` so every backend accepts every
+/// other's tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LookupCursor {
+    /// The event time of the last record returned.
+    pub event_time: i64,
+    /// Its sequence.
+    pub sequence: u64,
+}
+
+impl LookupCursor {
+    /// The token for this cursor.
+    #[must_use]
+    pub fn to_token(&self) -> String {
+        format!("{}.{}", self.event_time, self.sequence)
+    }
+
+    /// Parses a token made by [`LookupCursor::to_token`].
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] with [`EntityKind::AuditPageToken`](crate::EntityKind::AuditPageToken)
+    /// if `token` is malformed (CloudTrail's `InvalidNextTokenException`).
+    pub fn from_token(token: &str) -> Result<Self, StoreError> {
+        let invalid = || StoreError::not_found(crate::EntityKind::AuditPageToken, token);
+        let (time, sequence) = token.split_once('.').ok_or_else(invalid)?;
+        Ok(Self {
+            event_time: time.parse().map_err(|_| invalid())?,
+            sequence: sequence.parse().map_err(|_| invalid())?,
+        })
+    }
+}
+
+/// The durable, hash-chained, queryable audit log.
+///
+/// Synchronous by design: call it from `tokio::task::spawn_blocking`.
+pub trait AuditLog: Send + Sync {
+    /// Appends records durably (see the module invariants) and returns their sequences, in
+    /// order. Concurrent callers share one commit.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] if the records could not be made durable; then none of them
+    /// is stored and the call that produced them must fail.
+    fn append(&self, records: &[NewAuditRecord]) -> Result<Vec<u64>, StoreError>;
+
+    /// One page of an account's records matching `query`, newest first.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] ([`EntityKind::AuditPageToken`](crate::EntityKind::AuditPageToken))
+    /// for a malformed `next_token`; otherwise [`StoreError::Backend`] only.
+    fn lookup(&self, query: &AuditQuery) -> Result<AuditPage, StoreError>;
+
+    /// Up to `limit` records with sequences greater than `after`, in chain order (for log
+    /// delivery and verification).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] only.
+    fn records_after(&self, after: u64, limit: usize)
+    -> Result<Vec<StoredAuditRecord>, StoreError>;
+
+    /// Where the stored chain starts: [`Anchor::GENESIS`] until something is pruned.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] only.
+    fn anchor(&self) -> Result<Anchor, StoreError>;
+
+    /// Deletes the longest prefix of the chain whose records are all older than `before`
+    /// (epoch ms), moves the [`AuditLog::anchor`] to its last record, and returns how many
+    /// records were deleted. Records are pruned in chain order, so a record older than
+    /// `before` that follows a younger one is kept.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] only.
+    fn prune_before(&self, before: i64) -> Result<u64, StoreError>;
+}
+
+/// Why [`verify_audit_log`] failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuditVerifyError {
+    /// The chain is broken.
+    #[error(transparent)]
+    Broken(#[from] ChainBreak),
+    /// The log could not be read.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Verifies the whole stored chain from its anchor, reading `batch` records at a time;
+/// returns the head (the last record's sequence and hash).
+///
+/// # Errors
+///
+/// The first [`ChainBreak`], or the store's error.
+pub fn verify_audit_log(log: &dyn AuditLog, batch: usize) -> Result<Anchor, AuditVerifyError> {
+    let mut head = log.anchor()?;
+    loop {
+        let records = log.records_after(head.sequence, batch.max(1))?;
+        if records.is_empty() {
+            return Ok(head);
+        }
+        head = chain::verify(head, records.iter().map(StoredAuditRecord::link))?;
+    }
+}
