@@ -12,38 +12,56 @@ pub(crate) enum ArnPattern {
     /// `*`.
     Everything,
     /// Six segments.
-    Segments(Box<[Glob; 6]>),
+    Segments(Box<Segments>),
     /// Not ARN-shaped: matched as one string.
     Whole(Glob),
+}
+
+/// The six segment patterns of an ARN pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Segments {
+    /// When the first five segments have no wildcards or variables: their text with the five
+    /// colons, compared in one go.
+    literal_head: Option<Box<str>>,
+    head: [Glob; 5],
+    resource: Glob,
 }
 
 /// A request ARN split once per evaluation.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SplitArn<'a> {
     pub(crate) whole: &'a str,
-    segments: Option<[&'a str; 6]>,
+    /// Position just after the fifth colon, if there are five.
+    head_end: Option<usize>,
 }
 
 impl<'a> SplitArn<'a> {
-    /// Splits `arn` at its first five colons.
+    /// Finds the first five colons of `arn`.
     pub(crate) fn new(whole: &'a str) -> Self {
-        let mut parts = whole.splitn(6, ':');
-        let mut segments = [""; 6];
-        for slot in &mut segments {
-            match parts.next() {
-                Some(part) => *slot = part,
-                None => {
+        let mut colons = 0;
+        for (i, byte) in whole.bytes().enumerate() {
+            if byte == b':' {
+                colons += 1;
+                if colons == 5 {
                     return Self {
                         whole,
-                        segments: None,
+                        head_end: Some(i + 1),
                     };
                 }
             }
         }
         Self {
             whole,
-            segments: Some(segments),
+            head_end: None,
         }
+    }
+
+    fn head(&self) -> Option<&'a str> {
+        self.whole.get(..self.head_end?)
+    }
+
+    fn resource(&self) -> Option<&'a str> {
+        self.whole.get(self.head_end?..)
     }
 }
 
@@ -58,25 +76,30 @@ impl ArnPattern {
         if pattern == "*" {
             return Self::Everything;
         }
-        let head = Syntax {
+        let head_syntax = Syntax {
             wildcards: true,
             variables: variables_everywhere,
         };
-        let tail = Syntax {
+        let tail_syntax = Syntax {
             wildcards: true,
             variables: variables_in_resource || variables_everywhere,
         };
         let parts: Vec<&str> = pattern.splitn(6, ':').collect();
         match parts.as_slice() {
-            [a, b, c, d, e, f] => Self::Segments(Box::new([
-                Glob::compile(a, head),
-                Glob::compile(b, head),
-                Glob::compile(c, head),
-                Glob::compile(d, head),
-                Glob::compile(e, head),
-                Glob::compile(f, tail),
-            ])),
-            _ => Self::Whole(Glob::compile(pattern, tail)),
+            [a, b, c, d, e, f] => {
+                let head = [a, b, c, d, e].map(|segment| Glob::compile(segment, head_syntax));
+                let literal_head = head
+                    .iter()
+                    .map(Glob::as_literal)
+                    .collect::<Option<Vec<&str>>>()
+                    .map(|segments| format!("{}:", segments.join(":")).into_boxed_str());
+                Self::Segments(Box::new(Segments {
+                    literal_head,
+                    head,
+                    resource: Glob::compile(f, tail_syntax),
+                }))
+            }
+            _ => Self::Whole(Glob::compile(pattern, tail_syntax)),
         }
     }
 
@@ -85,13 +108,25 @@ impl ArnPattern {
         match self {
             Self::Everything => true,
             Self::Whole(glob) => glob.matches(arn.whole, Case::Sensitive, variables),
-            Self::Segments(globs) => match &arn.segments {
-                Some(segments) => globs
-                    .iter()
-                    .zip(segments.iter())
-                    .all(|(glob, segment)| glob.matches(segment, Case::Sensitive, variables)),
-                None => false,
-            },
+            Self::Segments(segments) => {
+                let (Some(head), Some(resource)) = (arn.head(), arn.resource()) else {
+                    return false;
+                };
+                if !segments
+                    .resource
+                    .matches(resource, Case::Sensitive, variables)
+                {
+                    return false;
+                }
+                match &segments.literal_head {
+                    Some(literal) => crate::glob::bytes_equal(literal.as_bytes(), head.as_bytes()),
+                    None => segments
+                        .head
+                        .iter()
+                        .zip(head.split(':'))
+                        .all(|(glob, segment)| glob.matches(segment, Case::Sensitive, variables)),
+                }
+            }
         }
     }
 }

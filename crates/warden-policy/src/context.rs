@@ -97,6 +97,13 @@ impl ContextMap {
 
     /// Looks up a key that is already lowercase (no allocation).
     pub(crate) fn get_lowercase(&self, key: &str) -> Option<&ContextValue> {
+        if self.entries.len() <= 16 {
+            return self
+                .entries
+                .iter()
+                .find(|(k, _)| crate::glob::bytes_equal(k.as_bytes(), key.as_bytes()))
+                .map(|(_, v)| v);
+        }
         self.entries
             .binary_search_by(|(k, _)| (**k).cmp(key))
             .ok()

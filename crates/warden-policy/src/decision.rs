@@ -111,7 +111,7 @@ impl Decision {
     }
 
     /// A human explanation, e.g. `denied: no identity-based policy allows s3:GetObject;
-    /// matched: arn:…/Boundary#Sid (Allow, permissions boundary); missing keys: aws:MultiFactorAuthPresent`.
+    /// permissions boundary arn:…#Sid allows it; missing key aws:MultiFactorAuthPresent`.
     pub fn explain(&self, action: &str) -> String {
         let mut out = match self.outcome {
             Outcome::Allowed => format!(
@@ -130,30 +130,33 @@ impl Decision {
                 format!("denied: no {} allows {action}", self.layer.aws_noun())
             }
         };
-        if !self.matched.is_empty() {
-            out.push_str("; matched: ");
-            for (i, statement) in self.matched.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
+        for statement in &self.matched {
+            let _ = write!(
+                out,
+                "; {} {}",
+                statement.layer.aws_noun(),
+                statement.policy_id
+            );
+            match &statement.sid {
+                Some(sid) if !sid.is_empty() => {
+                    let _ = write!(out, "#{sid}");
                 }
-                out.push_str(&statement.policy_id);
-                match &statement.sid {
-                    Some(sid) if !sid.is_empty() => {
-                        let _ = write!(out, "#{sid}");
-                    }
-                    _ => {
-                        let _ = write!(out, "#{}", statement.index);
-                    }
+                _ => {
+                    let _ = write!(out, "#{}", statement.index);
                 }
-                let effect = match statement.effect {
-                    Effect::Allow => "Allow",
-                    Effect::Deny => "Deny",
-                };
-                let _ = write!(out, " ({effect}, {})", statement.layer.aws_noun());
             }
+            out.push_str(match statement.effect {
+                Effect::Allow => " allows it",
+                Effect::Deny => " denies it",
+            });
         }
         if !self.missing_keys.is_empty() {
-            let _ = write!(out, "; missing keys: {}", self.missing_keys.join(", "));
+            let noun = if self.missing_keys.len() == 1 {
+                "key"
+            } else {
+                "keys"
+            };
+            let _ = write!(out, "; missing {noun} {}", self.missing_keys.join(", "));
         }
         if !self.unevaluable.is_empty() {
             let _ = write!(out, "; unevaluable: {}", self.unevaluable.join("; "));
@@ -252,7 +255,7 @@ mod tests {
         d.missing_keys.push("aws:MultiFactorAuthPresent".into());
         assert_eq!(
             d.explain("s3:GetObject"),
-            "denied: no identity-based policy allows s3:GetObject; matched: b#S (Allow, permissions boundary); missing keys: aws:MultiFactorAuthPresent"
+            "denied: no identity-based policy allows s3:GetObject; permissions boundary b#S allows it; missing key aws:MultiFactorAuthPresent"
         );
     }
 }

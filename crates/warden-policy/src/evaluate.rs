@@ -163,7 +163,7 @@ impl<'p> Scan<'p> {
     ) -> LayerResult {
         let mut result = LayerResult::default();
         for policy in policies {
-            let (by_service, always) = policy.candidates(env.service);
+            let (by_service, always) = policy.candidates(env.service());
             for &index in by_service.iter().chain(always) {
                 let index = index as usize;
                 let Some(statement) = policy.statements().get(index) else {
@@ -200,7 +200,7 @@ impl<'p> Scan<'p> {
 
     /// `None` when the statement does not apply.
     fn applies(&mut self, statement: &'p CompiledStatement, env: &Env<'_>) -> Option<Applies<'p>> {
-        if !statement.actions.matches(env.service, env.action_name) {
+        if !statement.actions.matches(env.service(), env.action_name()) {
             return None;
         }
         let grant = match &statement.principal {
@@ -306,26 +306,42 @@ fn statement_ref(hit: &Hit<'_>) -> StatementRef {
     }
 }
 
-/// The request, prepared once: action split, resource split, key lookups with fallbacks.
+/// The request, prepared once: action lowercased and split, resource split, key lookups with
+/// fallbacks.
 struct Env<'r> {
     request: &'r RequestContext,
-    service: &'r str,
-    action_name: &'r str,
+    /// The action in lowercase (the one allocation of an evaluation besides the decision).
+    action: String,
+    /// Position of the colon in `action`.
+    colon: Option<usize>,
     resource: SplitArn<'r>,
 }
 
 impl<'r> Env<'r> {
     fn new(request: &'r RequestContext) -> Self {
-        let (service, action_name) = request
-            .action
-            .split_once(':')
-            .unwrap_or((&request.action, ""));
+        let action = request.action.to_ascii_lowercase();
+        let colon = action.find(':');
         Self {
             request,
-            service,
-            action_name,
+            action,
+            colon,
             resource: SplitArn::new(&request.resource),
         }
+    }
+
+    /// The lowercase service prefix.
+    fn service(&self) -> &str {
+        match self.colon {
+            Some(colon) => self.action.get(..colon).unwrap_or(""),
+            None => &self.action,
+        }
+    }
+
+    /// The lowercase action name after the colon.
+    fn action_name(&self) -> &str {
+        self.colon
+            .and_then(|colon| self.action.get(colon + 1..))
+            .unwrap_or("")
     }
 }
 

@@ -61,6 +61,8 @@ enum Shape {
     Everything,
     /// One literal, no wildcards or variables.
     Exact,
+    /// A literal followed by `*`.
+    Prefix,
     /// Anything else.
     General,
 }
@@ -126,6 +128,7 @@ impl Glob {
         let shape = match tokens.as_slice() {
             [Token::Star] => Shape::Everything,
             [Token::Literal(_)] | [] => Shape::Exact,
+            [Token::Literal(_), Token::Star] => Shape::Prefix,
             _ => Shape::General,
         };
         let variable_count = tokens
@@ -163,19 +166,31 @@ impl Glob {
 
     /// Matches `text`. An unresolved variable makes the match fail.
     pub(crate) fn matches(&self, text: &str, case: Case, variables: &impl Variables) -> bool {
-        match self.shape {
-            Shape::Everything => return true,
-            Shape::Exact => {
-                let literal = self.as_literal().unwrap_or("");
-                return match case {
-                    Case::Sensitive => literal == text,
-                    Case::Insensitive => literal.eq_ignore_ascii_case(text),
-                };
+        match (self.shape, self.tokens.first()) {
+            (Shape::Everything, _) => return true,
+            (Shape::Exact, None) => return text.is_empty(),
+            (Shape::Exact, Some(Token::Literal(literal))) => {
+                return same(literal.as_bytes(), text.as_bytes(), case);
             }
-            Shape::General => {}
+            (Shape::Prefix, Some(Token::Literal(literal))) => {
+                return text
+                    .as_bytes()
+                    .get(..literal.len())
+                    .is_some_and(|head| same(literal.as_bytes(), head, case));
+            }
+            _ => {}
         }
         if self.variable_count == 0 {
-            return self.run(text.as_bytes(), case, &[]);
+            return run(&self.tokens, text.as_bytes(), case, &[]);
+        }
+        // Reject on the leading literal before looking any variable up.
+        if let Some(Token::Literal(literal)) = self.tokens.first()
+            && !text
+                .as_bytes()
+                .get(..literal.len())
+                .is_some_and(|head| same(literal.as_bytes(), head, case))
+        {
+            return false;
         }
         if self.variable_count <= STACK_VARIABLES {
             let mut values: [&str; STACK_VARIABLES] = [""; STACK_VARIABLES];
@@ -185,7 +200,8 @@ impl Glob {
                     None => return false,
                 }
             }
-            return self.run(
+            return run(
+                &self.tokens,
                 text.as_bytes(),
                 case,
                 values.get(..self.variable_count).unwrap_or(&[]),
@@ -195,51 +211,108 @@ impl Glob {
             .variable_slots()
             .map(|v| resolve(v, variables))
             .collect();
-        values.is_some_and(|values| self.run(text.as_bytes(), case, &values))
+        values.is_some_and(|values| run(&self.tokens, text.as_bytes(), case, &values))
     }
+}
 
-    /// The matching loop. `values` holds the resolved variables in slot order.
-    fn run(&self, text: &[u8], case: Case, values: &[&str]) -> bool {
-        let mut cursor = Cursor::start(self, values);
-        let mut t = 0usize;
-        let mut backtrack: Option<(Cursor, usize)> = None;
-        loop {
-            match cursor.element(self, values) {
-                Element::End if t == text.len() => return true,
-                Element::Star => {
-                    cursor.advance(self, values);
-                    backtrack = Some((cursor, t));
-                    continue;
-                }
-                Element::One if t < text.len() => {
-                    t += char_width(text.get(t).copied().unwrap_or(0));
-                    cursor.advance(self, values);
-                    continue;
-                }
-                Element::Byte(expected) => {
-                    if let Some(&actual) = text.get(t) {
-                        let equal = match case {
-                            Case::Sensitive => expected == actual,
-                            Case::Insensitive => expected.eq_ignore_ascii_case(&actual),
-                        };
-                        if equal {
-                            t += 1;
-                            cursor.advance(self, values);
-                            continue;
-                        }
-                    }
-                }
-                _ => {}
-            }
-            match &mut backtrack {
-                Some((star_cursor, star_t)) if *star_t < text.len() => {
-                    *star_t += char_width(text.get(*star_t).copied().unwrap_or(0));
-                    cursor = *star_cursor;
-                    t = *star_t;
-                }
-                _ => return false,
-            }
+fn same(pattern: &[u8], text: &[u8], case: Case) -> bool {
+    match case {
+        Case::Sensitive => bytes_equal(pattern, text),
+        Case::Insensitive => pattern.eq_ignore_ascii_case(text),
+    }
+}
+
+/// Byte equality for the short strings of policies, eight bytes at a time and without a
+/// `memcmp` call (whose call overhead dominates at these lengths).
+#[inline]
+pub(crate) fn bytes_equal(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut a_words = a.chunks_exact(8);
+    let mut b_words = b.chunks_exact(8);
+    for (x, y) in (&mut a_words).zip(&mut b_words) {
+        let (Ok(x), Ok(y)) = (<[u8; 8]>::try_from(x), <[u8; 8]>::try_from(y)) else {
+            return false;
+        };
+        if u64::from_ne_bytes(x) != u64::from_ne_bytes(y) {
+            return false;
         }
+    }
+    a_words
+        .remainder()
+        .iter()
+        .zip(b_words.remainder())
+        .all(|(x, y)| x == y)
+}
+
+/// The matching loop over tokens. `values` holds the resolved variables in slot order.
+/// On a mismatch it returns to the last `*` and lets it swallow one more character.
+fn run(tokens: &[Token], text: &[u8], case: Case, values: &[&str]) -> bool {
+    let mut token = 0usize;
+    let mut slot = 0usize;
+    let mut t = 0usize;
+    // (token after the last star, variable slot there, text position the star resumes from)
+    let mut backtrack: Option<(usize, usize, usize)> = None;
+    loop {
+        let advanced = match tokens.get(token) {
+            None => {
+                if t == text.len() {
+                    return true;
+                }
+                false
+            }
+            Some(Token::Star) => {
+                token += 1;
+                backtrack = Some((token, slot, t));
+                continue;
+            }
+            Some(Token::One) => {
+                if t < text.len() {
+                    t += char_width(text.get(t).copied().unwrap_or(0));
+                    token += 1;
+                    true
+                } else {
+                    false
+                }
+            }
+            Some(Token::Literal(literal)) => {
+                advance_over(literal.as_bytes(), text, &mut t, case, &mut token)
+            }
+            Some(Token::Variable(_)) => {
+                let value = values.get(slot).copied().unwrap_or("");
+                let matched = advance_over(value.as_bytes(), text, &mut t, case, &mut token);
+                if matched {
+                    slot += 1;
+                }
+                matched
+            }
+        };
+        if advanced {
+            continue;
+        }
+        match &mut backtrack {
+            Some((star_token, star_slot, star_t)) if *star_t < text.len() => {
+                *star_t += char_width(text.get(*star_t).copied().unwrap_or(0));
+                token = *star_token;
+                slot = *star_slot;
+                t = *star_t;
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// Consumes `literal` at `text[*t..]` if it is there.
+fn advance_over(literal: &[u8], text: &[u8], t: &mut usize, case: Case, token: &mut usize) -> bool {
+    let end = *t + literal.len();
+    match text.get(*t..end) {
+        Some(window) if same(literal, window, case) => {
+            *t = end;
+            *token += 1;
+            true
+        }
+        _ => false,
     }
 }
 
@@ -296,81 +369,6 @@ fn char_width(first: u8) -> usize {
         0xE0..=0xEF => 3,
         0xC0..=0xDF => 2,
         _ => 1,
-    }
-}
-
-enum Element {
-    End,
-    Star,
-    One,
-    Byte(u8),
-}
-
-/// A position inside the pattern: token index, byte offset inside a literal or variable value,
-/// and which variable value the token index refers to.
-#[derive(Clone, Copy)]
-struct Cursor {
-    token: usize,
-    offset: usize,
-    variable: usize,
-}
-
-impl Cursor {
-    fn start(glob: &Glob, values: &[&str]) -> Self {
-        let mut cursor = Self {
-            token: 0,
-            offset: 0,
-            variable: 0,
-        };
-        cursor.skip_empty(glob, values);
-        cursor
-    }
-
-    fn text<'a>(&self, glob: &'a Glob, values: &[&'a str]) -> Option<&'a [u8]> {
-        match glob.tokens.get(self.token)? {
-            Token::Literal(text) => Some(text.as_bytes()),
-            Token::Variable(_) => Some(values.get(self.variable).copied().unwrap_or("").as_bytes()),
-            Token::Star | Token::One => None,
-        }
-    }
-
-    fn element(&self, glob: &Glob, values: &[&str]) -> Element {
-        match glob.tokens.get(self.token) {
-            None => Element::End,
-            Some(Token::Star) => Element::Star,
-            Some(Token::One) => Element::One,
-            Some(_) => match self.text(glob, values).and_then(|t| t.get(self.offset)) {
-                Some(&b) => Element::Byte(b),
-                None => Element::End,
-            },
-        }
-    }
-
-    fn advance(&mut self, glob: &Glob, values: &[&str]) {
-        match glob.tokens.get(self.token) {
-            Some(Token::Literal(_) | Token::Variable(_)) => self.offset += 1,
-            Some(Token::Star | Token::One) => self.next_token(glob),
-            None => return,
-        }
-        self.skip_empty(glob, values);
-    }
-
-    fn next_token(&mut self, glob: &Glob) {
-        if matches!(glob.tokens.get(self.token), Some(Token::Variable(_))) {
-            self.variable += 1;
-        }
-        self.token += 1;
-        self.offset = 0;
-    }
-
-    /// Moves past finished literals and variable values.
-    fn skip_empty(&mut self, glob: &Glob, values: &[&str]) {
-        while let Some(text) = self.text(glob, values) {
-            if self.offset < text.len() {
-                break;
-            }
-            self.next_token(glob);
-        }
     }
 }
 

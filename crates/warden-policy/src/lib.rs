@@ -83,6 +83,54 @@ mod tests {
     use super::*;
 
     #[test]
+    fn policies_are_shareable_across_threads() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        assert_send_sync::<Policy>();
+        assert_send_sync::<Decision>();
+    }
+
+    #[test]
+    fn check_reports_the_aws_error_or_warnings() {
+        let bad = check(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Resource":"*"}}"#,
+            PolicyKind::Identity,
+        );
+        assert_eq!(
+            bad,
+            vec![Finding {
+                severity: Severity::Error,
+                message: "Policy statement must contain actions.".into()
+            }]
+        );
+        let suspicious = check(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":"a"},"NumericLessThan":{"n":"ten"}}}}"#,
+            PolicyKind::Identity,
+        );
+        assert_eq!(suspicious.len(), 2, "{suspicious:?}");
+        assert!(suspicious.iter().all(|f| f.severity == Severity::Warning));
+        let clean = check(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
+            PolicyKind::Identity,
+        );
+        assert!(clean.is_empty());
+        let managed = ParseOptions {
+            require_version_2012: true,
+        };
+        let unversioned = r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
+        assert_eq!(
+            check_with(unversioned, PolicyKind::Identity, managed).len(),
+            1
+        );
+        let error =
+            Policy::parse_with("p", unversioned, PolicyKind::Identity, managed).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "Policy document must be version 2012-10-17 or greater."
+        );
+        assert_eq!(error.message(), error.to_string());
+    }
+
+    #[test]
     fn size_ignores_whitespace() {
         assert_eq!(size_without_whitespace("{ \"a\" :\n\t\"b c\" }"), 10);
     }

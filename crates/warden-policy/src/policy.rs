@@ -150,7 +150,7 @@ impl Policy {
         &self.inner.statements
     }
 
-    /// Indices of statements whose actions may match a request for `service`.
+    /// Indices of statements whose actions may match a request for `service` (lowercase).
     pub(crate) fn candidates(&self, service: &str) -> (&[u32], &[u32]) {
         self.inner.index.candidates(service)
     }
@@ -232,13 +232,12 @@ impl ActionMatcher {
         Self { negated, patterns }
     }
 
-    /// Whether the statement covers `service:name` (any case).
+    /// Whether the statement covers `service:name` (both already lowercase).
     pub(crate) fn matches(&self, service: &str, name: &str) -> bool {
-        use crate::glob::{Case, NoVariables};
-        let listed = self.patterns.iter().any(|(s, n)| {
-            s.matches(service, Case::Insensitive, &NoVariables)
-                && n.matches(name, Case::Insensitive, &NoVariables)
-        });
+        let listed = self
+            .patterns
+            .iter()
+            .any(|(s, n)| s.matches_lowercase(service) && n.matches_lowercase(name));
         listed != self.negated
     }
 }
@@ -444,15 +443,12 @@ impl ActionIndex {
         index
     }
 
+    /// `service` must be lowercase.
     fn candidates(&self, service: &str) -> (&[u32], &[u32]) {
         let found = self
             .by_service
-            .binary_search_by(|(s, _)| {
-                s.bytes()
-                    .cmp(service.bytes().map(|b| b.to_ascii_lowercase()))
-            })
-            .ok()
-            .and_then(|at| self.by_service.get(at))
+            .iter()
+            .find(|(s, _)| crate::glob::bytes_equal(s.as_bytes(), service.as_bytes()))
             .map_or(&[][..], |(_, list)| list.as_slice());
         (found, &self.always)
     }
