@@ -18,9 +18,12 @@
 #![warn(missing_docs)]
 
 pub mod chain;
+pub mod digest;
 mod event;
+pub mod logfile;
 pub mod redact;
 pub mod time;
+pub mod verify;
 
 pub use event::{
     AuditEvent, EVENT_VERSION, EventCategory, EventType, IdentityType, Resource, SessionAttributes,
