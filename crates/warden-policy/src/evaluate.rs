@@ -163,8 +163,8 @@ impl<'p> Scan<'p> {
     ) -> LayerResult {
         let mut result = LayerResult::default();
         for policy in policies {
-            let (by_service, always) = policy.candidates(env.service());
-            for &index in by_service.iter().chain(always) {
+            let [exact, any, always] = policy.candidates(env.service(), env.action_name());
+            for &index in exact.iter().chain(any).chain(always) {
                 let index = index as usize;
                 let Some(statement) = policy.statements().get(index) else {
                     continue;

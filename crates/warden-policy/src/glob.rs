@@ -151,6 +151,14 @@ impl Glob {
         }
     }
 
+    /// The first byte every match must start with, if the pattern starts with a literal.
+    pub(crate) fn first_literal_byte(&self) -> Option<u8> {
+        match self.tokens.first() {
+            Some(Token::Literal(text)) => text.as_bytes().first().copied(),
+            _ => None,
+        }
+    }
+
     /// The variable slots in order.
     pub(crate) fn variable_slots(&self) -> impl Iterator<Item = &Variable> {
         self.tokens.iter().filter_map(|t| match t {
@@ -422,6 +430,50 @@ mod tests {
                 *expected,
                 "{pattern} vs {text}"
             );
+        }
+    }
+
+    /// The obvious exponential definition, for small inputs only.
+    fn naive(pattern: &[u8], text: &[u8]) -> bool {
+        match pattern.split_first() {
+            None => text.is_empty(),
+            Some((b'*', rest)) => (0..=text.len()).any(|i| naive(rest, &text[i..])),
+            Some((b'?', rest)) => !text.is_empty() && naive(rest, &text[1..]),
+            Some((c, rest)) => text.first() == Some(c) && naive(rest, &text[1..]),
+        }
+    }
+
+    fn all_strings(alphabet: &[u8], max_len: usize) -> Vec<String> {
+        let mut out = vec![String::new()];
+        let mut frontier = vec![String::new()];
+        for _ in 0..max_len {
+            let mut next = Vec::new();
+            for prefix in &frontier {
+                for &c in alphabet {
+                    let mut s = prefix.clone();
+                    s.push(char::from(c));
+                    next.push(s);
+                }
+            }
+            out.extend(next.iter().cloned());
+            frontier = next;
+        }
+        out
+    }
+
+    #[test]
+    fn agrees_with_naive_matcher_exhaustively() {
+        let patterns = all_strings(b"ab*?", 5);
+        let texts = all_strings(b"ab", 5);
+        for pattern in &patterns {
+            let glob = Glob::compile(pattern, WILD);
+            for text in &texts {
+                assert_eq!(
+                    glob.matches(text, Case::Sensitive, &NoVariables),
+                    naive(pattern.as_bytes(), text.as_bytes()),
+                    "{pattern:?} vs {text:?}"
+                );
+            }
         }
     }
 

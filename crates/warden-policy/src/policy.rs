@@ -150,9 +150,9 @@ impl Policy {
         &self.inner.statements
     }
 
-    /// Indices of statements whose actions may match a request for `service` (lowercase).
-    pub(crate) fn candidates(&self, service: &str) -> (&[u32], &[u32]) {
-        self.inner.index.candidates(service)
+    /// Indices of statements whose actions may match `service:name` (lowercase).
+    pub(crate) fn candidates(&self, service: &str, name: &str) -> [&[u32]; 3] {
+        self.inner.index.candidates(service, name)
     }
 }
 
@@ -396,13 +396,28 @@ fn account_of_root(value: &str) -> Option<&str> {
     Some(account)
 }
 
-/// Statements indexed by the lowercase service prefix of their action patterns.
+/// Statements indexed by the lowercase service prefix of their action patterns and the first
+/// letter of the action name, so that evaluation looks only at statements that can match.
+///
+/// For one service a statement sits either under `None` (one of its names for that service
+/// starts with a wildcard) or under each first letter of its names, never both, so a lookup of
+/// (service, letter) plus (service, `None`) plus `always` yields each statement at most once.
 #[derive(Debug, Default)]
 struct ActionIndex {
-    /// Sorted by service.
-    by_service: Vec<(Box<str>, Vec<u32>)>,
+    keyed: Vec<IndexEntry>,
     /// `NotAction` statements and statements with a wildcard in a service prefix.
     always: Vec<u32>,
+}
+
+/// The statements for one (service, first letter) key.
+#[derive(Debug)]
+struct IndexEntry {
+    /// Compared first so that most entries are rejected without touching the service text.
+    fingerprint: u64,
+    service: Box<str>,
+    /// `None`: some name pattern starts with a wildcard.
+    first: Option<u8>,
+    statements: Vec<u32>,
 }
 
 impl ActionIndex {
@@ -410,46 +425,85 @@ impl ActionIndex {
         let mut index = Self::default();
         for (i, statement) in statements.iter().enumerate() {
             let Ok(i) = u32::try_from(i) else { break };
-            let literal_services: Option<Vec<&str>> = if statement.actions.negated {
+            let literal_services: Option<Vec<(&str, &Glob)>> = if statement.actions.negated {
                 None
             } else {
                 statement
                     .actions
                     .patterns
                     .iter()
-                    .map(|(service, _)| service.as_literal())
+                    .map(|(service, name)| service.as_literal().map(|s| (s, name)))
                     .collect()
             };
-            let Some(mut services) = literal_services else {
+            let Some(patterns) = literal_services else {
                 index.always.push(i);
                 continue;
             };
+            let mut keys: Vec<(&str, Option<u8>)> = Vec::new();
+            let mut services: Vec<&str> = patterns.iter().map(|(s, _)| *s).collect();
             services.sort_unstable();
             services.dedup();
             for service in services {
-                match index
-                    .by_service
-                    .binary_search_by(|(s, _)| (**s).cmp(service))
-                {
-                    Ok(at) => {
-                        if let Some((_, list)) = index.by_service.get_mut(at) {
-                            list.push(i);
-                        }
+                let firsts: Option<Vec<u8>> = patterns
+                    .iter()
+                    .filter(|(s, _)| *s == service)
+                    .map(|(_, name)| name.first_literal_byte())
+                    .collect();
+                match firsts {
+                    Some(mut firsts) => {
+                        firsts.sort_unstable();
+                        firsts.dedup();
+                        keys.extend(firsts.into_iter().map(|b| (service, Some(b))));
                     }
-                    Err(at) => index.by_service.insert(at, (service.into(), vec![i])),
+                    None => keys.push((service, None)),
+                }
+            }
+            for (service, first) in keys {
+                let existing = index
+                    .keyed
+                    .iter_mut()
+                    .find(|e| *e.service == *service && e.first == first);
+                match existing {
+                    Some(entry) => entry.statements.push(i),
+                    None => index.keyed.push(IndexEntry {
+                        fingerprint: fingerprint(service),
+                        service: service.into(),
+                        first,
+                        statements: vec![i],
+                    }),
                 }
             }
         }
         index
     }
 
-    /// `service` must be lowercase.
-    fn candidates(&self, service: &str) -> (&[u32], &[u32]) {
-        let found = self
-            .by_service
-            .iter()
-            .find(|(s, _)| crate::glob::bytes_equal(s.as_bytes(), service.as_bytes()))
-            .map_or(&[][..], |(_, list)| list.as_slice());
-        (found, &self.always)
+    /// `service` and `name` must be lowercase.
+    fn candidates(&self, service: &str, name: &str) -> [&[u32]; 3] {
+        let first = name.as_bytes().first().copied();
+        let wanted = fingerprint(service);
+        let mut exact: &[u32] = &[];
+        let mut any: &[u32] = &[];
+        for entry in &self.keyed {
+            if entry.fingerprint == wanted
+                && crate::glob::bytes_equal(entry.service.as_bytes(), service.as_bytes())
+            {
+                match entry.first {
+                    None => any = &entry.statements,
+                    Some(b) if Some(b) == first => exact = &entry.statements,
+                    Some(_) => {}
+                }
+            }
+        }
+        [exact, any, &self.always]
     }
+}
+
+/// The length and first seven bytes of a service name packed into one word.
+fn fingerprint(service: &str) -> u64 {
+    let mut word = [0u8; 8];
+    for (slot, byte) in word.iter_mut().zip(service.bytes()) {
+        *slot = byte;
+    }
+    word[7] = u8::try_from(service.len()).unwrap_or(u8::MAX);
+    u64::from_ne_bytes(word)
 }
