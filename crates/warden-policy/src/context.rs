@@ -111,9 +111,29 @@ impl ContextMap {
             .map(|(_, v)| v)
     }
 
+    /// The number of keys.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no keys.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// All entries (lowercase keys) in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
         self.entries.iter().map(|(k, v)| (&**k, v))
+    }
+}
+
+impl<K: AsRef<str>> FromIterator<(K, ContextValue)> for ContextMap {
+    fn from_iter<I: IntoIterator<Item = (K, ContextValue)>>(entries: I) -> Self {
+        let mut map = Self::new();
+        for (key, value) in entries {
+            map.insert(key.as_ref(), value);
+        }
+        map
     }
 }
 
@@ -150,5 +170,17 @@ mod tests {
         assert!(map.get("aws:username").is_none());
         assert!(ContextValue::Multi(vec![]).is_empty());
         assert_eq!(map.get("aws:tagkeys").map(|v| v.values().count()), Some(1));
+        let collected: ContextMap = [
+            ("B", ContextValue::Single("1".into())),
+            ("a", ContextValue::Single("2".into())),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(collected.len(), 2);
+        assert!(!collected.is_empty());
+        assert_eq!(
+            collected.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
     }
 }

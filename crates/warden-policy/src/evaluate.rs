@@ -47,7 +47,7 @@ pub struct PolicySet<'a> {
 
 /// Decides whether the request is allowed.
 pub fn evaluate(request: &RequestContext, policies: &PolicySet<'_>) -> Decision {
-    let env = Env::new(request);
+    let env = Env::new(request, policies.boundary.is_some());
     let mut scan = Scan::default();
 
     let identity = scan.layer(Layer::Identity, policies.identity.iter().copied(), &env);
@@ -204,7 +204,18 @@ impl<'p> Scan<'p> {
             return None;
         }
         let grant = match &statement.principal {
-            Some(matcher) => Some(matcher.grant(&env.request.principal)?),
+            Some(matcher) => match matcher.grant(&env.request.principal) {
+                Some(grant) => Some(grant),
+                // IAM: a Deny with NotPrincipal always denies a principal that has a
+                // permissions boundary, whatever NotPrincipal lists.
+                None if statement.effect == Effect::Deny
+                    && matcher.is_negated()
+                    && env.has_boundary =>
+                {
+                    Some(Grant::Account)
+                }
+                None => return None,
+            },
             None => None,
         };
         if let Some(resources) = &statement.resources {
@@ -314,15 +325,18 @@ struct Env<'r> {
     action: String,
     /// Position of the colon in `action`.
     colon: Option<usize>,
+    /// The caller has a permissions boundary.
+    has_boundary: bool,
     resource: SplitArn<'r>,
 }
 
 impl<'r> Env<'r> {
-    fn new(request: &'r RequestContext) -> Self {
+    fn new(request: &'r RequestContext, has_boundary: bool) -> Self {
         let action = request.action.to_ascii_lowercase();
         let colon = action.find(':');
         Self {
             request,
+            has_boundary,
             action,
             colon,
             resource: SplitArn::new(&request.resource),

@@ -641,6 +641,17 @@ fn not_principal_requires_the_whole_chain() {
         },
     );
     assert!(d.is_allowed());
+    let boundary = policy(PolicyKind::Boundary, &allow("*", "*"));
+    let with_boundary = PolicySet {
+        resource: Some((&full, ResourcePolicyKind::Ordinary)),
+        boundary: Some(&boundary),
+        ..Default::default()
+    };
+    assert_eq!(
+        evaluate(&r, &with_boundary).outcome,
+        Outcome::ExplicitDeny,
+        "a NotPrincipal Deny always denies a principal with a boundary"
+    );
 }
 
 #[test]

@@ -304,6 +304,11 @@ impl PrincipalMatcher {
         matcher
     }
 
+    /// Whether this is `NotPrincipal`.
+    pub(crate) fn is_negated(&self) -> bool {
+        self.negated
+    }
+
     /// How the statement names the caller, or `None` if it does not apply to the caller.
     pub(crate) fn grant(&self, principal: &crate::Principal) -> Option<Grant> {
         if self.negated {
