@@ -130,6 +130,65 @@ mod tests {
         assert_eq!(error.message(), error.to_string());
     }
 
+    /// Splices fragments of policy syntax at pseudo-random: parsing and checking must return
+    /// (an error or a policy), never panic, and every accepted policy must round-trip.
+    #[test]
+    fn random_documents_never_panic() {
+        const FRAGMENTS: [&str; 24] = [
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            "\"Version\"",
+            "\"2012-10-17\"",
+            "\"Statement\"",
+            "\"Effect\"",
+            "\"Allow\"",
+            "\"Deny\"",
+            "\"Action\"",
+            "\"s3:*\"",
+            "\"Resource\"",
+            "\"arn:aws:s3:::b/*\"",
+            "\"Condition\"",
+            "\"DateLessThan\"",
+            "\"aws:CurrentTime\"",
+            "\"2020-01-01T00:00:00Z\"",
+            "\"Principal\"",
+            "\"*\"",
+            "1",
+            "\"${aws:username}\"",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let kinds = [
+            PolicyKind::Identity,
+            PolicyKind::Resource,
+            PolicyKind::Trust,
+            PolicyKind::Rcp,
+        ];
+        for round in 0..20_000 {
+            let length = 1 + usize::try_from(next() % 40).unwrap();
+            let text: String = (0..length)
+                .map(|_| FRAGMENTS[usize::try_from(next()).unwrap() % FRAGMENTS.len()])
+                .collect();
+            let kind = kinds[round % kinds.len()];
+            let _ = check(&text, kind);
+            if let Ok(policy) = Policy::parse("p", &text, kind) {
+                assert_eq!(
+                    Policy::parse("p", &policy.to_json(), kind).as_ref(),
+                    Ok(&policy)
+                );
+            }
+        }
+    }
+
     #[test]
     fn size_ignores_whitespace() {
         assert_eq!(size_without_whitespace("{ \"a\" :\n\t\"b c\" }"), 10);
