@@ -53,6 +53,8 @@ pub(crate) struct Glob {
     tokens: Box<[Token]>,
     shape: Shape,
     variable_count: usize,
+    /// For `Exact` and `Prefix` shapes: the literal, one pointer away (the hot path).
+    literal: Box<str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,20 +137,21 @@ impl Glob {
             .iter()
             .filter(|t| matches!(t, Token::Variable(_)))
             .count();
+        let literal = match (shape, tokens.first()) {
+            (Shape::Exact | Shape::Prefix, Some(Token::Literal(text))) => text.clone(),
+            _ => Box::default(),
+        };
         Self {
             tokens: tokens.into_boxed_slice(),
             shape,
+            literal,
             variable_count,
         }
     }
 
     /// The literal text, when the pattern has no wildcards and no variables.
     pub(crate) fn as_literal(&self) -> Option<&str> {
-        match (self.shape, self.tokens.first()) {
-            (Shape::Exact, Some(Token::Literal(text))) => Some(text),
-            (Shape::Exact, None) => Some(""),
-            _ => None,
-        }
+        (self.shape == Shape::Exact).then_some(&*self.literal)
     }
 
     /// The first byte every match must start with, if the pattern starts with a literal.
@@ -174,19 +177,17 @@ impl Glob {
 
     /// Matches `text`. An unresolved variable makes the match fail.
     pub(crate) fn matches(&self, text: &str, case: Case, variables: &impl Variables) -> bool {
-        match (self.shape, self.tokens.first()) {
-            (Shape::Everything, _) => return true,
-            (Shape::Exact, None) => return text.is_empty(),
-            (Shape::Exact, Some(Token::Literal(literal))) => {
-                return same(literal.as_bytes(), text.as_bytes(), case);
-            }
-            (Shape::Prefix, Some(Token::Literal(literal))) => {
+        let literal = self.literal.as_bytes();
+        match self.shape {
+            Shape::Everything => return true,
+            Shape::Exact => return same(literal, text.as_bytes(), case),
+            Shape::Prefix => {
                 return text
                     .as_bytes()
                     .get(..literal.len())
-                    .is_some_and(|head| same(literal.as_bytes(), head, case));
+                    .is_some_and(|head| same(literal, head, case));
             }
-            _ => {}
+            Shape::General => {}
         }
         if self.variable_count == 0 {
             return run(&self.tokens, text.as_bytes(), case, &[]);

@@ -372,8 +372,17 @@ fn kind_rules(statements: &[&Json], kind: PolicyKind) -> Result<(), String> {
                 }
             }
             PolicyKind::Rcp => {
-                let any = matches!(principal, Some(Json::String(s)) if s == "*")
-                    || matches!(principal, Some(Json::Object(e)) if matches!(e.as_slice(), [(k, Json::String(v))] if k == "AWS" && v == "*"));
+                let any = match principal {
+                    Some(Json::String(s)) => s == "*",
+                    Some(Json::Object(entries)) => match entries.as_slice() {
+                        [(key, values)] if key == "AWS" => {
+                            let mut values = strings(Some(values)).peekable();
+                            values.peek().is_some() && values.all(|v| v == "*")
+                        }
+                        _ => false,
+                    },
+                    _ => false,
+                };
                 if !any || not_principal.is_some() || field(statement, "NotAction").is_some() {
                     return Err(SYNTAX.into());
                 }
@@ -621,8 +630,19 @@ fn strings(value: Option<&Json>) -> impl Iterator<Item = &str> {
     items.iter().filter_map(Json::as_str)
 }
 
+/// Condition values as text: strings, numbers as written, booleans as `true`/`false` (the
+/// way they are printed back, so that validation gives the same answer after a round trip).
 fn condition_values(value: &Json) -> impl Iterator<Item = &str> {
-    strings(Some(value))
+    let items: &[Json] = match value {
+        Json::Array(items) => items,
+        single => std::slice::from_ref(single),
+    };
+    items.iter().filter_map(|item| match item {
+        Json::String(text) | Json::Number(text) => Some(text.as_str()),
+        Json::Bool(true) => Some("true"),
+        Json::Bool(false) => Some("false"),
+        _ => None,
+    })
 }
 
 #[cfg(test)]

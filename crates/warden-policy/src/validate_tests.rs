@@ -338,6 +338,16 @@ fn kind_rules() {
     );
     let rcp = r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}}"#;
     assert_eq!(error(PolicyKind::Rcp, rcp), None);
+    let float_date = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"DateLessThan":{"aws:EpochTime":1.5}}}}"#;
+    assert_eq!(
+        error(PolicyKind::Identity, float_date).as_deref(),
+        Some(LEGACY),
+        "numbers are checked as printed"
+    );
+    let epoch_number = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"DateLessThan":{"aws:EpochTime":1700000000}}}}"#;
+    assert_eq!(error(PolicyKind::Identity, epoch_number), None);
+    let rcp_aws_star = r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":{"AWS":["*"]},"Action":"s3:*","Resource":"*"}}"#;
+    assert_eq!(error(PolicyKind::Rcp, rcp_aws_star), None);
     let rcp_not_action = r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":"*","NotAction":"s3:*","Resource":"*"}}"#;
     assert_eq!(
         error(PolicyKind::Rcp, rcp_not_action).as_deref(),
