@@ -1,2 +1,3 @@
 mod corpus;
+mod fuzz_regressions;
 mod properties;
