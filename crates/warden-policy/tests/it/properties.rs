@@ -78,6 +78,20 @@ fn condition() -> impl Strategy<Value = Option<Value>> {
     ]
 }
 
+fn principal_element() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(json!("*")),
+        Just(json!({"AWS": "*"})),
+        Just(json!({"AWS": "111122223333"})),
+        Just(
+            json!({"AWS": ["arn:aws:iam::111122223333:user/alice", "arn:aws:iam::444455556666:root"]})
+        ),
+        Just(json!({"AWS": "arn:aws:sts::111122223333:assumed-role/dev/s1"})),
+        Just(json!({"Service": ["ec2.amazonaws.com", "lambda.amazonaws.com"]})),
+        Just(json!({"Federated": "arn:aws:iam::111122223333:saml-provider/idp"})),
+    ]
+}
+
 fn statement() -> impl Strategy<Value = Value> {
     (
         any::<bool>(),
@@ -254,6 +268,31 @@ proptest! {
             decide(&request, std::slice::from_ref(&first), None).outcome,
             decide(&request, std::slice::from_ref(&second), None).outcome
         );
+    }
+
+    /// Resource and trust policies (with `Principal`) also print to JSON that parses to the same print.
+    #[test]
+    fn principal_policies_print_and_parse_back(
+        principal in principal_element(),
+        doc in document(),
+        trust in any::<bool>(),
+    ) {
+        let mut statements = doc;
+        for s in &mut statements {
+            s["Principal"] = principal.clone();
+            if trust {
+                if let Some(map) = s.as_object_mut() {
+                    map.remove("Resource");
+                    map.remove("NotResource");
+                    map.remove("NotAction");
+                    map.insert("Action".into(), json!(["sts:AssumeRole", "sts:TagSession"]));
+                }
+            }
+        }
+        let kind = if trust { PolicyKind::Trust } else { PolicyKind::Resource };
+        let first = parse("r", &render(&statements), kind);
+        let printed = first.to_json();
+        prop_assert_eq!(&printed, &parse("r", &printed, kind).to_json());
     }
 
     /// Adding an Allow statement never turns an Allowed decision into a deny.
