@@ -17,7 +17,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use jiff::Timestamp;
-use jiff::fmt::strtime;
 
 use crate::chain::{self, Anchor, ChainBreak, ChainHash};
 use crate::digest::{DigestFile, fingerprint, signature_is_valid};
@@ -154,7 +153,9 @@ pub struct Report {
     pub log_files_total: usize,
     /// Log files newer than the newest digest, not yet covered by one (not a problem).
     pub uncovered_log_files: Vec<String>,
-    /// Everything wrong, oldest first.
+    /// Everything wrong, in trail order: digest by digest (oldest first, each followed by
+    /// the problems of the log files it lists), then log files no digest lists, then the
+    /// record chain.
     pub problems: Vec<Problem>,
 }
 
@@ -165,7 +166,8 @@ impl Report {
         self.problems.is_empty()
     }
 
-    /// The oldest problem: the first file altered, removed or inserted.
+    /// The first problem: the oldest digest or listed log file that was altered, removed or
+    /// inserted (else an unlisted log file, else a record-chain break).
     #[must_use]
     pub fn first_problem(&self) -> Option<&Problem> {
         self.problems.first()
@@ -227,26 +229,21 @@ pub fn verify_trail(
             }
         };
         let signature = source.signature(key)?;
-        check_previous(
-            &digest,
-            key,
-            previous.as_ref(),
-            &listed,
-            &mut report.problems,
-        );
-        previous = Some(PreviousDigest {
+        let checked = check_digest(&digest, &json, key, signature.as_deref(), location, keys);
+        let before = previous.replace(PreviousDigest {
             key: key.clone(),
             hash_hex: sha256_hex(&json),
-            signature_hex: signature.clone(),
+            signature_hex: signature,
         });
-        if let Err(reason) = check_digest(&digest, &json, key, signature.as_deref(), location, keys)
-        {
+        if let Err(reason) = checked {
             report.problems.push(Problem::DigestInvalid {
                 key: key.clone(),
                 reason,
             });
             continue;
         }
+        // Only a digest whose signature verified is trusted about its predecessor.
+        check_previous(&digest, key, before.as_ref(), &listed, &mut report.problems);
         report.digests_valid += 1;
         newest_end = newest_end.max(Some(digest.digest_end_time));
         for log in &digest.log_files {
@@ -425,10 +422,7 @@ fn check_record_chain(logs: &[(String, Vec<u8>)], problems: &mut Vec<Problem>) {
 fn digest_key_time(key: &str) -> Option<Timestamp> {
     let stem = key.strip_suffix(".json.gz")?;
     let (_, stamp) = stem.rsplit_once('_')?;
-    strtime::parse("%Y%m%dT%H%M%SZ", stamp)
-        .ok()?
-        .to_timestamp()
-        .ok()
+    compact_time(stamp)
 }
 
 /// The delivery minute in a log file key (`…_YYYYMMDDTHHmmZ_<unique>.json.gz`).
@@ -436,8 +430,47 @@ fn log_key_time(key: &str) -> Option<Timestamp> {
     let stem = key.strip_suffix(".json.gz")?;
     let (rest, _unique) = stem.rsplit_once('_')?;
     let (_, stamp) = rest.rsplit_once('_')?;
-    strtime::parse("%Y%m%dT%H%MZ", stamp)
-        .ok()?
-        .to_timestamp()
-        .ok()
+    compact_time(stamp)
+}
+
+/// `YYYYMMDDTHHMMSSZ` or `YYYYMMDDTHHMMZ` (fixed width, UTC) as a timestamp.
+fn compact_time(stamp: &str) -> Option<Timestamp> {
+    let part = |range: std::ops::Range<usize>| stamp.get(range);
+    let seconds = match stamp.len() {
+        16 => part(13..15)?,
+        14 => "00",
+        _ => return None,
+    };
+    if !stamp.ends_with('Z') || part(8..9)? != "T" {
+        return None;
+    }
+    let iso = format!(
+        "{}-{}-{}T{}:{}:{seconds}Z",
+        part(0..4)?,
+        part(4..6)?,
+        part(6..8)?,
+        part(9..11)?,
+        part(11..13)?
+    );
+    iso.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{digest_key_time, log_key_time};
+
+    #[test]
+    fn reads_times_from_keys() {
+        let digest = "AWSLogs/1/CloudTrail-Digest/r/2015/08/17/1_CloudTrail-Digest_r_t_r_20150817T150131Z.json.gz";
+        assert_eq!(
+            digest_key_time(digest).map(crate::time::format).as_deref(),
+            Some("2015-08-17T15:01:31Z")
+        );
+        let log = "AWSLogs/1/CloudTrail/r/2015/08/17/1_CloudTrail_r_20150817T1445Z_9nYN7gp2eWAJHIfT.json.gz";
+        assert_eq!(
+            log_key_time(log).map(crate::time::format).as_deref(),
+            Some("2015-08-17T14:45:00Z")
+        );
+        assert_eq!(log_key_time("x.json.gz"), None);
+    }
 }

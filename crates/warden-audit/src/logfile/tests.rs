@@ -35,7 +35,10 @@ fn keys_follow_cloudtrail_layout() {
     );
     let key = location.digest_file_key(time::parse("2015-08-17T15:01:31Z").unwrap());
     // The aws-cli reads the end time back from characters [-24:-8] of the key.
-    assert_eq!(key.get(key.len() - 24..key.len() - 8), Some("20150817T150131Z"));
+    assert_eq!(
+        key.get(key.len() - 24..key.len() - 8),
+        Some("20150817T150131Z")
+    );
 }
 
 #[test]

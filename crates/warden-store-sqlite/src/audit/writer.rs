@@ -1,6 +1,8 @@
 //! The group-commit writer thread, and pruning.
 
-use std::sync::mpsc::{Receiver, SyncSender, TryRecvError};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 
@@ -8,7 +10,7 @@ use rusqlite::{Connection, TransactionBehavior, params};
 use warden_audit::chain::Link;
 use warden_store::{NewAuditRecord, StoreError};
 
-use super::{MAX_BATCH_RECORDS, read};
+use super::{MAX_BATCH_RECORDS, read, sync};
 use crate::failure::{Outcome, corrupt};
 use crate::lock;
 
@@ -20,20 +22,36 @@ pub(super) struct Job {
     pub(super) reply: SyncSender<Result<Vec<u64>, StoreError>>,
 }
 
-/// Starts the writer thread; it runs until every sender of `jobs` is dropped.
+/// Starts the writer thread and its syncer; they run until every sender of `jobs` is
+/// dropped. `wal` is the WAL file to flush (`None` in memory).
 pub(super) fn spawn(
     connection: Arc<Mutex<Connection>>,
     jobs: Receiver<Job>,
+    wal: Option<PathBuf>,
 ) -> Result<JoinHandle<()>, StoreError> {
+    let failed = Arc::new(AtomicBool::new(false));
+    let (to_syncer, committed) = mpsc::channel();
+    let syncer = sync::spawn(wal, committed, Arc::clone(&failed))?;
     thread::Builder::new()
         .name("warden-audit-writer".to_owned())
-        .spawn(move || run(&connection, &jobs))
+        .spawn(move || {
+            run(&connection, &jobs, &to_syncer, &failed);
+            drop(to_syncer);
+            // The syncer answers what it holds, then ends; a panic there answered nobody
+            // further, and those callers already got an error.
+            drop(syncer.join());
+        })
         .map_err(|error| StoreError::Backend(format!("cannot start the audit log writer: {error}")))
 }
 
 /// Takes every waiting job (up to [`MAX_BATCH_RECORDS`] records), commits them together,
-/// answers each, and repeats.
-fn run(connection: &Mutex<Connection>, jobs: &Receiver<Job>) {
+/// hands them to the syncer (which answers them once durable), and repeats.
+fn run(
+    connection: &Mutex<Connection>,
+    jobs: &Receiver<Job>,
+    to_syncer: &Sender<sync::Committed>,
+    failed: &AtomicBool,
+) {
     while let Ok(first) = jobs.recv() {
         let mut count = first.records.len();
         let mut batch = vec![first];
@@ -46,12 +64,26 @@ fn run(connection: &Mutex<Connection>, jobs: &Receiver<Job>) {
                 Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             }
         }
-        let outcome = commit(&mut lock(connection), &batch).map_err(StoreError::from);
+        let outcome = if failed.load(Ordering::SeqCst) {
+            Err(StoreError::Backend(
+                "the audit log failed to flush to disk earlier and refuses records until Warden restarts".to_owned(),
+            ))
+        } else {
+            commit(&mut lock(connection), &batch).map_err(StoreError::from)
+        };
         match outcome {
             Ok(sequences) => {
-                for (job, sequences) in batch.into_iter().zip(sequences) {
-                    // A caller that went away needs no answer.
-                    drop(job.reply.send(Ok(sequences)));
+                let committed: sync::Committed = batch
+                    .into_iter()
+                    .zip(sequences)
+                    .map(|(job, sequences)| (job.reply, sequences))
+                    .collect();
+                if let Err(mpsc::SendError(committed)) = to_syncer.send(committed) {
+                    for (reply, _) in committed {
+                        drop(reply.send(Err(StoreError::Backend(
+                            "the audit log syncer has stopped".to_owned(),
+                        ))));
+                    }
                 }
             }
             Err(error) => {
