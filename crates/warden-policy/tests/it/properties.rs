@@ -280,13 +280,11 @@ proptest! {
         let mut statements = doc;
         for s in &mut statements {
             s["Principal"] = principal.clone();
-            if trust {
-                if let Some(map) = s.as_object_mut() {
-                    map.remove("Resource");
-                    map.remove("NotResource");
-                    map.remove("NotAction");
-                    map.insert("Action".into(), json!(["sts:AssumeRole", "sts:TagSession"]));
-                }
+            if trust && let Some(map) = s.as_object_mut() {
+                map.remove("Resource");
+                map.remove("NotResource");
+                map.remove("NotAction");
+                map.insert("Action".into(), json!(["sts:AssumeRole", "sts:TagSession"]));
             }
         }
         let kind = if trust { PolicyKind::Trust } else { PolicyKind::Resource };
