@@ -3,6 +3,8 @@
 //! Modules are `#[cfg(test)]` so clippy treats their helpers as test code.
 
 #[cfg(test)]
+mod awscli;
+#[cfg(test)]
 mod smoke;
 #[cfg(test)]
 mod trail;
