@@ -13,6 +13,10 @@ cargo fmt --all --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "build the warden binary (the SDK and e2e suites drive it)"
+cargo build -p warden --locked
+export WARDEN_BIN="$PWD/target/debug/warden"
+
 step "Rust tests"
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast
@@ -20,10 +24,6 @@ else
   cargo test --workspace --locked --no-fail-fast
 fi
 cargo test --workspace --locked --doc
-
-step "build the warden binary for the end-to-end suite"
-cargo build -p warden --locked
-export WARDEN_BIN="$PWD/target/debug/warden"
 
 step "Python venv with boto3, the AWS CLI and pytest"
 python3 -m venv .venv

@@ -37,8 +37,9 @@ pub enum Bootstrap {
 
 impl Warden {
     /// On an empty store, create the default account (`account_id`, or random 12 digits) and
-    /// its root user's access key (`supplied`, or generated). On a store that already has an
-    /// account, do nothing.
+    /// its root user's access key (`supplied`, or generated). On a store whose first account
+    /// already has a root key, do nothing; one whose first start was interrupted between the
+    /// two writes gets its root key now.
     ///
     /// # Errors
     ///
@@ -48,25 +49,38 @@ impl Warden {
         account_id: Option<&str>,
         supplied: Option<RootCredentials>,
     ) -> Result<Bootstrap, StartError> {
-        if let Some(first) = self.store.list_accounts()?.into_iter().next() {
-            return Ok(Bootstrap::Existing {
-                account_id: first.account_id,
-            });
-        }
-        let account_id = match account_id {
-            Some(id) if is_account_id(id) => id.to_owned(),
-            Some(id) => {
-                return Err(StartError::Config(format!(
-                    "account id {id:?} is not 12 digits"
-                )));
-            }
-            None => credentials::account_id(self.rng.as_ref())?,
-        };
         let now = self.clock.now().as_millisecond();
-        self.store.create_account(&AccountRecord {
-            account_id: account_id.clone(),
-            create_date: now,
-        })?;
+        let account_id = match self.store.list_accounts()?.into_iter().next() {
+            Some(first) => {
+                if !self
+                    .store
+                    .list_access_keys(&first.account_id, None)?
+                    .is_empty()
+                {
+                    return Ok(Bootstrap::Existing {
+                        account_id: first.account_id,
+                    });
+                }
+                // A previous first start stopped between the two writes: finish it.
+                first.account_id
+            }
+            None => {
+                let account_id = match account_id {
+                    Some(id) if is_account_id(id) => id.to_owned(),
+                    Some(id) => {
+                        return Err(StartError::Config(format!(
+                            "account id {id:?} is not 12 digits"
+                        )));
+                    }
+                    None => credentials::account_id(self.rng.as_ref())?,
+                };
+                self.store.create_account(&AccountRecord {
+                    account_id: account_id.clone(),
+                    create_date: now,
+                })?;
+                account_id
+            }
+        };
         let (credentials, generated) = match supplied {
             Some(given) => (given, false),
             None => (

@@ -25,6 +25,7 @@ pub fn call(
         warden,
         caller,
         facts,
+        action: operation.iam_action(),
     };
     match operation {
         Operation::CreateUser(input) => users::create_user(&ctx, input),

@@ -134,10 +134,16 @@ fn load_or_create_data_key(
     }
     let data_key = DataKey::generate(rng)?;
     let wrapped = root_key.wrap_data_key(&data_key, DATA_KEY_PURPOSE, rng)?;
-    store.create_wrapped_key(&WrappedKeyRecord {
+    match store.create_wrapped_key(&WrappedKeyRecord {
         name: SECRETS_KEY_NAME.to_owned(),
         wrapped,
         create_date: clock.now().as_millisecond(),
-    })?;
-    Ok(data_key)
+    }) {
+        Ok(()) => Ok(data_key),
+        // Another node stored its key first: the first writer wins, use that one.
+        Err(StoreError::AlreadyExists { .. }) => {
+            load_or_create_data_key(store, root_key, clock, rng)
+        }
+        Err(error) => Err(error.into()),
+    }
 }

@@ -37,15 +37,25 @@ fn binary() -> PathBuf {
         .status()
         .expect("run cargo build");
     assert!(status.success(), "cargo build -p warden failed");
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace.join("target"), PathBuf::from);
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace.join("target"), PathBuf::from);
     target.join("debug").join("warden")
 }
 
 pub(crate) fn start() -> Server {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let data = tempfile::tempdir().unwrap();
     let child = Command::new(binary())
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
         .arg(data.path().join("data"))
         .env("WARDEN_ROOT_ACCESS_KEY_ID", ROOT_KEY_ID)
         .env("WARDEN_ROOT_SECRET_ACCESS_KEY", ROOT_SECRET)
@@ -54,7 +64,11 @@ pub(crate) fn start() -> Server {
         .stdout(Stdio::null())
         .spawn()
         .expect("start warden");
-    let server = Server { child, endpoint: format!("http://127.0.0.1:{port}"), _data: data };
+    let server = Server {
+        child,
+        endpoint: format!("http://127.0.0.1:{port}"),
+        _data: data,
+    };
     let deadline = Instant::now() + Duration::from_secs(30);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "warden did not start listening");
@@ -65,7 +79,8 @@ pub(crate) fn start() -> Server {
 
 /// SDK configuration for `endpoint` with the given static credentials.
 pub(crate) async fn config(endpoint: &str, key_id: &str, secret: &str) -> aws_config::SdkConfig {
-    let credentials = aws_credential_types::Credentials::new(key_id, secret, None, None, "warden-tests");
+    let credentials =
+        aws_credential_types::Credentials::new(key_id, secret, None, None, "warden-tests");
     aws_config::defaults(aws_config::BehaviorVersion::latest())
         .endpoint_url(endpoint)
         .region(aws_config::Region::new("us-east-1"))
