@@ -10,10 +10,23 @@
 //! - [`size_without_whitespace`] measures a document the way IAM quotas do; the caller compares
 //!   it with the limit of its context ([`limits`]).
 //!
-//! Invariants: evaluation never panics and never allocates per statement (only for the
-//! matched/missing/unevaluable lists of the decision); matching is linear-time globbing, no
-//! regular expressions; a statement that cannot be evaluated never allows and, as a Deny,
-//! still denies.
+//! Invariants: evaluation never panics and never allocates per statement (one lowercase copy
+//! of the action, then only the matched/missing/unevaluable lists of the decision); matching is
+//! linear-time globbing, no regular expressions; a statement that cannot be evaluated never
+//! allows and, as a Deny, still denies.
+//!
+//! What the caller provides: every condition key, including `aws:username`, `aws:userid`,
+//! `aws:PrincipalTag/*` and `aws:CurrentTime` (only `aws:PrincipalArn`, `aws:PrincipalAccount`
+//! and `aws:ResourceAccount` fall back to the [`Principal`] and the resource account); the
+//! policies that apply (no SCPs for the management account or service-linked roles; an empty
+//! session-policy list means "no session policy", so a `GetFederationToken` session without one
+//! must be refused by the caller); principal existence checks for trust policies.
+//!
+//! Choices where AWS documents no answer:
+//! `"Principal": "*"` in a same-account resource policy grants like a named session; a plain
+//! (non-`For*`) operator on a multivalued key behaves like `ForAnyValue`; an ARN pattern with
+//! fewer than six segments is matched as one string; only the first validation error is
+//! reported, as IAM does, followed by warnings.
 #![warn(missing_docs)]
 
 mod arn;
