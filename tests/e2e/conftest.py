@@ -48,17 +48,18 @@ class Server:
         return self.log_path.read_text(errors="replace")
 
 
-def start_server(data_dir: Path, extra_env: dict | None = None, port: int | None = None) -> Server:
+def start_server(data_dir: Path, extra_env: dict | None = None, port: int | None = None, root_env: bool = True) -> Server:
     port = port or free_port()
-    env = dict(os.environ)
-    env.update(
-        {
-            "WARDEN_ROOT_ACCESS_KEY_ID": ROOT_KEY_ID,
-            "WARDEN_ROOT_SECRET_ACCESS_KEY": ROOT_SECRET,
-            "WARDEN_ACCOUNT_ID": ACCOUNT_ID,
-            "WARDEN_LOG": "warn",
-        }
-    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WARDEN_ROOT_")}
+    env["WARDEN_LOG"] = "warn"
+    if root_env:
+        env.update(
+            {
+                "WARDEN_ROOT_ACCESS_KEY_ID": ROOT_KEY_ID,
+                "WARDEN_ROOT_SECRET_ACCESS_KEY": ROOT_SECRET,
+                "WARDEN_ACCOUNT_ID": ACCOUNT_ID,
+            }
+        )
     env.update(extra_env or {})
     log_path = data_dir.parent / f"{data_dir.name}.log"
     log = open(log_path, "wb")

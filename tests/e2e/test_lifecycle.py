@@ -50,3 +50,36 @@ def test_ctrl_c_shuts_down_cleanly(tmp_path):
     code = stop_server(srv, signal.SIGINT)
     assert code == 0, srv.log()
     assert "panicked" not in srv.log()
+
+
+def test_first_start_generates_root_credentials_file(tmp_path):
+    import configparser
+    import stat
+
+    from conftest import client
+
+    srv = start_server(tmp_path / "data", root_env=False)
+    try:
+        creds_path = tmp_path / "data" / "root-credentials"
+        assert creds_path.exists(), srv.log()
+        assert stat.S_IMODE(creds_path.stat().st_mode) == 0o600
+        assert str(creds_path) in srv.log()  # the path is printed
+        key_mode = stat.S_IMODE((tmp_path / "data" / "root.key").stat().st_mode)
+        assert key_mode == 0o600
+        parser = configparser.ConfigParser()
+        parser.read(creds_path)
+        key_id = parser["default"]["aws_access_key_id"]
+        secret = parser["default"]["aws_secret_access_key"]
+        assert key_id.startswith("AKIA") and len(key_id) == 20 and len(secret) == 40
+        assert secret not in srv.log()  # printed path, never the secret
+        identity = client("sts", srv.endpoint, key_id, secret).get_caller_identity()
+        assert identity["Arn"].endswith(":root") and len(identity["Account"]) == 12
+        assert client("sts", srv.endpoint, key_id, secret).get_access_key_info(AccessKeyId=key_id)["Account"] == identity["Account"]
+    finally:
+        stop_server(srv)
+    # A restart reuses the data directory: same account, same key, no new credentials.
+    again = start_server(tmp_path / "data", root_env=False)
+    try:
+        assert client("sts", again.endpoint, key_id, secret).get_caller_identity()["Arn"] == identity["Arn"]
+    finally:
+        stop_server(again)
