@@ -163,13 +163,16 @@ impl<'p> Scan<'p> {
     ) -> LayerResult {
         let mut result = LayerResult::default();
         for policy in policies {
-            let [exact, any, always] = policy.candidates(env.service(), env.action_name());
-            for &index in exact.iter().chain(any).chain(always) {
+            let candidates = policy.candidates(env.service(), env.action_name());
+            let [exact, any] = candidates.by_service;
+            let known = exact.iter().chain(any).map(|&i| (i, true));
+            for (index, service_known) in known.chain(candidates.always.iter().map(|&i| (i, false)))
+            {
                 let index = index as usize;
                 let Some(statement) = policy.statements().get(index) else {
                     continue;
                 };
-                let Some(applies) = self.applies(statement, env) else {
+                let Some(applies) = self.applies(statement, env, service_known) else {
                     continue;
                 };
                 let hit = Hit {
@@ -199,8 +202,16 @@ impl<'p> Scan<'p> {
     }
 
     /// `None` when the statement does not apply.
-    fn applies(&mut self, statement: &'p CompiledStatement, env: &Env<'_>) -> Option<Applies<'p>> {
-        if !statement.actions.matches(env.service(), env.action_name()) {
+    fn applies(
+        &mut self,
+        statement: &'p CompiledStatement,
+        env: &Env<'_>,
+        service_known: bool,
+    ) -> Option<Applies<'p>> {
+        if !statement
+            .actions
+            .matches(env.service(), env.action_name(), service_known)
+        {
             return None;
         }
         let grant = match &statement.principal {

@@ -151,7 +151,7 @@ impl Policy {
     }
 
     /// Indices of statements whose actions may match `service:name` (lowercase).
-    pub(crate) fn candidates(&self, service: &str, name: &str) -> [&[u32]; 3] {
+    pub(crate) fn candidates(&self, service: &str, name: &str) -> Candidates<'_> {
         self.inner.index.candidates(service, name)
     }
 }
@@ -215,11 +215,13 @@ impl CompiledStatement {
 pub(crate) struct ActionMatcher {
     pub(crate) negated: bool,
     patterns: Vec<(Glob, Glob)>,
+    /// Every pattern names the same literal service.
+    single_service: bool,
 }
 
 impl ActionMatcher {
     fn new(patterns: &[String], negated: bool) -> Self {
-        let patterns = patterns
+        let patterns: Vec<(Glob, Glob)> = patterns
             .iter()
             .map(|pattern| {
                 let lower = pattern.to_ascii_lowercase();
@@ -229,15 +231,28 @@ impl ActionMatcher {
                 }
             })
             .collect();
-        Self { negated, patterns }
+        let first_service = patterns.first().and_then(|(s, _)| s.as_literal());
+        let single_service = first_service.is_some()
+            && patterns
+                .iter()
+                .all(|(s, _)| s.as_literal() == first_service);
+        Self {
+            negated,
+            patterns,
+            single_service,
+        }
     }
 
     /// Whether the statement covers `service:name` (both already lowercase).
-    pub(crate) fn matches(&self, service: &str, name: &str) -> bool {
-        let listed = self
-            .patterns
-            .iter()
-            .any(|(s, n)| s.matches_lowercase(service) && n.matches_lowercase(name));
+    /// `service_known` says the index already matched the service.
+    pub(crate) fn matches(&self, service: &str, name: &str, service_known: bool) -> bool {
+        let listed = if service_known && self.single_service {
+            self.patterns.iter().any(|(_, n)| n.matches_lowercase(name))
+        } else {
+            self.patterns
+                .iter()
+                .any(|(s, n)| s.matches_lowercase(service) && n.matches_lowercase(name))
+        };
         listed != self.negated
     }
 }
@@ -404,25 +419,34 @@ fn account_of_root(value: &str) -> Option<&str> {
 /// Statements indexed by the lowercase service prefix of their action patterns and the first
 /// letter of the action name, so that evaluation looks only at statements that can match.
 ///
-/// For one service a statement sits either under `None` (one of its names for that service
-/// starts with a wildcard) or under each first letter of its names, never both, so a lookup of
-/// (service, letter) plus (service, `None`) plus `always` yields each statement at most once.
+/// For one service a statement sits either in `any` (one of its names for that service starts
+/// with a wildcard) or under each first letter of its names, never both, so a lookup of
+/// (service, letter) plus (service, any) plus `always` yields each statement at most once.
 #[derive(Debug, Default)]
 struct ActionIndex {
-    keyed: Vec<IndexEntry>,
+    services: Vec<ServiceEntry>,
     /// `NotAction` statements and statements with a wildcard in a service prefix.
     always: Vec<u32>,
 }
 
-/// The statements for one (service, first letter) key.
+/// The statements naming one service.
 #[derive(Debug)]
-struct IndexEntry {
+struct ServiceEntry {
     /// Compared first so that most entries are rejected without touching the service text.
     fingerprint: u64,
     service: Box<str>,
-    /// `None`: some name pattern starts with a wildcard.
-    first: Option<u8>,
-    statements: Vec<u32>,
+    /// Statements with a name pattern for this service that starts with a wildcard.
+    any: Vec<u32>,
+    /// Statements by the first letter of their name patterns for this service.
+    by_first: Vec<(u8, Vec<u32>)>,
+}
+
+/// Candidate statements for one request, in three lists that never overlap.
+pub(crate) struct Candidates<'a> {
+    /// Found through the service: the service prefix is known to match.
+    pub(crate) by_service: [&'a [u32]; 2],
+    /// `NotAction` statements and wildcard services: everything must be checked.
+    pub(crate) always: &'a [u32],
 }
 
 impl ActionIndex {
@@ -444,62 +468,77 @@ impl ActionIndex {
                 index.always.push(i);
                 continue;
             };
-            let mut keys: Vec<(&str, Option<u8>)> = Vec::new();
             let mut services: Vec<&str> = patterns.iter().map(|(s, _)| *s).collect();
             services.sort_unstable();
             services.dedup();
             for service in services {
+                let entry = index.service_entry(service);
                 let firsts: Option<Vec<u8>> = patterns
                     .iter()
                     .filter(|(s, _)| *s == service)
                     .map(|(_, name)| name.first_literal_byte())
                     .collect();
-                match firsts {
-                    Some(mut firsts) => {
-                        firsts.sort_unstable();
-                        firsts.dedup();
-                        keys.extend(firsts.into_iter().map(|b| (service, Some(b))));
+                let Some(mut firsts) = firsts else {
+                    entry.any.push(i);
+                    continue;
+                };
+                firsts.sort_unstable();
+                firsts.dedup();
+                for first in firsts {
+                    match entry.by_first.iter_mut().find(|(b, _)| *b == first) {
+                        Some((_, list)) => list.push(i),
+                        None => entry.by_first.push((first, vec![i])),
                     }
-                    None => keys.push((service, None)),
-                }
-            }
-            for (service, first) in keys {
-                let existing = index
-                    .keyed
-                    .iter_mut()
-                    .find(|e| *e.service == *service && e.first == first);
-                match existing {
-                    Some(entry) => entry.statements.push(i),
-                    None => index.keyed.push(IndexEntry {
-                        fingerprint: fingerprint(service),
-                        service: service.into(),
-                        first,
-                        statements: vec![i],
-                    }),
                 }
             }
         }
         index
     }
 
-    /// `service` and `name` must be lowercase.
-    fn candidates(&self, service: &str, name: &str) -> [&[u32]; 3] {
-        let first = name.as_bytes().first().copied();
-        let wanted = fingerprint(service);
-        let mut exact: &[u32] = &[];
-        let mut any: &[u32] = &[];
-        for entry in &self.keyed {
-            if entry.fingerprint == wanted
-                && crate::glob::bytes_equal(entry.service.as_bytes(), service.as_bytes())
-            {
-                match entry.first {
-                    None => any = &entry.statements,
-                    Some(b) if Some(b) == first => exact = &entry.statements,
-                    Some(_) => {}
-                }
+    fn service_entry(&mut self, service: &str) -> &mut ServiceEntry {
+        let at = match self.services.iter().position(|e| *e.service == *service) {
+            Some(at) => at,
+            None => {
+                self.services.push(ServiceEntry {
+                    fingerprint: fingerprint(service),
+                    service: service.into(),
+                    any: Vec::new(),
+                    by_first: Vec::new(),
+                });
+                self.services.len() - 1
             }
+        };
+        // INVARIANT: `at` is a valid position, found or just pushed.
+        #[expect(
+            clippy::indexing_slicing,
+            reason = "position found or just pushed above"
+        )]
+        &mut self.services[at]
+    }
+
+    /// `service` and `name` must be lowercase.
+    fn candidates(&self, service: &str, name: &str) -> Candidates<'_> {
+        let wanted = fingerprint(service);
+        let entry = self.services.iter().find(|e| {
+            e.fingerprint == wanted
+                && crate::glob::bytes_equal(e.service.as_bytes(), service.as_bytes())
+        });
+        let by_service: [&[u32]; 2] = match entry {
+            Some(entry) => {
+                let first = name.as_bytes().first().copied();
+                let exact = entry
+                    .by_first
+                    .iter()
+                    .find(|(b, _)| Some(*b) == first)
+                    .map_or(&[][..], |(_, list)| list.as_slice());
+                [exact, entry.any.as_slice()]
+            }
+            None => [&[], &[]],
+        };
+        Candidates {
+            by_service,
+            always: &self.always,
         }
-        [exact, any, &self.always]
     }
 }
 
