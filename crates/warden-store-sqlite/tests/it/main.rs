@@ -3,4 +3,6 @@
 
 mod audit;
 mod conformance;
+#[cfg(test)] // So clippy treats its helpers (the child process) as test code.
+mod crash;
 mod durability;
