@@ -36,12 +36,11 @@ pub(super) fn spawn(
 }
 
 fn run(wal: Option<&Path>, committed: &Receiver<Committed>, failed: &AtomicBool) {
-    let mut file = None;
     while let Ok(first) = committed.recv() {
         let mut batches = vec![first];
         batches.extend(committed.try_iter());
         let outcome = match wal {
-            Some(path) => flush(&mut file, path),
+            Some(path) => flush(path),
             None => Ok(()),
         };
         let answer = match outcome {
@@ -60,13 +59,9 @@ fn run(wal: Option<&Path>, committed: &Receiver<Committed>, failed: &AtomicBool)
     }
 }
 
-/// `fdatasync` of the WAL file, opened on first use.
-fn flush(file: &mut Option<File>, path: &Path) -> std::io::Result<()> {
-    if file.is_none() {
-        *file = Some(File::open(path)?);
-    }
-    match file {
-        Some(file) => file.sync_data(),
-        None => Ok(()),
-    }
+/// `fdatasync` of the WAL file. It is opened anew each time (a few microseconds beside the
+/// flush) so that the flush always reaches the file SQLite is writing, even if the WAL was
+/// removed and re-created in between.
+fn flush(path: &Path) -> std::io::Result<()> {
+    File::open(path)?.sync_data()
 }

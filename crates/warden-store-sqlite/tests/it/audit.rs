@@ -145,3 +145,23 @@ fn tampering_with_the_database_is_named() {
         "audit records 3..4 are missing (removed)"
     );
 }
+
+#[test]
+fn a_failed_flush_fails_the_call_and_every_later_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("warden.sqlite");
+    let log = SqliteAuditLog::open(&path).unwrap();
+    assert_eq!(log.append(&[record(1, "A")]).unwrap(), vec![1]);
+    // The WAL file vanishing makes the next flush fail.
+    std::fs::remove_file(dir.path().join("warden.sqlite-wal")).unwrap();
+    let error = log.append(&[record(2, "B")]).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("cannot flush the audit log to disk"),
+        "{error}"
+    );
+    // Fail closed: nothing is acknowledged any more, even though SQLite itself still works.
+    let error = log.append(&[record(3, "C")]).unwrap_err();
+    assert!(error.to_string().contains("refuses records"), "{error}");
+}
