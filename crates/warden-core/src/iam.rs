@@ -77,6 +77,19 @@ impl Ctx<'_> {
         )
     }
 
+    /// Commit `write`, then refresh `user_name` (its record, policies and keys) in the
+    /// snapshot.
+    pub(crate) fn write_user<T>(
+        &self,
+        user_name: &str,
+        write: impl FnOnce(&dyn warden_store::Store) -> Result<T, ServiceError>,
+    ) -> Result<T, ServiceError> {
+        let account = self.account();
+        self.warden.write(write, |store, sealer, snapshot| {
+            crate::snapshot_build::refresh_user(store, sealer, snapshot, account, user_name)
+        })
+    }
+
     /// The account every IAM operation of this caller acts on.
     pub(crate) fn account(&self) -> &str {
         &self.caller.account_id

@@ -11,7 +11,7 @@ use warden_store::{AccessKeyRecord, AccessKeyStatus, Store};
 
 use super::Ctx;
 use super::users::find_user;
-use crate::snapshot_build::{access_key_aad, refresh_root_keys, refresh_user};
+use crate::snapshot_build::{access_key_aad, refresh_root_keys};
 use crate::{Output, ServiceError, timestamp};
 
 /// Whose keys an operation acts on.
@@ -42,12 +42,15 @@ impl Ctx<'_> {
         owner: &Owner,
         write: impl FnOnce(&dyn Store) -> Result<T, ServiceError>,
     ) -> Result<T, ServiceError> {
-        let account = self.account().to_owned();
-        self.warden
-            .write(write, |store, sealer, snapshot| match &owner.user_name {
-                Some(name) => refresh_user(store, sealer, snapshot, &account, name),
-                None => refresh_root_keys(store, sealer, snapshot, &account),
-            })
+        match &owner.user_name {
+            Some(name) => self.write_user(name, write),
+            None => {
+                let account = self.account();
+                self.warden.write(write, |store, sealer, snapshot| {
+                    refresh_root_keys(store, sealer, snapshot, account)
+                })
+            }
+        }
     }
 }
 

@@ -10,7 +10,6 @@ use warden_store::UserPolicyRecord;
 
 use super::Ctx;
 use super::users::find_user;
-use crate::snapshot_build::refresh_user;
 use crate::{Output, ServiceError};
 
 pub(super) fn put_user_policy(
@@ -45,18 +44,9 @@ pub(super) fn put_user_policy(
         policy_name: input.policy_name,
         document: input.policy_document,
     };
-    ctx.warden.write(
-        |store| Ok(store.put_user_policy(&record)?),
-        |store, sealer, snapshot| {
-            refresh_user(
-                store,
-                sealer,
-                snapshot,
-                &record.account_id,
-                &record.user_name,
-            )
-        },
-    )?;
+    ctx.write_user(&record.user_name, |store| {
+        Ok(store.put_user_policy(&record)?)
+    })?;
     Ok(None)
 }
 
@@ -108,10 +98,8 @@ pub(super) fn delete_user_policy(
     input: &DeleteUserPolicyRequest,
 ) -> Result<Option<Output>, ServiceError> {
     ctx.authorize(ctx.user_arn(&input.user_name), Vec::new())?;
-    let account = ctx.account().to_owned();
-    ctx.warden.write(
-        |store| Ok(store.delete_user_policy(&account, &input.user_name, &input.policy_name)?),
-        |store, sealer, snapshot| refresh_user(store, sealer, snapshot, &account, &input.user_name),
-    )?;
+    ctx.write_user(&input.user_name, |store| {
+        Ok(store.delete_user_policy(ctx.account(), &input.user_name, &input.policy_name)?)
+    })?;
     Ok(None)
 }

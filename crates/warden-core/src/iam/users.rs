@@ -8,7 +8,6 @@ use warden_protocol::iam::{
 use warden_store::{PageRequest, UserRecord};
 
 use super::{Ctx, user_arn};
-use crate::snapshot_build::refresh_user;
 use crate::{Output, ServiceError, timestamp};
 
 /// AWS's quota of tags per IAM resource.
@@ -57,18 +56,7 @@ pub(super) fn create_user(
         tags,
         permissions_boundary: None,
     };
-    ctx.warden.write(
-        |store| Ok(store.create_user(&record)?),
-        |store, sealer, snapshot| {
-            refresh_user(
-                store,
-                sealer,
-                snapshot,
-                &record.account_id,
-                &record.user_name,
-            )
-        },
-    )?;
+    ctx.write_user(&record.user_name, |store| Ok(store.create_user(&record)?))?;
     Ok(Some(Box::new(CreateUserResponse {
         user: Some(user_shape(&record)),
     })))
@@ -134,11 +122,9 @@ pub(super) fn delete_user(
     input: &DeleteUserRequest,
 ) -> Result<Option<Output>, ServiceError> {
     ctx.authorize(ctx.user_arn(&input.user_name), Vec::new())?;
-    let account = ctx.account().to_owned();
-    ctx.warden.write(
-        |store| Ok(store.delete_user(&account, &input.user_name)?),
-        |store, sealer, snapshot| refresh_user(store, sealer, snapshot, &account, &input.user_name),
-    )?;
+    ctx.write_user(&input.user_name, |store| {
+        Ok(store.delete_user(ctx.account(), &input.user_name)?)
+    })?;
     Ok(None)
 }
 
