@@ -70,8 +70,10 @@ def loadgen(binary, endpoint, call, seconds, connections, rate=None):
            "--connections", str(connections), "--seconds", str(seconds), "--label", call]
     if rate:
         cmd += ["--rate", str(rate)]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"loadgen against {endpoint} failed: {result.stderr.strip()}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def create_bench_user(python, endpoint):
@@ -118,7 +120,7 @@ def main():
                 rps = statistics.median(r["rps"] for r in runs)
                 p99 = statistics.median(r["p99_us"] for r in runs)
                 print(f"{call:18} {target:7} median {rps:10.0f} req/s  p99 {p99:8.0f} µs  "
-                      f"(runs: {', '.join(f'{r['rps']:.0f}' for r in runs)})")
+                      f"(runs: {', '.join('%.0f' % r['rps'] for r in runs)})")
         peak = statistics.median(r["rps"] for r in results[("GetCallerIdentity", "warden")])
         half = [loadgen(loadgen_bin, warden, "GetCallerIdentity", args.seconds, args.connections, rate=peak / 2)
                 for _ in range(args.rounds)]

@@ -187,6 +187,54 @@ async fn drive(
     Ok(all)
 }
 
+async fn connect(prepared: &Prepared) -> anyhow::Result<Sender> {
+    let stream = tokio::net::TcpStream::connect((prepared.host.as_str(), prepared.port)).await?;
+    stream.set_nodelay(true)?;
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    Ok(sender)
+}
+
+type Sender = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
+
+/// Send one request; reconnect once when the server closed the connection (servers without
+/// keep-alive, such as moto's, close after every answer).
+async fn send_one(prepared: &Prepared, sender: &mut Sender) -> anyhow::Result<()> {
+    let reusable = sender.ready().await.is_ok();
+    if !reusable {
+        *sender = connect(prepared).await?;
+    }
+    let response = match sender.send_request(prepared.request.clone()).await {
+        Ok(response) => response,
+        Err(error) if error.is_canceled() || error.is_closed() => {
+            *sender = connect(prepared).await?;
+            sender.send_request(prepared.request.clone()).await?
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let status = response.status();
+    let body = response.into_body().collect().await?.to_bytes();
+    if !status.is_success() {
+        bail!("{status}: {}", String::from_utf8_lossy(&body));
+    }
+    Ok(())
+}
+
+/// Sleep until `at` with sub-millisecond precision: tokio timers fire on millisecond ticks,
+/// so the last stretch is spent yielding. Latency is then measured from the scheduled time,
+/// which charges the server (not the generator) for any queueing.
+async fn wait_until(at: Instant) {
+    const TIMER_SLACK: Duration = Duration::from_millis(2);
+    if let Some(early) = at.checked_sub(TIMER_SLACK)
+        && early > Instant::now()
+    {
+        tokio::time::sleep_until(early.into()).await;
+    }
+    while Instant::now() < at {
+        tokio::task::yield_now().await;
+    }
+}
+
 async fn worker_loop(
     prepared: Prepared,
     deadline: Instant,
@@ -194,31 +242,22 @@ async fn worker_loop(
     worker: usize,
     connections: usize,
 ) -> anyhow::Result<Vec<Duration>> {
-    let stream = tokio::net::TcpStream::connect((prepared.host.as_str(), prepared.port)).await?;
-    stream.set_nodelay(true)?;
-    let (mut sender, connection) =
-        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-    tokio::spawn(connection);
+    let mut sender = connect(&prepared).await?;
     let mut latencies = Vec::new();
     // Open loop: stagger the workers across one interval, then keep to the schedule.
-    let mut scheduled = Instant::now()
+    let mut scheduled: Instant = Instant::now()
         + interval.map_or(Duration::ZERO, |i| {
             i.mul_f64(worker as f64 / connections as f64)
         });
     while Instant::now() < deadline {
-        if interval.is_some() {
-            tokio::time::sleep_until(scheduled.into()).await;
+        let started = if interval.is_some() {
+            wait_until(scheduled).await;
+            scheduled
         } else {
-            scheduled = Instant::now();
-        }
-        sender.ready().await?;
-        let response = sender.send_request(prepared.request.clone()).await?;
-        let status = response.status();
-        let body = response.into_body().collect().await?.to_bytes();
-        if !status.is_success() {
-            bail!("{status}: {}", String::from_utf8_lossy(&body));
-        }
-        latencies.push(scheduled.elapsed());
+            Instant::now()
+        };
+        send_one(&prepared, &mut sender).await?;
+        latencies.push(started.elapsed());
         if let Some(interval) = interval {
             scheduled += interval;
         }

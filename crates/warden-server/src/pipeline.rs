@@ -174,12 +174,15 @@ impl Call<'_> {
                 })
                 .await
             }
+            // STS reads only the in-memory snapshot: no blocking work, no thread hop.
             QueryService::Sts => {
                 let operation = warden_protocol::sts::Operation::from_query(action, params)?;
-                tokio::task::spawn_blocking(move || {
-                    warden_core::sts::call(&warden, caller.as_ref(), &facts, operation)
-                })
-                .await
+                Ok(warden_core::sts::call(
+                    &warden,
+                    caller.as_ref(),
+                    &facts,
+                    operation,
+                ))
             }
         };
         let output = output
