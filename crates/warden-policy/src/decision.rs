@@ -57,9 +57,9 @@ impl Layer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatementRef {
     /// The id of the policy.
-    pub policy_id: String,
+    pub policy_id: std::sync::Arc<str>,
     /// The statement's `Sid`, if any.
-    pub sid: Option<String>,
+    pub sid: Option<std::sync::Arc<str>>,
     /// The statement's position in the policy (0-based).
     pub index: usize,
     /// The layer the policy was passed in.

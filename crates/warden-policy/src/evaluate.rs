@@ -320,8 +320,12 @@ fn statement_sid<'p>(hit: &Hit<'p>) -> Option<&'p str> {
 
 fn statement_ref(hit: &Hit<'_>) -> StatementRef {
     StatementRef {
-        policy_id: hit.policy.id().to_owned(),
-        sid: statement_sid(hit).map(str::to_owned),
+        policy_id: std::sync::Arc::clone(hit.policy.shared_id()),
+        sid: hit
+            .policy
+            .statements()
+            .get(hit.index)
+            .and_then(|s| s.sid.clone()),
         index: hit.index,
         layer: hit.layer,
         effect: hit.effect,

@@ -71,7 +71,9 @@ pub struct Policy {
 
 #[derive(Debug)]
 struct Inner {
-    id: String,
+    /// Shared with every [`crate::StatementRef`] a decision reports, so reporting allocates
+    /// nothing per matched statement.
+    id: Arc<str>,
     kind: PolicyKind,
     document: PolicyDocument,
     statements: Vec<CompiledStatement>,
@@ -117,7 +119,7 @@ impl Policy {
         let index = ActionIndex::build(&statements);
         Self {
             inner: Arc::new(Inner {
-                id,
+                id: Arc::from(id),
                 kind,
                 document,
                 statements,
@@ -128,6 +130,11 @@ impl Policy {
 
     /// The id given at parse time (typically the policy ARN or `user/name/inline-name`).
     pub fn id(&self) -> &str {
+        &self.inner.id
+    }
+
+    /// The id as a shared string (what decisions report, without copying).
+    pub(crate) fn shared_id(&self) -> &Arc<str> {
         &self.inner.id
     }
 
@@ -159,7 +166,7 @@ impl Policy {
 /// A statement ready for evaluation.
 #[derive(Debug)]
 pub(crate) struct CompiledStatement {
-    pub(crate) sid: Option<String>,
+    pub(crate) sid: Option<Arc<str>>,
     pub(crate) effect: Effect,
     pub(crate) principal: Option<PrincipalMatcher>,
     pub(crate) actions: ActionMatcher,
@@ -200,7 +207,7 @@ impl CompiledStatement {
             })
             .collect();
         Self {
-            sid: statement.sid.clone(),
+            sid: statement.sid.as_deref().map(Arc::from),
             effect: statement.effect,
             principal,
             actions,

@@ -308,8 +308,8 @@ fn decision_json(decision: &Decision, action: &str) -> serde_json::Value {
         "decision": format!("{:?}", decision.outcome),
         "layer": format!("{:?}", decision.layer),
         "matched": decision.matched.iter().map(|s| serde_json::json!({
-            "policy": s.policy_id,
-            "sid": s.sid,
+            "policy": &*s.policy_id,
+            "sid": s.sid.as_deref(),
             "index": s.index,
             "effect": format!("{:?}", s.effect),
             "layer": format!("{:?}", s.layer),
