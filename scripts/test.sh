@@ -13,6 +13,11 @@ cargo fmt --all --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "Python venv with boto3, the AWS CLI and pytest"
+python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
+export WARDEN_PYTHON="$PWD/.venv/bin/python"
+
 step "build the warden binary (the SDK and e2e suites drive it)"
 cargo build -p warden --locked
 export WARDEN_BIN="$PWD/target/debug/warden"
@@ -24,10 +29,6 @@ else
   cargo test --workspace --locked --no-fail-fast
 fi
 cargo test --workspace --locked --doc
-
-step "Python venv with boto3, the AWS CLI and pytest"
-python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
 
 step "end-to-end suite (real binary, real clients, loopback)"
 PATH="$PWD/.venv/bin:$PATH" .venv/bin/python -m pytest -q tests/e2e
