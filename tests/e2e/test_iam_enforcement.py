@@ -139,3 +139,63 @@ def test_duplicate_user_is_entity_already_exists(iam):
         assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
     finally:
         iam.delete_user(UserName="dupe")
+
+
+def test_inactive_key_is_refused_until_reactivated(server, iam):
+    iam.create_user(UserName="sleeper")
+    key = iam.create_access_key(UserName="sleeper")["AccessKey"]
+    sts = client("sts", server.endpoint, key["AccessKeyId"], key["SecretAccessKey"])
+    try:
+        assert sts.get_caller_identity()["Arn"].endswith(":user/sleeper")
+        iam.update_access_key(UserName="sleeper", AccessKeyId=key["AccessKeyId"], Status="Inactive")
+        listed = iam.list_access_keys(UserName="sleeper")["AccessKeyMetadata"]
+        assert [k["Status"] for k in listed] == ["Inactive"]
+        with pytest.raises(ClientError) as err:
+            sts.get_caller_identity()
+        assert err.value.response["Error"]["Code"] == "InvalidClientTokenId"
+        iam.update_access_key(UserName="sleeper", AccessKeyId=key["AccessKeyId"], Status="Active")
+        assert sts.get_caller_identity()["Arn"].endswith(":user/sleeper")
+        # AWS allows two keys per user.
+        second = iam.create_access_key(UserName="sleeper")["AccessKey"]
+        with pytest.raises(ClientError) as err:
+            iam.create_access_key(UserName="sleeper")
+        assert err.value.response["Error"]["Code"] == "LimitExceeded"
+        iam.delete_access_key(UserName="sleeper", AccessKeyId=second["AccessKeyId"])
+    finally:
+        iam.delete_access_key(UserName="sleeper", AccessKeyId=key["AccessKeyId"])
+        iam.delete_user(UserName="sleeper")
+
+
+def test_user_tags_reach_policy_conditions(server, iam):
+    """aws:PrincipalTag comes from the user's tags; aws:RequestTag/aws:TagKeys from the request."""
+    iam.create_user(UserName="tagged", Tags=[{"Key": "team", "Value": "blue"}])
+    key = iam.create_access_key(UserName="tagged")["AccessKey"]
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "iam:CreateUser",
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:RequestTag/team": "${aws:PrincipalTag/team}"},
+                    "ForAllValues:StringEquals": {"aws:TagKeys": ["team"]},
+                },
+            }
+        ],
+    }
+    iam.put_user_policy(UserName="tagged", PolicyName="same-team", PolicyDocument=json.dumps(policy))
+    as_tagged = client("iam", server.endpoint, key["AccessKeyId"], key["SecretAccessKey"])
+    try:
+        as_tagged.create_user(UserName="blue-recruit", Tags=[{"Key": "team", "Value": "blue"}])
+        with pytest.raises(ClientError) as err:
+            as_tagged.create_user(UserName="red-recruit", Tags=[{"Key": "team", "Value": "red"}])
+        assert err.value.response["Error"]["Code"] == "AccessDenied"
+        with pytest.raises(ClientError) as err:
+            as_tagged.create_user(UserName="untagged-recruit")
+        assert err.value.response["Error"]["Code"] == "AccessDenied"
+    finally:
+        iam.delete_user(UserName="blue-recruit")
+        iam.delete_user_policy(UserName="tagged", PolicyName="same-team")
+        iam.delete_access_key(UserName="tagged", AccessKeyId=key["AccessKeyId"])
+        iam.delete_user(UserName="tagged")
