@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::get;
+use axum::serve::ListenerExt as _;
 use tokio::net::TcpListener;
 
 use warden_core::Warden;
@@ -75,6 +76,13 @@ pub async fn serve(config: ServerConfig) -> Result<(), ServeError> {
             source,
         })?;
     let local = listener.local_addr()?;
+    // Answers are small and written in pieces: without TCP_NODELAY, Nagle's algorithm can hold
+    // a response's last segment back until the client acknowledges the previous one.
+    let listener = listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "cannot set TCP_NODELAY");
+        }
+    });
     tracing::info!(%local, data_dir = %config.data_dir.display(), "warden listening");
     println!("warden listening on http://{local}");
     let service = app(warden, config.region.clone())
