@@ -31,6 +31,17 @@ CALLS = {
 }
 
 
+def pinned(cmd, core):
+    """Pin a process to one core when taskset exists, so server and generator never share a
+    core (on a 2-core machine they otherwise fight over both, which shows up as latency tail)."""
+    if shutil.which("taskset") and (os.cpu_count() or 1) >= 2:
+        return ["taskset", "-c", str(core), *cmd]
+    return cmd
+
+
+SERVER_CORE, GENERATOR_CORE = 0, 1
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -65,7 +76,7 @@ def build():
 
 def loadgen(binary, endpoint, call, seconds, connections, rate=None):
     service, body = CALLS[call]
-    cmd = [str(binary), "--endpoint", endpoint, "--service", service, "--body", body,
+    cmd = [*pinned([str(binary)], GENERATOR_CORE), "--endpoint", endpoint, "--service", service, "--body", body,
            "--access-key-id", KEY_ID, "--secret-access-key", SECRET,
            "--connections", str(connections), "--seconds", str(seconds), "--label", call]
     if rate:
@@ -98,12 +109,13 @@ def main():
     procs = []
     try:
         warden_port, moto_port = free_port(), free_port()
+        # Each server gets the same single core; Warden runs one runtime worker on it.
         env = dict(os.environ, WARDEN_ROOT_ACCESS_KEY_ID=KEY_ID, WARDEN_ROOT_SECRET_ACCESS_KEY=SECRET,
-                   WARDEN_ACCOUNT_ID="123456789012", WARDEN_LOG="warn")
-        procs.append(subprocess.Popen([str(warden_bin), "serve", "--listen", f"127.0.0.1:{warden_port}",
-                                       "--data-dir", str(workdir / "data")], env=env,
+                   WARDEN_ACCOUNT_ID="123456789012", WARDEN_LOG="warn", TOKIO_WORKER_THREADS="1")
+        procs.append(subprocess.Popen(pinned([str(warden_bin), "serve", "--listen", f"127.0.0.1:{warden_port}",
+                                              "--data-dir", str(workdir / "data")], SERVER_CORE), env=env,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        procs.append(subprocess.Popen([str(VENV / "bin" / "moto_server"), "-p", str(moto_port)],
+        procs.append(subprocess.Popen(pinned([str(VENV / "bin" / "moto_server"), "-p", str(moto_port)], SERVER_CORE),
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         warden = f"http://127.0.0.1:{warden_port}"
         moto = f"http://127.0.0.1:{moto_port}"
