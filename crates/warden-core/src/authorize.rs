@@ -145,13 +145,11 @@ fn global_keys(caller: &Caller, facts: &RequestFacts) -> ContextMap {
         }),
     );
     map.insert("aws:RequestedRegion", single(&facts.region));
-    map.insert("aws:CurrentTime", single(&format_time(facts.now)));
+    map.insert(
+        "aws:CurrentTime",
+        single(&warden_protocol::encode::iso8601(facts.now)),
+    );
     map.insert("aws:EpochTime", single(&facts.now.as_second().to_string()));
     map.insert("aws:ViaAWSService", single("false"));
     map
-}
-
-/// ISO-8601 UTC without fractional seconds, as AWS writes timestamps.
-pub fn format_time(ts: jiff::Timestamp) -> String {
-    ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }

@@ -26,7 +26,7 @@ mod snapshot_build;
 pub mod sts;
 mod warden;
 
-pub use authorize::{Permission, RequestFacts, authorize, format_time};
+pub use authorize::{Permission, RequestFacts, authorize};
 pub use bootstrap::{Bootstrap, RootCredentials};
 pub use caller::{Caller, CallerKind};
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -27,12 +27,25 @@ pub(crate) fn from_source(
     source: &SnapshotSource,
     sealer: &Sealer,
 ) -> Result<Snapshot, StartError> {
+    use std::collections::HashMap;
+    use warden_store::name_key;
+
+    // Group once, so start-up is linear in the number of records.
+    let mut policies_by_user: HashMap<(&str, String), Vec<&UserPolicyRecord>> = HashMap::new();
+    for policy in &source.user_policies {
+        policies_by_user
+            .entry((policy.account_id.as_str(), name_key(&policy.user_name)))
+            .or_default()
+            .push(policy);
+    }
+    let users: HashMap<(&str, String), &UserRecord> = source
+        .users
+        .iter()
+        .map(|user| ((user.account_id.as_str(), name_key(&user.user_name)), user))
+        .collect();
     let mut snapshot = Snapshot::default();
-    for user in &source.users {
-        let policies = source.user_policies.iter().filter(|p| {
-            p.account_id == user.account_id
-                && warden_store::name_key(&p.user_name) == warden_store::name_key(&user.user_name)
-        });
+    for (key, user) in &users {
+        let policies = policies_by_user.get(key).into_iter().flatten().copied();
         snapshot.put_user(
             &user.account_id,
             &user.user_name,
@@ -43,13 +56,8 @@ pub(crate) fn from_source(
         let owner = match &key.user_name {
             None => None,
             Some(name) => Some(
-                source
-                    .users
-                    .iter()
-                    .find(|u| {
-                        u.account_id == key.account_id
-                            && warden_store::name_key(&u.user_name) == warden_store::name_key(name)
-                    })
+                *users
+                    .get(&(key.account_id.as_str(), name_key(name)))
                     .ok_or_else(|| {
                         StartError::State(format!(
                             "access key {} belongs to a missing user",
