@@ -83,3 +83,34 @@ def test_first_start_generates_root_credentials_file(tmp_path):
         assert client("sts", again.endpoint, key_id, secret).get_caller_identity()["Arn"] == identity["Arn"]
     finally:
         stop_server(again)
+
+
+def test_restart_restores_users_keys_and_policies(tmp_path):
+    """The authorization snapshot is rebuilt from the store at start-up."""
+    from conftest import client
+
+    srv = start_server(tmp_path / "data")
+    try:
+        iam = client("iam", srv.endpoint)
+        iam.create_user(UserName="persisted")
+        key = iam.create_access_key(UserName="persisted")["AccessKey"]
+        iam.put_user_policy(
+            UserName="persisted",
+            PolicyName="self",
+            PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "iam:GetUser", "Resource": "arn:aws:iam::*:user/${aws:username}"}]}),
+        )
+    finally:
+        stop_server(srv)
+    again = start_server(tmp_path / "data")
+    try:
+        as_user = client("iam", again.endpoint, key["AccessKeyId"], key["SecretAccessKey"])
+        assert as_user.get_user(UserName="persisted")["User"]["UserName"] == "persisted"
+        import botocore.exceptions
+        import pytest
+
+        with pytest.raises(botocore.exceptions.ClientError) as err:
+            as_user.create_user(UserName="not-allowed")
+        assert err.value.response["Error"]["Code"] == "AccessDenied"
+    finally:
+        stop_server(again)
