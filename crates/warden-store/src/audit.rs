@@ -207,18 +207,87 @@ impl LookupCursor {
     }
 }
 
+/// An append handed to the log and not yet durable: wait for it from a thread
+/// ([`PendingAppend::wait`]) or from async code ([`PendingAppend::finish`]) without holding
+/// a thread while the disk flushes.
+#[derive(Debug)]
+pub struct PendingAppend(PendingState);
+
+#[derive(Debug)]
+enum PendingState {
+    /// Waiting for the backend's answer.
+    Waiting(tokio::sync::oneshot::Receiver<Result<Vec<u64>, StoreError>>),
+    /// Answered at once (an empty append, or a log that refused before queueing).
+    Ready(Result<Vec<u64>, StoreError>),
+}
+
+/// The sending half of a [`PendingAppend`], kept by the backend until the records are durable.
+pub type AppendReply = tokio::sync::oneshot::Sender<Result<Vec<u64>, StoreError>>;
+
+impl PendingAppend {
+    /// A pending append and the reply its backend answers through.
+    #[must_use]
+    pub fn channel() -> (AppendReply, Self) {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        (reply, Self(PendingState::Waiting(answer)))
+    }
+
+    /// An append already answered.
+    #[must_use]
+    pub fn ready(result: Result<Vec<u64>, StoreError>) -> Self {
+        Self(PendingState::Ready(result))
+    }
+
+    /// Blocks the thread until the records are durable; returns their sequences.
+    ///
+    /// # Errors
+    ///
+    /// As [`AuditLog::append`].
+    pub fn wait(self) -> Result<Vec<u64>, StoreError> {
+        match self.0 {
+            PendingState::Ready(result) => result,
+            PendingState::Waiting(answer) => answer
+                .blocking_recv()
+                .unwrap_or_else(|_| Err(writer_stopped())),
+        }
+    }
+
+    /// Waits, without blocking a thread, until the records are durable.
+    ///
+    /// # Errors
+    ///
+    /// As [`AuditLog::append`].
+    pub async fn finish(self) -> Result<Vec<u64>, StoreError> {
+        match self.0 {
+            PendingState::Ready(result) => result,
+            PendingState::Waiting(answer) => answer.await.unwrap_or_else(|_| Err(writer_stopped())),
+        }
+    }
+}
+
+fn writer_stopped() -> StoreError {
+    StoreError::Backend("the audit log writer stopped before answering".to_owned())
+}
+
 /// The durable, hash-chained, queryable audit log.
 ///
-/// Synchronous by design: call it from `tokio::task::spawn_blocking`.
+/// Appends are asynchronous ([`AuditLog::submit`]); reads are synchronous (call them from
+/// `tokio::task::spawn_blocking`).
 pub trait AuditLog: Send + Sync {
-    /// Appends records durably (see the module invariants) and returns their sequences, in
-    /// order. Concurrent callers share one commit.
+    /// Hands records to the log, which appends them durably (see the module invariants);
+    /// the returned [`PendingAppend`] yields their sequences, in order, once they are on
+    /// stable storage. Concurrent submissions share one commit.
+    fn submit(&self, records: Vec<NewAuditRecord>) -> PendingAppend;
+
+    /// Appends records durably and returns their sequences, blocking until they are.
     ///
     /// # Errors
     ///
     /// [`StoreError::Backend`] if the records could not be made durable; then none of them
     /// is stored and the call that produced them must fail.
-    fn append(&self, records: &[NewAuditRecord]) -> Result<Vec<u64>, StoreError>;
+    fn append(&self, records: &[NewAuditRecord]) -> Result<Vec<u64>, StoreError> {
+        self.submit(records.to_vec()).wait()
+    }
 
     /// One page of an account's records matching `query`, newest first.
     ///

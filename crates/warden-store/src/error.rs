@@ -43,6 +43,8 @@ pub enum EntityKind {
     Account,
     /// A page token of an audit-log lookup (malformed or from another query).
     AuditPageToken,
+    /// A CloudTrail trail (by name).
+    Trail,
     /// A user (by name).
     User,
     /// An inline policy embedded in a user (by policy name).
@@ -57,6 +59,7 @@ impl EntityKind {
     pub fn noun(self) -> &'static str {
         match self {
             Self::AccessKey => "access key",
+            Self::Trail => "trail",
             Self::Account => "account",
             Self::AuditPageToken => "audit page token",
             Self::User => "user",
@@ -109,6 +112,7 @@ impl StoreError {
             EntityKind::AccessKey
             | EntityKind::Account
             | EntityKind::AuditPageToken
+            | EntityKind::Trail
             | EntityKind::UserPolicy
             | EntityKind::WrappedKey => "Resource",
         };

@@ -42,13 +42,15 @@ mod records;
 mod store;
 
 pub use audit::{
-    AuditLog, AuditPage, AuditQuery, AuditResource, AuditVerifyError, LOOKUP_MAX_RESULTS,
-    LookupAttribute, LookupCursor, NewAuditRecord, StoredAuditRecord, verify_audit_log,
+    AppendReply, AuditLog, AuditPage, AuditQuery, AuditResource, AuditVerifyError,
+    LOOKUP_MAX_RESULTS, LookupAttribute, LookupCursor, NewAuditRecord, PendingAppend,
+    StoredAuditRecord, verify_audit_log,
 };
 pub use error::{EntityKind, StoreError};
 pub use names::{name_key, tag_key_fold};
 pub use records::{
     ACCESS_KEYS_PER_USER, AccessKeyRecord, AccessKeyStatus, AccountRecord, Page, PageRequest,
-    SnapshotSource, TAGS_PER_RESOURCE, UserPolicyRecord, UserRecord, UserUpdate, WrappedKeyRecord,
+    SnapshotSource, TAGS_PER_RESOURCE, TrailDelivery, TrailRecord, UserPolicyRecord, UserRecord,
+    UserUpdate, WrappedKeyRecord,
 };
 pub use store::Store;

@@ -199,3 +199,60 @@ pub struct SnapshotSource {
     /// All access keys (sealed secrets included), by id.
     pub access_keys: Vec<AccessKeyRecord>,
 }
+
+/// A CloudTrail trail: where and how an account's events are delivered as log files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrailRecord {
+    /// The owning account.
+    pub account_id: String,
+    /// The trail name, unique (case-sensitively, as CloudTrail) within the account.
+    pub name: String,
+    /// The region the trail was created in.
+    pub home_region: String,
+    /// `arn:aws:cloudtrail:<region>:<account>:trail/<name>`.
+    pub arn: String,
+    /// The bucket log files are delivered to (a directory under the data directory).
+    pub s3_bucket_name: String,
+    /// The key prefix inside the bucket, if any.
+    pub s3_key_prefix: Option<String>,
+    /// `SnsTopicName`, kept and reported (Warden publishes no notifications).
+    pub sns_topic_name: Option<String>,
+    /// `IncludeGlobalServiceEvents` (IAM and STS are global services).
+    pub include_global_service_events: bool,
+    /// `IsMultiRegionTrail`.
+    pub is_multi_region_trail: bool,
+    /// `LogFileValidationEnabled`: digest files are delivered too.
+    pub log_file_validation_enabled: bool,
+    /// `IsOrganizationTrail`.
+    pub is_organization_trail: bool,
+    /// `CloudWatchLogsLogGroupArn`, kept and reported.
+    pub cloud_watch_logs_log_group_arn: Option<String>,
+    /// `CloudWatchLogsRoleArn`, kept and reported.
+    pub cloud_watch_logs_role_arn: Option<String>,
+    /// `KmsKeyId`, kept and reported.
+    pub kms_key_id: Option<String>,
+    /// Whether the trail is logging (`StartLogging` / `StopLogging`).
+    pub logging: bool,
+    /// When logging last started (epoch milliseconds).
+    pub start_logging_time: Option<i64>,
+    /// When logging last stopped (epoch milliseconds).
+    pub stop_logging_time: Option<i64>,
+    /// When the trail was created (epoch milliseconds).
+    pub create_date: i64,
+    /// Tags as (key, value) pairs, in the order given.
+    pub tags: Vec<(String, String)>,
+}
+
+/// What the log-file delivery worker records about one trail (`GetTrailStatus` reports it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrailDelivery {
+    /// When a log file was last delivered (epoch milliseconds).
+    pub latest_delivery_time: Option<i64>,
+    /// When a digest file was last delivered (epoch milliseconds).
+    pub latest_digest_delivery_time: Option<i64>,
+    /// The last delivery error, if the last attempt failed.
+    pub latest_delivery_error: Option<String>,
+    /// The worker's own resumable state (what was delivered, the previous digest), opaque
+    /// to the store.
+    pub state: Vec<u8>,
+}

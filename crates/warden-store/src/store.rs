@@ -2,7 +2,7 @@
 
 use crate::{
     AccessKeyRecord, AccessKeyStatus, AccountRecord, Page, PageRequest, SnapshotSource, StoreError,
-    UserPolicyRecord, UserRecord, UserUpdate, WrappedKeyRecord,
+    TrailDelivery, TrailRecord, UserPolicyRecord, UserRecord, UserUpdate, WrappedKeyRecord,
 };
 
 /// Warden's persistent state, at the level of the domain.
@@ -224,6 +224,61 @@ pub trait Store: Send + Sync {
     ///
     /// [`StoreError::Backend`] only.
     fn wrapped_key(&self, name: &str) -> Result<Option<WrappedKeyRecord>, StoreError>;
+
+    /// Creates a trail.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] (account), [`StoreError::AlreadyExists`] (trail).
+    fn create_trail(&self, trail: &TrailRecord) -> Result<(), StoreError>;
+
+    /// The trail of this name in this account (exact match).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] only.
+    fn trail(&self, account_id: &str, name: &str) -> Result<Option<TrailRecord>, StoreError>;
+
+    /// The trails of one account, or of every account (`None`), ordered by account and name.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] only.
+    fn list_trails(&self, account_id: Option<&str>) -> Result<Vec<TrailRecord>, StoreError>;
+
+    /// Replaces a trail's settings and logging state (matched by account and name; the
+    /// delivery record is kept).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] (trail).
+    fn update_trail(&self, trail: &TrailRecord) -> Result<(), StoreError>;
+
+    /// Deletes a trail and its delivery record.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] (trail).
+    fn delete_trail(&self, account_id: &str, name: &str) -> Result<(), StoreError>;
+
+    /// What the delivery worker last recorded for a trail (the default when nothing yet).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] (trail).
+    fn trail_delivery(&self, account_id: &str, name: &str) -> Result<TrailDelivery, StoreError>;
+
+    /// Records a trail's delivery state. Does not bump [`Store::generation`].
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] (trail).
+    fn set_trail_delivery(
+        &self,
+        account_id: &str,
+        name: &str,
+        delivery: &TrailDelivery,
+    ) -> Result<(), StoreError>;
 
     /// Everything the authorization snapshot needs, read in one consistent transaction.
     ///

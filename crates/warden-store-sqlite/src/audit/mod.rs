@@ -20,7 +20,7 @@ use std::thread::JoinHandle;
 use rusqlite::Connection;
 use warden_audit::chain::Anchor;
 use warden_store::{
-    AuditLog, AuditPage, AuditQuery, NewAuditRecord, StoreError, StoredAuditRecord,
+    AuditLog, AuditPage, AuditQuery, NewAuditRecord, PendingAppend, StoreError, StoredAuditRecord,
 };
 
 use crate::connection;
@@ -110,29 +110,25 @@ impl SqliteAuditLog {
 }
 
 impl AuditLog for SqliteAuditLog {
-    fn append(&self, records: &[NewAuditRecord]) -> Result<Vec<u64>, StoreError> {
+    fn submit(&self, records: Vec<NewAuditRecord>) -> PendingAppend {
         if records.is_empty() {
-            return Ok(Vec::new());
+            return PendingAppend::ready(Ok(Vec::new()));
         }
-        let (reply, answer) = mpsc::sync_channel(1);
-        let job = writer::Job {
-            records: records.to_vec(),
-            reply,
-        };
+        let (reply, pending) = PendingAppend::channel();
+        let job = writer::Job { records, reply };
         let sent = self
             .queue
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .as_ref()
             .is_some_and(|queue| queue.send(job).is_ok());
-        if !sent {
-            return Err(StoreError::Backend(
+        if sent {
+            pending
+        } else {
+            PendingAppend::ready(Err(StoreError::Backend(
                 "the audit log writer has stopped".to_owned(),
-            ));
+            )))
         }
-        answer.recv().map_err(|_| {
-            StoreError::Backend("the audit log writer stopped before answering".to_owned())
-        })?
     }
 
     fn lookup(&self, query: &AuditQuery) -> Result<AuditPage, StoreError> {

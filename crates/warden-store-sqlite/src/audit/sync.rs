@@ -15,13 +15,13 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender};
+use std::sync::mpsc::Receiver;
 use std::thread::{self, JoinHandle};
 
-use warden_store::StoreError;
+use warden_store::{AppendReply, StoreError};
 
 /// A committed, not yet durable batch: each caller's reply channel and sequences.
-pub(super) type Committed = Vec<(SyncSender<Result<Vec<u64>, StoreError>>, Vec<u64>)>;
+pub(super) type Committed = Vec<(AppendReply, Vec<u64>)>;
 
 /// Starts the syncer for the WAL file at `wal` (`None`: in memory, nothing to flush).
 pub(super) fn spawn(

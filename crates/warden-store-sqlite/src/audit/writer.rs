@@ -2,13 +2,13 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender, TryRecvError};
+use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 
 use rusqlite::{Connection, TransactionBehavior, params};
 use warden_audit::chain::Link;
-use warden_store::{NewAuditRecord, StoreError};
+use warden_store::{AppendReply, NewAuditRecord, StoreError};
 
 use super::{MAX_BATCH_RECORDS, read, sync};
 use crate::failure::{Outcome, corrupt};
@@ -19,7 +19,7 @@ pub(super) struct Job {
     /// The records to append, in order.
     pub(super) records: Vec<NewAuditRecord>,
     /// Where to send the sequences (or the batch's error).
-    pub(super) reply: SyncSender<Result<Vec<u64>, StoreError>>,
+    pub(super) reply: AppendReply,
 }
 
 /// Starts the writer thread and its syncer; they run until every sender of `jobs` is
