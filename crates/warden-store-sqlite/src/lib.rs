@@ -30,6 +30,7 @@ mod failure;
 mod policies;
 mod snapshot;
 mod store_impl;
+mod trails;
 mod users;
 
 use std::path::Path;

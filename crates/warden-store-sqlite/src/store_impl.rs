@@ -2,10 +2,11 @@
 
 use warden_store::{
     AccessKeyRecord, AccessKeyStatus, AccountRecord, Page, PageRequest, SnapshotSource, Store,
-    StoreError, UserPolicyRecord, UserRecord, UserUpdate, WrappedKeyRecord,
+    StoreError, TrailDelivery, TrailRecord, UserPolicyRecord, UserRecord, UserUpdate,
+    WrappedKeyRecord,
 };
 
-use crate::{SqliteStore, access_keys, accounts, policies, snapshot, users};
+use crate::{SqliteStore, access_keys, accounts, policies, snapshot, trails, users};
 
 impl Store for SqliteStore {
     fn create_account(&self, account: &AccountRecord) -> Result<(), StoreError> {
@@ -141,6 +142,39 @@ impl Store for SqliteStore {
 
     fn wrapped_key(&self, name: &str) -> Result<Option<WrappedKeyRecord>, StoreError> {
         self.read(|tx| accounts::wrapped_key(tx, name))
+    }
+
+    fn create_trail(&self, trail: &TrailRecord) -> Result<(), StoreError> {
+        self.write(|tx| trails::create(tx, trail))
+    }
+
+    fn trail(&self, account_id: &str, name: &str) -> Result<Option<TrailRecord>, StoreError> {
+        self.read(|tx| trails::get(tx, account_id, name))
+    }
+
+    fn list_trails(&self, account_id: Option<&str>) -> Result<Vec<TrailRecord>, StoreError> {
+        self.read(|tx| trails::list(tx, account_id))
+    }
+
+    fn update_trail(&self, trail: &TrailRecord) -> Result<(), StoreError> {
+        self.write(|tx| trails::update(tx, trail))
+    }
+
+    fn delete_trail(&self, account_id: &str, name: &str) -> Result<(), StoreError> {
+        self.write(|tx| trails::delete(tx, account_id, name))
+    }
+
+    fn trail_delivery(&self, account_id: &str, name: &str) -> Result<TrailDelivery, StoreError> {
+        self.read(|tx| trails::delivery(tx, account_id, name))
+    }
+
+    fn set_trail_delivery(
+        &self,
+        account_id: &str,
+        name: &str,
+        delivery: &TrailDelivery,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| trails::set_delivery(tx, account_id, name, delivery))
     }
 
     fn snapshot_source(&self) -> Result<SnapshotSource, StoreError> {

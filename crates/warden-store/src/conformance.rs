@@ -59,6 +59,7 @@ mod consistency;
 mod fixtures;
 mod policies;
 mod tags;
+mod trails;
 mod users;
 
 /// One named conformance check.
@@ -193,6 +194,18 @@ pub const CHECKS: &[Check] = &[
     check(
         "snapshot_generation_matches_its_data_under_writes",
         consistency::snapshot_generation_matches_its_data_under_writes,
+    ),
+    check(
+        "trails_create_get_list_update_delete",
+        trails::create_get_list_update_delete,
+    ),
+    check(
+        "trails_report_conflicts_and_absence",
+        trails::report_conflicts_and_absence,
+    ),
+    check(
+        "trails_delivery_record_round_trips",
+        trails::delivery_record_round_trips,
     ),
 ];
 

@@ -268,7 +268,7 @@ pub trait Store: Send + Sync {
     /// [`StoreError::NotFound`] (trail).
     fn trail_delivery(&self, account_id: &str, name: &str) -> Result<TrailDelivery, StoreError>;
 
-    /// Records a trail's delivery state. Does not bump [`Store::generation`].
+    /// Records a trail's delivery state.
     ///
     /// # Errors
     ///

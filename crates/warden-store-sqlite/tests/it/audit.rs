@@ -60,7 +60,7 @@ fn a_version_1_database_gains_the_audit_tables() {
     {
         let raw = rusqlite::Connection::open(&path).unwrap();
         raw.execute_batch(
-            "DROP TABLE audit_events; DROP TABLE audit_resources; DROP TABLE audit_anchor; PRAGMA user_version = 1;",
+            "DROP TABLE audit_events; DROP TABLE audit_resources; DROP TABLE audit_anchor; DROP TABLE trail_tags; DROP TABLE trails; PRAGMA user_version = 1;",
         )
         .unwrap();
     }
