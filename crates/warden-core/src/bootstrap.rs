@@ -49,6 +49,18 @@ impl Warden {
         account_id: Option<&str>,
         supplied: Option<RootCredentials>,
     ) -> Result<Bootstrap, StartError> {
+        let outcome = self.open_or_create_default_account(account_id, supplied)?;
+        let (Bootstrap::Existing { account_id } | Bootstrap::Created { account_id, .. }) = &outcome;
+        // Set once per process; a second bootstrap of the same services names the same account.
+        drop(self.default_account.set(account_id.clone()));
+        Ok(outcome)
+    }
+
+    fn open_or_create_default_account(
+        &self,
+        account_id: Option<&str>,
+        supplied: Option<RootCredentials>,
+    ) -> Result<Bootstrap, StartError> {
         let now = self.clock.now().as_millisecond();
         let account_id = match self.store.list_accounts()?.into_iter().next() {
             Some(first) => {

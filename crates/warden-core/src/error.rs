@@ -40,6 +40,20 @@ pub enum ServiceError {
         /// The service's API version, for AWS's message.
         api_version: &'static str,
     },
+    /// A service-specific modeled error (CloudTrail's `TrailNotFoundException`, …).
+    #[error("{code}: {message}")]
+    Modeled {
+        /// The AWS error code.
+        code: &'static str,
+        /// The HTTP status.
+        status: u16,
+        /// AWS's message.
+        message: String,
+    },
+    /// The call's audit record could not be made durable, so the call fails (fail closed);
+    /// answered as `ServiceUnavailable` (503), which SDKs retry.
+    #[error("the audit trail cannot record calls")]
+    AuditUnavailable,
     /// Something failed inside Warden. Logged; the caller only sees `InternalFailure`.
     #[error("internal failure: {0}")]
     Internal(String),
@@ -70,6 +84,7 @@ pub(crate) fn not_found_message(kind: EntityKind, name: &str) -> String {
         EntityKind::Account => format!("The account {name} cannot be found."),
         EntityKind::AuditPageToken => format!("Invalid NextToken {name}."),
         EntityKind::WrappedKey => format!("The key {name} cannot be found."),
+        EntityKind::Trail => format!("Unknown trail: {name}."),
     }
 }
 
@@ -81,6 +96,7 @@ fn already_exists_message(kind: EntityKind, name: &str) -> String {
         EntityKind::Account => format!("Account {name} already exists."),
         EntityKind::AuditPageToken => format!("Token {name} already exists."),
         EntityKind::WrappedKey => format!("Key {name} already exists."),
+        EntityKind::Trail => format!("Trail {name} already exists."),
     }
 }
 
@@ -103,6 +119,16 @@ impl From<ServiceError> for AwsError {
                 operation,
                 api_version,
             } => Self::invalid_action(operation, api_version),
+            ServiceError::Modeled {
+                code,
+                status,
+                message,
+            } => Self::new(code, status, message),
+            ServiceError::AuditUnavailable => Self::new(
+                "ServiceUnavailable",
+                503,
+                "The request was refused because the audit trail cannot record it.",
+            ),
             ServiceError::Internal(detail) => {
                 tracing::error!(%detail, "internal failure");
                 Self::internal()

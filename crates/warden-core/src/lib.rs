@@ -15,10 +15,13 @@
 //!   protocol types, and maps [`ServiceError`] to AWS errors through the one `From` impl.
 #![warn(missing_docs)]
 
+pub mod audit;
 mod authorize;
 mod bootstrap;
 mod caller;
 mod clock;
+pub mod cloudtrail;
+mod ctx;
 mod error;
 pub mod iam;
 mod snapshot;
@@ -30,6 +33,7 @@ pub use authorize::{Permission, RequestFacts, authorize};
 pub use bootstrap::{Bootstrap, RootCredentials};
 pub use caller::{Caller, CallerKind};
 pub use clock::{Clock, FixedClock, SystemClock};
+pub(crate) use ctx::Ctx;
 pub use error::ServiceError;
 pub use snapshot::{KeyEntry, Snapshot, UserEntry};
 pub use warden::{StartError, Warden};

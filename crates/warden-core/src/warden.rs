@@ -1,11 +1,11 @@
 //! [`Warden`]: the services' shared state — the store, the published authorization snapshot,
 //! the sealer for secrets at rest, the clock and the random source.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use arc_swap::ArcSwap;
 use warden_crypto::{DATA_KEY_PURPOSE, DataKey, RootKey, Sealer, SecureRandom};
-use warden_store::{Store, StoreError, WrappedKeyRecord};
+use warden_store::{AuditLog, Store, StoreError, WrappedKeyRecord};
 
 use crate::clock::Clock;
 use crate::error::ServiceError;
@@ -44,10 +44,15 @@ pub enum StartError {
 /// (call writers from `spawn_blocking`).
 pub struct Warden {
     pub(crate) store: Arc<dyn Store>,
+    /// The audit log every call is recorded in.
+    pub(crate) audit: Arc<dyn AuditLog>,
     snapshot: ArcSwap<Snapshot>,
     pub(crate) sealer: Sealer,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) rng: Arc<dyn SecureRandom>,
+    /// The account created on first start ([`Warden::bootstrap`]); it receives the audit
+    /// records of calls that name no known account.
+    pub(crate) default_account: OnceLock<String>,
     /// Serializes writers so that each publishes a snapshot derived from the latest one.
     writes: Mutex<()>,
 }
@@ -62,6 +67,7 @@ impl Warden {
     /// secret does not decrypt.
     pub fn new(
         store: Arc<dyn Store>,
+        audit: Arc<dyn AuditLog>,
         root_key: &RootKey,
         clock: Arc<dyn Clock>,
         rng: Arc<dyn SecureRandom>,
@@ -73,10 +79,12 @@ impl Warden {
         let snapshot = snapshot_build::from_source(&source, &sealer)?;
         Ok(Self {
             store,
+            audit,
             snapshot: ArcSwap::from_pointee(snapshot),
             sealer,
             clock,
             rng,
+            default_account: OnceLock::new(),
             writes: Mutex::new(()),
         })
     }
@@ -94,6 +102,21 @@ impl Warden {
     /// The store, for operations that only read.
     pub fn store(&self) -> &dyn Store {
         self.store.as_ref()
+    }
+
+    /// The default account (set by [`Warden::bootstrap`]).
+    pub fn default_account(&self) -> Option<&str> {
+        self.default_account.get().map(String::as_str)
+    }
+
+    /// The audit log, for operations that read it (LookupEvents, delivery).
+    pub fn audit_log(&self) -> &Arc<dyn AuditLog> {
+        &self.audit
+    }
+
+    /// The shared store handle (for background workers such as log delivery).
+    pub fn store_handle(&self) -> Arc<dyn Store> {
+        Arc::clone(&self.store)
     }
 
     /// Run a write against the store, then let `refresh` derive the next snapshot from the

@@ -10,6 +10,7 @@
 mod config;
 mod health;
 mod pipeline;
+mod recording;
 mod routing;
 mod serve;
 mod start;

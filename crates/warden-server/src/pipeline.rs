@@ -10,10 +10,12 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use warden_core::audit::{lower_camel_keys, parameters_from_query};
 use warden_core::{Caller, RequestFacts, Warden};
 use warden_protocol::{AwsError, QueryParams, ResponseFormat, ServiceMeta};
 use warden_sigv4::{RequestParts, SignedRequest, SigningKeyCache};
 
+use crate::recording::{Outcome, Trace};
 use crate::routing::{QueryService, choose_query_service};
 use crate::transport::{BodyError, header as header_value, header_pairs, read_body};
 
@@ -100,24 +102,32 @@ struct Call<'a> {
 }
 
 impl Call<'_> {
+    /// A trace for this request, before anything about the call is known.
+    fn trace(&self, event_source: &'static str) -> Trace {
+        Trace {
+            event_source,
+            event_name: String::new(),
+            caller: None,
+            access_key_id: None,
+            key_account: None,
+            request_parameters: None,
+            facts: RequestFacts {
+                source_ip: self.facts_base.source_ip,
+                user_agent: self.facts_base.user_agent.clone(),
+                secure_transport: false,
+                region: self.state.region.clone(),
+                now: self.state.warden.now(),
+            },
+        }
+    }
+
     async fn query_protocol(&self, params_bytes: &[u8], format: ResponseFormat) -> Response {
-        let signed = warden_sigv4::parse(&self.sig_parts);
-        let params = match QueryParams::parse(params_bytes) {
-            Ok(params) => params,
-            Err(error) => {
-                return query_error(&warden_protocol::iam::META, &error, self.request_id, format);
-            }
-        };
-        let scope_service = signed
-            .as_ref()
-            .ok()
-            .and_then(Option::as_ref)
-            .map(|s| s.scope.service.as_str());
-        let service =
-            choose_query_service(scope_service, params.get("Version"), params.get("Action"));
-        let meta = service.meta();
-        let result = self.query_call(service, signed, &params).await;
-        match result {
+        let mut trace = self.trace(QueryService::Iam.event_source());
+        let (meta, outcome) = self.query_outcome(params_bytes, &mut trace).await;
+        let outcome = trace
+            .record(&self.state.warden, self.request_id, outcome)
+            .await;
+        match outcome {
             Ok((operation, output)) => {
                 let body = warden_protocol::render::render_query_success(
                     meta,
@@ -134,36 +144,58 @@ impl Call<'_> {
         }
     }
 
+    /// Decodes, routes and runs a Query-protocol call, noting what it learns in `trace`.
+    async fn query_outcome(
+        &self,
+        params_bytes: &[u8],
+        trace: &mut Trace,
+    ) -> (&'static ServiceMeta, Outcome) {
+        let signed = warden_sigv4::parse(&self.sig_parts);
+        let params = match QueryParams::parse(params_bytes) {
+            Ok(params) => params,
+            Err(error) => return (&warden_protocol::iam::META, Err(error)),
+        };
+        trace.event_name = params.get("Action").unwrap_or("").to_owned();
+        trace.request_parameters = parameters_from_query(params.iter());
+        let scope_service = signed
+            .as_ref()
+            .ok()
+            .and_then(Option::as_ref)
+            .map(|s| s.scope.service.as_str());
+        let service =
+            choose_query_service(scope_service, params.get("Version"), params.get("Action"));
+        trace.event_source = service.event_source();
+        (
+            service.meta(),
+            self.query_call(service, signed, &params, trace).await,
+        )
+    }
+
     async fn query_call(
         &self,
         service: QueryService,
         signed: Result<Option<SignedRequest>, warden_sigv4::SigV4Error>,
         params: &QueryParams,
-    ) -> Result<(&'static str, Option<warden_core::Output>), AwsError> {
+        trace: &mut Trace,
+    ) -> Outcome {
         let meta = service.meta();
         let signed = signed.map_err(|error| sigv4_error(&error))?;
+        if let Some(signed) = &signed {
+            trace.facts.region.clone_from(&signed.scope.region);
+        }
         let action = params.get("Action");
         let info = action.and_then(|name| meta.operation(name));
         let unauthenticated = info.is_some_and(|info| info.unauthenticated);
         let caller = if unauthenticated {
             None
         } else {
-            Some(self.authenticate(signed.as_ref())?)
+            Some(self.authenticate(signed.as_ref(), trace)?)
         };
         let action = action.ok_or_else(AwsError::missing_action)?;
         let info = info
             .ok_or_else(|| AwsError::invalid_action(action, params.get("Version").unwrap_or("")))?;
         warden_protocol::query::check_version(meta, action, params)?;
-        let region = signed
-            .as_ref()
-            .map_or_else(|| self.state.region.clone(), |s| s.scope.region.clone());
-        let facts = RequestFacts {
-            source_ip: self.facts_base.source_ip,
-            user_agent: self.facts_base.user_agent.clone(),
-            secure_transport: false,
-            region,
-            now: self.state.warden.now(),
-        };
+        let facts = trace.facts.clone();
         let warden = Arc::clone(&self.state.warden);
         let output = match service {
             QueryService::Iam => {
@@ -191,20 +223,38 @@ impl Call<'_> {
         Ok((info.name, output))
     }
 
-    /// JSON 1.1 (`X-Amz-Target`): KMS, CloudTrail, Organizations plug in here. Requests are
-    /// authenticated before the target is looked at, as AWS does.
+    /// JSON 1.1 (`X-Amz-Target`): CloudTrail today; KMS and Organizations plug in here.
+    /// Requests are authenticated before the target is looked at, as AWS does.
     async fn json_protocol(&self, target: &str) -> Response {
-        let authenticated = warden_sigv4::parse(&self.sig_parts)
-            .map_err(|error| sigv4_error(&error))
-            .and_then(|signed| self.authenticate(signed.as_ref()));
-        // No JSON 1.1 service is served yet: every authenticated target is unknown.
-        let error = match authenticated {
-            Ok(_caller) => AwsError::unknown_operation(),
-            Err(error) => error,
+        let (prefix, operation) = target.rsplit_once('.').unwrap_or(("", target));
+        let cloudtrail = prefix == warden_protocol::cloudtrail::META.target_prefix;
+        let mut trace = self.trace(if cloudtrail {
+            "cloudtrail.amazonaws.com"
+        } else {
+            "unknown"
+        });
+        trace.event_name = operation.to_owned();
+        let outcome = self.json_call(cloudtrail, operation, &mut trace).await;
+        let outcome = trace
+            .record(&self.state.warden, self.request_id, outcome)
+            .await;
+        let (status, body) = match outcome {
+            Ok((_, output)) => (
+                StatusCode::OK,
+                warden_protocol::render::render_json_success(
+                    output
+                        .as_deref()
+                        .map(|o| o as &dyn warden_protocol::encode::Encode),
+                ),
+            ),
+            Err(error) => {
+                tracing::debug!(%target, code = %error.code, "json request refused");
+                (
+                    StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST),
+                    warden_protocol::render::render_json_error(&error),
+                )
+            }
         };
-        tracing::debug!(%target, code = %error.code, "json request refused");
-        let body = warden_protocol::render::render_json_error(&error);
-        let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST);
         respond(
             status,
             warden_protocol::render::JSON_1_1_CONTENT_TYPE,
@@ -213,15 +263,50 @@ impl Call<'_> {
         )
     }
 
+    async fn json_call(&self, cloudtrail: bool, operation: &str, trace: &mut Trace) -> Outcome {
+        let signed = warden_sigv4::parse(&self.sig_parts).map_err(|error| sigv4_error(&error))?;
+        if let Some(signed) = &signed {
+            trace.facts.region.clone_from(&signed.scope.region);
+        }
+        let caller = self.authenticate(signed.as_ref(), trace)?;
+        if !cloudtrail {
+            return Err(AwsError::unknown_operation());
+        }
+        trace.request_parameters = serde_json::from_slice::<serde_json::Value>(self.sig_parts.body)
+            .ok()
+            .filter(|body| body.as_object().is_some_and(|members| !members.is_empty()))
+            .map(lower_camel_keys);
+        let info = warden_protocol::cloudtrail::META
+            .operation(operation)
+            .ok_or_else(AwsError::unknown_operation)?;
+        let operation =
+            warden_protocol::cloudtrail::Operation::from_json(operation, self.sig_parts.body)?;
+        let (warden, facts) = (Arc::clone(&self.state.warden), trace.facts.clone());
+        let output = tokio::task::spawn_blocking(move || {
+            warden_core::cloudtrail::call(&warden, &caller, &facts, operation)
+        })
+        .await
+        .map_err(|_| AwsError::internal())?
+        .map_err(AwsError::from)?;
+        Ok((info.name, output))
+    }
+
     /// SigV4: the key must exist and be active, the signature must verify, and the clock
-    /// window must hold. Errors are AWS's, in AWS's order.
-    fn authenticate(&self, signed: Option<&SignedRequest>) -> Result<Caller, AwsError> {
+    /// window must hold. Errors are AWS's, in AWS's order. What is learned on the way (the
+    /// key, its account, the caller) goes into `trace`.
+    fn authenticate(
+        &self,
+        signed: Option<&SignedRequest>,
+        trace: &mut Trace,
+    ) -> Result<Caller, AwsError> {
         let signed = signed.ok_or_else(missing_token)?;
+        trace.access_key_id = Some(signed.scope.access_key_id.clone());
         let snapshot = self.state.warden.snapshot();
         let key = snapshot
             .key(&signed.scope.access_key_id)
             .filter(|key| key.active)
             .ok_or_else(invalid_client_token)?;
+        trace.key_account = Some(key.caller.account_id.clone());
         if signed.session_token.is_some() {
             // Long-term keys carry no session token; a token names a session Warden never issued.
             return Err(invalid_client_token());
@@ -234,6 +319,7 @@ impl Call<'_> {
             &self.state.signing_keys,
         )
         .map_err(|error| sigv4_error(&error))?;
+        trace.caller = Some(key.caller.clone());
         Ok(key.caller.clone())
     }
 }

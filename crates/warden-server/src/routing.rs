@@ -19,6 +19,14 @@ impl QueryService {
             Self::Sts => &warden_protocol::sts::META,
         }
     }
+
+    /// The service's CloudTrail `eventSource`.
+    pub(crate) fn event_source(self) -> &'static str {
+        match self {
+            Self::Iam => "iam.amazonaws.com",
+            Self::Sts => "sts.amazonaws.com",
+        }
+    }
 }
 
 /// Route by the SigV4 credential scope's service when signed; otherwise (the unsigned STS

@@ -7,13 +7,15 @@ use std::sync::Arc;
 
 use warden_core::{Bootstrap, RootCredentials, StartError, SystemClock, Warden};
 use warden_crypto::{RootKey, SecretString, SystemRandom};
-use warden_store_sqlite::SqliteStore;
+use warden_store_sqlite::{SqliteAuditLog, SqliteStore};
 
 use crate::ServerConfig;
 use crate::serve::ServeError;
 
 /// File name of the embedded database inside the data directory.
 pub(crate) const DATABASE_FILE: &str = "warden.db";
+/// Directory of the audit journal inside the data directory.
+pub(crate) const AUDIT_JOURNAL_DIR: &str = "audit";
 /// File name of the root key inside the data directory.
 pub(crate) const ROOT_KEY_FILE: &str = "root.key";
 /// File name of generated root credentials inside the data directory.
@@ -25,6 +27,16 @@ pub(crate) fn open_services(config: &ServerConfig) -> Result<Arc<Warden>, ServeE
     let store = SqliteStore::open(&data_dir.join(DATABASE_FILE)).map_err(|error| {
         ServeError::Start(format!(
             "cannot open the database in {}: {error}",
+            data_dir.display()
+        ))
+    })?;
+    let audit = SqliteAuditLog::open(
+        &data_dir.join(DATABASE_FILE),
+        &data_dir.join(AUDIT_JOURNAL_DIR),
+    )
+    .map_err(|error| {
+        ServeError::Start(format!(
+            "cannot open the audit log in {}: {error}",
             data_dir.display()
         ))
     })?;
@@ -41,8 +53,14 @@ pub(crate) fn open_services(config: &ServerConfig) -> Result<Arc<Warden>, ServeE
     };
     let root_key = RootKey::load_or_create(&root_key_path, rng.as_ref())
         .map_err(|error| ServeError::Start(format!("root key: {error}")))?;
-    let warden = Warden::new(Arc::new(store), &root_key, Arc::new(SystemClock), rng)
-        .map_err(|error| start_error(&error))?;
+    let warden = Warden::new(
+        Arc::new(store),
+        Arc::new(audit),
+        &root_key,
+        Arc::new(SystemClock),
+        rng,
+    )
+    .map_err(|error| start_error(&error))?;
     let supplied = match (&config.root_access_key_id, &config.root_secret_access_key) {
         (Some(id), Some(secret)) => Some(RootCredentials {
             access_key_id: id.clone(),

@@ -14,13 +14,15 @@ use http_body_util::BodyExt as _;
 use tower::ServiceExt as _;
 use warden_core::{RootCredentials, SystemClock, Warden};
 use warden_crypto::{RootKey, SecretString, SystemRandom};
-use warden_store_sqlite::SqliteStore;
+use warden_store_sqlite::{SqliteAuditLog, SqliteStore};
 
 fn app() -> axum::Router {
     let store = Arc::new(SqliteStore::open_in_memory().unwrap());
     let root_key = RootKey::from_bytes(&[7; 32]).unwrap();
+    let audit = Arc::new(SqliteAuditLog::open_in_memory().unwrap());
     let warden = Warden::new(
         store,
+        audit,
         &root_key,
         Arc::new(SystemClock),
         Arc::new(SystemRandom::new()),

@@ -1,0 +1,174 @@
+use serde_json::json;
+use warden_audit::IdentityType;
+
+use super::{CallRecord, is_read_only, lower_camel_keys, parameters_from_query};
+use crate::RequestFacts;
+use crate::caller::{Caller, CallerKind};
+
+fn facts() -> RequestFacts {
+    RequestFacts {
+        source_ip: Some("192.0.2.7".parse().unwrap()),
+        user_agent: "aws-cli/1.0".to_owned(),
+        secure_transport: false,
+        region: "eu-west-1".to_owned(),
+        now: jiff::Timestamp::from_second(1_790_000_000).unwrap(),
+    }
+}
+
+fn alice() -> Caller {
+    Caller {
+        account_id: "111122223333".to_owned(),
+        arn: "arn:aws:iam::111122223333:user/alice".to_owned(),
+        kind: CallerKind::User {
+            user_name: "alice".to_owned(),
+            user_id: "AIDAALICE".to_owned(),
+        },
+        access_key_id: "AKIAALICE".to_owned(),
+    }
+}
+
+#[test]
+fn a_successful_write_records_identity_parameters_and_redacted_response() {
+    let facts = facts();
+    let caller = alice();
+    let record = CallRecord {
+        event_source: "iam.amazonaws.com",
+        event_name: "CreateAccessKey",
+        caller: Some(&caller),
+        access_key_id: Some("AKIAALICE"),
+        recipient_account_id: "111122223333",
+        facts: &facts,
+        request_parameters: Some(json!({"userName": "bob"})),
+        response_elements: Some(
+            json!({"accessKey": {"accessKeyId": "AKIABOB", "secretAccessKey": "s3cr3t"}}),
+        ),
+        error: None,
+        request_id: "req-1",
+    };
+    let event = record.to_event("evt-1".to_owned());
+    assert_eq!(event.user_identity.identity_type, IdentityType::IamUser);
+    assert_eq!(event.user_identity.user_name.as_deref(), Some("alice"));
+    assert_eq!(
+        event.user_identity.principal_id.as_deref(),
+        Some("AIDAALICE")
+    );
+    assert_eq!(
+        event.aws_region, "us-east-1",
+        "IAM is recorded in us-east-1"
+    );
+    assert_eq!(event.source_ip_address, "192.0.2.7");
+    assert!(!event.read_only);
+    assert_eq!(
+        event.response_elements,
+        Some(json!({"accessKey": {"accessKeyId": "AKIABOB"}}))
+    );
+    let text = String::from_utf8(event.to_json().unwrap()).unwrap();
+    assert!(!text.contains("s3cr3t"), "{text}");
+    assert_eq!(event.resources.len(), 1);
+    assert_eq!(event.resources[0].resource_type, "AWS::IAM::User");
+    assert_eq!(event.resources[0].arn, "arn:aws:iam::111122223333:user/bob");
+}
+
+#[test]
+fn a_failed_authentication_records_the_claimed_key_and_the_error() {
+    let facts = facts();
+    let record = CallRecord {
+        event_source: "sts.amazonaws.com",
+        event_name: "GetCallerIdentity",
+        caller: None,
+        access_key_id: Some("AKIAUNKNOWN"),
+        recipient_account_id: "111122223333",
+        facts: &facts,
+        request_parameters: None,
+        response_elements: Some(json!({"ignored": true})),
+        error: Some((
+            "InvalidClientTokenId",
+            "The security token included in the request is invalid.",
+        )),
+        request_id: "req-2",
+    };
+    let event = record.to_event("evt-2".to_owned());
+    assert_eq!(event.user_identity.identity_type, IdentityType::Unknown);
+    assert_eq!(
+        event.user_identity.access_key_id.as_deref(),
+        Some("AKIAUNKNOWN")
+    );
+    assert_eq!(event.error_code.as_deref(), Some("InvalidClientTokenId"));
+    assert_eq!(event.response_elements, None, "failures record no response");
+    assert_eq!(event.aws_region, "eu-west-1");
+    assert!(event.read_only);
+}
+
+#[test]
+fn secrets_in_parameters_are_never_recorded() {
+    let facts = facts();
+    let record = CallRecord {
+        event_source: "iam.amazonaws.com",
+        event_name: "CreateLoginProfile",
+        caller: None,
+        access_key_id: None,
+        recipient_account_id: "111122223333",
+        facts: &facts,
+        request_parameters: Some(json!({"userName": "bob", "password": "hunter2"})),
+        response_elements: None,
+        error: None,
+        request_id: "req-3",
+    };
+    let event = record.to_event("evt-3".to_owned());
+    assert_eq!(event.request_parameters, Some(json!({"userName": "bob"})));
+}
+
+#[test]
+fn read_only_follows_the_action_verb() {
+    for name in [
+        "GetUser",
+        "ListUsers",
+        "DescribeTrails",
+        "LookupEvents",
+        "GetCallerIdentity",
+    ] {
+        assert!(is_read_only(name), "{name}");
+    }
+    for name in [
+        "CreateUser",
+        "PutUserPolicy",
+        "DeleteTrail",
+        "StartLogging",
+        "",
+    ] {
+        assert!(!is_read_only(name), "{name}");
+    }
+}
+
+#[test]
+fn keys_become_lower_camel_at_every_depth() {
+    assert_eq!(
+        lower_camel_keys(json!({"User": {"UserName": "a", "Tags": [{"Key": "k"}]}})),
+        json!({"user": {"userName": "a", "tags": [{"key": "k"}]}})
+    );
+}
+
+#[test]
+fn query_parameters_become_nested_lower_camel_json() {
+    let pairs = [
+        ("Action", "CreateUser"),
+        ("Version", "2010-05-08"),
+        ("UserName", "bob"),
+        ("Tags.member.1.Key", "team"),
+        ("Tags.member.1.Value", "red"),
+        ("Tags.member.2.Key", "env"),
+        ("Huge.member.99999", "x"),
+    ];
+    assert_eq!(
+        parameters_from_query(pairs.into_iter()),
+        Some(json!({
+            "userName": "bob",
+            "tags": [{"key": "team", "value": "red"}, {"key": "env"}],
+            "huge": {"99999": "x"}
+        }))
+    );
+    assert_eq!(
+        parameters_from_query([("Action", "GetUser")].into_iter()),
+        None
+    );
+}
