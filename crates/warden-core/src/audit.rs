@@ -257,6 +257,9 @@ impl Warden {
     /// [`ServiceError::AuditUnavailable`] when the record cannot be encoded or made durable:
     /// the call must then fail.
     pub async fn record(&self, event: &AuditEvent) -> Result<(), ServiceError> {
+        if !self.is_recording() {
+            return Ok(());
+        }
         let record =
             NewAuditRecord::from_event(event).map_err(|error| audit_unavailable(&error))?;
         self.audit

@@ -1,6 +1,7 @@
 //! [`Warden`]: the services' shared state — the store, the published authorization snapshot,
 //! the sealer for secrets at rest, the clock and the random source.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use arc_swap::ArcSwap;
@@ -46,6 +47,8 @@ pub struct Warden {
     pub(crate) store: Arc<dyn Store>,
     /// The audit log every call is recorded in.
     pub(crate) audit: Arc<dyn AuditLog>,
+    /// Whether calls are recorded (on unless turned off to measure auditing's cost).
+    recording: AtomicBool,
     snapshot: ArcSwap<Snapshot>,
     pub(crate) sealer: Sealer,
     pub(crate) clock: Arc<dyn Clock>,
@@ -80,6 +83,7 @@ impl Warden {
         Ok(Self {
             store,
             audit,
+            recording: AtomicBool::new(true),
             snapshot: ArcSwap::from_pointee(snapshot),
             sealer,
             clock,
@@ -107,6 +111,17 @@ impl Warden {
     /// The default account (set by [`Warden::bootstrap`]).
     pub fn default_account(&self) -> Option<&str> {
         self.default_account.get().map(String::as_str)
+    }
+
+    /// Turns recording of calls off (or back on). Off exists only to measure what auditing
+    /// costs; [`Warden::record`] then accepts every record without writing it.
+    pub fn set_recording(&self, on: bool) {
+        self.recording.store(on, Ordering::Relaxed);
+    }
+
+    /// Whether calls are recorded.
+    pub fn is_recording(&self) -> bool {
+        self.recording.load(Ordering::Relaxed)
     }
 
     /// The audit log, for operations that read it (LookupEvents, delivery).

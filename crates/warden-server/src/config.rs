@@ -21,6 +21,11 @@ pub struct ServerConfig {
     pub root_access_key_id: Option<String>,
     /// Secret of that key (`WARDEN_ROOT_SECRET_ACCESS_KEY`).
     pub root_secret_access_key: Option<String>,
+    /// Whether calls are recorded in the audit trail. Always on in production; off only to
+    /// measure what auditing costs (`warden serve --no-audit`, benchmarks).
+    pub audit: bool,
+    /// How many days of event history are kept before pruning (CloudTrail keeps 90).
+    pub audit_retention_days: u32,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -32,6 +37,8 @@ impl std::fmt::Debug for ServerConfig {
             .field("region", &self.region)
             .field("root_key_file", &self.root_key_file)
             .field("root_access_key_id", &self.root_access_key_id)
+            .field("audit", &self.audit)
+            .field("audit_retention_days", &self.audit_retention_days)
             .field(
                 "root_secret_access_key",
                 &self.root_secret_access_key.as_ref().map(|_| "<redacted>"),

@@ -11,6 +11,7 @@ mod config;
 mod health;
 mod pipeline;
 mod recording;
+mod retention;
 mod routing;
 mod serve;
 mod start;

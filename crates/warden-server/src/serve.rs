@@ -69,6 +69,7 @@ pub async fn serve(config: ServerConfig) -> Result<(), ServeError> {
     })
     .await
     .map_err(|error| ServeError::Start(format!("start-up task failed: {error}")))??;
+    let retention = crate::retention::spawn(Arc::clone(&warden), config.audit_retention_days);
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| ServeError::Bind {
@@ -90,6 +91,7 @@ pub async fn serve(config: ServerConfig) -> Result<(), ServeError> {
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    retention.abort();
     tracing::info!("warden stopped");
     Ok(())
 }

@@ -61,6 +61,11 @@ pub(crate) fn open_services(config: &ServerConfig) -> Result<Arc<Warden>, ServeE
         rng,
     )
     .map_err(|error| start_error(&error))?;
+    if !config.audit {
+        tracing::warn!("auditing is OFF (--no-audit): calls are not recorded");
+        println!("warden: WARNING: auditing is off; calls leave no trace");
+        warden.set_recording(false);
+    }
     let supplied = match (&config.root_access_key_id, &config.root_secret_access_key) {
         (Some(id), Some(secret)) => Some(RootCredentials {
             access_key_id: id.clone(),

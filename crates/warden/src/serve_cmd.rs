@@ -30,6 +30,13 @@ pub(crate) struct ServeArgs {
     /// `<data-dir>/root.key`.
     #[arg(long, env = "WARDEN_ROOT_KEY_FILE")]
     root_key_file: Option<PathBuf>,
+    /// Days of event history kept in the audit log before older records are pruned.
+    #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..), env = "WARDEN_AUDIT_RETENTION_DAYS")]
+    audit_retention_days: u32,
+    /// Do not record calls in the audit trail. For measuring what auditing costs only:
+    /// unaudited calls leave no trace.
+    #[arg(long)]
+    no_audit: bool,
 }
 
 /// Run the server until Ctrl-C or SIGTERM.
@@ -43,6 +50,8 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         root_key_file: args.root_key_file,
         root_access_key_id: std::env::var("WARDEN_ROOT_ACCESS_KEY_ID").ok(),
         root_secret_access_key: std::env::var("WARDEN_ROOT_SECRET_ACCESS_KEY").ok(),
+        audit: !args.no_audit,
+        audit_retention_days: args.audit_retention_days,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
