@@ -1,0 +1,159 @@
+//! The RSA key that signs digest files (ListPublicKeys publishes its public half).
+//!
+//! One key serves every account, as CloudTrail's per-Region key does. It is generated on
+//! first use, its PKCS#8 sealed with the deployment's [`Sealer`] and stored as a wrapped
+//! key under [`DIGEST_KEY_NAME`]; the first node to store it wins and every other node
+//! loads that one.
+
+use jiff::Timestamp;
+use warden_audit::digest::{DigestError, SigningKey};
+use warden_crypto::{CryptoError, Sealer};
+use warden_store::{Store, StoreError, WrappedKeyRecord};
+
+/// The wrapped-key name of the digest signing key (also the sealing AAD).
+pub const DIGEST_KEY_NAME: &str = "cloudtrail-digest-signing-key";
+
+/// Why the digest key could not be loaded or created.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// The store failed.
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    /// The sealed key does not open (wrong data key) or cannot be sealed.
+    #[error("the digest signing key cannot be sealed or opened: {0}")]
+    Crypto(#[from] CryptoError),
+    /// The key could not be generated or was rejected.
+    #[error(transparent)]
+    Digest(#[from] DigestError),
+    /// The stored creation time is not a valid timestamp.
+    #[error("the digest signing key has an invalid creation time")]
+    CreationTime,
+}
+
+/// A public key as ListPublicKeys returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicKeyInfo {
+    /// DER PKCS#1 `RSAPublicKey` (ListPublicKeys `Value`).
+    pub der: Vec<u8>,
+    /// Lowercase hex MD5 of `der`.
+    pub fingerprint: String,
+    /// When the key was created.
+    pub valid_from: Timestamp,
+    /// Until when it signs digests. The key is not rotated, so this is the end of time.
+    pub valid_to: Timestamp,
+}
+
+/// The digest signing key of the deployment.
+#[derive(Debug)]
+pub struct DigestKeys {
+    key: SigningKey,
+    created: Timestamp,
+}
+
+impl DigestKeys {
+    /// Loads the stored key, or generates, seals and stores one (`now` is its creation
+    /// time). If another node stores its key first, that one is loaded and used.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError`] if the store fails, the sealed key does not open with `sealer`, or RSA
+    /// key generation fails.
+    pub fn load_or_create(
+        store: &dyn Store,
+        sealer: &Sealer,
+        now: Timestamp,
+    ) -> Result<Self, KeyError> {
+        if let Some(record) = store.wrapped_key(DIGEST_KEY_NAME)? {
+            return Self::open(&record, sealer);
+        }
+        let (key, pkcs8) = SigningKey::generate()?;
+        let sealed = sealer.seal(&pkcs8, DIGEST_KEY_NAME.as_bytes())?;
+        match store.create_wrapped_key(&WrappedKeyRecord {
+            name: DIGEST_KEY_NAME.to_owned(),
+            wrapped: sealed,
+            create_date: now.as_millisecond(),
+        }) {
+            Ok(()) => Ok(Self { key, created: now }),
+            Err(StoreError::AlreadyExists { .. }) => {
+                let record = store.wrapped_key(DIGEST_KEY_NAME)?.ok_or_else(|| {
+                    StoreError::Backend("the digest key vanished after a conflict".to_owned())
+                })?;
+                Self::open(&record, sealer)
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    fn open(record: &WrappedKeyRecord, sealer: &Sealer) -> Result<Self, KeyError> {
+        let pkcs8 = sealer.open(&record.wrapped, DIGEST_KEY_NAME.as_bytes())?;
+        Ok(Self {
+            key: SigningKey::from_pkcs8(&pkcs8)?,
+            created: Timestamp::from_millisecond(record.create_date)
+                .map_err(|_| KeyError::CreationTime)?,
+        })
+    }
+
+    /// The public keys digests may be signed with (ListPublicKeys' answer).
+    #[must_use]
+    pub fn public_keys(&self) -> Vec<PublicKeyInfo> {
+        vec![PublicKeyInfo {
+            der: self.key.public_key_der(),
+            fingerprint: self.key.fingerprint(),
+            valid_from: self.created,
+            valid_to: Timestamp::MAX,
+        }]
+    }
+
+    /// The key that signs new digests.
+    #[must_use]
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.key
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use warden_crypto::{DataKey, DeterministicRandom, Sealer, SecureRandom};
+    use warden_store::Store;
+    use warden_store_sqlite::SqliteStore;
+
+    use super::{DIGEST_KEY_NAME, DigestKeys, KeyError};
+
+    fn sealer(seed: u64) -> Sealer {
+        let rng: Arc<dyn SecureRandom> = Arc::new(DeterministicRandom::new(seed));
+        Sealer::new(&DataKey::generate(rng.as_ref()).unwrap(), rng).unwrap()
+    }
+
+    #[test]
+    fn the_first_key_is_stored_sealed_and_reloaded() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let sealer = sealer(1);
+        let now = jiff::Timestamp::from_second(1_700_000_000).unwrap();
+        let first = DigestKeys::load_or_create(&store, &sealer, now).unwrap();
+        let stored = store.wrapped_key(DIGEST_KEY_NAME).unwrap().unwrap();
+        let der = first.public_keys()[0].der.clone();
+        assert!(
+            !stored
+                .wrapped
+                .windows(16)
+                .any(|w| der.windows(16).any(|d| d == w))
+        );
+        let later = jiff::Timestamp::from_second(1_800_000_000).unwrap();
+        let again = DigestKeys::load_or_create(&store, &sealer, later).unwrap();
+        assert_eq!(again.public_keys(), first.public_keys());
+        let info = &again.public_keys()[0];
+        assert_eq!(info.valid_from, now);
+        assert_eq!(
+            info.fingerprint,
+            warden_audit::digest::fingerprint(&info.der)
+        );
+        assert_eq!(again.signing_key().fingerprint(), info.fingerprint);
+        // Another data key cannot open it: fail closed, never a silent new key.
+        assert!(matches!(
+            DigestKeys::load_or_create(&store, &self::sealer(2), later),
+            Err(KeyError::Crypto(_))
+        ));
+    }
+}

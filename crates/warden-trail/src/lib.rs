@@ -1,0 +1,29 @@
+//! CloudTrail delivery for Warden: the audit log becomes each trail's gzipped log files and
+//! signed, chained digest files, written into local buckets that a read-only S3 endpoint
+//! serves (so `aws cloudtrail validate-logs` works unmodified).
+//!
+//! - [`DigestKeys`] is the deployment's digest signing key (ListPublicKeys publishes it).
+//! - [`Delivery`] runs delivery rounds; progress is kept in the store
+//!   ([`TrailDelivery`](warden_store::TrailDelivery)), so a round interrupted by a crash is
+//!   finished by the next one without duplicating or skipping events.
+//! - [`bucket`] is the bucket directory layout: atomic writes, and the read-only listing and
+//!   fetching the S3 endpoint needs, with path traversal impossible.
+//!
+//! # Invariants
+//!
+//! - The audit log is the source of truth; a trail's files are derived from it and can be
+//!   checked against it.
+//! - Time is an argument ([`Delivery::deliver`] takes `now`); nothing here reads a clock.
+#![warn(missing_docs)]
+
+pub mod bucket;
+mod delivery;
+mod keys;
+mod source;
+mod state;
+
+pub use delivery::{
+    Delivery, DeliveryError, DeliveryReport, DeliverySettings, TrailError, TrailFailure, location,
+};
+pub use keys::{DIGEST_KEY_NAME, DigestKeys, KeyError, PublicKeyInfo};
+pub use source::BucketSource;
