@@ -48,7 +48,14 @@ class Server:
         return self.log_path.read_text(errors="replace")
 
 
-def start_server(data_dir: Path, extra_env: dict | None = None, port: int | None = None, root_env: bool = True) -> Server:
+def start_server(
+    data_dir: Path,
+    extra_env: dict | None = None,
+    port: int | None = None,
+    root_env: bool = True,
+    log_dir: Path | None = None,
+    extra_args: tuple = (),
+) -> Server:
     port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("WARDEN_ROOT_")}
     env["WARDEN_LOG"] = "warn"
@@ -61,10 +68,10 @@ def start_server(data_dir: Path, extra_env: dict | None = None, port: int | None
             }
         )
     env.update(extra_env or {})
-    log_path = data_dir.parent / f"{data_dir.name}.log"
+    log_path = (log_dir or data_dir.parent) / f"{data_dir.name}.log"
     log = open(log_path, "wb")
     process = subprocess.Popen(
-        [warden_binary(), "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", str(data_dir)],
+        [warden_binary(), "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", str(data_dir), *extra_args],
         stdout=log,
         stderr=subprocess.STDOUT,
         env=env,
