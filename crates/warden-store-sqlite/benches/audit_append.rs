@@ -4,16 +4,22 @@
     clippy::cast_precision_loss,
     reason = "a benchmark binary: failing loudly is the point"
 )]
-//! Sustained audit-record throughput into the SQLite audit log with group commit.
+//! Sustained audit-record throughput into the journaled audit log with group commit.
 //!
-//! `WRITERS` threads each append one record per call (as the request pipeline does), for
-//! `SECONDS` per round, on a file in a temporary directory on the build's disk; every
-//! append is durable (fsynced) before it returns. Prints each round and the median.
+//! Two kinds of submitters, each appending one record per call (as the request pipeline
+//! does) for `SECONDS` per round: `WRITERS` threads calling the blocking `append`
+//! (default), or with `ASYNC=1`, `TASKS` tokio tasks on a 2-thread runtime awaiting
+//! `submit(..).finish()` (as the server does). Every append is durable (fsynced) before
+//! it returns. The journal and index live in a temporary directory on the build's disk.
+//! After each round the whole chain is verified and every acknowledged record counted.
+//! Prints each round and the median.
 //!
 //! Run: `cargo bench -p warden-store-sqlite --bench audit_append`
-//! (environment: `WRITERS`, default 64; `ROUNDS`, default 5; `SECONDS`, default 3;
-//! `PER_CALL`, records per append call, default 1; `FRESH=1`, a new database per round).
+//! (environment: `WRITERS`, default 64; `ASYNC=1` and `TASKS`, default 256; `ROUNDS`,
+//! default 5; `SECONDS`, default 3; `PER_CALL`, records per append call, default 1;
+//! `FRESH=1`, a new journal and index per round).
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -23,6 +29,8 @@ use warden_store_sqlite::SqliteAuditLog;
 
 fn main() {
     let writers = setting("WRITERS", 64);
+    let asynchronous = setting("ASYNC", 0) == 1;
+    let tasks = setting("TASKS", 256);
     let rounds = setting("ROUNDS", 5);
     let seconds = setting("SECONDS", 3);
     let per_call = setting("PER_CALL", 1);
@@ -30,57 +38,114 @@ fn main() {
     let directory = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temporary directory");
     let mut rates = Vec::new();
     for round in 0..rounds {
-        // FRESH=1: a new database per round (the WAL file grows the whole round, and growing
-        // a file makes each flush slower); default: one long-lived log, as a server has.
-        let path = directory.path().join(if fresh {
-            format!("audit-{round}.sqlite")
+        // FRESH=1: a new journal per round; default: one long-lived log, as a server has.
+        let name = if fresh {
+            format!("r{round}")
         } else {
-            "audit.sqlite".to_owned()
-        });
-        let log = SqliteAuditLog::open(&path).expect("open the audit log");
-        let before = verify_audit_log(&log, 100_000)
+            "log".to_owned()
+        };
+        let log = Arc::new(
+            SqliteAuditLog::open(
+                &directory.path().join(format!("{name}.db")),
+                &directory.path().join(name),
+            )
+            .expect("open the audit log"),
+        );
+        let before = verify_audit_log(log.as_ref(), 100_000)
             .expect("the chain verifies")
             .sequence;
-        let stop = AtomicBool::new(false);
-        let appended = AtomicU64::new(0);
         let started = Instant::now();
-        thread::scope(|scope| {
-            for writer in 0..writers {
-                let (log, stop, appended) = (&log, &stop, &appended);
-                scope.spawn(move || {
-                    let mut n = 0_u64;
-                    while !stop.load(Ordering::Relaxed) {
-                        let records: Vec<_> =
-                            (0..per_call).map(|i| record(writer, n + i)).collect();
-                        log.append(&records).expect("append");
-                        n += per_call;
-                    }
-                    appended.fetch_add(n, Ordering::Relaxed);
-                });
-            }
-            thread::sleep(Duration::from_secs(seconds));
-            stop.store(true, Ordering::Relaxed);
-        });
+        let total = if asynchronous {
+            run_tasks(&log, tasks, per_call, seconds)
+        } else {
+            run_threads(&log, writers, per_call, seconds)
+        };
         let elapsed = started.elapsed().as_secs_f64();
-        let total = appended.load(Ordering::Relaxed);
         let rate = total as f64 / elapsed;
-        let head = verify_audit_log(&log, 100_000).expect("the chain verifies");
+        let head = verify_audit_log(log.as_ref(), 100_000).expect("the chain verifies");
         assert_eq!(
             head.sequence,
             before + total,
             "every acknowledged record is stored"
         );
+        let submitters = if asynchronous {
+            format!("{tasks} tokio tasks")
+        } else {
+            format!("{writers} threads")
+        };
         println!(
-            "round {round}: {total} records in {elapsed:.2} s = {rate:.0} records/s ({writers} writers)"
+            "round {round}: {total} records in {elapsed:.2} s = {rate:.0} records/s ({submitters}, {before} records before)"
         );
         rates.push(rate);
     }
     rates.sort_by(f64::total_cmp);
     let median = rates[rates.len() / 2];
     println!(
-        "median: {median:.0} records/s with {writers} concurrent writers, one WAL flush per group commit, {} database",
+        "median: {median:.0} records/s over {rounds} rounds, {} with {per_call} record(s) per call, one fdatasync per group commit, {} journal",
+        if asynchronous {
+            format!("{tasks} async tasks")
+        } else {
+            format!("{writers} writer threads")
+        },
         if fresh { "a fresh" } else { "one long-lived" }
     );
+}
+
+/// `writers` threads appending for `seconds`; returns how many records were acknowledged.
+fn run_threads(log: &Arc<SqliteAuditLog>, writers: u64, per_call: u64, seconds: u64) -> u64 {
+    let stop = AtomicBool::new(false);
+    let appended = AtomicU64::new(0);
+    thread::scope(|scope| {
+        for writer in 0..writers {
+            let (log, stop, appended) = (log.as_ref(), &stop, &appended);
+            scope.spawn(move || {
+                let mut n = 0_u64;
+                while !stop.load(Ordering::Relaxed) {
+                    let records: Vec<_> = (0..per_call).map(|i| record(writer, n + i)).collect();
+                    log.append(&records).expect("append");
+                    n += per_call;
+                }
+                appended.fetch_add(n, Ordering::Relaxed);
+            });
+        }
+        thread::sleep(Duration::from_secs(seconds));
+        stop.store(true, Ordering::Relaxed);
+    });
+    appended.load(Ordering::Relaxed)
+}
+
+/// `tasks` tokio tasks submitting for `seconds` on a two-thread runtime; returns how many
+/// records were acknowledged.
+fn run_tasks(log: &Arc<SqliteAuditLog>, tasks: u64, per_call: u64, seconds: u64) -> u64 {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_time()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let stop = Arc::new(AtomicBool::new(false));
+        let handles: Vec<_> = (0..tasks)
+            .map(|task| {
+                let (log, stop) = (Arc::clone(log), Arc::clone(&stop));
+                tokio::spawn(async move {
+                    let mut n = 0_u64;
+                    while !stop.load(Ordering::Relaxed) {
+                        let records = (0..per_call).map(|i| record(task, n + i)).collect();
+                        log.submit(records).finish().await.expect("append");
+                        n += per_call;
+                    }
+                    n
+                })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_secs(seconds)).await;
+        stop.store(true, Ordering::Relaxed);
+        let mut total = 0;
+        for handle in handles {
+            total += handle.await.expect("task");
+        }
+        total
+    })
 }
 
 fn setting(name: &str, default: u64) -> u64 {

@@ -13,6 +13,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (2, include_str!("../migrations/0002_audit.sql")),
     (3, include_str!("../migrations/0003_trails.sql")),
+    (4, include_str!("../migrations/0004_audit_journal.sql")),
 ];
 
 /// Opens the writer and the reader connection to the database file at `path`, creating

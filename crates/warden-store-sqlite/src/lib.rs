@@ -15,9 +15,9 @@
 //! - **Versioned schema.** Migrations are numbered SQL files compiled into the binary and
 //!   applied at open in one transaction; `PRAGMA user_version` records the version. A
 //!   database written by a newer Warden is refused rather than misread.
-//! - **The audit log** ([`SqliteAuditLog`]) lives in the same schema and is written by its
-//!   own connection and writer thread, which group-commits concurrent appends: many records,
-//!   one transaction, one fsync, every caller answered only after it.
+//! - **The audit log** ([`SqliteAuditLog`]) is an append-only, hash-chained journal of
+//!   segment files with group commit (many records, one write, one fsync, every caller
+//!   answered only after it); this schema holds only its rebuildable lookup index.
 //! - Foreign keys are enforced; timestamps are `INTEGER` epoch milliseconds; secrets are the
 //!   sealed bytes the caller supplies.
 #![warn(missing_docs)]
@@ -42,7 +42,7 @@ use warden_store::StoreError;
 
 use crate::failure::Outcome;
 
-pub use audit::{MAX_BATCH_RECORDS, SqliteAuditLog};
+pub use audit::{JournalOptions, MAX_BATCH_RECORDS, SqliteAuditLog};
 
 /// How long a write waits for another process's write lock before failing.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

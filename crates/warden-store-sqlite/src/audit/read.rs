@@ -1,18 +1,22 @@
-//! Reads: the chain head and anchor, chain-order scans and LookupEvents queries.
+//! Reads: LookupEvents queries (the index finds the records, the journal supplies them)
+//! and chain-order scans (straight from the journal).
+
+use std::path::Path;
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, params_from_iter};
-use warden_audit::chain::{Anchor, ChainHash};
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use warden_store::{
-    AuditPage, AuditQuery, AuditResource, LOOKUP_MAX_RESULTS, LookupAttribute, LookupCursor,
-    NewAuditRecord, StoredAuditRecord,
+    AuditPage, AuditQuery, LOOKUP_MAX_RESULTS, LookupAttribute, LookupCursor, StoreError,
+    StoredAuditRecord,
 };
 
+use super::JournalError;
+use super::scan::Scan;
+use super::segment::{self, FrameReader};
 use crate::failure::{Outcome, corrupt};
 
-/// The columns [`record_from_row`] reads, in its order.
-const COLUMNS: &str = "sequence, prev_hash, hash, account_id, event_time, event_id, event_name, \
-                       event_source, read_only, username, access_key_id, body";
+/// Where a record's frame is: (sequence, segment, offset).
+type Location = (u64, u64, u64);
 
 /// Runs `operation` in one read transaction, so that multi-query reads see one state.
 pub(super) fn in_transaction<T>(
@@ -25,66 +29,96 @@ pub(super) fn in_transaction<T>(
     Ok(value)
 }
 
-/// The anchor the next record chains after: the last stored record, else the pruning
-/// anchor.
-pub(super) fn head(connection: &Connection) -> Outcome<Anchor> {
-    let last = connection
-        .prepare_cached("SELECT sequence, hash FROM audit_events ORDER BY sequence DESC LIMIT 1")?
-        .query_row([], |row| {
-            Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?))
-        })
-        .optional()?;
-    match last {
-        Some((sequence, hash)) => anchor_from(sequence, &hash),
-        None => anchor(connection),
+/// Where the first indexed record after `after` is.
+pub(super) fn first_after(connection: &Connection, after: u64) -> Outcome<Option<Location>> {
+    let after = i64::try_from(after).unwrap_or(i64::MAX);
+    connection
+        .prepare_cached(
+            "SELECT sequence, segment, frame_offset FROM audit_index WHERE sequence > ?1 \
+             ORDER BY sequence LIMIT 1",
+        )?
+        .query_row([after], location_from_row)
+        .optional()?
+        .transpose()
+}
+
+/// Where the indexed record at `sequence` is.
+pub(super) fn location_of(connection: &Connection, sequence: u64) -> Outcome<Option<Location>> {
+    let sequence = i64::try_from(sequence).unwrap_or(i64::MAX);
+    connection
+        .prepare_cached(
+            "SELECT sequence, segment, frame_offset FROM audit_index WHERE sequence = ?1",
+        )?
+        .query_row([sequence], location_from_row)
+        .optional()?
+        .transpose()
+}
+
+/// Up to `limit` records from `start` on, in chain order, none beyond `head`.
+pub(super) fn records_from(
+    directory: &Path,
+    start: Location,
+    head: u64,
+    limit: usize,
+) -> Result<Vec<StoredAuditRecord>, StoreError> {
+    let (_, segment, offset) = start;
+    let mut scan = Scan::from(directory, segment, offset)?;
+    let mut records = Vec::new();
+    while records.len() < limit
+        && records
+            .last()
+            .is_none_or(|last: &StoredAuditRecord| last.sequence < head)
+    {
+        let Some(scanned) = scan.next_record()? else {
+            break;
+        };
+        records.push(scanned.record);
+    }
+    Ok(records)
+}
+
+/// The record whose frame is at `location`.
+pub(super) fn record_at(
+    directory: &Path,
+    location: Location,
+) -> Result<StoredAuditRecord, JournalError> {
+    let (sequence, segment, offset) = location;
+    let path = segment::path_of(directory, segment);
+    let mut reader = FrameReader::open(&path, offset, 8 * 1024)?;
+    match reader.next_frame()? {
+        Ok(record) if record.sequence == sequence => Ok(record),
+        Ok(record) => Err(JournalError::corrupt(
+            &path,
+            offset,
+            format!(
+                "the index expects record {sequence} here, the journal has {}",
+                record.sequence
+            ),
+        )),
+        Err(stop) => Err(JournalError::corrupt(
+            &path,
+            offset,
+            format!("record {sequence} is unreadable: {stop:?}"),
+        )),
     }
 }
 
-/// The pruning anchor.
-pub(super) fn anchor(connection: &Connection) -> Outcome<Anchor> {
-    let (sequence, hash) = connection
-        .prepare_cached("SELECT sequence, hash FROM audit_anchor WHERE id = 1")?
-        .query_row([], |row| {
-            Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?))
-        })?;
-    anchor_from(sequence, &hash)
-}
-
-/// Up to `limit` records after sequence `after`, in chain order.
-pub(super) fn records_after(
+/// One page of a LookupEvents query, newest first: the matching records' locations from
+/// the index, and whether more follow.
+pub(super) fn lookup(
     connection: &Connection,
-    after: u64,
-    limit: usize,
-) -> Outcome<Vec<StoredAuditRecord>> {
-    let after = i64::try_from(after).unwrap_or(i64::MAX);
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let mut statement = connection.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM audit_events WHERE sequence > ?1 ORDER BY sequence LIMIT ?2"
-    ))?;
-    let rows = statement
-        .query_map([after, limit], |row| Ok(record_from_row(row)))?
-        .collect::<Result<Vec<_>, _>>()?;
-    rows.into_iter()
-        .map(|record| {
-            let mut record = record?;
-            record.record.resources = resources(connection, record.sequence)?;
-            Ok(record)
-        })
-        .collect()
-}
-
-/// One page of a LookupEvents query, newest first.
-pub(super) fn lookup(connection: &Connection, query: &AuditQuery) -> Outcome<AuditPage> {
+    query: &AuditQuery,
+) -> Outcome<(Vec<Location>, bool)> {
     let cursor = query
         .next_token
         .as_deref()
         .map(LookupCursor::from_token)
         .transpose()?;
     let page_size = query.max_results.clamp(1, LOOKUP_MAX_RESULTS);
-    let mut sql = format!(
-        "SELECT {COLUMNS} FROM audit_events e WHERE account_id = ?1 AND event_time >= ?2 AND event_time <= ?3 \
-         AND (event_time < ?4 OR (event_time = ?4 AND sequence < ?5))"
-    );
+    let mut sql = "SELECT sequence, segment, frame_offset FROM audit_index e \
+                   WHERE account_id = ?1 AND event_time >= ?2 AND event_time <= ?3 \
+                   AND (event_time < ?4 OR (event_time = ?4 AND sequence < ?5))"
+        .to_owned();
     let mut parameters = vec![
         Value::Text(query.account_id.clone()),
         Value::Integer(query.start_time.unwrap_or(i64::MIN)),
@@ -104,16 +138,19 @@ pub(super) fn lookup(connection: &Connection, query: &AuditQuery) -> Outcome<Aud
     // One more than a page, to know whether another page follows.
     parameters.push(Value::Integer(i64::from(page_size) + 1));
     let mut statement = connection.prepare_cached(&sql)?;
-    let mut records = statement
-        .query_map(params_from_iter(parameters), |row| Ok(record_from_row(row)))?
+    let mut locations = statement
+        .query_map(params_from_iter(parameters), location_from_row)?
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
         .collect::<Outcome<Vec<_>>>()?;
-    let more = records.len() > usize::try_from(page_size).unwrap_or(usize::MAX);
-    records.truncate(usize::try_from(page_size).unwrap_or(usize::MAX));
-    for record in &mut records {
-        record.record.resources = resources(connection, record.sequence)?;
-    }
+    let page_size = usize::try_from(page_size).unwrap_or(usize::MAX);
+    let more = locations.len() > page_size;
+    locations.truncate(page_size);
+    Ok((locations, more))
+}
+
+/// The page for `records` (a lookup's, in its order).
+pub(super) fn page(records: Vec<StoredAuditRecord>, more: bool) -> AuditPage {
     let next_token = records.last().filter(|_| more).map(|last| {
         LookupCursor {
             event_time: last.record.event_time,
@@ -121,10 +158,10 @@ pub(super) fn lookup(connection: &Connection, query: &AuditQuery) -> Outcome<Aud
         }
         .to_token()
     });
-    Ok(AuditPage {
+    AuditPage {
         records,
         next_token,
-    })
+    }
 }
 
 /// The SQL condition and its parameter for one lookup attribute.
@@ -139,66 +176,21 @@ fn attribute_filter(attribute: &LookupAttribute) -> (&'static str, Value) {
         LookupAttribute::EventSource(source) => ("event_source = ?", Value::Text(source.clone())),
         LookupAttribute::AccessKeyId(id) => ("access_key_id = ?", Value::Text(id.clone())),
         LookupAttribute::ResourceType(resource_type) => (
-            "EXISTS (SELECT 1 FROM audit_resources r WHERE r.sequence = e.sequence AND r.resource_type = ?)",
+            "EXISTS (SELECT 1 FROM audit_index_resources r WHERE r.sequence = e.sequence AND r.resource_type = ?)",
             Value::Text(resource_type.clone()),
         ),
         LookupAttribute::ResourceName(name) => (
-            "EXISTS (SELECT 1 FROM audit_resources r WHERE r.sequence = e.sequence AND r.resource_name = ?)",
+            "EXISTS (SELECT 1 FROM audit_index_resources r WHERE r.sequence = e.sequence AND r.resource_name = ?)",
             Value::Text(name.clone()),
         ),
     }
 }
 
-/// The resources of the record at `sequence`, in their original order.
-fn resources(connection: &Connection, sequence: u64) -> Outcome<Vec<AuditResource>> {
-    let sequence = i64::try_from(sequence).unwrap_or(i64::MAX);
-    let resources = connection
-        .prepare_cached(
-            "SELECT resource_type, resource_name FROM audit_resources WHERE sequence = ?1 ORDER BY ordinal",
-        )?
-        .query_map([sequence], |row| {
-            Ok(AuditResource {
-                resource_type: row.get(0)?,
-                resource_name: row.get(1)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok(resources)
-}
-
-/// A record from a row of [`COLUMNS`] (resources are read separately).
-fn record_from_row(row: &Row<'_>) -> Outcome<StoredAuditRecord> {
-    let sequence: i64 = row.get(0)?;
-    Ok(StoredAuditRecord {
-        sequence: u64::try_from(sequence).map_err(|_| corrupt("negative audit sequence"))?,
-        prev_hash: hash_from(&row.get::<_, Vec<u8>>(1)?)?,
-        hash: hash_from(&row.get::<_, Vec<u8>>(2)?)?,
-        record: NewAuditRecord {
-            account_id: row.get(3)?,
-            event_time: row.get(4)?,
-            event_id: row.get(5)?,
-            event_name: row.get(6)?,
-            event_source: row.get(7)?,
-            read_only: row.get(8)?,
-            username: row.get(9)?,
-            access_key_id: row.get(10)?,
-            resources: Vec::new(),
-            body: row.get(11)?,
-        },
-    })
-}
-
-fn anchor_from(sequence: i64, hash: &[u8]) -> Outcome<Anchor> {
-    Ok(Anchor {
-        sequence: u64::try_from(sequence).map_err(|_| corrupt("negative audit sequence"))?,
-        hash: hash_from(hash)?,
-    })
-}
-
-fn hash_from(bytes: &[u8]) -> Outcome<ChainHash> {
-    Ok(ChainHash(
-        bytes
-            .try_into()
-            .map_err(|_| corrupt("audit hash is not 32 bytes"))?,
-    ))
+fn location_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Outcome<Location>> {
+    let (sequence, segment, offset): (i64, i64, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
+    let unsigned =
+        |value: i64| u64::try_from(value).map_err(|_| corrupt("negative audit index value"));
+    Ok((|| {
+        Ok((unsigned(sequence)?, unsigned(segment)?, unsigned(offset)?))
+    })())
 }

@@ -1,198 +1,196 @@
-//! The group-commit writer thread, and pruning.
+//! The writer thread: takes every queued submission, links the records into the chain,
+//! encodes their frames and appends the whole batch to the current segment with one
+//! write, then hands the batch to the syncer (which answers the callers once it is on
+//! stable storage).
 
+use std::fs::File;
+use std::io::Write;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
-use std::sync::{Arc, Mutex};
-use std::thread::{self, JoinHandle};
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender};
 
-use rusqlite::{Connection, TransactionBehavior, params};
-use warden_audit::chain::Link;
+use warden_audit::chain::{Anchor, Link};
 use warden_store::{AppendReply, NewAuditRecord, StoreError};
 
-use super::{MAX_BATCH_RECORDS, read, sync};
-use crate::failure::{Outcome, corrupt};
-use crate::lock;
+use super::frame;
+use super::indexer::Located;
+use super::progress::Progress;
+use super::segment;
+use super::sync::{ToSyncer, Written};
+use super::{JournalError, MAX_BATCH_RECORDS};
 
-/// One caller's append, waiting for its batch to be durable.
+/// One caller's submission, waiting for its batch to be durable.
 pub(super) struct Job {
     /// The records to append, in order.
     pub(super) records: Vec<NewAuditRecord>,
-    /// Where to send the sequences (or the batch's error).
+    /// Where to send the sequences (or the error).
     pub(super) reply: AppendReply,
 }
 
-/// Starts the writer thread and its syncer; they run until every sender of `jobs` is
-/// dropped. `wal` is the WAL file to flush (`None` in memory).
-pub(super) fn spawn(
-    connection: Arc<Mutex<Connection>>,
-    jobs: Receiver<Job>,
-    wal: Option<PathBuf>,
-) -> Result<JoinHandle<()>, StoreError> {
-    let failed = Arc::new(AtomicBool::new(false));
-    let (to_syncer, committed) = mpsc::channel();
-    let syncer = sync::spawn(wal, committed, Arc::clone(&failed))?;
-    thread::Builder::new()
-        .name("warden-audit-writer".to_owned())
-        .spawn(move || {
-            run(&connection, &jobs, &to_syncer, &failed);
-            drop(to_syncer);
-            // The syncer answers what it holds, then ends; a panic there answered nobody
-            // further, and those callers already got an error.
-            drop(syncer.join());
-        })
-        .map_err(|error| StoreError::Backend(format!("cannot start the audit log writer: {error}")))
+/// The end of the journal the writer appends to.
+pub(super) struct Appender {
+    /// The journal directory.
+    pub(super) directory: PathBuf,
+    /// Whether to flush segment creations (false only for throwaway logs).
+    pub(super) durable: bool,
+    /// The size at which a segment is full and the next batch starts a new one.
+    pub(super) segment_bytes: u64,
+    /// The first sequence of the current segment.
+    pub(super) first: u64,
+    /// The current segment, open for appending.
+    pub(super) file: Arc<File>,
+    /// Its length in bytes.
+    pub(super) len: u64,
+    /// The last record written.
+    pub(super) head: Anchor,
 }
 
-/// Takes every waiting job (up to [`MAX_BATCH_RECORDS`] records), commits them together,
-/// hands them to the syncer (which answers them once durable), and repeats.
-fn run(
-    connection: &Mutex<Connection>,
+/// Runs the writer until every sender of `jobs` is gone.
+pub(super) fn run(
+    mut appender: Appender,
     jobs: &Receiver<Job>,
-    to_syncer: &Sender<sync::Committed>,
-    failed: &AtomicBool,
+    to_syncer: &Sender<ToSyncer>,
+    progress: &Progress,
 ) {
+    let mut buffer = Vec::new();
     while let Ok(first) = jobs.recv() {
         let mut count = first.records.len();
         let mut batch = vec![first];
         while count < MAX_BATCH_RECORDS {
-            match jobs.try_recv() {
-                Ok(job) => {
-                    count = count.saturating_add(job.records.len());
-                    batch.push(job);
-                }
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
-            }
+            let Ok(job) = jobs.try_recv() else { break };
+            count = count.saturating_add(job.records.len());
+            batch.push(job);
         }
-        let outcome = if failed.load(Ordering::SeqCst) {
-            Err(StoreError::Backend(
-                "the audit log failed to flush to disk earlier and refuses records until Warden restarts".to_owned(),
-            ))
-        } else {
-            commit(&mut lock(connection), &batch).map_err(StoreError::from)
-        };
-        match outcome {
-            Ok(sequences) => {
-                let committed: sync::Committed = batch
-                    .into_iter()
-                    .zip(sequences)
-                    .map(|(job, sequences)| (job.reply, sequences))
-                    .collect();
-                if let Err(mpsc::SendError(committed)) = to_syncer.send(committed) {
-                    for (reply, _) in committed {
-                        drop(reply.send(Err(StoreError::Backend(
-                            "the audit log syncer has stopped".to_owned(),
-                        ))));
+        if let Some(refusal) = progress.refusal() {
+            answer_all(batch, &refusal);
+            continue;
+        }
+        let written = appender.append(batch, &mut buffer, to_syncer);
+        match written {
+            Ok(Some(written)) => {
+                if let Err(mpsc::SendError(ToSyncer::Written(written))) =
+                    to_syncer.send(ToSyncer::Written(written))
+                {
+                    let error = StoreError::Backend("the audit log syncer has stopped".to_owned());
+                    for (reply, _) in written.replies {
+                        drop(reply.send(Err(error.clone())));
                     }
                 }
             }
-            Err(error) => {
-                for job in batch {
-                    drop(job.reply.send(Err(error.clone())));
+            Ok(None) => {}
+            Err((replies, error)) => {
+                progress.fail(&error.to_string());
+                let error = StoreError::from(error);
+                for reply in replies {
+                    drop(reply.send(Err(error.clone())));
                 }
             }
         }
     }
 }
 
-/// Appends every job's records in one transaction, chained after the stored head; returns
-/// each job's sequences.
-fn commit(connection: &mut Connection, batch: &[Job]) -> Outcome<Vec<Vec<u64>>> {
-    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut head = read::head(&transaction)?;
-    let mut sequences = Vec::with_capacity(batch.len());
-    {
-        let mut insert_event = transaction.prepare_cached(
-            "INSERT INTO audit_events (sequence, prev_hash, hash, account_id, event_time, event_id, \
-             event_name, event_source, read_only, username, access_key_id, body) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?;
-        let mut insert_resource = transaction.prepare_cached(
-            "INSERT INTO audit_resources (sequence, ordinal, resource_type, resource_name) \
-             VALUES (?1, ?2, ?3, ?4)",
-        )?;
+/// A batch that could not be written: its callers and why.
+type Failed = (Vec<AppendReply>, JournalError);
+
+impl Appender {
+    /// Writes `batch` (rotating first if the segment is full). Callers whose records
+    /// cannot be encoded are answered at once; `None` if nobody is left.
+    fn append(
+        &mut self,
+        batch: Vec<Job>,
+        buffer: &mut Vec<u8>,
+        to_syncer: &Sender<ToSyncer>,
+    ) -> Result<Option<Written>, Failed> {
+        if self.len >= self.segment_bytes
+            && let Err(error) = self.rotate(to_syncer)
+        {
+            return Err((batch.into_iter().map(|job| job.reply).collect(), error));
+        }
+        buffer.clear();
+        let mut head = self.head;
+        let mut located = Vec::new();
+        let mut replies = Vec::with_capacity(batch.len());
         for job in batch {
-            let mut job_sequences = Vec::with_capacity(job.records.len());
-            for record in &job.records {
+            let (job_start, located_start, head_before) = (buffer.len(), located.len(), head);
+            let mut sequences = Vec::with_capacity(job.records.len());
+            let mut refused = None;
+            for record in job.records {
+                let offset = self
+                    .len
+                    .saturating_add(u64::try_from(buffer.len()).unwrap_or(u64::MAX));
                 let link = Link::after(&head, &record.body);
-                let sequence = sql_sequence(link.sequence)?;
-                insert_event.execute(params![
-                    sequence,
-                    link.prev_hash.0.as_slice(),
-                    link.hash.0.as_slice(),
-                    record.account_id,
-                    record.event_time,
-                    record.event_id,
-                    record.event_name,
-                    record.event_source,
-                    record.read_only,
-                    record.username,
-                    record.access_key_id,
-                    record.body,
-                ])?;
-                for (ordinal, resource) in record.resources.iter().enumerate() {
-                    let ordinal =
-                        i64::try_from(ordinal).map_err(|_| corrupt("resource ordinal"))?;
-                    insert_resource.execute(params![
-                        sequence,
-                        ordinal,
-                        resource.resource_type,
-                        resource.resource_name
-                    ])?;
+                if let Err(error) = frame::encode(buffer, &link, &record) {
+                    refused = Some(error);
+                    break;
                 }
                 head = link.as_anchor();
-                job_sequences.push(link.sequence);
+                sequences.push(head.sequence);
+                located.push(Located {
+                    sequence: head.sequence,
+                    segment: self.first,
+                    offset,
+                    record,
+                });
             }
-            sequences.push(job_sequences);
+            if let Some(error) = refused {
+                // Only this caller fails; the batch goes on without its records.
+                buffer.truncate(job_start);
+                located.truncate(located_start);
+                head = head_before;
+                drop(job.reply.send(Err(StoreError::Backend(format!(
+                    "cannot append an audit record: {error}"
+                )))));
+            } else {
+                replies.push((job.reply, sequences));
+            }
         }
+        if replies.is_empty() {
+            return Ok(None);
+        }
+        let path = segment::path_of(&self.directory, self.first);
+        if let Err(error) = self.file.as_ref().write_all(buffer) {
+            let replies = replies.into_iter().map(|(reply, _)| reply).collect();
+            return Err((replies, JournalError::io(&path)(error)));
+        }
+        self.len = self
+            .len
+            .saturating_add(u64::try_from(buffer.len()).unwrap_or(u64::MAX));
+        self.head = head;
+        Ok(Some(Written {
+            file: Arc::clone(&self.file),
+            last: head.sequence,
+            records: located,
+            replies,
+        }))
     }
-    transaction.commit()?;
-    Ok(sequences)
+
+    /// Starts a new segment once everything written to the current one is durable, so
+    /// that only the last segment can ever have a torn tail.
+    fn rotate(&mut self, to_syncer: &Sender<ToSyncer>) -> Result<(), JournalError> {
+        let path = segment::path_of(&self.directory, self.first);
+        let (done, flushed) = mpsc::sync_channel(1);
+        let flushed = to_syncer
+            .send(ToSyncer::Barrier(done))
+            .ok()
+            .and_then(|()| flushed.recv().ok());
+        if flushed != Some(true) {
+            return Err(JournalError::corrupt(
+                &path,
+                self.len,
+                "the segment could not be flushed before starting the next one",
+            ));
+        }
+        let first = self.head.sequence.saturating_add(1);
+        let file = segment::create(&self.directory, first, self.durable)?;
+        self.file = Arc::new(file);
+        self.first = first;
+        self.len = segment::FIRST_FRAME;
+        Ok(())
+    }
 }
 
-/// Deletes the longest prefix of the chain older than `before` and moves the anchor.
-pub(super) fn prune_before(connection: &mut Connection, before: i64) -> Outcome<u64> {
-    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    // Old records sit at the front of the chain, so this scan stops early.
-    let first_kept: Option<i64> = transaction
-        .prepare_cached(
-            "SELECT sequence FROM audit_events WHERE event_time >= ?1 ORDER BY sequence LIMIT 1",
-        )?
-        .query_row([before], |row| row.get(0))
-        .map(Some)
-        .or_else(|error| match error {
-            rusqlite::Error::QueryReturnedNoRows => Ok(None),
-            other => Err(other),
-        })?;
-    let bound = first_kept.unwrap_or(i64::MAX);
-    let last_pruned: Option<(i64, Vec<u8>)> = transaction
-        .prepare_cached("SELECT sequence, hash FROM audit_events WHERE sequence < ?1 ORDER BY sequence DESC LIMIT 1")?
-        .query_row([bound], |row| Ok((row.get(0)?, row.get(1)?)))
-        .map(Some)
-        .or_else(|error| match error {
-            rusqlite::Error::QueryReturnedNoRows => Ok(None),
-            other => Err(other),
-        })?;
-    let Some((last_sequence, last_hash)) = last_pruned else {
-        return Ok(0);
-    };
-    transaction.execute(
-        "DELETE FROM audit_resources WHERE sequence <= ?1",
-        [last_sequence],
-    )?;
-    let pruned = transaction.execute(
-        "DELETE FROM audit_events WHERE sequence <= ?1",
-        [last_sequence],
-    )?;
-    transaction.execute(
-        "UPDATE audit_anchor SET sequence = ?1, hash = ?2 WHERE id = 1",
-        params![last_sequence, last_hash],
-    )?;
-    transaction.commit()?;
-    Ok(u64::try_from(pruned).unwrap_or(u64::MAX))
-}
-
-/// A chain sequence as an SQLite integer.
-fn sql_sequence(sequence: u64) -> Outcome<i64> {
-    i64::try_from(sequence).map_err(|_| corrupt("audit sequence beyond i64"))
+fn answer_all(batch: Vec<Job>, error: &StoreError) {
+    for job in batch {
+        drop(job.reply.send(Err(error.clone())));
+    }
 }

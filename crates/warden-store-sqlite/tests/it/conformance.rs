@@ -42,8 +42,9 @@ fn on_disk_audit_log_conforms() {
     let counter = AtomicUsize::new(0);
     let make = || {
         let n = counter.fetch_add(1, Ordering::Relaxed);
-        let path: PathBuf = dir.path().join(format!("audit-{n}.sqlite"));
-        Box::new(SqliteAuditLog::open(&path).unwrap()) as Box<dyn AuditLog>
+        let index: PathBuf = dir.path().join(format!("index-{n}.sqlite"));
+        let journal: PathBuf = dir.path().join(format!("audit-{n}"));
+        Box::new(SqliteAuditLog::open(&index, &journal).unwrap()) as Box<dyn AuditLog>
     };
     if let Err(failures) = run_audit_conformance(&make) {
         panic!("{failures}");

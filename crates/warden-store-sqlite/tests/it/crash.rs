@@ -29,7 +29,8 @@ fn record(n: u64) -> NewAuditRecord {
 
 /// In the child: append forever from 16 threads, printing every acknowledged sequence.
 fn child(path: &str) {
-    let log = SqliteAuditLog::open(std::path::Path::new(path)).unwrap();
+    let dir = std::path::Path::new(path);
+    let log = SqliteAuditLog::open(&dir.join("warden.db"), &dir.join("audit")).unwrap();
     let stdout = std::sync::Mutex::new(std::io::stdout());
     std::thread::scope(|scope| {
         for thread in 0..16_u64 {
@@ -55,7 +56,7 @@ fn kill_9_loses_no_acknowledged_record() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("audit.sqlite");
+    let path = dir.path();
     let mut process = Command::new(std::env::current_exe().unwrap())
         .args([
             "crash::kill_9_loses_no_acknowledged_record",
@@ -63,7 +64,7 @@ fn kill_9_loses_no_acknowledged_record() {
             "--nocapture",
             "--test-threads=1",
         ])
-        .env(CHILD_ENV, &path)
+        .env(CHILD_ENV, path)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -89,7 +90,7 @@ fn kill_9_loses_no_acknowledged_record() {
         acknowledged.len()
     );
 
-    let log = SqliteAuditLog::open(&path).unwrap();
+    let log = SqliteAuditLog::open(&path.join("warden.db"), &path.join("audit")).unwrap();
     let head = verify_audit_log(&log, 10_000).unwrap();
     let highest = *acknowledged.iter().max().unwrap();
     assert!(

@@ -1,7 +1,10 @@
 //! Integration tests of the SQLite store: the shared conformance suite, in memory and on
 //! disk, plus durability across reopening and across handles.
 
+#[cfg(test)] // So clippy treats its helpers as test code.
 mod audit;
+#[cfg(test)] // So clippy treats its helpers (the child process) as test code.
+mod audit_failure;
 mod conformance;
 #[cfg(test)] // So clippy treats its helpers (the child process) as test code.
 mod crash;

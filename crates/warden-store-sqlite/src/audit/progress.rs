@@ -1,0 +1,113 @@
+//! [`Progress`]: what the writer, syncer and indexer threads have achieved, shared with
+//! the callers that wait on them.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, PoisonError};
+
+use warden_store::StoreError;
+
+/// The shared state of one open log.
+#[derive(Debug)]
+pub(super) struct Progress {
+    /// Set once a write or flush failed: the log refuses appends until reopened.
+    failed: AtomicBool,
+    /// Why it failed.
+    failure: Mutex<Option<String>>,
+    /// The highest sequence on stable storage.
+    durable: AtomicU64,
+    /// How far the index is.
+    index: Mutex<IndexState>,
+    /// Signalled whenever `index` changes.
+    index_changed: Condvar,
+}
+
+#[derive(Debug)]
+struct IndexState {
+    /// The highest sequence indexed (every lower one is too).
+    indexed: u64,
+    /// Why the indexer stopped, if it did.
+    failure: Option<String>,
+}
+
+impl Progress {
+    /// The progress of a log whose journal and index both end at `head`.
+    pub(super) fn new(head: u64) -> Self {
+        Self {
+            failed: AtomicBool::new(false),
+            failure: Mutex::new(None),
+            durable: AtomicU64::new(head),
+            index: Mutex::new(IndexState {
+                indexed: head,
+                failure: None,
+            }),
+            index_changed: Condvar::new(),
+        }
+    }
+
+    /// Records that a write or flush failed; every later append is refused.
+    pub(super) fn fail(&self, cause: &str) {
+        let mut failure = self.failure.lock().unwrap_or_else(PoisonError::into_inner);
+        failure.get_or_insert_with(|| cause.to_owned());
+        self.failed.store(true, Ordering::SeqCst);
+    }
+
+    /// The error for an append after a failure, if there was one.
+    pub(super) fn refusal(&self) -> Option<StoreError> {
+        if !self.failed.load(Ordering::SeqCst) {
+            return None;
+        }
+        let failure = self.failure.lock().unwrap_or_else(PoisonError::into_inner);
+        Some(StoreError::Backend(format!(
+            "the audit log refuses records until it is reopened: it failed earlier ({})",
+            failure.as_deref().unwrap_or("unknown cause")
+        )))
+    }
+
+    /// The highest sequence on stable storage.
+    pub(super) fn durable(&self) -> u64 {
+        self.durable.load(Ordering::SeqCst)
+    }
+
+    /// Records that everything up to `sequence` is on stable storage.
+    pub(super) fn made_durable(&self, sequence: u64) {
+        self.durable.fetch_max(sequence, Ordering::SeqCst);
+    }
+
+    /// Records that everything up to `sequence` is indexed.
+    pub(super) fn indexed(&self, sequence: u64) {
+        let mut index = self.index.lock().unwrap_or_else(PoisonError::into_inner);
+        index.indexed = index.indexed.max(sequence);
+        self.index_changed.notify_all();
+    }
+
+    /// Records that the indexer stopped; readers get `cause` instead of waiting forever.
+    pub(super) fn index_failed(&self, cause: &str) {
+        let mut index = self.index.lock().unwrap_or_else(PoisonError::into_inner);
+        index.failure.get_or_insert_with(|| cause.to_owned());
+        self.index_changed.notify_all();
+    }
+
+    /// Waits until the index holds every record that is durable now (read-your-writes).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] if the indexer stopped before getting there.
+    pub(super) fn wait_for_index(&self) -> Result<(), StoreError> {
+        let target = self.durable();
+        let mut index = self.index.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if index.indexed >= target {
+                return Ok(());
+            }
+            if let Some(failure) = &index.failure {
+                return Err(StoreError::Backend(format!(
+                    "the audit index is behind the journal and cannot catch up ({failure}); reopen the log to rebuild it"
+                )));
+            }
+            index = self
+                .index_changed
+                .wait(index)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}

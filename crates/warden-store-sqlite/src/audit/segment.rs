@@ -1,0 +1,187 @@
+//! Segment files: naming, listing, creating, and reading frames back in order.
+//!
+//! A segment is `journal-<sequence of its first record, 20 digits>.log`: an 8-byte magic
+//! followed by frames (see `frame.rs`) with consecutive sequences.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufReader, ErrorKind, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use warden_store::StoredAuditRecord;
+
+use super::JournalError;
+use super::frame::{self, FrameError, HEADER_BYTES};
+
+/// The first bytes of every segment: the format and its version.
+pub(super) const MAGIC: &[u8; 8] = b"WRDNAJ01";
+
+/// The byte length of [`MAGIC`], where a segment's first frame starts.
+pub(super) const FIRST_FRAME: u64 = 8;
+
+/// A segment file: where it is and the sequence of its first record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct SegmentFile {
+    /// The sequence of its first record (also its name).
+    pub(super) first: u64,
+    /// Its path.
+    pub(super) path: PathBuf,
+}
+
+/// The path of the segment whose first record is `first`.
+pub(super) fn path_of(directory: &Path, first: u64) -> PathBuf {
+    directory.join(format!("journal-{first:020}.log"))
+}
+
+/// The segments in `directory`, in chain order. Other files are ignored.
+pub(super) fn list(directory: &Path) -> Result<Vec<SegmentFile>, JournalError> {
+    let mut segments = Vec::new();
+    for entry in std::fs::read_dir(directory).map_err(JournalError::io(directory))? {
+        let entry = entry.map_err(JournalError::io(directory))?;
+        let name = entry.file_name();
+        let first = name
+            .to_str()
+            .and_then(|name| name.strip_prefix("journal-"))
+            .and_then(|name| name.strip_suffix(".log"))
+            .filter(|digits| digits.len() == 20)
+            .and_then(|digits| digits.parse::<u64>().ok());
+        if let Some(first) = first {
+            segments.push(SegmentFile {
+                first,
+                path: entry.path(),
+            });
+        }
+    }
+    segments.sort_by_key(|segment| segment.first);
+    Ok(segments)
+}
+
+/// Creates the segment whose first record is `first` and makes its creation durable
+/// (file and directory flushed, unless `durable` is false); returns it open for appending.
+pub(super) fn create(directory: &Path, first: u64, durable: bool) -> Result<File, JournalError> {
+    let path = path_of(directory, first);
+    let mut file = OpenOptions::new()
+        .create_new(true)
+        .append(true)
+        .read(true)
+        .open(&path)
+        .map_err(JournalError::io(&path))?;
+    std::io::Write::write_all(&mut file, MAGIC).map_err(JournalError::io(&path))?;
+    if durable {
+        file.sync_all().map_err(JournalError::io(&path))?;
+        sync_directory(directory)?;
+    }
+    Ok(file)
+}
+
+/// Flushes `directory` itself, so that files created, renamed or removed in it stay so.
+pub(super) fn sync_directory(directory: &Path) -> Result<(), JournalError> {
+    File::open(directory)
+        .and_then(|handle| handle.sync_all())
+        .map_err(JournalError::io(directory))
+}
+
+/// Reads a segment's frames in order from a byte offset.
+pub(super) struct FrameReader {
+    /// Where the frames come from.
+    file: BufReader<File>,
+    /// The segment's path (for errors).
+    path: PathBuf,
+    /// The offset of the next frame.
+    offset: u64,
+    /// Reused frame buffer.
+    buffer: Vec<u8>,
+}
+
+/// Why a [`FrameReader`] stopped.
+#[derive(Debug)]
+pub(super) enum Stop {
+    /// The segment ends cleanly here.
+    End,
+    /// A bad frame starts here: a torn tail, or corruption.
+    Bad(FrameError),
+}
+
+impl FrameReader {
+    /// Opens `path` and checks its magic; the first frame read is the one at `offset`
+    /// (at least [`FIRST_FRAME`]); `capacity` is the read buffer's size.
+    pub(super) fn open(path: &Path, offset: u64, capacity: usize) -> Result<Self, JournalError> {
+        let mut file = File::open(path).map_err(JournalError::io(path))?;
+        let mut magic = [0; 8];
+        match file.read_exact(&mut magic) {
+            Ok(()) if &magic == MAGIC => {}
+            Ok(()) => {
+                return Err(JournalError::corrupt(
+                    path,
+                    0,
+                    "not an audit journal segment",
+                ));
+            }
+            // A segment whose creation was interrupted before its magic reached the disk.
+            Err(error) if error.kind() == ErrorKind::UnexpectedEof => {}
+            Err(error) => return Err(JournalError::io(path)(error)),
+        }
+        let offset = offset.max(FIRST_FRAME);
+        file.seek(SeekFrom::Start(offset))
+            .map_err(JournalError::io(path))?;
+        Ok(Self {
+            file: BufReader::with_capacity(capacity, file),
+            path: path.to_owned(),
+            offset,
+            buffer: Vec::new(),
+        })
+    }
+
+    /// The offset of the next frame.
+    pub(super) fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// The segment's path.
+    pub(super) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The next frame, or why there is none.
+    pub(super) fn next_frame(&mut self) -> Result<Result<StoredAuditRecord, Stop>, JournalError> {
+        self.buffer.resize(HEADER_BYTES, 0);
+        match self.fill(0)? {
+            0 => return Ok(Err(Stop::End)),
+            read if read < HEADER_BYTES => return Ok(Err(Stop::Bad(FrameError::Incomplete))),
+            _ => {}
+        }
+        let header = match frame::decode_header(&self.buffer) {
+            Ok(header) => header,
+            Err(error) => return Ok(Err(Stop::Bad(error))),
+        };
+        self.buffer.resize(header.frame_len(), 0);
+        if self.fill(HEADER_BYTES)? < header.payload_len {
+            return Ok(Err(Stop::Bad(FrameError::Incomplete)));
+        }
+        match frame::decode(&header, &self.buffer) {
+            Ok(record) => {
+                let length = u64::try_from(header.frame_len()).unwrap_or(u64::MAX);
+                self.offset = self.offset.saturating_add(length);
+                Ok(Ok(record))
+            }
+            Err(error) => Ok(Err(Stop::Bad(error))),
+        }
+    }
+
+    /// Reads into `buffer[from..]` until it is full or the file ends; returns the count.
+    fn fill(&mut self, from: usize) -> Result<usize, JournalError> {
+        let mut filled = 0;
+        while let Some(rest) = self
+            .buffer
+            .get_mut(from.saturating_add(filled)..)
+            .filter(|rest| !rest.is_empty())
+        {
+            match self.file.read(rest) {
+                Ok(0) => break,
+                Ok(read) => filled = filled.saturating_add(read),
+                Err(error) if error.kind() == ErrorKind::Interrupted => {}
+                Err(error) => return Err(JournalError::io(&self.path)(error)),
+            }
+        }
+        Ok(filled)
+    }
+}
