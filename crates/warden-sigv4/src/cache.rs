@@ -23,7 +23,7 @@ pub struct SigningKeyCache {
 
 #[derive(Default)]
 struct Entries {
-    map: HashMap<String, Entry>,
+    map: HashMap<String, Entry, foldhash::fast::RandomState>,
     insertion_order: VecDeque<String>,
 }
 
@@ -74,15 +74,22 @@ impl SigningKeyCache {
     /// HMAC-SHA256 of `message` under the signing key for `scope` and `secret`,
     /// deriving and caching the key on a miss.
     pub(crate) fn sign(&self, scope: &CredentialScope, secret: &[u8], message: &[u8]) -> hmac::Tag {
-        let cache_key = cache_key(scope);
-        {
+        let cached = KEY_BUFFER.with_borrow_mut(|buffer| {
+            write_cache_key(buffer, scope);
             let entries = self.inner.read().unwrap_or_else(PoisonError::into_inner);
-            if let Some(entry) = entries.map.get(&cache_key)
-                && aws_lc_rs::constant_time::verify_slices_are_equal(&entry.secret, secret).is_ok()
-            {
-                return hmac::sign(&entry.key, message);
-            }
+            entries
+                .map
+                .get(buffer.as_str())
+                .filter(|entry| {
+                    aws_lc_rs::constant_time::verify_slices_are_equal(&entry.secret, secret).is_ok()
+                })
+                .map(|entry| hmac::sign(&entry.key, message))
+        });
+        if let Some(tag) = cached {
+            return tag;
         }
+        let mut cache_key = String::new();
+        write_cache_key(&mut cache_key, scope);
         let key = derive_signing_key(scope, secret);
         let tag = hmac::sign(&key, message);
         if self.capacity > 0 {
@@ -110,10 +117,9 @@ impl SigningKeyCache {
     }
 }
 
-fn cache_key(scope: &CredentialScope) -> String {
-    let mut key = String::with_capacity(
-        scope.access_key_id.len() + scope.date.len() + scope.region.len() + scope.service.len() + 3,
-    );
+/// Writes `<key id>/<date>/<region>/<service>`, the cache key of a scope, into `key`.
+fn write_cache_key(key: &mut String, scope: &CredentialScope) {
+    key.clear();
     for (i, part) in [
         &scope.access_key_id,
         &scope.date,
@@ -128,10 +134,13 @@ fn cache_key(scope: &CredentialScope) -> String {
         }
         key.push_str(part);
     }
-    key
 }
 
-/// `kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
+thread_local! {
+    /// Per-thread buffer for the cache key of a lookup, so a cache hit allocates nothing.
+    static KEY_BUFFER: std::cell::RefCell<String> = std::cell::RefCell::new(String::with_capacity(64));
+}
+
 fn derive_signing_key(scope: &CredentialScope, secret: &[u8]) -> hmac::Key {
     let mut initial = Zeroizing::new(Vec::with_capacity(secret.len() + 4));
     initial.extend_from_slice(b"AWS4");

@@ -41,33 +41,49 @@ pub fn verify_with_options(
     check_scope_date(signed)?;
     check_clock(signed, now)?;
     let payload = payload_hash(parts, options)?;
-    let mut canonical = String::with_capacity(512);
-    let mut to_sign = String::with_capacity(160);
-    let mut attempt = |query_token| {
-        canonical.clear();
-        to_sign.clear();
-        write_canonical_request(
-            &mut canonical,
-            signed,
-            parts,
-            options,
-            payload.as_str(),
-            query_token,
-        );
-        write_string_to_sign(&mut to_sign, signed, &canonical);
-        let tag = cache.sign(&signed.scope, secret, to_sign.as_bytes());
-        aws_lc_rs::constant_time::verify_slices_are_equal(tag.as_ref(), &signed.signature).is_ok()
-    };
-    if attempt(QueryToken::Include) {
-        return Ok(());
-    }
-    // Some STS clients add the session token to a presigned URL after signing.
-    let token_added_after_signing = signed.location == AuthLocation::Query
-        && query_param(parts.query, X_AMZ_SECURITY_TOKEN).is_some();
-    if token_added_after_signing && attempt(QueryToken::Exclude) {
-        return Ok(());
-    }
-    Err(SigV4Error::SignatureDoesNotMatch)
+    SCRATCH.with_borrow_mut(|scratch| {
+        let Scratch { canonical, to_sign } = scratch;
+        let mut attempt = |query_token| {
+            canonical.clear();
+            to_sign.clear();
+            write_canonical_request(
+                canonical,
+                signed,
+                parts,
+                options,
+                payload.as_str(),
+                query_token,
+            );
+            write_string_to_sign(to_sign, signed, canonical);
+            let tag = cache.sign(&signed.scope, secret, to_sign.as_bytes());
+            aws_lc_rs::constant_time::verify_slices_are_equal(tag.as_ref(), &signed.signature)
+                .is_ok()
+        };
+        if attempt(QueryToken::Include) {
+            return Ok(());
+        }
+        // Some STS clients add the session token to a presigned URL after signing.
+        let token_added_after_signing = signed.location == AuthLocation::Query
+            && query_param(parts.query, X_AMZ_SECURITY_TOKEN).is_some();
+        if token_added_after_signing && attempt(QueryToken::Exclude) {
+            return Ok(());
+        }
+        Err(SigV4Error::SignatureDoesNotMatch)
+    })
+}
+
+/// Per-thread buffers for the canonical request and the string to sign, reused across
+/// verifications so the hot path allocates nothing. They hold only public request data.
+struct Scratch {
+    canonical: String,
+    to_sign: String,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch {
+        canonical: String::with_capacity(512),
+        to_sign: String::with_capacity(160),
+    });
 }
 
 fn check_scope_date(signed: &SignedRequest) -> Result<(), SigV4Error> {
