@@ -193,3 +193,13 @@ def test_trails_crud(server):
     assert err.value.response["Error"]["Code"] == "TrailNotFoundException"
     events = lookup_all(cloudtrail, LookupAttributes=[{"AttributeKey": "EventSource", "AttributeValue": "cloudtrail.amazonaws.com"}])
     assert {"CreateTrail", "StartLogging", "DeleteTrail"} <= {e["EventName"] for e in events}
+
+
+def test_list_public_keys_publishes_the_digest_key(server):
+    cloudtrail = client("cloudtrail", server.endpoint)
+    [key] = cloudtrail.list_public_keys()["PublicKeyList"]
+    assert len(key["Fingerprint"]) == 32 and key["Value"][:1] == b"\x30"  # DER SEQUENCE
+    assert key["ValidityStartTime"] < key["ValidityEndTime"]
+    import hashlib
+
+    assert hashlib.md5(key["Value"]).hexdigest() == key["Fingerprint"]

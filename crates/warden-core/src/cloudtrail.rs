@@ -1,10 +1,11 @@
 //! CloudTrail operations: trails (CreateTrail … DeleteTrail, GetTrailStatus, Start/Stop
-//! logging) and event history (LookupEvents). [`call`] dispatches a decoded operation to
+//! logging), event history (LookupEvents) and the digest keys (ListPublicKeys). [`call`] dispatches a decoded operation to
 //! its handler; each handler authorizes (`cloudtrail:*` actions, like any other call), then
 //! acts.
 
 mod lookup;
 mod names;
+mod public_keys;
 mod trails;
 
 use warden_protocol::cloudtrail::Operation;
@@ -39,6 +40,7 @@ pub fn call(
         Operation::UpdateTrail(input) => trails::update_trail(&ctx, input),
         Operation::DeleteTrail(input) => trails::delete_trail(&ctx, &input.name),
         Operation::LookupEvents(input) => lookup::lookup_events(&ctx, input),
+        Operation::ListPublicKeys(input) => public_keys::list_public_keys(&ctx, &input),
         // A JSON 1.1 service answers an operation it does not serve as an unknown target.
         _ => Err(ServiceError::Modeled {
             code: "UnknownOperationException",

@@ -47,6 +47,8 @@ pub struct Warden {
     pub(crate) store: Arc<dyn Store>,
     /// The audit log every call is recorded in.
     pub(crate) audit: Arc<dyn AuditLog>,
+    /// The key that signs trail digest files (ListPublicKeys publishes its public half).
+    digest_keys: Arc<warden_trail::DigestKeys>,
     /// Whether calls are recorded (on unless turned off to measure auditing's cost).
     recording: AtomicBool,
     snapshot: ArcSwap<Snapshot>,
@@ -78,11 +80,15 @@ impl Warden {
         let data_key =
             load_or_create_data_key(store.as_ref(), root_key, clock.as_ref(), rng.as_ref())?;
         let sealer = Sealer::new(&data_key, Arc::clone(&rng))?;
+        let digest_keys =
+            warden_trail::DigestKeys::load_or_create(store.as_ref(), &sealer, clock.now())
+                .map_err(|error| StartError::State(format!("digest signing key: {error}")))?;
         let source = store.snapshot_source()?;
         let snapshot = snapshot_build::from_source(&source, &sealer)?;
         Ok(Self {
             store,
             audit,
+            digest_keys: Arc::new(digest_keys),
             recording: AtomicBool::new(true),
             snapshot: ArcSwap::from_pointee(snapshot),
             sealer,
@@ -111,6 +117,11 @@ impl Warden {
     /// The default account (set by [`Warden::bootstrap`]).
     pub fn default_account(&self) -> Option<&str> {
         self.default_account.get().map(String::as_str)
+    }
+
+    /// The digest signing key, shared with the trail delivery worker.
+    pub fn digest_keys(&self) -> &Arc<warden_trail::DigestKeys> {
+        &self.digest_keys
     }
 
     /// Turns recording of calls off (or back on). Off exists only to measure what auditing
