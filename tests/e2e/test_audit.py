@@ -102,9 +102,10 @@ def test_failed_authentication_and_validation_errors_are_recorded(server, audite
     assert "SignatureDoesNotMatch" in {parsed(e).get("errorCode") for e in mine}
 
     creates = lookup_all(cloudtrail, LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateUser"}])
-    codes = [parsed(e) for e in creates if parsed(e).get("requestParameters", {}) == {"userName": "x" * 65}]
-    assert codes and codes[0]["errorCode"] == "ValidationError"
-    assert codes[0]["userIdentity"]["type"] == "Root"
+    invalid_events = [e for e in creates if parsed(e).get("requestParameters", {}) == {"userName": "x" * 65}]
+    assert invalid_events and parsed(invalid_events[0])["errorCode"] == "ValidationError"
+    assert parsed(invalid_events[0])["userIdentity"]["type"] == "Root"
+    assert invalid_events[0]["Username"] == "root"
 
 
 def test_secrets_never_reach_the_trail(server):

@@ -242,12 +242,17 @@ impl AuditEvent {
     }
 
     /// The CloudTrail `Username` lookup attribute: `userIdentity.userName`, else the session
-    /// issuer's name for role sessions, else the name at the end of the principal's ARN.
+    /// issuer's name for role sessions, `root` for the root user, else the name at the end of
+    /// the principal's ARN.
     #[must_use]
     pub fn username(&self) -> Option<&str> {
         let identity = &self.user_identity;
         if let Some(name) = &identity.user_name {
             return Some(name);
+        }
+        if identity.identity_type == IdentityType::Root {
+            // Event history names the root user `root`.
+            return Some("root");
         }
         if identity.identity_type == IdentityType::AssumedRole {
             // CloudTrail reports the session name for assumed roles.
