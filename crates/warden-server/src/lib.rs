@@ -13,9 +13,11 @@ mod pipeline;
 mod recording;
 mod retention;
 mod routing;
+mod s3;
 mod serve;
 mod start;
 mod transport;
 
 pub use config::ServerConfig;
+pub use s3::Buckets;
 pub use serve::{ServeError, app, serve};

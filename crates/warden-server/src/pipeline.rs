@@ -34,6 +34,9 @@ pub(crate) async fn aws_request(
     State(state): State<Arc<AppState>>,
     request: Request<Body>,
 ) -> Response {
+    if crate::s3::is_s3_request(&request) {
+        return crate::s3::s3_request(&state, request).await;
+    }
     let request_id = uuid::Uuid::new_v4().to_string();
     let (parts, body) = request.into_parts();
     let peer = parts

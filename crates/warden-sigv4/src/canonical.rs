@@ -163,7 +163,16 @@ fn write_canonical_path(out: &mut String, path: &str, options: VerifyOptions) {
     };
     match options.path_encoding {
         PathEncoding::Double => append_encoded(out, path.as_bytes(), true),
-        PathEncoding::Single => append_encoded(out, &decode(&path, false), true),
+        // Segment by segment, so that an encoded slash inside a key (`a%2Fb`) stays
+        // encoded, as S3 signs it.
+        PathEncoding::Single => {
+            for (index, segment) in path.split('/').enumerate() {
+                if index > 0 {
+                    out.push('/');
+                }
+                append_encoded(out, &decode(segment, false), false);
+            }
+        }
     }
 }
 
@@ -263,5 +272,30 @@ pub(crate) fn write_string_to_sign(out: &mut String, signed: &SignedRequest, can
     let canonical_digest = digest::digest(&digest::SHA256, canonical.as_bytes());
     if hex::encode_to_slice(canonical_digest.as_ref(), &mut hex).is_ok() {
         out.extend(hex.iter().copied().map(char::from));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PathEncoding, VerifyOptions, write_canonical_path};
+
+    #[test]
+    fn s3_paths_are_encoded_once_per_segment_and_never_normalized() {
+        let s3 = VerifyOptions {
+            normalize_path: false,
+            path_encoding: PathEncoding::Single,
+            allow_unsigned_payload: true,
+        };
+        let canonical = |path: &str| {
+            let mut out = String::new();
+            write_canonical_path(&mut out, path, s3);
+            out
+        };
+        assert_eq!(canonical("/b/a%2Fb"), "/b/a%2Fb");
+        assert_eq!(canonical("/b/c d+e%2Bf"), "/b/c%20d%2Be%2Bf");
+        assert_eq!(canonical("/b/../x//y/"), "/b/../x//y/");
+        assert_eq!(canonical("/"), "/");
+        assert_eq!(canonical(""), "/");
+        assert_eq!(canonical("/b/%7Ekey~"), "/b/~key~");
     }
 }
