@@ -24,12 +24,7 @@ pub fn call(
     facts: &RequestFacts,
     operation: Operation,
 ) -> Result<Option<Output>, ServiceError> {
-    let ctx = Ctx {
-        warden,
-        caller,
-        facts,
-        action: operation.iam_action(),
-    };
+    let ctx = Ctx::new(warden, caller, facts, operation.iam_action());
     match operation {
         Operation::CreateTrail(input) => trails::create_trail(&ctx, input),
         Operation::DescribeTrails(input) => trails::describe_trails(&ctx, input),

@@ -13,7 +13,22 @@ pub(crate) struct Ctx<'a> {
     pub(crate) action: &'static str,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// The context of one operation of `caller`, whose IAM action is `action`.
+    pub(crate) fn new(
+        warden: &'a Warden,
+        caller: &'a Caller,
+        facts: &'a RequestFacts,
+        action: &'static str,
+    ) -> Self {
+        Self {
+            warden,
+            caller,
+            facts,
+            action,
+        }
+    }
+
     /// Authorize the operation's action on `resource` (in the caller's account) with
     /// operation-specific condition keys.
     pub(crate) fn authorize(

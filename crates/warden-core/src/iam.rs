@@ -22,12 +22,7 @@ pub fn call(
     facts: &RequestFacts,
     operation: Operation,
 ) -> Result<Option<Output>, ServiceError> {
-    let ctx = Ctx {
-        warden,
-        caller,
-        facts,
-        action: operation.iam_action(),
-    };
+    let ctx = Ctx::new(warden, caller, facts, operation.iam_action());
     match operation {
         Operation::CreateUser(input) => users::create_user(&ctx, input),
         Operation::GetUser(input) => users::get_user(&ctx, input),

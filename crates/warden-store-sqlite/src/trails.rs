@@ -1,6 +1,6 @@
 //! CloudTrail trails, their tags and their delivery records.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
 use warden_store::{EntityKind, StoreError, TrailDelivery, TrailRecord};
 
 use crate::accounts;
@@ -23,26 +23,7 @@ pub(crate) fn create(connection: &Connection, trail: &TrailRecord) -> Outcome<()
             "INSERT INTO trails ({TRAIL_COLUMNS}) VALUES \
              (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
         ),
-        params![
-            trail.account_id,
-            trail.name,
-            trail.home_region,
-            trail.arn,
-            trail.s3_bucket_name,
-            trail.s3_key_prefix,
-            trail.sns_topic_name,
-            trail.include_global_service_events,
-            trail.is_multi_region_trail,
-            trail.log_file_validation_enabled,
-            trail.is_organization_trail,
-            trail.cloud_watch_logs_log_group_arn,
-            trail.cloud_watch_logs_role_arn,
-            trail.kms_key_id,
-            trail.logging,
-            trail.start_logging_time,
-            trail.stop_logging_time,
-            trail.create_date,
-        ],
+        settings(trail).as_slice(),
     )?;
     write_tags(connection, trail)
 }
@@ -83,26 +64,7 @@ pub(crate) fn update(connection: &Connection, trail: &TrailRecord) -> Outcome<()
          cloud_watch_logs_log_group_arn = ?12, cloud_watch_logs_role_arn = ?13, kms_key_id = ?14, \
          logging = ?15, start_logging_time = ?16, stop_logging_time = ?17, create_date = ?18 \
          WHERE account_id = ?1 AND name = ?2",
-        params![
-            trail.account_id,
-            trail.name,
-            trail.home_region,
-            trail.arn,
-            trail.s3_bucket_name,
-            trail.s3_key_prefix,
-            trail.sns_topic_name,
-            trail.include_global_service_events,
-            trail.is_multi_region_trail,
-            trail.log_file_validation_enabled,
-            trail.is_organization_trail,
-            trail.cloud_watch_logs_log_group_arn,
-            trail.cloud_watch_logs_role_arn,
-            trail.kms_key_id,
-            trail.logging,
-            trail.start_logging_time,
-            trail.stop_logging_time,
-            trail.create_date,
-        ],
+        settings(trail).as_slice(),
     )?;
     if updated == 0 {
         return Err(StoreError::not_found(EntityKind::Trail, &trail.name).into());
@@ -173,6 +135,30 @@ pub(crate) fn set_delivery(
         return Err(StoreError::not_found(EntityKind::Trail, name).into());
     }
     Ok(())
+}
+
+/// A trail's settings as SQL parameters `?1`…`?18`, in [`TRAIL_COLUMNS`] order.
+fn settings(trail: &TrailRecord) -> [&dyn ToSql; 18] {
+    [
+        &trail.account_id,
+        &trail.name,
+        &trail.home_region,
+        &trail.arn,
+        &trail.s3_bucket_name,
+        &trail.s3_key_prefix,
+        &trail.sns_topic_name,
+        &trail.include_global_service_events,
+        &trail.is_multi_region_trail,
+        &trail.log_file_validation_enabled,
+        &trail.is_organization_trail,
+        &trail.cloud_watch_logs_log_group_arn,
+        &trail.cloud_watch_logs_role_arn,
+        &trail.kms_key_id,
+        &trail.logging,
+        &trail.start_logging_time,
+        &trail.stop_logging_time,
+        &trail.create_date,
+    ]
 }
 
 fn exists(connection: &Connection, account_id: &str, name: &str) -> Outcome<bool> {
