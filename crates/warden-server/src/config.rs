@@ -26,6 +26,10 @@ pub struct ServerConfig {
     pub audit: bool,
     /// How many days of event history are kept before pruning (CloudTrail keeps 90).
     pub audit_retention_days: u32,
+    /// How often trails' log files are delivered (`--trail-delivery-interval`).
+    pub trail_delivery_interval: std::time::Duration,
+    /// The digest period of trails with log file validation (`--trail-digest-interval`).
+    pub trail_digest_interval: std::time::Duration,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -39,6 +43,8 @@ impl std::fmt::Debug for ServerConfig {
             .field("root_access_key_id", &self.root_access_key_id)
             .field("audit", &self.audit)
             .field("audit_retention_days", &self.audit_retention_days)
+            .field("trail_delivery_interval", &self.trail_delivery_interval)
+            .field("trail_digest_interval", &self.trail_digest_interval)
             .field(
                 "root_secret_access_key",
                 &self.root_secret_access_key.as_ref().map(|_| "<redacted>"),

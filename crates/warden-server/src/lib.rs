@@ -16,6 +16,7 @@ mod routing;
 mod s3;
 mod serve;
 mod start;
+mod trail_delivery;
 mod transport;
 
 pub use config::ServerConfig;

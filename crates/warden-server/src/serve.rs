@@ -70,6 +70,15 @@ pub async fn serve(config: ServerConfig) -> Result<(), ServeError> {
     .await
     .map_err(|error| ServeError::Start(format!("start-up task failed: {error}")))??;
     let retention = crate::retention::spawn(Arc::clone(&warden), config.audit_retention_days);
+    let buckets = config.data_dir.join(crate::trail_delivery::BUCKETS_DIR);
+    let delivery = crate::trail_delivery::DeliveryTask::spawn(
+        Arc::clone(&warden),
+        buckets.clone(),
+        warden_trail::DeliverySettings {
+            log_interval: config.trail_delivery_interval,
+            digest_interval: config.trail_digest_interval,
+        },
+    );
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| ServeError::Bind {
@@ -87,11 +96,13 @@ pub async fn serve(config: ServerConfig) -> Result<(), ServeError> {
     tracing::info!(%local, data_dir = %config.data_dir.display(), "warden listening");
     println!("warden listening on http://{local}");
     let service = app(warden, config.region.clone())
+        .layer(axum::Extension(crate::s3::Buckets(buckets)))
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     retention.abort();
+    delivery.finish().await;
     tracing::info!("warden stopped");
     Ok(())
 }

@@ -22,7 +22,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -137,6 +137,8 @@ pub struct Delivery {
     keys: Arc<DigestKeys>,
     buckets_root: PathBuf,
     digest_interval: i64,
+    /// Rounds never overlap (a final round at shutdown may start while a periodic one runs).
+    round: Mutex<()>,
 }
 
 impl Delivery {
@@ -157,6 +159,7 @@ impl Delivery {
             digest_interval: i64::try_from(settings.digest_interval.as_secs())
                 .unwrap_or(i64::MAX)
                 .max(1),
+            round: Mutex::new(()),
         }
     }
 
@@ -168,6 +171,11 @@ impl Delivery {
     /// [`DeliveryError`] if the trails cannot be listed; a trail's own failure is recorded
     /// as its latest delivery error and reported in [`DeliveryReport::failures`].
     pub fn deliver(&self, now: Timestamp) -> Result<DeliveryReport, DeliveryError> {
+        // A poisoned lock only means an earlier round panicked; its state is in the store.
+        let _round = self
+            .round
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut report = DeliveryReport::default();
         for trail in self.store.list_trails(None)? {
             if let Err(error) = self.deliver_trail(&trail, now, &mut report) {

@@ -33,6 +33,13 @@ pub(crate) struct ServeArgs {
     /// Days of event history kept in the audit log before older records are pruned.
     #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..), env = "WARDEN_AUDIT_RETENTION_DAYS")]
     audit_retention_days: u32,
+    /// Seconds between deliveries of trails' log files into `<data-dir>/buckets`
+    /// (CloudTrail delivers about every 5 minutes).
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..), env = "WARDEN_TRAIL_DELIVERY_INTERVAL")]
+    trail_delivery_interval: u64,
+    /// Seconds in a digest period of trails with log file validation (CloudTrail: 3600).
+    #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..), env = "WARDEN_TRAIL_DIGEST_INTERVAL")]
+    trail_digest_interval: u64,
     /// Do not record calls in the audit trail. For measuring what auditing costs only:
     /// unaudited calls leave no trace.
     #[arg(long)]
@@ -52,6 +59,8 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         root_secret_access_key: std::env::var("WARDEN_ROOT_SECRET_ACCESS_KEY").ok(),
         audit: !args.no_audit,
         audit_retention_days: args.audit_retention_days,
+        trail_delivery_interval: std::time::Duration::from_secs(args.trail_delivery_interval),
+        trail_digest_interval: std::time::Duration::from_secs(args.trail_digest_interval),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
