@@ -1,6 +1,7 @@
 //! The indexer: copies durable records' lookup fields into the SQLite index, in large
 //! transactions, on its own thread; and, when the log opens, brings the index level with
-//! the journal.
+//! the journal. It reads the records back from the journal (from the page cache, as a
+//! rule), so however far it falls behind, it holds no records in memory.
 //!
 //! The index is derived data: its transactions are not flushed on their own
 //! (`synchronous=NORMAL`), and each one records how far it got (`indexed_through`), so
@@ -9,6 +10,7 @@
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use warden_audit::chain::Anchor;
@@ -16,11 +18,21 @@ use warden_store::{NewAuditRecord, StoreError};
 
 use super::progress::Progress;
 use super::scan::Scan;
+use super::segment;
 use crate::failure::{Outcome, corrupt};
 use crate::lock;
 
 /// The most records one index transaction takes.
 const MAX_INDEX_BATCH: usize = 50_000;
+
+/// The least the indexer rests after indexing, unless a reader is waiting: under load this
+/// makes transactions large (cheaper per record).
+const PAUSE: Duration = Duration::from_millis(100);
+
+/// How long the indexer rests per unit of time it worked, unless a reader is waiting: at 1
+/// it uses at most half a core, leaving the rest to appends under sustained load (the
+/// index then lags, and catches up when the load eases or a reader waits for it).
+const REST_PER_WORK: u32 = 1;
 
 /// A durable record and where its frame is.
 pub(super) struct Located {
@@ -34,35 +46,94 @@ pub(super) struct Located {
     pub(super) record: NewAuditRecord,
 }
 
-/// Runs the indexer until the syncer is gone.
+/// Where the indexer reads next: just after the last indexed record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Position {
+    /// The sequence of the last indexed record.
+    pub(super) indexed: u64,
+    /// The first sequence of the segment to read next (`None`: find the one holding
+    /// `indexed + 1`).
+    pub(super) segment: Option<u64>,
+    /// The byte offset to read next in it.
+    pub(super) offset: u64,
+}
+
+/// Runs the indexer until the syncer is gone: each time the journal is durable further
+/// (`durable` says how far), reads the new records from the journal and indexes them.
 pub(super) fn run(
     connection: &Mutex<Connection>,
-    batches: &Receiver<Vec<Located>>,
+    directory: &Path,
+    mut position: Position,
+    durable: &Receiver<u64>,
     progress: &Progress,
 ) {
-    let mut stopped = false;
-    while let Ok(mut group) = batches.recv() {
-        while group.len() < MAX_INDEX_BATCH {
-            let Ok(more) = batches.try_recv() else { break };
-            group.extend(more);
-        }
-        if stopped {
+    while let Ok(first) = durable.recv() {
+        let target = durable.try_iter().fold(first, u64::max);
+        if target <= position.indexed {
             continue;
         }
-        let Some(last) = group.last().map(|located| located.sequence) else {
-            continue;
-        };
-        match index(&mut lock(connection), &group) {
-            Ok(()) => progress.indexed(last),
-            Err(failure) => {
-                // Later records would leave a gap; readers get this error until reopening
-                // re-indexes from the journal.
-                stopped = true;
-                progress.index_failed(&StoreError::from(failure).to_string());
-            }
+        let started = Instant::now();
+        if let Err(error) = index_through(connection, directory, &mut position, target, progress) {
+            // Readers get this error until reopening re-indexes from the journal.
+            progress.index_failed(&error.to_string());
+            break;
         }
+        progress.pause_indexer(PAUSE.max(started.elapsed().saturating_mul(REST_PER_WORK)));
     }
     progress.index_failed("the audit log is closing");
+}
+
+/// Indexes the journal's records after `position` up to `target`, in transactions of up
+/// to [`MAX_INDEX_BATCH`] records, moving `position` along.
+fn index_through(
+    connection: &Mutex<Connection>,
+    directory: &Path,
+    position: &mut Position,
+    target: u64,
+    progress: &Progress,
+) -> Result<(), StoreError> {
+    let next = position.indexed.saturating_add(1);
+    let lacks = || {
+        StoreError::Backend(format!(
+            "the audit journal in {} lacks record {next}",
+            directory.display()
+        ))
+    };
+    let mut scan = match position.segment {
+        Some(segment) if segment::path_of(directory, segment).exists() => {
+            Scan::from(directory, segment, position.offset)?
+        }
+        // Not known, or pruned away since: start from the segment that holds the record.
+        _ => Scan::segment_holding(directory, next)?.ok_or_else(lacks)?,
+    };
+    let mut pending = Vec::new();
+    let mut reached = position.indexed;
+    while reached < target {
+        let Some(scanned) = scan.next_record()? else {
+            return Err(lacks());
+        };
+        if scanned.record.sequence <= reached {
+            continue;
+        }
+        reached = scanned.record.sequence;
+        pending.push(Located {
+            sequence: reached,
+            segment: scanned.segment,
+            offset: scanned.offset,
+            record: scanned.record.record,
+        });
+        if pending.len() >= MAX_INDEX_BATCH || reached >= target {
+            index(&mut lock(connection), &pending)?;
+            pending.clear();
+            *position = Position {
+                indexed: reached,
+                segment: Some(scanned.segment),
+                offset: scanned.end,
+            };
+            progress.indexed(reached);
+        }
+    }
+    Ok(())
 }
 
 /// Indexes `records` (consecutive, after everything indexed) in one transaction.
@@ -118,47 +189,25 @@ pub(super) fn index(connection: &mut Connection, records: &[Located]) -> Outcome
 /// Makes the index hold exactly the journal's records after `anchor` up to `head`:
 /// drops rows outside that range and indexes what the index lacks, from the journal.
 pub(super) fn catch_up(
-    connection: &mut Connection,
+    connection: &Mutex<Connection>,
     directory: &Path,
     anchor: &Anchor,
     head: u64,
 ) -> Result<(), StoreError> {
-    let indexed = reconcile(connection, anchor, head)?;
-    if indexed >= head {
-        return Ok(());
-    }
-    let from = indexed.saturating_add(1);
-    let mut scan = Scan::segment_holding(directory, from)?.ok_or_else(|| {
-        StoreError::Backend(format!(
-            "the audit journal in {} lacks record {from}",
-            directory.display()
-        ))
-    })?;
-    let mut pending = Vec::new();
-    let mut reached = indexed;
-    while reached < head {
-        let Some(scanned) = scan.next_record()? else {
-            return Err(StoreError::Backend(format!(
-                "the audit journal in {} ends at record {reached}, before its head {head}",
-                directory.display()
-            )));
-        };
-        if scanned.record.sequence < from {
-            continue;
-        }
-        reached = scanned.record.sequence;
-        pending.push(Located {
-            sequence: reached,
-            segment: scanned.segment,
-            offset: scanned.offset,
-            record: scanned.record.record,
-        });
-        if pending.len() >= MAX_INDEX_BATCH || reached >= head {
-            index(connection, &pending)?;
-            pending.clear();
-        }
-    }
-    Ok(())
+    let indexed = reconcile(&mut lock(connection), anchor, head)?;
+    let mut position = Position {
+        indexed,
+        segment: None,
+        offset: 0,
+    };
+    // Nothing waits on this progress: the log is not open yet.
+    index_through(
+        connection,
+        directory,
+        &mut position,
+        head,
+        &Progress::new(indexed),
+    )
 }
 
 /// Deletes index rows at or before the anchor or after what is indexed (or after the

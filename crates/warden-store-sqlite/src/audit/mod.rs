@@ -72,6 +72,12 @@ use crate::{connection, lock};
 /// The most records one group commit writes.
 pub const MAX_BATCH_RECORDS: usize = 8192;
 
+/// How many syncer threads flush in turn (see `sync.rs`).
+const SYNCERS: usize = 2;
+
+/// The index writer's page cache, in KiB, as SQLite's `cache_size` takes it (negative).
+const INDEX_CACHE_KIB: i64 = -65_536;
+
 /// The WAL size, in pages, at which the index connection checkpoints.
 const WAL_AUTOCHECKPOINT_PAGES: i64 = 16_384;
 
@@ -152,6 +158,10 @@ impl SqliteAuditLog {
         writer
             .pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)
             .map_err(sqlite)?;
+        // Index inserts land all over six B-trees: keep their pages cached.
+        writer
+            .pragma_update(None, "cache_size", INDEX_CACHE_KIB)
+            .map_err(sqlite)?;
         Self::start(writer, Some(reader), journal_dir, true, options, None)
     }
 
@@ -183,12 +193,18 @@ impl SqliteAuditLog {
         legacy::import(&mut index, journal, durable)?;
         let recovered = recovery::open(journal, durable, options.segment_bytes)?;
         let head = recovered.appender.head.sequence;
-        indexer::catch_up(&mut index, journal, &recovered.anchor, head)?;
-        let progress = Arc::new(Progress::new(head));
         let index_writer = Arc::new(Mutex::new(index));
+        indexer::catch_up(&index_writer, journal, &recovered.anchor, head)?;
+        // The indexer goes on from the end of the journal.
+        let position = indexer::Position {
+            indexed: head,
+            segment: Some(recovered.appender.first),
+            offset: recovered.appender.len,
+        };
+        let progress = Arc::new(Progress::new(head));
         let (queue, jobs) = mpsc::channel();
         let (to_syncer, written) = mpsc::channel();
-        let (to_indexer, durable_records) = mpsc::channel();
+        let (to_indexer, durable_through) = mpsc::channel();
         let mut threads = Vec::new();
         let spawn = |name: &str, body: Box<dyn FnOnce() + Send>| {
             thread::Builder::new()
@@ -204,23 +220,39 @@ impl SqliteAuditLog {
             Arc::clone(&progress),
         );
         let indexer_connection = Arc::clone(&index_writer);
+        let indexer_journal = journal.to_owned();
         let appender = recovered.appender;
         // Started in reverse, so each thread's consumer exists; they stop in queue order.
         let indexer = spawn(
             "indexer",
             Box::new(move || {
-                indexer::run(&indexer_connection, &durable_records, &indexer_progress);
+                indexer::run(
+                    &indexer_connection,
+                    &indexer_journal,
+                    position,
+                    &durable_through,
+                    &indexer_progress,
+                );
             }),
         )?;
-        let syncer = spawn(
-            "syncer",
-            Box::new(move || sync::run(&written, &to_indexer, &syncer_progress, durable)),
-        )?;
+        let written = Arc::new(Mutex::new(written));
+        let mut syncers = Vec::new();
+        for syncer in 0..SYNCERS {
+            let (written, to_indexer) = (Arc::clone(&written), to_indexer.clone());
+            let progress = Arc::clone(&syncer_progress);
+            syncers.push(spawn(
+                "syncer",
+                Box::new(move || sync::run(syncer, &written, &to_indexer, &progress, durable)),
+            )?);
+        }
+        drop(to_indexer);
         let writer = spawn(
             "writer",
             Box::new(move || writer::run(appender, &jobs, &to_syncer, &writer_progress)),
         )?;
-        threads.extend([writer, syncer, indexer]);
+        threads.push(writer);
+        threads.extend(syncers);
+        threads.push(indexer);
         Ok(Self {
             queue: Mutex::new(Some(queue)),
             threads: Mutex::new(threads),

@@ -3,6 +3,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
+use std::time::Duration;
 
 use warden_store::StoreError;
 
@@ -19,6 +20,8 @@ pub(super) struct Progress {
     index: Mutex<IndexState>,
     /// Signalled whenever `index` changes.
     index_changed: Condvar,
+    /// Signalled when a reader starts waiting for the index.
+    reader_waiting: Condvar,
 }
 
 #[derive(Debug)]
@@ -27,6 +30,8 @@ struct IndexState {
     indexed: u64,
     /// Why the indexer stopped, if it did.
     failure: Option<String>,
+    /// How many readers wait for the index.
+    readers: usize,
 }
 
 impl Progress {
@@ -39,8 +44,10 @@ impl Progress {
             index: Mutex::new(IndexState {
                 indexed: head,
                 failure: None,
+                readers: 0,
             }),
             index_changed: Condvar::new(),
+            reader_waiting: Condvar::new(),
         }
     }
 
@@ -87,6 +94,16 @@ impl Progress {
         self.index_changed.notify_all();
     }
 
+    /// Rests the indexer for up to `pause`, or until a reader waits for the index.
+    pub(super) fn pause_indexer(&self, pause: Duration) {
+        let index = self.index.lock().unwrap_or_else(PoisonError::into_inner);
+        drop(
+            self.reader_waiting
+                .wait_timeout_while(index, pause, |index| index.readers == 0)
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+    }
+
     /// Waits until the index holds every record that is durable now (read-your-writes).
     ///
     /// # Errors
@@ -95,12 +112,14 @@ impl Progress {
     pub(super) fn wait_for_index(&self) -> Result<(), StoreError> {
         let target = self.durable();
         let mut index = self.index.lock().unwrap_or_else(PoisonError::into_inner);
-        loop {
+        index.readers = index.readers.saturating_add(1);
+        self.reader_waiting.notify_all();
+        let outcome = loop {
             if index.indexed >= target {
-                return Ok(());
+                break Ok(());
             }
             if let Some(failure) = &index.failure {
-                return Err(StoreError::Backend(format!(
+                break Err(StoreError::Backend(format!(
                     "the audit index is behind the journal and cannot catch up ({failure}); reopen the log to rebuild it"
                 )));
             }
@@ -108,6 +127,8 @@ impl Progress {
                 .index_changed
                 .wait(index)
                 .unwrap_or_else(PoisonError::into_inner);
-        }
+        };
+        index.readers = index.readers.saturating_sub(1);
+        outcome
     }
 }

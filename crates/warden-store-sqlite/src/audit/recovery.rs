@@ -14,9 +14,9 @@ use std::sync::Arc;
 
 use warden_audit::chain::Anchor;
 
-use super::segment::{self, FrameReader, SegmentFile, Stop};
+use super::segment::{self, FrameReader, OpenSegment, SegmentFile, Stop};
 use super::writer::Appender;
-use super::{JournalError, anchor};
+use super::{JournalError, SYNCERS, anchor};
 
 /// What opening the journal found.
 pub(super) struct Recovered {
@@ -47,13 +47,14 @@ pub(super) fn open(
     let Some(last) = segments.pop() else {
         let first = anchor.sequence.saturating_add(1);
         let file = segment::create(directory, first, durable)?;
+        let file = OpenSegment::new(file, &segment::path_of(directory, first), SYNCERS)?;
         return Ok(Recovered {
             anchor,
             appender: appender(first, file, segment::FIRST_FRAME, anchor),
         });
     };
     let (tail, valid_len) = scan(&last, true)?;
-    let file = reopen(&last, valid_len, durable)?;
+    let file = OpenSegment::new(reopen(&last, valid_len, durable)?, &last.path, SYNCERS)?;
     let head = match tail {
         Some(head) => head,
         // The last segment holds no record yet: the chain ends in the one before.
@@ -142,7 +143,7 @@ fn keep_cut_bytes(file: &mut File, path: &Path, valid_len: u64) -> Result<(), Jo
 }
 
 /// Opens the last segment for appending, cutting it to `valid_len` (and restoring its
-/// magic if its creation was torn).
+/// magic if its creation was torn), and flushes it.
 fn reopen(segment: &SegmentFile, valid_len: u64, durable: bool) -> Result<File, JournalError> {
     let path = &segment.path;
     let mut file = OpenOptions::new()
@@ -151,16 +152,15 @@ fn reopen(segment: &SegmentFile, valid_len: u64, durable: bool) -> Result<File, 
         .open(path)
         .map_err(JournalError::io(path))?;
     let length = file.metadata().map_err(JournalError::io(path))?.len();
-    if length == valid_len && length >= segment::FIRST_FRAME {
-        return Ok(file);
-    }
     if length < segment::FIRST_FRAME {
         file.set_len(0).map_err(JournalError::io(path))?;
         std::io::Write::write_all(&mut file, segment::MAGIC).map_err(JournalError::io(path))?;
-    } else {
+    } else if length > valid_len {
         keep_cut_bytes(&mut file, path, valid_len)?;
         file.set_len(valid_len).map_err(JournalError::io(path))?;
     }
+    // Even an intact tail may be unflushed (a process crash leaves it in the page cache,
+    // unacknowledged): flush it before chaining acknowledged records after it.
     if durable {
         file.sync_all().map_err(JournalError::io(path))?;
     }

@@ -13,6 +13,8 @@ pub(super) struct Scanned {
     pub(super) segment: u64,
     /// The frame's byte offset in the segment.
     pub(super) offset: u64,
+    /// The byte offset just after the frame.
+    pub(super) end: u64,
     /// The record.
     pub(super) record: StoredAuditRecord,
 }
@@ -79,6 +81,7 @@ impl Scan {
                     return Ok(Some(Scanned {
                         segment: self.segment,
                         offset,
+                        end: self.reader.offset(),
                         record,
                     }));
                 }

@@ -73,6 +73,29 @@ pub(super) fn create(directory: &Path, first: u64, durable: bool) -> Result<File
     Ok(file)
 }
 
+/// The current segment's descriptors: one to write through, and one per syncer.
+///
+/// Each syncer flushes through its own descriptor, opened before anything was written, so
+/// that a write-back error is reported to every syncer's flush (Linux reports it once per
+/// open file description) and no flush can succeed after the data it covers was lost.
+#[derive(Debug)]
+pub(super) struct OpenSegment {
+    /// Written to, appending.
+    pub(super) writer: File,
+    /// Flushed through, one per syncer.
+    pub(super) flushers: Vec<File>,
+}
+
+impl OpenSegment {
+    /// Wraps `writer`, the segment at `path`, opening a descriptor for each of `syncers`.
+    pub(super) fn new(writer: File, path: &Path, syncers: usize) -> Result<Self, JournalError> {
+        let flushers = (0..syncers)
+            .map(|_| File::open(path).map_err(JournalError::io(path)))
+            .collect::<Result<_, _>>()?;
+        Ok(Self { writer, flushers })
+    }
+}
+
 /// Flushes `directory` itself, so that files created, renamed or removed in it stay so.
 pub(super) fn sync_directory(directory: &Path) -> Result<(), JournalError> {
     File::open(directory)

@@ -3,7 +3,6 @@
 //! write, then hands the batch to the syncer (which answers the callers once it is on
 //! stable storage).
 
-use std::fs::File;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,11 +12,10 @@ use warden_audit::chain::{Anchor, Link};
 use warden_store::{AppendReply, NewAuditRecord, StoreError};
 
 use super::frame;
-use super::indexer::Located;
 use super::progress::Progress;
-use super::segment;
+use super::segment::{self, OpenSegment};
 use super::sync::{ToSyncer, Written};
-use super::{JournalError, MAX_BATCH_RECORDS};
+use super::{JournalError, MAX_BATCH_RECORDS, SYNCERS};
 
 /// One caller's submission, waiting for its batch to be durable.
 pub(super) struct Job {
@@ -37,8 +35,8 @@ pub(super) struct Appender {
     pub(super) segment_bytes: u64,
     /// The first sequence of the current segment.
     pub(super) first: u64,
-    /// The current segment, open for appending.
-    pub(super) file: Arc<File>,
+    /// The current segment, open for appending and flushing.
+    pub(super) file: Arc<OpenSegment>,
     /// Its length in bytes.
     pub(super) len: u64,
     /// The last record written.
@@ -108,34 +106,23 @@ impl Appender {
         }
         buffer.clear();
         let mut head = self.head;
-        let mut located = Vec::new();
         let mut replies = Vec::with_capacity(batch.len());
         for job in batch {
-            let (job_start, located_start, head_before) = (buffer.len(), located.len(), head);
+            let (job_start, head_before) = (buffer.len(), head);
             let mut sequences = Vec::with_capacity(job.records.len());
             let mut refused = None;
-            for record in job.records {
-                let offset = self
-                    .len
-                    .saturating_add(u64::try_from(buffer.len()).unwrap_or(u64::MAX));
+            for record in &job.records {
                 let link = Link::after(&head, &record.body);
-                if let Err(error) = frame::encode(buffer, &link, &record) {
+                if let Err(error) = frame::encode(buffer, &link, record) {
                     refused = Some(error);
                     break;
                 }
                 head = link.as_anchor();
                 sequences.push(head.sequence);
-                located.push(Located {
-                    sequence: head.sequence,
-                    segment: self.first,
-                    offset,
-                    record,
-                });
             }
             if let Some(error) = refused {
                 // Only this caller fails; the batch goes on without its records.
                 buffer.truncate(job_start);
-                located.truncate(located_start);
                 head = head_before;
                 drop(job.reply.send(Err(StoreError::Backend(format!(
                     "cannot append an audit record: {error}"
@@ -148,7 +135,7 @@ impl Appender {
             return Ok(None);
         }
         let path = segment::path_of(&self.directory, self.first);
-        if let Err(error) = self.file.as_ref().write_all(buffer) {
+        if let Err(error) = (&self.file.writer).write_all(buffer) {
             let replies = replies.into_iter().map(|(reply, _)| reply).collect();
             return Err((replies, JournalError::io(&path)(error)));
         }
@@ -159,7 +146,6 @@ impl Appender {
         Ok(Some(Written {
             file: Arc::clone(&self.file),
             last: head.sequence,
-            records: located,
             replies,
         }))
     }
@@ -170,7 +156,7 @@ impl Appender {
         let path = segment::path_of(&self.directory, self.first);
         let (done, flushed) = mpsc::sync_channel(1);
         let flushed = to_syncer
-            .send(ToSyncer::Barrier(done))
+            .send(ToSyncer::Barrier(Arc::clone(&self.file), done))
             .ok()
             .and_then(|()| flushed.recv().ok());
         if flushed != Some(true) {
@@ -182,7 +168,8 @@ impl Appender {
         }
         let first = self.head.sequence.saturating_add(1);
         let file = segment::create(&self.directory, first, self.durable)?;
-        self.file = Arc::new(file);
+        let path = segment::path_of(&self.directory, first);
+        self.file = Arc::new(OpenSegment::new(file, &path, SYNCERS)?);
         self.first = first;
         self.len = segment::FIRST_FRAME;
         Ok(())
