@@ -471,7 +471,7 @@ struct Run<'a> {
 }
 
 /// Which records a trail receives.
-struct EventWindow<'a> {
+pub(crate) struct EventWindow<'a> {
     trail: &'a TrailRecord,
     from: i64,
     until: i64,
@@ -486,7 +486,7 @@ struct Routing {
 }
 
 impl<'a> EventWindow<'a> {
-    fn of(trail: &'a TrailRecord) -> Self {
+    pub(crate) fn of(trail: &'a TrailRecord) -> Self {
         Self {
             trail,
             from: trail.start_logging_time.unwrap_or(i64::MAX),
@@ -499,7 +499,10 @@ impl<'a> EventWindow<'a> {
     }
 
     /// The Region the record is delivered under, or `None` if the trail does not receive it.
-    fn region_of(&self, record: &StoredAuditRecord) -> Result<Option<String>, TrailError> {
+    pub(crate) fn region_of(
+        &self,
+        record: &StoredAuditRecord,
+    ) -> Result<Option<String>, TrailError> {
         let stored = &record.record;
         if stored.account_id != self.trail.account_id
             || stored.event_time < self.from

@@ -6,6 +6,8 @@
 //! - [`Delivery`] runs delivery rounds; progress is kept in the store
 //!   ([`TrailDelivery`](warden_store::TrailDelivery)), so a round interrupted by a crash is
 //!   finished by the next one without duplicating or skipping events.
+//! - [`verify`] checks delivered trails against their digests and the audit log
+//!   (`warden audit verify`).
 //! - [`bucket`] is the bucket directory layout: atomic writes, and the read-only listing and
 //!   fetching the S3 endpoint needs, with path traversal impossible.
 //!
@@ -21,6 +23,9 @@ mod delivery;
 mod keys;
 mod source;
 mod state;
+#[cfg(test)]
+mod testing;
+pub mod verify;
 
 pub use delivery::{
     Delivery, DeliveryError, DeliveryReport, DeliverySettings, TrailError, TrailFailure, location,
