@@ -1,5 +1,6 @@
 //! The `warden` command: a thin clap front end over the Warden libraries.
 
+mod audit_cmd;
 mod policy_cmd;
 mod serve_cmd;
 
@@ -22,6 +23,9 @@ enum Command {
     /// Check and simulate IAM policies offline.
     #[command(subcommand)]
     Policy(policy_cmd::PolicyCommand),
+    /// Verify the audit trail offline.
+    #[command(subcommand)]
+    Audit(audit_cmd::AuditCommand),
 }
 
 fn main() -> ExitCode {
@@ -29,6 +33,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => serve_cmd::run(args),
         Command::Policy(command) => policy_cmd::run(command),
+        Command::Audit(command) => audit_cmd::run(command),
     };
     match result {
         Ok(code) => code,
