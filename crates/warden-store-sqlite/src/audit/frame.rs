@@ -110,12 +110,26 @@ pub(super) fn decode_header(bytes: &[u8]) -> Result<Header, FrameError> {
     })
 }
 
+/// Whether decoding copies the record's body (readers) or leaves it empty (the indexer and
+/// recovery, which need only the other fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Body {
+    /// Copy it.
+    Keep,
+    /// Check it (the checksum covers it) but leave it out.
+    Skip,
+}
+
 /// Decodes a whole frame (`bytes` is exactly [`Header::frame_len`] long, header included).
 ///
 /// # Errors
 ///
 /// [`FrameError`] if it is short, fails its checksum or does not decode.
-pub(super) fn decode(header: &Header, bytes: &[u8]) -> Result<StoredAuditRecord, FrameError> {
+pub(super) fn decode(
+    header: &Header,
+    bytes: &[u8],
+    body: Body,
+) -> Result<StoredAuditRecord, FrameError> {
     let covered = bytes
         .get(8..header.frame_len())
         .ok_or(FrameError::Incomplete)?;
@@ -127,7 +141,7 @@ pub(super) fn decode(header: &Header, bytes: &[u8]) -> Result<StoredAuditRecord,
     let sequence = u64::from_le_bytes(reader.array()?);
     let prev_hash = ChainHash(reader.array()?);
     let hash = ChainHash(reader.array()?);
-    let record = decode_payload(&mut reader)?;
+    let record = decode_payload(&mut reader, body)?;
     if !reader.0.is_empty() {
         return Err(FrameError::Malformed("trailing bytes"));
     }
@@ -189,7 +203,7 @@ fn put_optional(out: &mut Vec<u8>, text: Option<&str>) -> Result<(), FrameError>
     }
 }
 
-fn decode_payload(reader: &mut Reader<'_>) -> Result<NewAuditRecord, FrameError> {
+fn decode_payload(reader: &mut Reader<'_>, body: Body) -> Result<NewAuditRecord, FrameError> {
     let account_id = reader.string()?;
     let event_time = i64::from_le_bytes(reader.array()?);
     let event_id = reader.string()?;
@@ -210,7 +224,10 @@ fn decode_payload(reader: &mut Reader<'_>) -> Result<NewAuditRecord, FrameError>
             resource_name: reader.string()?,
         });
     }
-    let body = reader.bytes()?.to_vec();
+    let body = match (reader.bytes()?, body) {
+        (bytes, Body::Keep) => bytes.to_vec(),
+        (_, Body::Skip) => Vec::new(),
+    };
     Ok(NewAuditRecord {
         account_id,
         event_time,
@@ -268,7 +285,7 @@ mod tests {
     use warden_audit::chain::{Anchor, Link};
     use warden_store::{AuditResource, NewAuditRecord};
 
-    use super::{FrameError, HEADER_BYTES, decode, decode_header, encode};
+    use super::{Body, FrameError, HEADER_BYTES, decode, decode_header, encode};
 
     fn record() -> NewAuditRecord {
         NewAuditRecord {
@@ -297,17 +314,21 @@ mod tests {
         let frame = &bytes[1..];
         let header = decode_header(frame).unwrap();
         assert_eq!(header.frame_len(), frame.len());
-        let stored = decode(&header, frame).unwrap();
+        let stored = decode(&header, frame, Body::Keep).unwrap();
         assert_eq!((stored.sequence, stored.hash), (1, link.hash));
         assert_eq!(stored.record, record);
+        let skipped = decode(&header, frame, Body::Skip).unwrap();
+        assert!(skipped.record.body.is_empty());
+        assert_eq!(skipped.record.resources, record.resources);
         for at in 0..frame.len() {
             let mut damaged = frame.to_vec();
             damaged[at] ^= 0x10;
-            let result = decode_header(&damaged).and_then(|header| decode(&header, &damaged));
+            let result =
+                decode_header(&damaged).and_then(|header| decode(&header, &damaged, Body::Keep));
             assert!(result.is_err(), "flipping byte {at} went unnoticed");
         }
         assert_eq!(
-            decode(&header, &frame[..frame.len() - 1]),
+            decode(&header, &frame[..frame.len() - 1], Body::Keep),
             Err(FrameError::Incomplete)
         );
         assert_eq!(

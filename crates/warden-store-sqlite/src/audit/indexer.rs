@@ -105,7 +105,8 @@ fn index_through(
         }
         // Not known, or pruned away since: start from the segment that holds the record.
         _ => Scan::segment_holding(directory, next)?.ok_or_else(lacks)?,
-    };
+    }
+    .skip_bodies();
     let mut pending = Vec::new();
     let mut reached = position.indexed;
     while reached < target {

@@ -11,11 +11,11 @@
 //!   replaced atomically) and removes segments holding only pruned records.
 //! - **Group commit.** Submissions queue to a writer thread. It takes every queued
 //!   submission (up to [`MAX_BATCH_RECORDS`] records), links the records into the chain,
-//!   encodes their frames and appends them with one `write` (`writer.rs`). A syncer thread
-//!   flushes (`fdatasync`) while the writer writes the next batch, and answers a
-//!   submission only after a flush that began after its frames were written (`sync.rs`).
-//!   So under load one flush covers thousands of records, and a caller waits for at most
-//!   about two flushes. Nothing is answered before it is durable.
+//!   encodes their frames and appends them with one `write` (`writer.rs`). Syncer threads
+//!   flush (`fdatasync`) while the writer writes the next batch, several flushes in flight
+//!   at once, and answer a submission only after a flush that began after its frames were
+//!   written (`sync.rs`). So under load one flush covers many records, and a caller waits
+//!   for about one flush. Nothing is answered before it is durable.
 //! - **Fail closed.** If a write or flush fails, the callers of that batch get
 //!   [`StoreError::Backend`] and the log refuses every later append until it is reopened
 //!   (after a failed flush the kernel may have dropped the pages, so a later successful
@@ -25,19 +25,22 @@
 //!   last segment can end in a torn frame; opening truncates it there (those records were
 //!   never acknowledged) and continues the chain from the last complete record
 //!   (`recovery.rs`).
-//! - **The SQLite tables are a derived index.** A background indexer thread copies the
-//!   lookup fields of durable records, with each frame's location, into SQLite in large
-//!   transactions that are not flushed on their own; each records how far it got, and
-//!   opening re-indexes the journal from there (`indexer.rs`). Lookups find locations in
-//!   the index and read the records from the journal; chain-order reads
-//!   ([`AuditLog::records_after`], hence verification) read the journal itself. Both first
-//!   wait until the index holds every record that was durable when they started
-//!   (read-your-writes).
+//! - **The SQLite tables are a derived index.** A background indexer thread reads durable
+//!   records back from the journal and copies their lookup fields, with each frame's
+//!   location, into SQLite in large transactions that are not flushed on their own; each
+//!   records how far it got, and opening re-indexes the journal from there (`indexer.rs`).
+//!   Lookups find locations in the index and read the records from the journal;
+//!   chain-order reads ([`AuditLog::records_after`], hence verification) read the journal
+//!   itself. Both first wait until the index holds every record that was durable when they
+//!   started (read-your-writes).
 //!
 //! Why not SQLite as the log: each record cost an insert into a table with seven indexes
 //! inside the commit path, which capped group commit at about 20,000 records per second on
-//! two cores. Here the commit path is a hash, an encoding and a sequential write; the index
-//! work happens off it, in bigger batches, and lookups (rare) pay for its lag.
+//! two cores. Here the commit path is a hash, a checksum, an encoding and a sequential
+//! write. Indexing costs about as much CPU per record as the whole commit path, so the
+//! indexer works in paced rounds (at most about half a core) and, under a sustained load
+//! above what it indexes in that share, falls behind; it catches up when the load eases,
+//! and a lookup meanwhile waits for it (lookups are rare; appends are every call).
 
 mod anchor;
 mod crc32c;
@@ -73,7 +76,7 @@ use crate::{connection, lock};
 pub const MAX_BATCH_RECORDS: usize = 8192;
 
 /// How many syncer threads flush in turn (see `sync.rs`).
-const SYNCERS: usize = 2;
+const SYNCERS: usize = 3;
 
 /// The index writer's page cache, in KiB, as SQLite's `cache_size` takes it (negative).
 const INDEX_CACHE_KIB: i64 = -65_536;

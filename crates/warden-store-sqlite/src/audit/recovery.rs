@@ -97,6 +97,7 @@ pub(super) fn open(
 /// a torn tail (`last` segment), else it is corruption.
 fn scan(segment: &SegmentFile, last: bool) -> Result<(Option<Anchor>, u64), JournalError> {
     let mut reader = FrameReader::open(&segment.path, segment::FIRST_FRAME, 1 << 20)?;
+    reader.skip_bodies();
     let mut tail: Option<Anchor> = None;
     loop {
         let offset = reader.offset();

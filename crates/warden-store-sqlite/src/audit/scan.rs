@@ -30,6 +30,8 @@ pub(super) struct Scan {
     reader: FrameReader,
     /// The sequence the next record must have, once known.
     expected: Option<u64>,
+    /// Whether records come without their bodies.
+    skip_bodies: bool,
 }
 
 impl Scan {
@@ -41,7 +43,15 @@ impl Scan {
             segment,
             reader: FrameReader::open(&path, offset, 64 * 1024)?,
             expected: None,
+            skip_bodies: false,
         })
+    }
+
+    /// Makes the records read from now on come without their bodies (for the indexer).
+    pub(super) fn skip_bodies(mut self) -> Self {
+        self.skip_bodies = true;
+        self.reader.skip_bodies();
+        self
     }
 
     /// Starts at the first record of the segment that holds `sequence` (the caller skips
@@ -96,6 +106,9 @@ impl Scan {
                         return Ok(None);
                     };
                     self.reader = FrameReader::open(&path, segment::FIRST_FRAME, 64 * 1024)?;
+                    if self.skip_bodies {
+                        self.reader.skip_bodies();
+                    }
                     self.segment = first;
                 }
             }

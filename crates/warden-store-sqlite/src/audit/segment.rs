@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use warden_store::StoredAuditRecord;
 
 use super::JournalError;
-use super::frame::{self, FrameError, HEADER_BYTES};
+use super::frame::{self, Body, FrameError, HEADER_BYTES};
 
 /// The first bytes of every segment: the format and its version.
 pub(super) const MAGIC: &[u8; 8] = b"WRDNAJ01";
@@ -113,6 +113,8 @@ pub(super) struct FrameReader {
     offset: u64,
     /// Reused frame buffer.
     buffer: Vec<u8>,
+    /// Whether records come with their bodies.
+    body: Body,
 }
 
 /// Why a [`FrameReader`] stopped.
@@ -151,7 +153,13 @@ impl FrameReader {
             path: path.to_owned(),
             offset,
             buffer: Vec::new(),
+            body: Body::Keep,
         })
+    }
+
+    /// Makes the records read from now on come without their bodies.
+    pub(super) fn skip_bodies(&mut self) {
+        self.body = Body::Skip;
     }
 
     /// The offset of the next frame.
@@ -180,7 +188,7 @@ impl FrameReader {
         if self.fill(HEADER_BYTES)? < header.payload_len {
             return Ok(Err(Stop::Bad(FrameError::Incomplete)));
         }
-        match frame::decode(&header, &self.buffer) {
+        match frame::decode(&header, &self.buffer, self.body) {
             Ok(record) => {
                 let length = u64::try_from(header.frame_len()).unwrap_or(u64::MAX);
                 self.offset = self.offset.saturating_add(length);
