@@ -35,7 +35,11 @@ impl DeliveryTask {
         let ticker = tokio::spawn({
             let (delivery, warden) = (Arc::clone(&delivery), Arc::clone(&warden));
             async move {
-                let mut ticks = tokio::time::interval(settings.log_interval);
+                // `interval` refuses a zero period.
+                let period = settings
+                    .log_interval
+                    .max(std::time::Duration::from_millis(1));
+                let mut ticks = tokio::time::interval(period);
                 ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
                 loop {
                     ticks.tick().await;

@@ -183,8 +183,23 @@ pub fn list_objects(
     if !is_dir(&base)? {
         return Err(BucketError::NoSuchBucket(bucket.to_owned()));
     }
+    // Only the directory the prefix points into can hold matching keys.
+    let directory = request
+        .prefix
+        .rfind('/')
+        .and_then(|end| request.prefix.get(..=end))
+        .unwrap_or("");
     let mut keys = Vec::new();
-    collect_keys(&base, "", &mut keys)?;
+    if !directory.is_empty() {
+        let Ok(start) = object_path(&base, directory.trim_end_matches('/')) else {
+            return Ok(ListResult::default()); // No key lies under such a prefix.
+        };
+        if is_dir(&start)? {
+            collect_keys(&start, directory, &mut keys)?;
+        }
+    } else {
+        collect_keys(&base, "", &mut keys)?;
+    }
     keys.retain(|key| object_path(&base, key).is_ok());
     keys.sort();
     let max_keys = request.max_keys.min(MAX_KEYS);

@@ -180,6 +180,14 @@ fn listing_pages_by_key_and_groups_by_delimiter() {
     let rest = list_objects(root, "logs", &request("p/", Some("/"), Some("p/a/"), 10)).unwrap();
     assert_eq!(keys(&rest), ["p/b"]);
     assert_eq!(rest.common_prefixes, ["p/c/"]);
+    let deep = list_objects(root, "logs", &request("p/a/", None, None, 1000)).unwrap();
+    assert_eq!(keys(&deep), ["p/a/1", "p/a/2"]);
+    let partial = list_objects(root, "logs", &request("p/c/", Some("/"), None, 1000)).unwrap();
+    assert_eq!(keys(&partial), ["p/c/1"]);
+    for nothing in ["p/zz/", "p/../", "nope/x", "p//"] {
+        let empty = list_objects(root, "logs", &request(nothing, None, None, 1000)).unwrap();
+        assert!(empty.objects.is_empty(), "{nothing}");
+    }
     // Marker semantics: strictly after, so a marker between keys starts at the next one.
     let marked = list_objects(root, "logs", &request("", None, Some("p/a/15"), 1000)).unwrap();
     assert_eq!(keys(&marked), ["p/a/2", "p/b", "p/c/1", "q"]);
