@@ -22,8 +22,10 @@ use super::segment;
 use crate::failure::{Outcome, corrupt};
 use crate::lock;
 
-/// The most records one index transaction takes.
-const MAX_INDEX_BATCH: usize = 50_000;
+/// The most records one index transaction takes: large enough to be cheap per record,
+/// small enough (about 0.1 s) not to hold up the store's own writes to the same database
+/// for long.
+const MAX_INDEX_BATCH: usize = 5_000;
 
 /// The least the indexer rests after indexing, unless a reader is waiting: under load this
 /// makes transactions large (cheaper per record).

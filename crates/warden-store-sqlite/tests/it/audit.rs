@@ -1,6 +1,7 @@
 //! The journaled audit log beyond the shared conformance checks: reopening, sharing the
 //! store's database, torn tails, crash images, segment rotation and pruning, rebuilding
-//! the index, tampering, and asynchronous submitters. (Write failures: `audit_failure.rs`.)
+//! the index, tampering, oversized records and asynchronous submitters. (Write failures:
+//! `audit_failure.rs`; version-2 databases: `audit_legacy.rs`.)
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -8,7 +9,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use warden_audit::chain::{Anchor, Link};
 use warden_store::{
     AccountRecord, AuditLog, AuditQuery, AuditResource, LookupAttribute, NewAuditRecord, Store,
     verify_audit_log,
@@ -33,7 +33,7 @@ pub(crate) fn record(event_time: i64, name: &str) -> NewAuditRecord {
     }
 }
 
-fn open(dir: &Path) -> SqliteAuditLog {
+pub(crate) fn open(dir: &Path) -> SqliteAuditLog {
     SqliteAuditLog::open(&dir.join("warden.db"), &dir.join("audit")).unwrap()
 }
 
@@ -47,7 +47,7 @@ fn segments(journal: &Path) -> Vec<PathBuf> {
     paths
 }
 
-fn names_by_resource(log: &SqliteAuditLog, name: &str) -> Vec<String> {
+pub(crate) fn names_by_resource(log: &SqliteAuditLog, name: &str) -> Vec<String> {
     let page = log
         .lookup(&AuditQuery {
             account_id: "111122223333".to_owned(),
@@ -88,82 +88,6 @@ fn the_chain_continues_across_reopening_and_shares_the_store_database() {
     // Audit appends do not touch the store's state or generation.
     assert_eq!(store.generation().unwrap(), 1);
     assert_eq!(store.list_accounts().unwrap().len(), 1);
-}
-
-#[test]
-fn a_version_3_database_s_audit_records_move_into_the_journal() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("warden.db");
-    {
-        // A database as Warden with schema version 3 left it, audit log in SQLite.
-        let raw = rusqlite::Connection::open(&path).unwrap();
-        raw.execute_batch(include_str!("../../migrations/0001_initial.sql"))
-            .unwrap();
-        raw.execute_batch(include_str!("../../migrations/0002_audit.sql"))
-            .unwrap();
-        raw.execute_batch(include_str!("../../migrations/0003_trails.sql"))
-            .unwrap();
-        raw.execute_batch("PRAGMA user_version = 3").unwrap();
-        // Records 1..=2 were pruned; 3..=5 remain.
-        let mut head = Anchor::GENESIS;
-        for n in 1..=5_i64 {
-            let record = record(n, &format!("Old{n}"));
-            let link = Link::after(&head, &record.body);
-            if n >= 3 {
-                raw.execute(
-                    "INSERT INTO audit_events (sequence, prev_hash, hash, account_id, event_time, \
-                     event_id, event_name, event_source, read_only, username, access_key_id, body) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, NULL, ?10)",
-                    rusqlite::params![
-                        n,
-                        link.prev_hash.0.as_slice(),
-                        link.hash.0.as_slice(),
-                        record.account_id,
-                        record.event_time,
-                        record.event_id,
-                        record.event_name,
-                        record.event_source,
-                        record.username,
-                        record.body
-                    ],
-                )
-                .unwrap();
-                raw.execute(
-                    "INSERT INTO audit_resources VALUES (?1, 0, 'AWS::IAM::User', ?2)",
-                    rusqlite::params![n, format!("target-Old{n}")],
-                )
-                .unwrap();
-            } else {
-                raw.execute(
-                    "UPDATE audit_anchor SET sequence = ?1, hash = ?2",
-                    rusqlite::params![n, link.hash.0.as_slice()],
-                )
-                .unwrap();
-            }
-            head = link.as_anchor();
-        }
-    }
-    let log = open(dir.path());
-    assert_eq!(log.anchor().unwrap().sequence, 2);
-    assert_eq!(verify_audit_log(&log, 2).unwrap().sequence, 5);
-    assert_eq!(names_by_resource(&log, "target-Old4"), vec!["Old4"]);
-    assert_eq!(
-        log.records_after(0, 10).unwrap()[0].record,
-        record(3, "Old3")
-    );
-    assert_eq!(log.append(&[record(6, "New")]).unwrap(), vec![6]);
-    drop(log);
-    let raw = rusqlite::Connection::open(&path).unwrap();
-    let left: i64 = raw
-        .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE name LIKE 'audit_v2%'",
-            [],
-            |row| row.get(0),
-        )
-        .unwrap();
-    assert_eq!(left, 0, "the version-2 tables are dropped");
-    let log = open(dir.path());
-    assert_eq!(verify_audit_log(&log, 2).unwrap().sequence, 6);
 }
 
 #[test]
@@ -409,4 +333,17 @@ fn async_tasks_submit_without_blocking_threads() {
     sequences.sort_unstable();
     assert_eq!(sequences, (1..=64).collect::<Vec<u64>>());
     assert_eq!(verify_audit_log(log.as_ref(), 10).unwrap().sequence, 64);
+}
+
+#[test]
+fn an_oversized_record_fails_only_its_caller() {
+    let log = SqliteAuditLog::open_in_memory().unwrap();
+    let mut huge = record(1, "Huge");
+    huge.body = vec![b'x'; 17 * 1024 * 1024];
+    let error = log.append(&[record(0, "Fine"), huge]).unwrap_err();
+    assert!(error.to_string().contains("too large"), "{error}");
+    // Nothing of that call was stored, and the log goes on.
+    assert_eq!(log.append(&[record(2, "Next")]).unwrap(), vec![1]);
+    assert_eq!(log.records_after(0, 10).unwrap().len(), 1);
+    assert_eq!(verify_audit_log(&log, 10).unwrap().sequence, 1);
 }

@@ -5,6 +5,7 @@
 mod audit;
 #[cfg(test)] // So clippy treats its helpers (the child process) as test code.
 mod audit_failure;
+mod audit_legacy;
 mod conformance;
 #[cfg(test)] // So clippy treats its helpers (the child process) as test code.
 mod crash;
