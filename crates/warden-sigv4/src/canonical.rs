@@ -25,7 +25,9 @@ pub struct VerifyOptions {
     pub normalize_path: bool,
     /// Path encoding; [`PathEncoding::Double`] for every service but S3.
     pub path_encoding: PathEncoding,
-    /// Accept `X-Amz-Content-Sha256: UNSIGNED-PAYLOAD` on a non-empty body.
+    /// Accept `X-Amz-Content-Sha256: UNSIGNED-PAYLOAD` on a non-empty body, and
+    /// take a presigned request without that header as `UNSIGNED-PAYLOAD` (S3's
+    /// rule for presigned URLs).
     /// Off by default: the Query protocol carries the action in the body, so
     /// an unsigned body would let anyone on the path rewrite it.
     pub allow_unsigned_payload: bool,
@@ -62,10 +64,13 @@ impl PayloadHash {
 /// match the body, or be `UNSIGNED-PAYLOAD` where allowed), else SHA-256 of the body.
 pub(crate) fn payload_hash(
     parts: &RequestParts<'_>,
+    location: AuthLocation,
     options: VerifyOptions,
 ) -> Result<PayloadHash, SigV4Error> {
     let declared = header_value(parts.headers, "x-amz-content-sha256").map(str::trim);
-    if declared == Some(UNSIGNED_PAYLOAD) {
+    let presigned_s3 =
+        declared.is_none() && location == AuthLocation::Query && options.allow_unsigned_payload;
+    if declared == Some(UNSIGNED_PAYLOAD) || presigned_s3 {
         if !parts.body.is_empty() && !options.allow_unsigned_payload {
             return Err(SigV4Error::PayloadHashMismatch);
         }
@@ -108,7 +113,7 @@ pub fn canonical_request(
     parts: &RequestParts<'_>,
     options: VerifyOptions,
 ) -> Result<String, SigV4Error> {
-    let payload = payload_hash(parts, options)?;
+    let payload = payload_hash(parts, signed.location, options)?;
     let mut out = String::with_capacity(512);
     write_canonical_request(
         &mut out,

@@ -40,7 +40,7 @@ pub fn verify_with_options(
 ) -> Result<(), SigV4Error> {
     check_scope_date(signed)?;
     check_clock(signed, now)?;
-    let payload = payload_hash(parts, options)?;
+    let payload = payload_hash(parts, signed.location, options)?;
     SCRATCH.with_borrow_mut(|scratch| {
         let Scratch { canonical, to_sign } = scratch;
         let mut attempt = |query_token| {

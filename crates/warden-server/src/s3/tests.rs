@@ -130,6 +130,43 @@ fn signed(method: &str, path_and_query: &str, service: &str, secret: &str) -> Re
     request
 }
 
+/// A presigned GET URL, as `generate_presigned_url` / `aws s3 presign` make it.
+fn presigned(path: &str, secret: &str) -> Request<Body> {
+    let url = format!("http://127.0.0.1{path}");
+    let identity = Credentials::new(KEY_ID, secret, None, None, "test").into();
+    let mut settings = SigningSettings::default();
+    settings.percent_encoding_mode = PercentEncodingMode::Single;
+    settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+    settings.signature_location = aws_sigv4::http_request::SignatureLocation::QueryParams;
+    settings.expires_in = Some(std::time::Duration::from_secs(300));
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name("s3")
+        .time(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(NOW.unsigned_abs()))
+        .settings(settings)
+        .build()
+        .unwrap()
+        .into();
+    let headers = [("host", "127.0.0.1")];
+    let signable = SignableRequest::new(
+        "GET",
+        &url,
+        headers.iter().copied(),
+        SignableBody::UnsignedPayload,
+    )
+    .unwrap();
+    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+    let mut request = Request::builder()
+        .method("GET")
+        .uri(path)
+        .header("host", "127.0.0.1")
+        .body(Body::empty())
+        .unwrap();
+    instructions.apply_to_request_http1x(&mut request);
+    request
+}
+
 async fn send(fx: &Fixture, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
     let response = fx.app.clone().oneshot(request).await.unwrap();
     let status = response.status();
@@ -327,4 +364,21 @@ async fn other_services_are_not_routed_to_s3() {
     let (_, _, body) = send(&fx, request).await;
     assert!(body.contains("MissingAuthenticationToken"), "{body}");
     assert!(fx.dir.path().exists());
+}
+
+#[tokio::test]
+async fn presigned_urls_are_accepted_and_checked() {
+    let fx = fixture();
+    let request = presigned("/logs/AWSLogs/1/a.json.gz", SECRET);
+    assert!(request.uri().query().unwrap().contains("X-Amz-Signature="));
+    let (status, _, body) = send(&fx, request).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::OK, "AWSLogs/1/a.json.gz")
+    );
+    let (status, _, body) = send(&fx, presigned("/logs/AWSLogs/1/a.json.gz", "wrong")).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "SignatureDoesNotMatch")
+    );
 }
