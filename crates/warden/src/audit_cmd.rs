@@ -26,11 +26,13 @@ const CHAIN_BATCH: usize = 4096;
 /// `warden audit …`
 #[derive(Debug, Subcommand)]
 pub(crate) enum AuditCommand {
-    /// Verify the audit log's hash chain and every delivered trail file (digest chain and
-    /// signatures, log file hashes, missing, inserted and uncovered files, each delivered
-    /// record against the audit log). Exits 1 and names the first record or file that was
-    /// altered, removed or inserted. Run it on a stopped server's data directory (or a
-    /// copy of it): it opens the audit journal itself.
+    /// Verify the audit log and every delivered trail file; exit 1 on any problem.
+    ///
+    /// Checks the audit log's hash chain, each trail's digest chain and signatures, log file
+    /// hashes, missing, inserted and uncovered files, and each delivered record against the
+    /// audit log, and names the first record or file that was altered, removed or inserted.
+    /// Run it on a stopped server's data directory (or a copy of it): it opens the audit
+    /// journal itself.
     Verify(VerifyArgs),
 }
 
