@@ -29,12 +29,23 @@ impl DeliveryTask {
             warden.store_handle(),
             Arc::clone(warden.audit_log()),
             Arc::clone(warden.digest_keys()),
-            buckets_root,
+            buckets_root.clone(),
             settings,
         ));
         let ticker = tokio::spawn({
             let (delivery, warden) = (Arc::clone(&delivery), Arc::clone(&warden));
             async move {
+                let cleanup = tokio::task::spawn_blocking(move || {
+                    warden_trail::bucket::remove_temporary_files(&buckets_root)
+                });
+                match cleanup.await {
+                    Ok(Ok(0)) => {}
+                    Ok(Ok(removed)) => tracing::info!(removed, "removed unfinished trail files"),
+                    Ok(Err(error)) => {
+                        tracing::warn!(%error, "cannot clean the buckets' temp files")
+                    }
+                    Err(error) => tracing::warn!(%error, "trail cleanup task failed"),
+                }
                 // `interval` refuses a zero period.
                 let period = settings
                     .log_interval

@@ -341,6 +341,28 @@ pub fn put_object(
     write_atomically(root, &path, bytes)
 }
 
+/// Removes temp files a crash left behind; returns how many. Call it before the first
+/// write of a process (writes in progress would lose their temp file).
+///
+/// # Errors
+///
+/// An I/O failure.
+pub fn remove_temporary_files(root: &Path) -> Result<usize, BucketError> {
+    let tmp_dir = root.join(TMP_DIR);
+    let entries = match fs::read_dir(&tmp_dir) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(error) => return Err(io(&tmp_dir)(error)),
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let path = entry.map_err(io(&tmp_dir))?.path();
+        remove_if_present(&path)?;
+        removed += 1;
+    }
+    Ok(removed)
+}
+
 /// Each temp file gets a distinct name within the process.
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 

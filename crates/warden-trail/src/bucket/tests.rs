@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use super::{
     BucketError, ListRequest, bucket_exists, get_object, is_valid_bucket_name, list_objects,
-    object_path, put_object,
+    object_path, put_object, remove_temporary_files,
 };
 
 fn put(root: &std::path::Path, key: &str) {
@@ -191,4 +191,14 @@ fn listing_pages_by_key_and_groups_by_delimiter() {
     // Marker semantics: strictly after, so a marker between keys starts at the next one.
     let marked = list_objects(root, "logs", &request("", None, Some("p/a/15"), 1000)).unwrap();
     assert_eq!(keys(&marked), ["p/a/2", "p/b", "p/c/1", "q"]);
+}
+
+#[test]
+fn temporary_files_left_by_a_crash_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(remove_temporary_files(dir.path()).unwrap(), 0);
+    put(dir.path(), "kept");
+    std::fs::write(dir.path().join(".tmp/123-0"), b"half").unwrap();
+    assert_eq!(remove_temporary_files(dir.path()).unwrap(), 1);
+    assert!(get_object(dir.path(), "logs", "kept").is_ok());
 }
