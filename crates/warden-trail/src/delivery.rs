@@ -327,8 +327,11 @@ impl Delivery {
         }
         let bucket = &run.trail.s3_bucket_name;
         for plan in std::mem::take(&mut run.state.in_flight_logs) {
-            let count = usize::try_from(plan.last - plan.first + 1).unwrap_or(usize::MAX);
-            let records = self.audit.records_after(plan.first - 1, count)?;
+            let count = usize::try_from(plan.last.saturating_sub(plan.first).saturating_add(1))
+                .unwrap_or(usize::MAX);
+            let records = self
+                .audit
+                .records_after(plan.first.saturating_sub(1), count)?;
             let gone = || TrailError::RecordsGone {
                 first: plan.first,
                 last: plan.last,
@@ -356,7 +359,7 @@ impl Delivery {
                 &BTreeMap::new(),
             )?;
             report.log_files += 1;
-            report.records += plan.last - plan.first + 1;
+            report.records += plan.last.saturating_sub(plan.first).saturating_add(1);
             run.delivery.latest_delivery_time = Some(run.now.as_millisecond());
             if let Some(digest) = &mut run.state.digest {
                 digest.pending.push(PendingLog {
