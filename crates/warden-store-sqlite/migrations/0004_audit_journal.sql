@@ -19,28 +19,35 @@ ALTER TABLE audit_events RENAME TO audit_v2_events;
 ALTER TABLE audit_resources RENAME TO audit_v2_resources;
 ALTER TABLE audit_anchor RENAME TO audit_v2_anchor;
 
-CREATE TABLE audit_index (
+-- Where each record's frame is, by sequence (chain-order reads, pruning).
+CREATE TABLE audit_index_records (
     sequence       INTEGER PRIMARY KEY,
     account_id     TEXT NOT NULL,
     event_time     INTEGER NOT NULL,
+    segment        INTEGER NOT NULL,
+    frame_offset   INTEGER NOT NULL
+) STRICT;
+
+-- LookupEvents: one account's records newest first. The attributes LookupEvents filters
+-- on ride along, so a filtered lookup scans this one B-tree back in time without touching
+-- another. There is deliberately no index per attribute: records arrive in time order, so
+-- this tree (like the two others) grows at its end, while per-attribute indexes (event
+-- IDs are random) cost random page writes on every record and about tripled the cost of
+-- indexing; a lookup by a rare attribute scans instead.
+CREATE TABLE audit_index_lookup (
+    account_id     TEXT NOT NULL,
+    event_time     INTEGER NOT NULL,
+    sequence       INTEGER NOT NULL,
     event_id       TEXT NOT NULL,
     event_name     TEXT NOT NULL,
     event_source   TEXT NOT NULL,
     read_only      INTEGER NOT NULL CHECK (read_only IN (0, 1)),
     username       TEXT,
     access_key_id  TEXT,
-    segment        INTEGER NOT NULL,
-    frame_offset   INTEGER NOT NULL
-) STRICT;
+    PRIMARY KEY (account_id, event_time, sequence)
+) STRICT, WITHOUT ROWID;
 
--- LookupEvents: one account's records newest first, optionally by one attribute. Filters
--- by event source, read-only and resource type (few distinct values) scan by time.
-CREATE INDEX audit_index_by_time ON audit_index (account_id, event_time, sequence);
-CREATE INDEX audit_index_by_event_id ON audit_index (event_id);
-CREATE INDEX audit_index_by_event_name ON audit_index (account_id, event_name, event_time);
-CREATE INDEX audit_index_by_username ON audit_index (account_id, username, event_time);
-CREATE INDEX audit_index_by_access_key ON audit_index (access_key_id, event_time);
-
+-- The resources of each record (for the ResourceType and ResourceName filters).
 CREATE TABLE audit_index_resources (
     sequence       INTEGER NOT NULL,
     ordinal        INTEGER NOT NULL,
@@ -48,7 +55,6 @@ CREATE TABLE audit_index_resources (
     resource_name  TEXT NOT NULL,
     PRIMARY KEY (sequence, ordinal)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX audit_index_resources_by_name ON audit_index_resources (resource_name, sequence);
 
 -- How far the index is: every record with a sequence up to this one is indexed.
 CREATE TABLE audit_index_state (

@@ -147,9 +147,13 @@ pub(super) fn index(connection: &mut Connection, records: &[Located]) -> Outcome
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     {
         let mut insert_record = transaction.prepare_cached(
-            "INSERT INTO audit_index (sequence, account_id, event_time, event_id, event_name, \
-             event_source, read_only, username, access_key_id, segment, frame_offset) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            "INSERT INTO audit_index_records (sequence, account_id, event_time, segment, \
+             frame_offset) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        let mut insert_lookup = transaction.prepare_cached(
+            "INSERT INTO audit_index_lookup (account_id, event_time, sequence, event_id, \
+             event_name, event_source, read_only, username, access_key_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
         let mut insert_resource = transaction.prepare_cached(
             "INSERT INTO audit_index_resources (sequence, ordinal, resource_type, resource_name) \
@@ -162,14 +166,19 @@ pub(super) fn index(connection: &mut Connection, records: &[Located]) -> Outcome
                 sequence,
                 record.account_id,
                 record.event_time,
+                sql_integer(located.segment)?,
+                sql_integer(located.offset)?,
+            ])?;
+            insert_lookup.execute(params![
+                record.account_id,
+                record.event_time,
+                sequence,
                 record.event_id,
                 record.event_name,
                 record.event_source,
                 record.read_only,
                 record.username,
                 record.access_key_id,
-                sql_integer(located.segment)?,
-                sql_integer(located.offset)?,
             ])?;
             for (ordinal, resource) in record.resources.iter().enumerate() {
                 insert_resource.execute(params![
@@ -229,18 +238,36 @@ fn reconcile(connection: &mut Connection, anchor: &Anchor, head: u64) -> Outcome
         .map_err(|_| corrupt("negative indexed_through"))?
         .clamp(anchor.sequence, head.max(anchor.sequence));
     let (low, high) = (sql_integer(anchor.sequence)?, sql_integer(indexed)?);
-    for table in ["audit_index", "audit_index_resources"] {
-        transaction.execute(
-            &format!("DELETE FROM {table} WHERE sequence <= ?1 OR sequence > ?2"),
-            [low, high],
-        )?;
-    }
+    delete_rows(&transaction, "sequence <= ?1 OR sequence > ?2", [low, high])?;
     transaction.execute(
         "UPDATE audit_index_state SET indexed_through = ?1 WHERE id = 1",
         [high],
     )?;
     transaction.commit()?;
     Ok(indexed)
+}
+
+/// Deletes the index rows of the records matching `condition` (on `sequence`).
+pub(super) fn delete_rows<P: rusqlite::Params + Clone>(
+    connection: &Connection,
+    condition: &str,
+    parameters: P,
+) -> Outcome<usize> {
+    connection.execute(
+        &format!(
+            "DELETE FROM audit_index_lookup WHERE (account_id, event_time, sequence) IN \
+             (SELECT account_id, event_time, sequence FROM audit_index_records WHERE {condition})"
+        ),
+        parameters.clone(),
+    )?;
+    connection.execute(
+        &format!("DELETE FROM audit_index_resources WHERE {condition}"),
+        parameters.clone(),
+    )?;
+    Ok(connection.execute(
+        &format!("DELETE FROM audit_index_records WHERE {condition}"),
+        parameters,
+    )?)
 }
 
 /// A sequence or offset as an SQLite integer.

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use warden_audit::chain::Anchor;
 use warden_store::StoreError;
 
-use super::indexer::sql_integer;
+use super::indexer::{delete_rows, sql_integer};
 use super::{anchor, read, segment};
 use crate::failure::Outcome;
 
@@ -49,13 +49,15 @@ fn last_prunable(connection: &Connection, before: i64) -> Outcome<Option<u64>> {
     // Old records sit at the front of the chain, so this scan stops early.
     let first_kept: Option<i64> = connection
         .prepare_cached(
-            "SELECT sequence FROM audit_index WHERE event_time >= ?1 ORDER BY sequence LIMIT 1",
+            "SELECT sequence FROM audit_index_records WHERE event_time >= ?1 \
+             ORDER BY sequence LIMIT 1",
         )?
         .query_row([before], |row| row.get(0))
         .optional()?;
     let last: Option<i64> = connection
         .prepare_cached(
-            "SELECT sequence FROM audit_index WHERE sequence < ?1 ORDER BY sequence DESC LIMIT 1",
+            "SELECT sequence FROM audit_index_records WHERE sequence < ?1 \
+             ORDER BY sequence DESC LIMIT 1",
         )?
         .query_row([first_kept.unwrap_or(i64::MAX)], |row| row.get(0))
         .optional()?;
@@ -66,11 +68,7 @@ fn last_prunable(connection: &Connection, before: i64) -> Outcome<Option<u64>> {
 fn drop_index_rows(connection: &mut Connection, last: u64) -> Outcome<u64> {
     let last = sql_integer(last)?;
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    transaction.execute(
-        "DELETE FROM audit_index_resources WHERE sequence <= ?1",
-        [last],
-    )?;
-    let pruned = transaction.execute("DELETE FROM audit_index WHERE sequence <= ?1", [last])?;
+    let pruned = delete_rows(&transaction, "sequence <= ?1", [last])?;
     transaction.commit()?;
     Ok(u64::try_from(pruned).unwrap_or(u64::MAX))
 }

@@ -34,7 +34,7 @@ pub(super) fn first_after(connection: &Connection, after: u64) -> Outcome<Option
     let after = i64::try_from(after).unwrap_or(i64::MAX);
     connection
         .prepare_cached(
-            "SELECT sequence, segment, frame_offset FROM audit_index WHERE sequence > ?1 \
+            "SELECT sequence, segment, frame_offset FROM audit_index_records WHERE sequence > ?1 \
              ORDER BY sequence LIMIT 1",
         )?
         .query_row([after], location_from_row)
@@ -47,7 +47,7 @@ pub(super) fn location_of(connection: &Connection, sequence: u64) -> Outcome<Opt
     let sequence = i64::try_from(sequence).unwrap_or(i64::MAX);
     connection
         .prepare_cached(
-            "SELECT sequence, segment, frame_offset FROM audit_index WHERE sequence = ?1",
+            "SELECT sequence, segment, frame_offset FROM audit_index_records WHERE sequence = ?1",
         )?
         .query_row([sequence], location_from_row)
         .optional()?
@@ -115,9 +115,10 @@ pub(super) fn lookup(
         .map(LookupCursor::from_token)
         .transpose()?;
     let page_size = query.max_results.clamp(1, LOOKUP_MAX_RESULTS);
-    let mut sql = "SELECT sequence, segment, frame_offset FROM audit_index e \
-                   WHERE account_id = ?1 AND event_time >= ?2 AND event_time <= ?3 \
-                   AND (event_time < ?4 OR (event_time = ?4 AND sequence < ?5))"
+    let mut sql = "SELECT e.sequence, r.segment, r.frame_offset FROM audit_index_lookup e \
+                   JOIN audit_index_records r ON r.sequence = e.sequence \
+                   WHERE e.account_id = ?1 AND e.event_time >= ?2 AND e.event_time <= ?3 \
+                   AND (e.event_time < ?4 OR (e.event_time = ?4 AND e.sequence < ?5))"
         .to_owned();
     let mut parameters = vec![
         Value::Text(query.account_id.clone()),
@@ -134,7 +135,7 @@ pub(super) fn lookup(
         sql.push_str(clause);
         parameters.push(value);
     }
-    sql.push_str(" ORDER BY event_time DESC, sequence DESC LIMIT ?");
+    sql.push_str(" ORDER BY e.event_time DESC, e.sequence DESC LIMIT ?");
     // One more than a page, to know whether another page follows.
     parameters.push(Value::Integer(i64::from(page_size) + 1));
     let mut statement = connection.prepare_cached(&sql)?;
@@ -167,14 +168,14 @@ pub(super) fn page(records: Vec<StoredAuditRecord>, more: bool) -> AuditPage {
 /// The SQL condition and its parameter for one lookup attribute.
 fn attribute_filter(attribute: &LookupAttribute) -> (&'static str, Value) {
     match attribute {
-        LookupAttribute::EventId(id) => ("event_id = ?", Value::Text(id.clone())),
-        LookupAttribute::EventName(name) => ("event_name = ?", Value::Text(name.clone())),
+        LookupAttribute::EventId(id) => ("e.event_id = ?", Value::Text(id.clone())),
+        LookupAttribute::EventName(name) => ("e.event_name = ?", Value::Text(name.clone())),
         LookupAttribute::ReadOnly(read_only) => {
-            ("read_only = ?", Value::Integer(i64::from(*read_only)))
+            ("e.read_only = ?", Value::Integer(i64::from(*read_only)))
         }
-        LookupAttribute::Username(name) => ("username = ?", Value::Text(name.clone())),
-        LookupAttribute::EventSource(source) => ("event_source = ?", Value::Text(source.clone())),
-        LookupAttribute::AccessKeyId(id) => ("access_key_id = ?", Value::Text(id.clone())),
+        LookupAttribute::Username(name) => ("e.username = ?", Value::Text(name.clone())),
+        LookupAttribute::EventSource(source) => ("e.event_source = ?", Value::Text(source.clone())),
+        LookupAttribute::AccessKeyId(id) => ("e.access_key_id = ?", Value::Text(id.clone())),
         LookupAttribute::ResourceType(resource_type) => (
             "EXISTS (SELECT 1 FROM audit_index_resources r WHERE r.sequence = e.sequence AND r.resource_type = ?)",
             Value::Text(resource_type.clone()),

@@ -9,6 +9,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom};
+use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -40,8 +41,16 @@ pub(super) fn open(
         file: Arc::new(file),
         len,
         head,
+        next: None,
     };
     std::fs::create_dir_all(directory).map_err(JournalError::io(directory))?;
+    // A segment whose preparation was interrupted.
+    match std::fs::remove_file(directory.join(segment::PREPARED)) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+            return Err(JournalError::io(directory)(error));
+        }
+        Ok(()) | Err(_) => {}
+    }
     let anchor = anchor::read(directory)?;
     let mut segments = segment::list(directory)?;
     let Some(last) = segments.pop() else {
@@ -130,34 +139,40 @@ fn scan(segment: &SegmentFile, last: bool) -> Result<(Option<Anchor>, u64), Jour
     }
 }
 
-/// Copies the bytes after `valid_len` to `<segment>.torn-at-<valid_len>` before they are
-/// cut: they were never acknowledged, but if they are damage rather than a torn write,
-/// this keeps the evidence.
-fn keep_cut_bytes(file: &mut File, path: &Path, valid_len: u64) -> Result<(), JournalError> {
-    let mut cut = Vec::new();
+/// If anything but zeros (a prepared segment's unused space) follows `valid_len`, copies
+/// it to `<segment>.torn-at-<valid_len>` and returns `true`: those bytes were never
+/// acknowledged and must go, but if they are damage rather than a torn write, this keeps
+/// the evidence.
+fn keep_cut_bytes(file: &mut File, path: &Path, valid_len: u64) -> Result<bool, JournalError> {
+    let mut tail = Vec::new();
     file.seek(SeekFrom::Start(valid_len))
-        .and_then(|_| file.read_to_end(&mut cut))
+        .and_then(|_| file.read_to_end(&mut tail))
         .map_err(JournalError::io(path))?;
+    let Some(last) = tail.iter().rposition(|&byte| byte != 0) else {
+        return Ok(false);
+    };
+    tail.truncate(last.saturating_add(1));
     let mut aside = path.as_os_str().to_owned();
     aside.push(format!(".torn-at-{valid_len}"));
-    std::fs::write(&aside, cut).map_err(JournalError::io(Path::new(&aside)))
+    std::fs::write(&aside, tail).map_err(JournalError::io(Path::new(&aside)))?;
+    Ok(true)
 }
 
-/// Opens the last segment for appending, cutting it to `valid_len` (and restoring its
-/// magic if its creation was torn), and flushes it.
+/// Opens the last segment for appending, cutting it to `valid_len` unless only zeros
+/// follow (and restoring its magic if its creation was torn), and flushes it.
 fn reopen(segment: &SegmentFile, valid_len: u64, durable: bool) -> Result<File, JournalError> {
     let path = &segment.path;
     let mut file = OpenOptions::new()
         .read(true)
-        .append(true)
+        .write(true)
         .open(path)
         .map_err(JournalError::io(path))?;
     let length = file.metadata().map_err(JournalError::io(path))?.len();
     if length < segment::FIRST_FRAME {
         file.set_len(0).map_err(JournalError::io(path))?;
-        std::io::Write::write_all(&mut file, segment::MAGIC).map_err(JournalError::io(path))?;
-    } else if length > valid_len {
-        keep_cut_bytes(&mut file, path, valid_len)?;
+        file.write_all_at(segment::MAGIC, 0)
+            .map_err(JournalError::io(path))?;
+    } else if length > valid_len && keep_cut_bytes(&mut file, path, valid_len)? {
         file.set_len(valid_len).map_err(JournalError::io(path))?;
     }
     // Even an intact tail may be unflushed (a process crash leaves it in the page cache,

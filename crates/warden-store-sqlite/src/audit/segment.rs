@@ -5,6 +5,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufReader, ErrorKind, Read, Seek, SeekFrom};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use warden_store::StoredAuditRecord;
@@ -59,18 +60,62 @@ pub(super) fn list(directory: &Path) -> Result<Vec<SegmentFile>, JournalError> {
 /// (file and directory flushed, unless `durable` is false); returns it open for appending.
 pub(super) fn create(directory: &Path, first: u64, durable: bool) -> Result<File, JournalError> {
     let path = path_of(directory, first);
-    let mut file = OpenOptions::new()
+    let file = OpenOptions::new()
         .create_new(true)
-        .append(true)
+        .write(true)
         .read(true)
         .open(&path)
         .map_err(JournalError::io(&path))?;
-    std::io::Write::write_all(&mut file, MAGIC).map_err(JournalError::io(&path))?;
+    file.write_all_at(MAGIC, 0)
+        .map_err(JournalError::io(&path))?;
     if durable {
         file.sync_all().map_err(JournalError::io(&path))?;
         sync_directory(directory)?;
     }
     Ok(file)
+}
+
+/// The name of the next segment while it is being prepared.
+pub(super) const PREPARED: &str = "journal-next.tmp";
+
+/// Prepares the next segment: [`PREPARED`] with the magic and zeros up to `bytes`,
+/// flushed. Overwriting allocated, initialized blocks makes each flush a pure data flush;
+/// appending to a file also has to commit its new size (a file system journal commit per
+/// flush), which measured about twice as slow.
+pub(super) fn prepare(directory: &Path, bytes: u64) -> Result<File, JournalError> {
+    let path = directory.join(PREPARED);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .write(true)
+        .read(true)
+        .open(&path)
+        .map_err(JournalError::io(&path))?;
+    file.write_all_at(MAGIC, 0)
+        .map_err(JournalError::io(&path))?;
+    let zeros = vec![0; 1 << 20];
+    let mut offset = FIRST_FRAME;
+    while offset < bytes {
+        let chunk = zeros
+            .get(
+                ..usize::try_from(bytes.saturating_sub(offset))
+                    .unwrap_or(usize::MAX)
+                    .min(zeros.len()),
+            )
+            .unwrap_or(&zeros);
+        file.write_all_at(chunk, offset)
+            .map_err(JournalError::io(&path))?;
+        offset = offset.saturating_add(u64::try_from(chunk.len()).unwrap_or(u64::MAX));
+    }
+    file.sync_all().map_err(JournalError::io(&path))?;
+    Ok(file)
+}
+
+/// Makes the prepared segment the one whose first record is `first`, durably.
+pub(super) fn install(directory: &Path, first: u64) -> Result<(), JournalError> {
+    let path = path_of(directory, first);
+    std::fs::rename(directory.join(PREPARED), &path).map_err(JournalError::io(&path))?;
+    sync_directory(directory)
 }
 
 /// The current segment's descriptors: one to write through, and one per syncer.
@@ -80,7 +125,7 @@ pub(super) fn create(directory: &Path, first: u64, durable: bool) -> Result<File
 /// open file description) and no flush can succeed after the data it covers was lost.
 #[derive(Debug)]
 pub(super) struct OpenSegment {
-    /// Written to, appending.
+    /// Written to, at explicit offsets.
     pub(super) writer: File,
     /// Flushed through, one per syncer.
     pub(super) flushers: Vec<File>,
@@ -103,7 +148,8 @@ pub(super) fn sync_directory(directory: &Path) -> Result<(), JournalError> {
         .map_err(JournalError::io(directory))
 }
 
-/// Reads a segment's frames in order from a byte offset.
+/// Reads a segment's frames in order from a byte offset. Zeros where a frame would start
+/// end the segment (the unused part of a prepared segment).
 pub(super) struct FrameReader {
     /// Where the frames come from.
     file: BufReader<File>,
@@ -175,10 +221,17 @@ impl FrameReader {
     /// The next frame, or why there is none.
     pub(super) fn next_frame(&mut self) -> Result<Result<StoredAuditRecord, Stop>, JournalError> {
         self.buffer.resize(HEADER_BYTES, 0);
-        match self.fill(0)? {
-            0 => return Ok(Err(Stop::End)),
-            read if read < HEADER_BYTES => return Ok(Err(Stop::Bad(FrameError::Incomplete))),
-            _ => {}
+        let read = self.fill(0)?;
+        // No frame starts with a zero length (and checksum): this is unused space.
+        let unused = self
+            .buffer
+            .get(..read.min(8))
+            .is_some_and(|start| start.iter().all(|&byte| byte == 0));
+        if read == 0 || unused {
+            return Ok(Err(Stop::End));
+        }
+        if read < HEADER_BYTES {
+            return Ok(Err(Stop::Bad(FrameError::Incomplete)));
         }
         let header = match frame::decode_header(&self.buffer) {
             Ok(header) => header,

@@ -3,10 +3,12 @@
 //! write, then hands the batch to the syncer (which answers the callers once it is on
 //! stable storage).
 
-use std::io::Write;
+use std::fs::File;
+use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread::{self, JoinHandle};
 
 use warden_audit::chain::{Anchor, Link};
 use warden_store::{AppendReply, NewAuditRecord, StoreError};
@@ -41,6 +43,8 @@ pub(super) struct Appender {
     pub(super) len: u64,
     /// The last record written.
     pub(super) head: Anchor,
+    /// The next segment, being prepared in the background (see `segment::prepare`).
+    pub(super) next: Option<JoinHandle<Result<File, JournalError>>>,
 }
 
 /// Runs the writer until every sender of `jobs` is gone.
@@ -135,7 +139,7 @@ impl Appender {
             return Ok(None);
         }
         let path = segment::path_of(&self.directory, self.first);
-        if let Err(error) = (&self.file.writer).write_all(buffer) {
+        if let Err(error) = self.file.writer.write_all_at(buffer, self.len) {
             let replies = replies.into_iter().map(|(reply, _)| reply).collect();
             return Err((replies, JournalError::io(&path)(error)));
         }
@@ -143,6 +147,7 @@ impl Appender {
             .len
             .saturating_add(u64::try_from(buffer.len()).unwrap_or(u64::MAX));
         self.head = head;
+        self.prepare_next();
         Ok(Some(Written {
             file: Arc::clone(&self.file),
             last: head.sequence,
@@ -167,12 +172,35 @@ impl Appender {
             ));
         }
         let first = self.head.sequence.saturating_add(1);
-        let file = segment::create(&self.directory, first, self.durable)?;
+        let prepared = self.next.take().map(JoinHandle::join);
+        let file = match prepared {
+            Some(Ok(Ok(file))) => {
+                segment::install(&self.directory, first)?;
+                file
+            }
+            // Not prepared (or that failed): a plain new segment.
+            _ => segment::create(&self.directory, first, self.durable)?,
+        };
         let path = segment::path_of(&self.directory, first);
         self.file = Arc::new(OpenSegment::new(file, &path, SYNCERS)?);
         self.first = first;
         self.len = segment::FIRST_FRAME;
         Ok(())
+    }
+}
+
+impl Appender {
+    /// Starts preparing the next segment once the current one is half full.
+    fn prepare_next(&mut self) {
+        if !self.durable || self.next.is_some() || self.len < self.segment_bytes / 2 {
+            return;
+        }
+        let (directory, bytes) = (self.directory.clone(), self.segment_bytes);
+        // If no thread can be started, rotation creates a plain segment instead.
+        self.next = thread::Builder::new()
+            .name("warden-audit-prepare".to_owned())
+            .spawn(move || segment::prepare(&directory, bytes))
+            .ok();
     }
 }
 

@@ -114,17 +114,27 @@ fn a_torn_tail_is_cut_and_the_chain_continues() {
         bytes.len() as u64
     );
     let aside = format!("{}.torn-at-{}", segment.display(), bytes.len());
-    assert_eq!(std::fs::read(aside).unwrap(), &frames[..100]);
+    // The cut bytes are kept aside (up to their last non-zero byte).
+    let kept = frames[..100].iter().rposition(|&b| b != 0).unwrap() + 1;
+    assert_eq!(std::fs::read(aside).unwrap(), &frames[..kept]);
     assert_eq!(log.append(&[record(4, "D")]).unwrap(), vec![4]);
     assert_eq!(verify_audit_log(&log, 2).unwrap().sequence, 4);
     drop(log);
-    // A tail of zeros (a file extended but never written) is cut the same way.
+    // A tail of zeros is a prepared segment's unused space: kept, and written over.
     let mut zeroed = std::fs::read(&segment).unwrap();
     zeroed.extend_from_slice(&[0; 4096]);
     std::fs::write(&segment, &zeroed).unwrap();
     let log = open(dir.path());
     assert_eq!(log.append(&[record(5, "E")]).unwrap(), vec![5]);
     assert_eq!(verify_audit_log(&log, 2).unwrap().sequence, 5);
+    drop(log);
+    assert_eq!(
+        std::fs::metadata(&segment).unwrap().len(),
+        zeroed.len() as u64
+    );
+    let log = open(dir.path());
+    assert_eq!(log.append(&[record(6, "F")]).unwrap(), vec![6]);
+    assert_eq!(verify_audit_log(&log, 2).unwrap().sequence, 6);
 }
 
 #[test]
@@ -234,7 +244,8 @@ fn a_lost_or_stale_index_is_rebuilt_from_the_journal() {
     {
         let raw = rusqlite::Connection::open(dir.path().join("warden.db")).unwrap();
         raw.execute_batch(
-            "DELETE FROM audit_index WHERE sequence > 15; \
+            "DELETE FROM audit_index_lookup WHERE sequence > 15; \
+             DELETE FROM audit_index_records WHERE sequence > 15; \
              DELETE FROM audit_index_resources WHERE sequence > 15; \
              UPDATE audit_index_state SET indexed_through = 15;",
         )
