@@ -7,8 +7,12 @@
 //!   (`journal-<first sequence>.log`, a new one every [`JournalOptions::segment_bytes`]).
 //!   Each record is a frame: its sequence, `prev_hash`, `hash` (the chain link of
 //!   `warden_audit::chain`), every field of the [`NewAuditRecord`], and a CRC-32C, so a torn
-//!   or damaged frame is detected (`frame.rs`). Pruning moves the *anchor* (a small file
-//!   replaced atomically) and removes segments holding only pruned records.
+//!   or damaged frame is detected (`frame.rs`). The next segment is prepared in the
+//!   background, zero-filled, so that flushes overwrite allocated blocks instead of growing
+//!   the file (which costs a file-system journal commit per flush; `segment.rs`). Pruning
+//!   moves the *anchor* (a small file replaced atomically) and removes segments holding
+//!   only pruned records. Records of a version-2 database (audit log in SQLite) move into
+//!   the journal on first open (`legacy.rs`).
 //! - **Group commit.** Submissions queue to a writer thread. It takes every queued
 //!   submission (up to [`MAX_BATCH_RECORDS`] records), links the records into the chain,
 //!   encodes their frames and appends them with one `write` (`writer.rs`). Syncer threads
@@ -23,7 +27,8 @@
 //!   still reach the disk; the calls that produced them failed all the same.
 //! - **Recovery.** A segment is started only once the previous one is durable, so only the
 //!   last segment can end in a torn frame; opening truncates it there (those records were
-//!   never acknowledged) and continues the chain from the last complete record
+//!   never acknowledged; the cut bytes are kept aside in `<segment>.torn-at-<offset>`),
+//!   flushes what remains and continues the chain from the last complete record
 //!   (`recovery.rs`).
 //! - **The SQLite tables are a derived index.** A background indexer thread reads durable
 //!   records back from the journal and copies their lookup fields, with each frame's
@@ -32,15 +37,17 @@
 //!   Lookups find locations in the index and read the records from the journal;
 //!   chain-order reads ([`AuditLog::records_after`], hence verification) read the journal
 //!   itself. Both first wait until the index holds every record that was durable when they
-//!   started (read-your-writes).
+//!   started (read-your-writes). The index is three B-trees that grow at their ends
+//!   (migration 4 explains the choice); a lookup filtered by an attribute scans the
+//!   account's records newest first.
 //!
 //! Why not SQLite as the log: each record cost an insert into a table with seven indexes
 //! inside the commit path, which capped group commit at about 20,000 records per second on
 //! two cores. Here the commit path is a hash, a checksum, an encoding and a sequential
-//! write. Indexing costs about as much CPU per record as the whole commit path, so the
-//! indexer works in paced rounds (at most about half a core) and, under a sustained load
-//! above what it indexes in that share, falls behind; it catches up when the load eases,
-//! and a lookup meanwhile waits for it (lookups are rare; appends are every call).
+//! write. Indexing still costs CPU and disk writes, so the indexer works in paced rounds
+//! (at most about half a core) and, under a sustained load above what it indexes in that
+//! share, falls behind; it catches up when the load eases, and a lookup meanwhile waits
+//! for it (lookups are rare; appends are every call).
 
 mod anchor;
 mod crc32c;
