@@ -165,11 +165,9 @@ impl Appender {
             .ok()
             .and_then(|()| flushed.recv().ok());
         if flushed != Some(true) {
-            return Err(JournalError::corrupt(
-                &path,
-                self.len,
+            return Err(JournalError::io(&path)(std::io::Error::other(
                 "the segment could not be flushed before starting the next one",
-            ));
+            )));
         }
         let first = self.head.sequence.saturating_add(1);
         let prepared = self.next.take().map(JoinHandle::join);
