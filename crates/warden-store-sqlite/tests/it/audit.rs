@@ -1,13 +1,9 @@
 //! The journaled audit log beyond the shared conformance checks: reopening, sharing the
-//! store's database, torn tails, crash images, segment rotation and pruning, rebuilding
-//! the index, tampering, oversized records and asynchronous submitters. (Write failures:
-//! `audit_failure.rs`; version-2 databases: `audit_legacy.rs`.)
+//! store's database, segment rotation and pruning, rebuilding the index, tampering,
+//! oversized records and asynchronous submitters. (Crashes: `audit_recovery.rs`; write
+//! failures: `audit_failure.rs`; version-2 databases: `audit_legacy.rs`.)
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread;
-use std::time::Duration;
 
 use warden_store::{
     AccountRecord, AuditLog, AuditQuery, AuditResource, LookupAttribute, NewAuditRecord, Store,
@@ -37,7 +33,7 @@ pub(crate) fn open(dir: &Path) -> SqliteAuditLog {
     SqliteAuditLog::open(&dir.join("warden.db"), &dir.join("audit")).unwrap()
 }
 
-fn segments(journal: &Path) -> Vec<PathBuf> {
+pub(crate) fn segments(journal: &Path) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(journal)
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -88,108 +84,6 @@ fn the_chain_continues_across_reopening_and_shares_the_store_database() {
     // Audit appends do not touch the store's state or generation.
     assert_eq!(store.generation().unwrap(), 1);
     assert_eq!(store.list_accounts().unwrap().len(), 1);
-}
-
-#[test]
-fn a_torn_tail_is_cut_and_the_chain_continues() {
-    let dir = tempfile::tempdir().unwrap();
-    drop(open(dir.path()));
-    let segment = segments(&dir.path().join("audit")).remove(0);
-    let clean_length = std::fs::metadata(&segment).unwrap().len();
-    {
-        let log = open(dir.path());
-        log.append(&[record(1, "A"), record(2, "B"), record(3, "C")])
-            .unwrap();
-    }
-    let bytes = std::fs::read(&segment).unwrap();
-    let frames = &bytes[usize::try_from(clean_length).unwrap()..];
-    // A crash mid-write: the first 100 bytes of a frame (a copy of record 1's), then nothing.
-    let mut torn = bytes.clone();
-    torn.extend_from_slice(&frames[..100]);
-    std::fs::write(&segment, &torn).unwrap();
-
-    let log = open(dir.path());
-    assert_eq!(
-        std::fs::metadata(&segment).unwrap().len(),
-        bytes.len() as u64
-    );
-    let aside = format!("{}.torn-at-{}", segment.display(), bytes.len());
-    // The cut bytes are kept aside (up to their last non-zero byte).
-    let kept = frames[..100].iter().rposition(|&b| b != 0).unwrap() + 1;
-    assert_eq!(std::fs::read(aside).unwrap(), &frames[..kept]);
-    assert_eq!(log.append(&[record(4, "D")]).unwrap(), vec![4]);
-    assert_eq!(verify_audit_log(&log, 2).unwrap().sequence, 4);
-    drop(log);
-    // A tail of zeros is a prepared segment's unused space: kept, and written over.
-    let mut zeroed = std::fs::read(&segment).unwrap();
-    zeroed.extend_from_slice(&[0; 4096]);
-    std::fs::write(&segment, &zeroed).unwrap();
-    let log = open(dir.path());
-    assert_eq!(log.append(&[record(5, "E")]).unwrap(), vec![5]);
-    assert_eq!(verify_audit_log(&log, 2).unwrap().sequence, 5);
-    drop(log);
-    assert_eq!(
-        std::fs::metadata(&segment).unwrap().len(),
-        zeroed.len() as u64
-    );
-    let log = open(dir.path());
-    assert_eq!(log.append(&[record(6, "F")]).unwrap(), vec![6]);
-    assert_eq!(verify_audit_log(&log, 2).unwrap().sequence, 6);
-}
-
-#[test]
-fn a_crash_image_holds_every_acknowledged_record() {
-    // Copying the journal while appends are in flight gives the files as a crash would
-    // leave them: records after the last acknowledged one may be missing or torn.
-    let dir = tempfile::tempdir().unwrap();
-    let options = JournalOptions {
-        segment_bytes: 16 * 1024,
-    };
-    let journal = dir.path().join("audit");
-    let log = SqliteAuditLog::open_with(&dir.path().join("warden.db"), &journal, options).unwrap();
-    let acknowledged = Mutex::new(Vec::new());
-    let stop = AtomicBool::new(false);
-    let image = dir.path().join("image");
-    let highest = thread::scope(|scope| {
-        for writer in 0..8 {
-            let (log, acknowledged, stop) = (&log, &acknowledged, &stop);
-            scope.spawn(move || {
-                let mut n = 0;
-                while !stop.load(Ordering::Relaxed) {
-                    let sequences = log.append(&[record(n, &format!("W{writer}N{n}"))]).unwrap();
-                    acknowledged.lock().unwrap().extend(sequences);
-                    n += 1;
-                }
-            });
-        }
-        thread::sleep(Duration::from_millis(300));
-        let highest = acknowledged.lock().unwrap().iter().copied().max().unwrap();
-        std::fs::create_dir(&image).unwrap();
-        for segment in segments(&journal) {
-            std::fs::copy(&segment, image.join(segment.file_name().unwrap())).unwrap();
-        }
-        stop.store(true, Ordering::Relaxed);
-        highest
-    });
-    assert!(segments(&image).len() > 1, "the journal rotated");
-    // A fresh index: the image's index is rebuilt from its journal.
-    let recovered =
-        SqliteAuditLog::open_with(&dir.path().join("image.db"), &image, options).unwrap();
-    let head = verify_audit_log(&recovered, 1000).unwrap();
-    assert!(
-        head.sequence >= highest,
-        "acknowledged {highest}, recovered {}",
-        head.sequence
-    );
-    assert_eq!(
-        recovered.records_after(highest - 1, 1).unwrap()[0].sequence,
-        highest
-    );
-    assert_eq!(
-        recovered.append(&[record(0, "After")]).unwrap(),
-        vec![head.sequence + 1]
-    );
-    verify_audit_log(&recovered, 1000).unwrap();
 }
 
 #[test]
