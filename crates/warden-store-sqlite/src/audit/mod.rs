@@ -111,10 +111,10 @@ impl Default for JournalOptions {
 /// SQLite database (which may be the [`SqliteStore`](crate::SqliteStore)'s file).
 #[derive(Debug)]
 pub struct SqliteAuditLog {
-    /// The queue to the writer thread; `None` once shut down.
-    queue: Mutex<Option<mpsc::Sender<writer::Job>>>,
+    /// The queue to the writer thread (senders need no lock); `None` once shut down.
+    queue: Option<mpsc::Sender<writer::Job>>,
     /// The writer, syncer and indexer threads, in the order they stop.
-    threads: Mutex<Vec<JoinHandle<()>>>,
+    threads: Vec<JoinHandle<()>>,
     /// The index connection that writes (the indexer's, and pruning's).
     index_writer: Arc<Mutex<Connection>>,
     /// A query-only index connection; `None` in memory, where `index_writer` also reads.
@@ -264,8 +264,8 @@ impl SqliteAuditLog {
         threads.extend(syncers);
         threads.push(indexer);
         Ok(Self {
-            queue: Mutex::new(Some(queue)),
-            threads: Mutex::new(threads),
+            queue: Some(queue),
+            threads,
             index_writer,
             reader: reader.map(Mutex::new),
             journal: journal.to_owned(),
@@ -302,8 +302,6 @@ impl AuditLog for SqliteAuditLog {
         let job = writer::Job { records, reply };
         let sent = self
             .queue
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
             .as_ref()
             .is_some_and(|queue| queue.send(job).is_ok());
         if sent {
@@ -368,15 +366,8 @@ impl Drop for SqliteAuditLog {
     /// Closes the queue and waits for the threads to write, flush, answer and index what
     /// was queued.
     fn drop(&mut self) {
-        drop(
-            self.queue
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .take(),
-        );
-        let threads =
-            std::mem::take(&mut *self.threads.lock().unwrap_or_else(PoisonError::into_inner));
-        for thread in threads {
+        drop(self.queue.take());
+        for thread in self.threads.drain(..) {
             // A panicked thread has answered nobody further; its callers got an error.
             drop(thread.join());
         }
