@@ -367,6 +367,7 @@ impl Drop for SqliteAuditLog {
     /// was queued.
     fn drop(&mut self) {
         drop(self.queue.take());
+        self.progress.close();
         for thread in self.threads.drain(..) {
             // A panicked thread has answered nobody further; its callers got an error.
             drop(thread.join());

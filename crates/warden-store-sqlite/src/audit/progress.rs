@@ -32,6 +32,8 @@ struct IndexState {
     failure: Option<String>,
     /// How many readers wait for the index.
     readers: usize,
+    /// Whether the log is closing (the indexer no longer rests).
+    closing: bool,
 }
 
 impl Progress {
@@ -45,6 +47,7 @@ impl Progress {
                 indexed: head,
                 failure: None,
                 readers: 0,
+                closing: false,
             }),
             index_changed: Condvar::new(),
             reader_waiting: Condvar::new(),
@@ -94,14 +97,22 @@ impl Progress {
         self.index_changed.notify_all();
     }
 
-    /// Rests the indexer for up to `pause`, or until a reader waits for the index.
+    /// Rests the indexer for up to `pause`, or until a reader waits for the index or the
+    /// log closes.
     pub(super) fn pause_indexer(&self, pause: Duration) {
         let index = self.index.lock().unwrap_or_else(PoisonError::into_inner);
         drop(
             self.reader_waiting
-                .wait_timeout_while(index, pause, |index| index.readers == 0)
+                .wait_timeout_while(index, pause, |index| index.readers == 0 && !index.closing)
                 .unwrap_or_else(PoisonError::into_inner),
         );
+    }
+
+    /// Records that the log is closing: the indexer finishes without resting.
+    pub(super) fn close(&self) {
+        let mut index = self.index.lock().unwrap_or_else(PoisonError::into_inner);
+        index.closing = true;
+        self.reader_waiting.notify_all();
     }
 
     /// Waits until the index holds every record that is durable now (read-your-writes).

@@ -252,3 +252,22 @@ fn an_oversized_record_fails_only_its_caller() {
     assert_eq!(log.records_after(0, 10).unwrap().len(), 1);
     assert_eq!(verify_audit_log(&log, 10).unwrap().sequence, 1);
 }
+
+#[test]
+fn dropping_the_log_finishes_what_was_submitted() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = open(dir.path());
+    let pending: Vec<_> = (0..100)
+        .map(|n| log.submit(vec![record(n, &format!("Op{n}"))]))
+        .collect();
+    drop(log);
+    let mut sequences: Vec<u64> = pending
+        .into_iter()
+        .flat_map(|pending| pending.wait().unwrap())
+        .collect();
+    sequences.sort_unstable();
+    assert_eq!(sequences, (1..=100).collect::<Vec<u64>>());
+    let log = open(dir.path());
+    assert_eq!(verify_audit_log(&log, 30).unwrap().sequence, 100);
+    assert_eq!(names_by_resource(&log, "target-Op99"), vec!["Op99"]);
+}
