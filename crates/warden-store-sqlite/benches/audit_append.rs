@@ -11,8 +11,9 @@
 //! (default), or with `ASYNC=1`, `TASKS` tokio tasks on a 2-thread runtime awaiting
 //! `submit(..).finish()` (as the server does). Every append is durable (fsynced) before
 //! it returns. The journal and index live in a temporary directory on the build's disk.
-//! After each round the whole chain is verified and every acknowledged record counted.
-//! Prints each round and the median.
+//! After each round a lookup measures how far the index lags (it waits for it), then the
+//! whole chain is verified and every acknowledged record counted. Prints each round and
+//! the median.
 //!
 //! Run: `cargo bench -p warden-store-sqlite --bench audit_append`
 //! (environment: `WRITERS`, default 64; `ASYNC=1` and `TASKS`, default 256; `ROUNDS`,
@@ -24,7 +25,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use warden_store::{AuditLog, AuditResource, NewAuditRecord, verify_audit_log};
+use warden_store::{AuditLog, AuditQuery, AuditResource, NewAuditRecord, verify_audit_log};
 use warden_store_sqlite::SqliteAuditLog;
 
 fn main() {
@@ -62,6 +63,11 @@ fn main() {
         };
         let elapsed = started.elapsed().as_secs_f64();
         let rate = total as f64 / elapsed;
+        // A lookup waits until the index holds every durable record: how far behind it is.
+        let waited = Instant::now();
+        let page = log.lookup(&newest_query()).expect("lookup");
+        assert_eq!(page.records.len(), 1, "the newest record is found");
+        let index_lag = waited.elapsed().as_secs_f64();
         let head = verify_audit_log(log.as_ref(), 100_000).expect("the chain verifies");
         assert_eq!(
             head.sequence,
@@ -74,7 +80,7 @@ fn main() {
             format!("{writers} threads")
         };
         println!(
-            "round {round}: {total} records in {elapsed:.2} s = {rate:.0} records/s ({submitters}, {before} records before)"
+            "round {round}: {total} records in {elapsed:.2} s = {rate:.0} records/s ({submitters}, {before} records before; a lookup then waited {index_lag:.2} s for the index)"
         );
         rates.push(rate);
     }
@@ -146,6 +152,18 @@ fn run_tasks(log: &Arc<SqliteAuditLog>, tasks: u64, per_call: u64, seconds: u64)
         }
         total
     })
+}
+
+/// The newest record of the benchmark's account.
+fn newest_query() -> AuditQuery {
+    AuditQuery {
+        account_id: "111122223333".to_owned(),
+        start_time: None,
+        end_time: None,
+        attribute: None,
+        max_results: 1,
+        next_token: None,
+    }
 }
 
 fn setting(name: &str, default: u64) -> u64 {
