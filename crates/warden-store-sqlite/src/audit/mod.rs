@@ -48,6 +48,14 @@
 //! (at most about half a core) and, under a sustained load above what it indexes in that
 //! share, falls behind; it catches up when the load eases, and a lookup meanwhile waits
 //! for it (lookups are rare; appends are every call).
+//!
+//! Measured with `benches/audit_append.rs` on two shared cores and a virtual disk
+//! (medians of 5 rounds of 3 s, one long-lived journal, ~1 KiB records, each durable
+//! before its call returns): 64 threads appending one record per call, ~67,000
+//! records/s; 256 tokio tasks awaiting `submit(..).finish()`, ~169,000 records/s, after
+//! which a lookup waited ~2.5 s for the index to catch up. The previous SQLite log
+//! managed ~21,000 with 64 threads. Other processes' load on the machine easily halves the
+//! thread figure.
 
 mod anchor;
 mod crc32c;

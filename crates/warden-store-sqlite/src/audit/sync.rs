@@ -10,9 +10,10 @@
 //! once, instead of waiting for the first flush to end. A record arriving mid-flush then
 //! waits for about one flush instead of one and a half, and that wait is what bounds
 //! throughput when each caller has one append in flight (64 threads at ~1 ms per record
-//! can never exceed 64,000 records per second). One syncer reached ~25,000 records/s with
-//! 64 threads on the two-core test machine, two ~50,000, three ~60,000; four were no
-//! better (more device flushes). Each syncer flushes through its own file descriptor (see
+//! can never exceed 64,000 records per second). On the two-core test machine, with 64
+//! threads, one syncer reached about 25,000 records/s; two or three 50,000–65,000 (three
+//! are kept: never worse, and more tolerant of slow flushes); four were no better (more
+//! device flushes). Each syncer flushes through its own file descriptor (see
 //! `OpenSegment`).
 //!
 //! If a flush fails, the page cache may have dropped the unwritten pages, so a later
