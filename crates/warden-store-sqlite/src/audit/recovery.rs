@@ -6,6 +6,10 @@
 //! remains of a batch whose flush never completed, none of whose records was acknowledged.
 //! Everything from the first bad frame of the last segment on is truncated; a bad frame in
 //! an earlier segment is corruption and the journal is refused.
+//!
+//! Only the last segment (and the one before, if the last is still empty) is read here,
+//! so opening costs one segment, not the whole journal; frames of older segments are
+//! checked whenever they are read (by lookups, log delivery and verification).
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom};
