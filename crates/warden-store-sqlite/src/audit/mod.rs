@@ -139,6 +139,38 @@ pub struct SqliteAuditLog {
     segments: RwLock<()>,
     /// The throwaway journal directory of an in-memory log (removed after the threads stop).
     _scratch: Option<tempfile::TempDir>,
+    /// The journal's lock file, locked exclusively while this log is open.
+    _lock: std::fs::File,
+}
+
+/// The lock file inside the journal directory.
+const LOCK_FILE: &str = "LOCK";
+
+/// Locks the journal directory for this process: a second open (another `warden serve`, or
+/// `warden audit verify` beside a running server) would recover — truncate — a segment the
+/// first is still writing.
+fn lock_journal(journal: &Path) -> Result<std::fs::File, StoreError> {
+    let fail = |error: std::io::Error| {
+        StoreError::Backend(format!(
+            "cannot lock the audit journal {}: {error}",
+            journal.display()
+        ))
+    };
+    std::fs::create_dir_all(journal).map_err(fail)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(journal.join(LOCK_FILE))
+        .map_err(fail)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Backend(format!(
+            "the audit journal {} is in use by another process (is `warden serve` running on this data directory?)",
+            journal.display()
+        ))),
+        Err(std::fs::TryLockError::Error(error)) => Err(fail(error)),
+    }
 }
 
 impl SqliteAuditLog {
@@ -208,6 +240,7 @@ impl SqliteAuditLog {
         options: JournalOptions,
         scratch: Option<tempfile::TempDir>,
     ) -> Result<Self, StoreError> {
+        let lock = lock_journal(journal)?;
         legacy::import(&mut index, journal, durable)?;
         let recovered = recovery::open(journal, durable, options.segment_bytes)?;
         let head = recovered.appender.head.sequence;
@@ -282,6 +315,7 @@ impl SqliteAuditLog {
             anchor: Mutex::new(recovered.anchor),
             segments: RwLock::new(()),
             _scratch: scratch,
+            _lock: lock,
         })
     }
 

@@ -271,3 +271,17 @@ fn dropping_the_log_finishes_what_was_submitted() {
     assert_eq!(verify_audit_log(&log, 30).unwrap().sequence, 100);
     assert_eq!(names_by_resource(&log, "target-Op99"), vec!["Op99"]);
 }
+
+#[test]
+fn a_journal_in_use_cannot_be_opened_again_until_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, journal) = (dir.path().join("warden.sqlite"), dir.path().join("audit"));
+    let first = SqliteAuditLog::open(&db, &journal).unwrap();
+    let error = SqliteAuditLog::open(&db, &journal).unwrap_err();
+    assert!(
+        error.to_string().contains("in use by another process"),
+        "{error}"
+    );
+    drop(first);
+    SqliteAuditLog::open(&db, &journal).unwrap();
+}
