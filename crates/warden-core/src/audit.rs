@@ -45,9 +45,11 @@ pub struct CallRecord<'a> {
 impl CallRecord<'_> {
     /// The CloudTrail record for this call, with a fresh `eventID`.
     #[must_use]
-    pub fn to_event(&self, event_id: String) -> AuditEvent {
+    pub fn to_event(self, event_id: String) -> AuditEvent {
         let read_only = is_read_only(self.event_name);
-        let request_parameters = self.request_parameters.clone().map(redact::redacted);
+        let user_identity = self.identity();
+        let aws_region = self.region();
+        let request_parameters = self.request_parameters.map(redact::redacted);
         let resources = request_parameters
             .as_ref()
             .map(|parameters| resources_named(parameters, self.recipient_account_id))
@@ -55,11 +57,11 @@ impl CallRecord<'_> {
         let succeeded = self.error.is_none();
         AuditEvent {
             event_version: EVENT_VERSION.to_owned(),
-            user_identity: self.identity(),
+            user_identity,
             event_time: self.facts.now,
             event_source: self.event_source.to_owned(),
             event_name: self.event_name.to_owned(),
-            aws_region: self.region(),
+            aws_region,
             source_ip_address: self
                 .facts
                 .source_ip
@@ -70,7 +72,6 @@ impl CallRecord<'_> {
             request_parameters,
             response_elements: self
                 .response_elements
-                .clone()
                 .filter(|_| succeeded && !read_only)
                 .map(redact::redacted),
             request_id: self.request_id.to_owned(),

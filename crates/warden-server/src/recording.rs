@@ -2,7 +2,7 @@
 //! CloudTrail record, durable before the reply. If it cannot be recorded, the call answers
 //! `ServiceUnavailable` instead of its result (fail closed).
 
-use warden_core::audit::{CallRecord, lower_camel_keys};
+use warden_core::audit::{CallRecord, is_read_only, lower_camel_keys};
 use warden_core::{Caller, Output, RequestFacts, ServiceError, Warden};
 use warden_protocol::AwsError;
 
@@ -31,13 +31,16 @@ impl Trace {
     /// Records the call and hands its outcome back — or, if the record could not be made
     /// durable, the error to answer instead.
     pub(crate) async fn record(
-        &self,
+        self,
         warden: &Warden,
         request_id: &str,
         outcome: Outcome,
     ) -> Outcome {
+        // CloudTrail keeps response elements of successful writes only: reads skip the work.
         let response_elements = match &outcome {
-            Ok((_, Some(output))) => Some(lower_camel_keys(output.to_json())),
+            Ok((_, Some(output))) if !is_read_only(&self.event_name) => {
+                Some(lower_camel_keys(output.to_json()))
+            }
             _ => None,
         };
         let error = outcome
@@ -61,7 +64,7 @@ impl Trace {
             access_key_id: self.access_key_id.as_deref(),
             recipient_account_id,
             facts: &self.facts,
-            request_parameters: self.request_parameters.clone(),
+            request_parameters: self.request_parameters,
             response_elements,
             error,
             request_id,
