@@ -108,41 +108,49 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="warden-bench-"))
     procs = []
     try:
-        warden_port, moto_port = free_port(), free_port()
-        # Each server gets the same single core; Warden runs one runtime worker on it.
+        warden_port, unaudited_port, moto_port = free_port(), free_port(), free_port()
+        # Each server gets the same single core; Warden runs one runtime worker on it. Warden
+        # runs twice: as shipped (every call durably audited before its reply) and with
+        # `--no-audit`, which isolates the request pipeline (SigV4, routing, authorization).
         env = dict(os.environ, WARDEN_ROOT_ACCESS_KEY_ID=KEY_ID, WARDEN_ROOT_SECRET_ACCESS_KEY=SECRET,
                    WARDEN_ACCOUNT_ID="123456789012", WARDEN_LOG="warn", TOKIO_WORKER_THREADS="1")
-        procs.append(subprocess.Popen(pinned([str(warden_bin), "serve", "--listen", f"127.0.0.1:{warden_port}",
-                                              "--data-dir", str(workdir / "data")], SERVER_CORE), env=env,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for port, name, extra in ((warden_port, "data", []), (unaudited_port, "data-unaudited", ["--no-audit"])):
+            procs.append(subprocess.Popen(pinned([str(warden_bin), "serve", "--listen", f"127.0.0.1:{port}",
+                                                  "--data-dir", str(workdir / name), *extra], SERVER_CORE), env=env,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         procs.append(subprocess.Popen(pinned([str(VENV / "bin" / "moto_server"), "-p", str(moto_port)], SERVER_CORE),
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        warden = f"http://127.0.0.1:{warden_port}"
-        moto = f"http://127.0.0.1:{moto_port}"
-        wait_http(f"{warden}/_warden/health")
-        wait_http(f"{moto}/moto-api/")
-        create_bench_user(python, warden)
-        create_bench_user(python, moto)
+        targets = {
+            "warden": f"http://127.0.0.1:{warden_port}",
+            "warden-no-audit": f"http://127.0.0.1:{unaudited_port}",
+            "moto": f"http://127.0.0.1:{moto_port}",
+        }
+        for name, endpoint in targets.items():
+            wait_http(f"{endpoint}/moto-api/" if name == "moto" else f"{endpoint}/_warden/health")
+            create_bench_user(python, endpoint)
         results = {}
         for call in CALLS:
-            for target, endpoint in (("warden", warden), ("moto", moto)):
+            for target, endpoint in targets.items():
                 runs = [loadgen(loadgen_bin, endpoint, call, args.seconds, args.connections)
                         for _ in range(args.rounds)]
                 results[(call, target)] = runs
                 rps = statistics.median(r["rps"] for r in runs)
                 p99 = statistics.median(r["p99_us"] for r in runs)
-                print(f"{call:18} {target:7} median {rps:10.0f} req/s  p99 {p99:8.0f} µs  "
-                      f"(runs: {', '.join('%.0f' % r['rps'] for r in runs)})")
-        peak = statistics.median(r["rps"] for r in results[("GetCallerIdentity", "warden")])
-        half = [loadgen(loadgen_bin, warden, "GetCallerIdentity", args.seconds, args.connections, rate=peak / 2)
-                for _ in range(args.rounds)]
-        half_p99 = statistics.median(r["p99_us"] for r in half)
-        print(f"GetCallerIdentity  warden at half peak ({peak / 2:.0f} req/s offered): "
-              f"median p99 {half_p99:.0f} µs, p50 {statistics.median(r['p50_us'] for r in half):.0f} µs")
+                print(f"{call:18} {target:15} median {rps:10.0f} req/s  p99 {p99:8.0f} µs  "
+                      f"(runs: {', '.join('%.0f' % r['rps'] for r in runs)})", flush=True)
+        for target in ("warden", "warden-no-audit"):
+            peak = statistics.median(r["rps"] for r in results[("GetCallerIdentity", target)])
+            half = [loadgen(loadgen_bin, targets[target], "GetCallerIdentity", args.seconds, args.connections,
+                            rate=peak / 2) for _ in range(args.rounds)]
+            print(f"GetCallerIdentity  {target} at half peak ({peak / 2:.0f} req/s offered): "
+                  f"median p50 {statistics.median(r['p50_us'] for r in half):.0f} µs, "
+                  f"p99 {statistics.median(r['p99_us'] for r in half):.0f} µs "
+                  f"(p99 runs: {', '.join('%.0f' % r['p99_us'] for r in half)})", flush=True)
         for call in CALLS:
-            w = statistics.median(r["rps"] for r in results[(call, "warden")])
             m = statistics.median(r["rps"] for r in results[(call, "moto")])
-            print(f"ratio warden/moto {call} = {w / m:.1f}")
+            for target in ("warden", "warden-no-audit"):
+                w = statistics.median(r["rps"] for r in results[(call, target)])
+                print(f"ratio {target}/moto {call} = {w / m:.1f}")
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
