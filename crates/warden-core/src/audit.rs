@@ -52,7 +52,14 @@ impl CallRecord<'_> {
         let request_parameters = self.request_parameters.map(redact::redacted);
         let resources = request_parameters
             .as_ref()
-            .map(|parameters| resources_named(parameters, self.recipient_account_id))
+            .map(|parameters| {
+                resources_named(
+                    parameters,
+                    self.event_source,
+                    &aws_region,
+                    self.recipient_account_id,
+                )
+            })
             .unwrap_or_default();
         let succeeded = self.error.is_none();
         AuditEvent {
@@ -134,7 +141,12 @@ pub fn is_read_only(event_name: &str) -> bool {
 }
 
 /// The resources a call's parameters name, as CloudTrail lists them.
-fn resources_named(parameters: &Value, account_id: &str) -> Vec<Resource> {
+fn resources_named(
+    parameters: &Value,
+    event_source: &str,
+    region: &str,
+    account_id: &str,
+) -> Vec<Resource> {
     let text = |key: &str| parameters.get(key).and_then(Value::as_str);
     let mut resources = Vec::new();
     let mut push = |resource_type: &str, arn: String| {
@@ -156,11 +168,13 @@ fn resources_named(parameters: &Value, account_id: &str) -> Vec<Resource> {
     if let Some(policy) = text("policyName") {
         push("AWS::IAM::Policy", policy.to_owned());
     }
-    if let Some(trail) = text("name").or_else(|| text("trailName")) {
+    if event_source == "cloudtrail.amazonaws.com"
+        && let Some(trail) = text("name").or_else(|| text("trailName"))
+    {
         let arn = if trail.starts_with("arn:") {
             trail.to_owned()
         } else {
-            format!("arn:aws:cloudtrail:{account_id}:trail/{trail}")
+            format!("arn:aws:cloudtrail:{region}:{account_id}:trail/{trail}")
         };
         push("AWS::CloudTrail::Trail", arn);
     }

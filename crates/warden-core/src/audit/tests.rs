@@ -172,3 +172,33 @@ fn query_parameters_become_nested_lower_camel_json() {
         None
     );
 }
+
+#[test]
+fn trails_are_resources_of_cloudtrail_calls_only_with_their_full_arn() {
+    let facts = facts();
+    let record = |event_source| CallRecord {
+        event_source,
+        event_name: "StartLogging",
+        caller: None,
+        access_key_id: None,
+        recipient_account_id: "111122223333",
+        facts: &facts,
+        request_parameters: Some(json!({"name": "main"})),
+        response_elements: None,
+        error: None,
+        request_id: "req-4",
+    };
+    let event = record("cloudtrail.amazonaws.com").to_event("evt-4".to_owned());
+    assert_eq!(event.resources.len(), 1);
+    assert_eq!(event.resources[0].resource_type, "AWS::CloudTrail::Trail");
+    assert_eq!(
+        event.resources[0].arn,
+        "arn:aws:cloudtrail:eu-west-1:111122223333:trail/main"
+    );
+    assert!(
+        record("kms.amazonaws.com")
+            .to_event("evt-5".to_owned())
+            .resources
+            .is_empty()
+    );
+}
