@@ -1,5 +1,6 @@
-//! Warden's services — IAM and STS so far — as plain functions over the store and an
-//! authenticated caller, plus the in-memory authorization snapshot they keep current.
+//! Warden's services — IAM, STS and CloudTrail so far — as plain functions over the store and
+//! an authenticated caller, the in-memory authorization snapshot they keep current, and the
+//! audit record every call leaves ([`audit`]).
 //!
 //! # Invariants
 //!
@@ -11,6 +12,8 @@
 //!   write is durable and visible to the next request.
 //! - **Secrets are sealed at rest** (`warden-crypto`), opened only into the in-memory
 //!   snapshot, and never logged.
+//! - **Every call is recorded, or fails**: [`Warden::record`] returns only once the call's
+//!   CloudTrail record is durable, and an error (answered `ServiceUnavailable`) when it cannot be.
 //! - No HTTP types here: the server maps transport to [`RequestFacts`] and the generated
 //!   protocol types, and maps [`ServiceError`] to AWS errors through the one `From` impl.
 #![warn(missing_docs)]

@@ -1,7 +1,9 @@
 //! The Warden HTTP server.
 //!
 //! One request goes through one pipeline: route → decode → authenticate (SigV4) → authorize
-//! (policy engine over the in-memory snapshot) → handle → encode. [`app`] builds the axum
+//! (policy engine over the in-memory snapshot) → handle → record (the call's CloudTrail event,
+//! durable before the reply) → encode. Beside it: a read-only S3 endpoint over trail buckets,
+//! trail delivery and audit retention as background tasks. [`app`] builds the axum
 //! router that production serves and tests drive in-process; [`serve`] binds it to a socket.
 //!
 //! Only this crate knows HTTP.

@@ -2,14 +2,15 @@
 //!
 //! It is separate from [`Store`](crate::Store) because its access pattern is: every API call
 //! appends one record, durably, before its reply; reads are rare (LookupEvents, log
-//! delivery, verification). Backends batch concurrent appends into one transaction and one
-//! fsync (group commit).
+//! delivery, verification). Backends batch concurrent appends into one write and one flush
+//! (group commit).
 //!
 //! # Invariants every backend upholds
 //!
 //! - **Durable before return, fail closed.** [`AuditLog::append`] returns `Ok` only once its
 //!   records are on stable storage. If the batch they were committed in fails, every caller
-//!   in that batch gets the error, and none of the batch's records is stored.
+//!   in that batch gets the error (its records may still reach the disk, as with any failed
+//!   flush; the calls that produced them failed all the same).
 //! - **One hash chain.** The backend assigns consecutive sequences (from 1) in commit order
 //!   and links each record to its predecessor with
 //!   [`warden_audit::chain::link_hash`]; `prev_hash`/`hash` are stored with the record.
