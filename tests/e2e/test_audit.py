@@ -129,7 +129,12 @@ def test_lookup_is_authorized_audited_and_validated(server, auditee):
     as_user = client("cloudtrail", server.endpoint, key["AccessKeyId"], key["SecretAccessKey"])
     with pytest.raises(ClientError) as denied:
         as_user.lookup_events()
-    assert denied.value.response["Error"]["Code"] == "AccessDeniedException" or denied.value.response["Error"]["Code"] == "AccessDenied"
+    assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert denied.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert denied.value.response["Error"]["Message"] == (
+        f"User: arn:aws:iam::{ACCOUNT_ID}:user/{name} is not authorized to perform: cloudtrail:LookupEvents "
+        "on resource: * because no identity-based policy allows the cloudtrail:LookupEvents action"
+    )
     cloudtrail = client("cloudtrail", server.endpoint)
     lookups = lookup_all(cloudtrail, LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "LookupEvents"}])
     assert any(parsed(e)["userIdentity"].get("userName") == name for e in lookups)

@@ -118,6 +118,17 @@ impl AwsError {
         Self::new("AccessDenied", 403, message)
     }
 
+    /// This error as a JSON 1.1 service answers it: an authorization denial is
+    /// `AccessDeniedException` (400) there, where the Query services say `AccessDenied` (403).
+    #[must_use]
+    pub fn for_json_protocol(self) -> Self {
+        if self.code == "AccessDenied" {
+            Self::new("AccessDeniedException", 400, self.message)
+        } else {
+            self
+        }
+    }
+
     /// `MissingParameter` (400): a parameter the protocol itself needs is absent.
     pub fn missing_parameter(message: impl Into<String>) -> Self {
         Self::new("MissingParameter", 400, message)

@@ -237,7 +237,10 @@ impl Call<'_> {
             "unknown"
         });
         trace.event_name = operation.to_owned();
-        let outcome = self.json_call(cloudtrail, operation, &mut trace).await;
+        let outcome = self
+            .json_call(cloudtrail, operation, &mut trace)
+            .await
+            .map_err(AwsError::for_json_protocol);
         let outcome = trace
             .record(&self.state.warden, self.request_id, outcome)
             .await;
