@@ -30,6 +30,10 @@ pub struct ServerConfig {
     pub trail_delivery_interval: std::time::Duration,
     /// The digest period of trails with log file validation (`--trail-digest-interval`).
     pub trail_digest_interval: std::time::Duration,
+    /// What the runtime's `on_thread_park` hook notifies: the server connects it to the
+    /// audit log, which then commits as soon as the workers run out of work, and otherwise
+    /// holds records at most [`AUDIT_LINGER`](crate::AUDIT_LINGER) to commit more at once.
+    pub workers_idle: crate::WorkersIdle,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -45,6 +49,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("audit_retention_days", &self.audit_retention_days)
             .field("trail_delivery_interval", &self.trail_delivery_interval)
             .field("trail_digest_interval", &self.trail_digest_interval)
+            .field("workers_idle", &self.workers_idle)
             .field(
                 "root_secret_access_key",
                 &self.root_secret_access_key.as_ref().map(|_| "<redacted>"),

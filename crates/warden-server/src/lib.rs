@@ -20,7 +20,10 @@ mod serve;
 mod start;
 mod trail_delivery;
 mod transport;
+mod workers_idle;
 
 pub use config::ServerConfig;
 pub use s3::Buckets;
 pub use serve::{ServeError, app, serve};
+pub use start::AUDIT_LINGER;
+pub use workers_idle::WorkersIdle;

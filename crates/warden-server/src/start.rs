@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use warden_core::{Bootstrap, RootCredentials, StartError, SystemClock, Warden};
 use warden_crypto::{RootKey, SecretString, SystemRandom};
-use warden_store_sqlite::{SqliteAuditLog, SqliteStore};
+use warden_store::AuditLog;
+use warden_store_sqlite::{JournalOptions, SqliteAuditLog, SqliteStore};
 
 use crate::ServerConfig;
 use crate::serve::ServeError;
@@ -21,6 +22,10 @@ pub(crate) const ROOT_KEY_FILE: &str = "root.key";
 /// File name of generated root credentials inside the data directory.
 pub(crate) const ROOT_CREDENTIALS_FILE: &str = "root-credentials";
 
+/// The longest the audit log holds a record before committing it, when the runtime's
+/// workers do not run out of work sooner (see [`WorkersIdle`](crate::WorkersIdle)).
+pub const AUDIT_LINGER: std::time::Duration = std::time::Duration::from_millis(2);
+
 /// Open (or initialise) the data directory and build the services.
 pub(crate) fn open_services(config: &ServerConfig) -> Result<Arc<Warden>, ServeError> {
     let data_dir = &config.data_dir;
@@ -30,9 +35,13 @@ pub(crate) fn open_services(config: &ServerConfig) -> Result<Arc<Warden>, ServeE
             data_dir.display()
         ))
     })?;
-    let audit = SqliteAuditLog::open(
+    let audit = SqliteAuditLog::open_with(
         &data_dir.join(DATABASE_FILE),
         &data_dir.join(AUDIT_JOURNAL_DIR),
+        JournalOptions {
+            linger: AUDIT_LINGER,
+            ..JournalOptions::default()
+        },
     )
     .map_err(|error| {
         ServeError::Start(format!(
@@ -40,6 +49,8 @@ pub(crate) fn open_services(config: &ServerConfig) -> Result<Arc<Warden>, ServeE
             data_dir.display()
         ))
     })?;
+    let audit: Arc<dyn AuditLog> = Arc::new(audit);
+    config.workers_idle.connect(&audit);
     let rng = Arc::new(SystemRandom::new());
     let root_key_path = match &config.root_key_file {
         Some(path) if !path.exists() => {
@@ -55,7 +66,7 @@ pub(crate) fn open_services(config: &ServerConfig) -> Result<Arc<Warden>, ServeE
         .map_err(|error| ServeError::Start(format!("root key: {error}")))?;
     let warden = Warden::new(
         Arc::new(store),
-        Arc::new(audit),
+        audit,
         &root_key,
         Arc::new(SystemClock),
         rng,

@@ -280,6 +280,11 @@ pub trait AuditLog: Send + Sync {
     /// stable storage. Concurrent submissions share one commit.
     fn submit(&self, records: Vec<NewAuditRecord>) -> PendingAppend;
 
+    /// A hint from the submitters (a server's runtime, when its workers run out of work):
+    /// every call they have in flight is waiting, so a backend that holds submissions to
+    /// commit more of them at once should commit now. Backends that commit at once ignore it.
+    fn submitters_idle(&self) {}
+
     /// Appends records durably and returns their sequences, blocking until they are.
     ///
     /// # Errors

@@ -61,9 +61,12 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         audit_retention_days: args.audit_retention_days,
         trail_delivery_interval: std::time::Duration::from_secs(args.trail_delivery_interval),
         trail_digest_interval: std::time::Duration::from_secs(args.trail_digest_interval),
+        workers_idle: warden_server::WorkersIdle::default(),
     };
+    let workers_idle = config.workers_idle.clone();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .on_thread_park(move || workers_idle.notify())
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(warden_server::serve(config))?;

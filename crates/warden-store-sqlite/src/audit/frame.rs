@@ -281,13 +281,14 @@ impl<'a> Reader<'a> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use warden_audit::chain::{Anchor, Link};
     use warden_store::{AuditResource, NewAuditRecord};
 
     use super::{Body, FrameError, HEADER_BYTES, decode, decode_header, encode};
 
-    fn record() -> NewAuditRecord {
+    /// A small record for unit tests.
+    pub(in crate::audit) fn record() -> NewAuditRecord {
         NewAuditRecord {
             account_id: "111122223333".to_owned(),
             event_time: -5,

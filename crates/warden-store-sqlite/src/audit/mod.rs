@@ -61,6 +61,7 @@ mod anchor;
 mod crc32c;
 mod error;
 mod frame;
+mod inbox;
 mod indexer;
 mod legacy;
 mod progress;
@@ -76,6 +77,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::thread::{self, JoinHandle};
+use std::time::Duration;
 
 use rusqlite::Connection;
 use warden_audit::chain::Anchor;
@@ -105,12 +107,18 @@ pub struct JournalOptions {
     /// The size at which a segment is full and the next write starts a new one
     /// (default 64 MiB). Pruning removes whole segments.
     pub segment_bytes: u64,
+    /// How long the writer may hold submitted records, waiting for the submitters to say
+    /// they are idle ([`AuditLog::submitters_idle`]), so that one commit takes more of them
+    /// (default zero: commit at once). Only for submitters that say so: the others' records
+    /// would wait this long every time. See `inbox.rs`.
+    pub linger: Duration,
 }
 
 impl Default for JournalOptions {
     fn default() -> Self {
         Self {
             segment_bytes: 64 * 1024 * 1024,
+            linger: Duration::ZERO,
         }
     }
 }
@@ -119,8 +127,8 @@ impl Default for JournalOptions {
 /// SQLite database (which may be the [`SqliteStore`](crate::SqliteStore)'s file).
 #[derive(Debug)]
 pub struct SqliteAuditLog {
-    /// The queue to the writer thread (senders need no lock); `None` once shut down.
-    queue: Option<mpsc::Sender<writer::Job>>,
+    /// The submissions waiting for the writer thread.
+    inbox: Arc<inbox::Inbox>,
     /// The writer, syncer and indexer threads, in the order they stop.
     threads: Vec<JoinHandle<()>>,
     /// The index connection that writes (the indexer's, and pruning's).
@@ -253,7 +261,8 @@ impl SqliteAuditLog {
             offset: recovered.appender.len,
         };
         let progress = Arc::new(Progress::new(head));
-        let (queue, jobs) = mpsc::channel();
+        let inbox = Arc::new(inbox::Inbox::new(options.linger));
+        let writer_inbox = Arc::clone(&inbox);
         let (to_syncer, written) = mpsc::channel();
         let (to_indexer, durable_through) = mpsc::channel();
         let mut threads = Vec::new();
@@ -299,13 +308,13 @@ impl SqliteAuditLog {
         drop(to_indexer);
         let writer = spawn(
             "writer",
-            Box::new(move || writer::run(appender, &jobs, &to_syncer, &writer_progress)),
+            Box::new(move || writer::run(appender, &writer_inbox, &to_syncer, &writer_progress)),
         )?;
         threads.push(writer);
         threads.extend(syncers);
         threads.push(indexer);
         Ok(Self {
-            queue: Some(queue),
+            inbox,
             threads,
             index_writer,
             reader: reader.map(Mutex::new),
@@ -342,17 +351,17 @@ impl AuditLog for SqliteAuditLog {
         }
         let (reply, pending) = PendingAppend::channel();
         let job = writer::Job { records, reply };
-        let sent = self
-            .queue
-            .as_ref()
-            .is_some_and(|queue| queue.send(job).is_ok());
-        if sent {
+        if self.inbox.submit(job).is_ok() {
             pending
         } else {
             PendingAppend::ready(Err(StoreError::Backend(
                 "the audit log writer has stopped".to_owned(),
             )))
         }
+    }
+
+    fn submitters_idle(&self) {
+        self.inbox.submitters_idle();
     }
 
     fn lookup(&self, query: &AuditQuery) -> Result<AuditPage, StoreError> {
@@ -408,7 +417,7 @@ impl Drop for SqliteAuditLog {
     /// Closes the queue and waits for the threads to write, flush, answer and index what
     /// was queued.
     fn drop(&mut self) {
-        drop(self.queue.take());
+        self.inbox.close();
         self.progress.close();
         for thread in self.threads.drain(..) {
             // A panicked thread has answered nobody further; its callers got an error.

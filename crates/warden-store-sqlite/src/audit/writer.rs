@@ -7,19 +7,21 @@ use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Sender};
 use std::thread::{self, JoinHandle};
 
 use warden_audit::chain::{Anchor, Link};
 use warden_store::{AppendReply, NewAuditRecord, StoreError};
 
 use super::frame;
+use super::inbox::Inbox;
 use super::progress::Progress;
 use super::segment::{self, OpenSegment};
 use super::sync::{ToSyncer, Written};
 use super::{JournalError, MAX_BATCH_RECORDS, SYNCERS};
 
 /// One caller's submission, waiting for its batch to be durable.
+#[derive(Debug)]
 pub(super) struct Job {
     /// The records to append, in order.
     pub(super) records: Vec<NewAuditRecord>,
@@ -47,22 +49,15 @@ pub(super) struct Appender {
     pub(super) next: Option<JoinHandle<Result<File, JournalError>>>,
 }
 
-/// Runs the writer until every sender of `jobs` is gone.
+/// Runs the writer until `inbox` is closed and empty.
 pub(super) fn run(
     mut appender: Appender,
-    jobs: &Receiver<Job>,
+    inbox: &Inbox,
     to_syncer: &Sender<ToSyncer>,
     progress: &Progress,
 ) {
     let mut buffer = Vec::new();
-    while let Ok(first) = jobs.recv() {
-        let mut count = first.records.len();
-        let mut batch = vec![first];
-        while count < MAX_BATCH_RECORDS {
-            let Ok(job) = jobs.try_recv() else { break };
-            count = count.saturating_add(job.records.len());
-            batch.push(job);
-        }
+    while let Some(batch) = inbox.next_batch(MAX_BATCH_RECORDS) {
         if let Some(refusal) = progress.refusal() {
             answer_all(batch, &refusal);
             continue;

@@ -93,6 +93,7 @@ fn pruning_removes_whole_segments_and_survives_reopening() {
     let index = dir.path().join("warden.db");
     let options = JournalOptions {
         segment_bytes: 4096,
+        ..JournalOptions::default()
     };
     {
         let log = SqliteAuditLog::open_with(&index, &journal, options).unwrap();

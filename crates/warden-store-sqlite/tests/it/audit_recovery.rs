@@ -65,6 +65,7 @@ fn a_crash_image_holds_every_acknowledged_record() {
     let dir = tempfile::tempdir().unwrap();
     let options = JournalOptions {
         segment_bytes: 16 * 1024,
+        ..JournalOptions::default()
     };
     let journal = dir.path().join("audit");
     let log = SqliteAuditLog::open_with(&dir.path().join("warden.db"), &journal, options).unwrap();
