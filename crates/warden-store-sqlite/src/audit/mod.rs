@@ -13,13 +13,15 @@
 //!   moves the *anchor* (a small file replaced atomically) and removes segments holding
 //!   only pruned records. Records of a version-2 database (audit log in SQLite) move into
 //!   the journal on first open (`legacy.rs`).
-//! - **Group commit.** Submissions queue to a writer thread. It takes every queued
+//! - **Group commit.** Submissions queue to a writer thread (`inbox.rs`). It takes every queued
 //!   submission (up to [`MAX_BATCH_RECORDS`] records), links the records into the chain,
-//!   encodes their frames and appends them with one `write` (`writer.rs`). Syncer threads
-//!   flush (`fdatasync`) while the writer writes the next batch, several flushes in flight
-//!   at once, and answer a submission only after a flush that began after its frames were
-//!   written (`sync.rs`). So under load one flush covers many records, and a caller waits
-//!   for about one flush. Nothing is answered before it is durable.
+//!   encodes their frames and appends them with one `write` (`writer.rs`). A syncer thread
+//!   flushes (`fdatasync`) while the writer writes the next batch, and answers a submission
+//!   only after a flush that began after its frames were written (`sync.rs`). So under load one flush covers many records, and a caller waits
+//!   for about one flush. Nothing is answered before it is durable. With a *linger*
+//!   ([`JournalOptions::linger`], the server's choice), the writer holds submissions until
+//!   the submitters say they are idle or the linger runs out, so that commits do not take
+//!   CPU from the calls when they share cores (`inbox.rs`).
 //! - **Fail closed.** If a write or flush fails, the callers of that batch get
 //!   [`StoreError::Backend`] and the log refuses every later append until it is reopened
 //!   (after a failed flush the kernel may have dropped the pages, so a later successful
@@ -51,9 +53,9 @@
 //!
 //! Measured with `benches/audit_append.rs` on two shared cores and a virtual disk
 //! (medians of 5 rounds of 3 s, one long-lived journal, ~1 KiB records, each durable
-//! before its call returns): 64 threads appending one record per call, ~67,000
-//! records/s; 256 tokio tasks awaiting `submit(..).finish()`, ~169,000 records/s, after
-//! which a lookup waited ~2.5 s for the index to catch up. The previous SQLite log
+//! before its call returns, one syncer): 64 threads appending one record per call,
+//! ~65,000 records/s; 256 tokio tasks awaiting `submit(..).finish()`, ~135,000 records/s,
+//! after which a lookup waited ~1.3 s for the index to catch up. The previous SQLite log
 //! managed ~21,000 with 64 threads. Other processes' load on the machine easily halves the
 //! thread figure.
 
@@ -92,8 +94,8 @@ use crate::{connection, lock};
 /// The most records one group commit writes.
 pub const MAX_BATCH_RECORDS: usize = 8192;
 
-/// How many syncer threads flush in turn (see `sync.rs`).
-const SYNCERS: usize = 3;
+/// How many syncer threads flush in turn (see `sync.rs` for why one).
+const SYNCERS: usize = 1;
 
 /// The index writer's page cache, in KiB, as SQLite's `cache_size` takes it (negative).
 const INDEX_CACHE_KIB: i64 = -65_536;

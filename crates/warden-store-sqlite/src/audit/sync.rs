@@ -5,16 +5,16 @@
 //! chain order to the same file), so under load each flush makes many batches durable. A
 //! caller is answered only after a flush that began after its frames were written.
 //!
-//! There are [`SYNCERS`](super::SYNCERS) syncers taking turns at the queue: while one
-//! flushes, the writer writes the next batch and another syncer starts flushing it at
-//! once, instead of waiting for the first flush to end. A record arriving mid-flush then
-//! waits for about one flush instead of one and a half, and that wait is what bounds
-//! throughput when each caller has one append in flight (64 threads at ~1 ms per record
-//! can never exceed 64,000 records per second). On the two-core test machine, with 64
-//! threads, one syncer reached about 25,000 records/s; two or three 50,000–65,000 (three
-//! are kept: never worse, and more tolerant of slow flushes); four were no better (more
-//! device flushes). Each syncer flushes through its own file descriptor (see
-//! `OpenSegment`).
+//! There are [`SYNCERS`](super::SYNCERS) syncers taking turns at the queue: with more
+//! than one, while one flushes, the writer writes the next batch and another syncer starts
+//! flushing it at once, instead of waiting for the first flush to end. Each syncer flushes
+//! through its own file descriptor (see `OpenSegment`). One is used: measured on the
+//! two-core test machine (session 3), three overlapping syncers gained nothing on the
+//! journal benchmark (64 threads: ~66,000 records/s with three, ~65,000 with one; 256 async
+//! tasks: ~161,000 and ~135,000, both far above need) and, in the server, whose writer
+//! batches by idleness (`inbox.rs`), their overlapping flushes slowed each other on the
+//! device: at half of peak load, p99 latency 3.7–22 ms with three against 3.5–3.7 ms with
+//! one. The count stays a constant so that faster devices can be measured with more.
 //!
 //! If a flush fails, the page cache may have dropped the unwritten pages, so a later
 //! successful flush proves nothing: the log turns *failed* and refuses every later append
