@@ -60,6 +60,7 @@
 //! thread figure.
 
 mod anchor;
+mod background;
 mod crc32c;
 mod error;
 mod frame;
@@ -288,6 +289,7 @@ impl SqliteAuditLog {
         let indexer = spawn(
             "indexer",
             Box::new(move || {
+                background::lower_priority(background::INDEXER_NICE);
                 indexer::run(
                     &indexer_connection,
                     &indexer_journal,

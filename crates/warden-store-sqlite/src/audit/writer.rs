@@ -13,6 +13,7 @@ use std::thread::{self, JoinHandle};
 use warden_audit::chain::{Anchor, Link};
 use warden_store::{AppendReply, NewAuditRecord, StoreError};
 
+use super::background;
 use super::frame;
 use super::inbox::Inbox;
 use super::progress::Progress;
@@ -165,7 +166,15 @@ impl Appender {
             )));
         }
         let first = self.head.sequence.saturating_add(1);
-        let prepared = self.next.take().map(JoinHandle::join);
+        // A preparation still running is not waited for (the calls would): it serves the
+        // next rotation, and this one starts a plain segment.
+        let prepared = match self.next.take() {
+            Some(preparing) if !preparing.is_finished() => {
+                self.next = Some(preparing);
+                None
+            }
+            preparing => preparing.map(JoinHandle::join),
+        };
         let file = match prepared {
             Some(Ok(Ok(file))) => {
                 segment::install(&self.directory, first)?;
@@ -183,7 +192,9 @@ impl Appender {
 }
 
 impl Appender {
-    /// Starts preparing the next segment once the current one is half full.
+    /// Starts preparing the next segment once the current one is half full (so that a
+    /// short-lived log prepares nothing), unless that is under way. The preparation goes
+    /// slowly on purpose (see `segment::prepare`).
     fn prepare_next(&mut self) {
         if !self.durable || self.next.is_some() || self.len < self.segment_bytes / 2 {
             return;
@@ -192,7 +203,10 @@ impl Appender {
         // If no thread can be started, rotation creates a plain segment instead.
         self.next = thread::Builder::new()
             .name("warden-audit-prepare".to_owned())
-            .spawn(move || segment::prepare(&directory, bytes))
+            .spawn(move || {
+                background::lower_priority(background::PREPARER_NICE);
+                segment::prepare(&directory, bytes)
+            })
             .ok();
     }
 }
