@@ -4,9 +4,11 @@ second with auditing on (every call durably recorded before its reply, group com
 (`warden serve --no-audit`), the same load generator, same machine, same run. Also the latency
 at half of the audited peak rate, on vs off, so the added p50/p99 is visible.
 
-Usage: python3 bench/audit.py [--seconds 5] [--rounds 3] [--connections 64]
-Servers are pinned to core 0 with one runtime worker (the audit writer and syncer threads share
-that core); the generator is pinned to core 1.
+Usage: python3 bench/audit.py [--seconds 5] [--rounds 5] [--connections 64]
+Both servers run side by side, each pinned to core 0 with one runtime worker (the audit
+threads share that core); the generator is pinned to core 1. Rounds alternate between the two
+servers (on, off, off, on, …) so that drift in the shared machine's speed hits both alike;
+figures are medians over rounds.
 """
 
 import argparse
@@ -21,6 +23,7 @@ from pathlib import Path
 from load import KEY_ID, SECRET, SERVER_CORE, build, create_bench_user, ensure_moto, free_port, loadgen, pinned, wait_http
 
 CALLS = ("GetUser", "GetCallerIdentity")
+MODES = ("on", "off")
 
 
 def start_warden(binary, data_dir, audit):
@@ -44,49 +47,63 @@ def stop(proc):
         proc.kill()
 
 
-def measure(python, warden_bin, loadgen_bin, workdir, audit, args, half_rates):
-    proc, endpoint = start_warden(warden_bin, workdir / ("on" if audit else "off"), audit)
-    try:
-        create_bench_user(python, endpoint)
-        peaks, latencies = {}, {}
-        for call in CALLS:
-            runs = [loadgen(loadgen_bin, endpoint, call, args.seconds, args.connections) for _ in range(args.rounds)]
-            peaks[call] = statistics.median(r["rps"] for r in runs)
-            print(f"audit {'on ' if audit else 'off'} {call:18} peak median {peaks[call]:9.0f} req/s "
-                  f"(runs: {', '.join('%.0f' % r['rps'] for r in runs)})", flush=True)
-        for call in CALLS:
-            rate = half_rates.get(call) or peaks[call] / 2
-            runs = [loadgen(loadgen_bin, endpoint, call, args.seconds, args.connections, rate=rate)
-                    for _ in range(args.rounds)]
-            latencies[call] = (statistics.median(r["p50_us"] for r in runs), statistics.median(r["p99_us"] for r in runs))
-            print(f"audit {'on ' if audit else 'off'} {call:18} at {rate:8.0f} req/s offered: "
-                  f"median p50 {latencies[call][0]:7.0f} µs, p99 {latencies[call][1]:7.0f} µs "
-                  f"(p99 runs: {', '.join('%.0f' % r['p99_us'] for r in runs)})", flush=True)
-        return peaks, latencies
-    finally:
-        stop(proc)
+def alternating(rounds):
+    """The order of the two modes in each round: on/off, off/on, on/off, …"""
+    return [MODES if r % 2 == 0 else MODES[::-1] for r in range(rounds)]
+
+
+def interleaved(loadgen_bin, endpoints, call, args, rate=None):
+    """Runs `args.rounds` rounds against both servers, alternating; returns each mode's runs."""
+    runs = {mode: [] for mode in MODES}
+    for order in alternating(args.rounds):
+        for mode in order:
+            runs[mode].append(loadgen(loadgen_bin, endpoints[mode], call, args.seconds, args.connections, rate=rate))
+    return runs
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=64)
     args = parser.parse_args()
     python = ensure_moto()  # boto3 for creating the bench user
     warden_bin, loadgen_bin = build()
     workdir = Path(tempfile.mkdtemp(prefix="warden-audit-bench-"))
+    procs = []
     try:
-        on_peaks, on_lat = measure(python, warden_bin, loadgen_bin, workdir, True, args, {})
-        # Both configurations are measured at the same offered rate: half the audited peak.
-        half = {call: on_peaks[call] / 2 for call in CALLS}
-        off_peaks, off_lat = measure(python, warden_bin, loadgen_bin, workdir, False, args, half)
+        endpoints = {}
+        for mode in MODES:
+            proc, endpoint = start_warden(warden_bin, workdir / mode, mode == "on")
+            procs.append(proc)
+            endpoints[mode] = endpoint
+            create_bench_user(python, endpoint)
+        peaks, latencies, half = {}, {}, {}
         for call in CALLS:
-            loss = 100.0 * (1 - on_peaks[call] / off_peaks[call])
-            print(f"{call}: audit on/off throughput = {on_peaks[call] / off_peaks[call]:.3f} (loss {loss:.1f} %); "
-                  f"added latency at {half[call]:.0f} req/s: p50 {on_lat[call][0] - off_lat[call][0]:+.0f} µs, "
-                  f"p99 {on_lat[call][1] - off_lat[call][1]:+.0f} µs")
+            runs = interleaved(loadgen_bin, endpoints, call, args)
+            for mode in MODES:
+                peaks[(call, mode)] = statistics.median(r["rps"] for r in runs[mode])
+                print(f"audit {mode:3} {call:18} peak median {peaks[(call, mode)]:9.0f} req/s "
+                      f"(runs: {', '.join('%.0f' % r['rps'] for r in runs[mode])})", flush=True)
+        for call in CALLS:
+            # Both configurations are measured at the same offered rate: half the audited peak.
+            half[call] = peaks[(call, "on")] / 2
+            runs = interleaved(loadgen_bin, endpoints, call, args, rate=half[call])
+            for mode in MODES:
+                latencies[(call, mode)] = (statistics.median(r["p50_us"] for r in runs[mode]),
+                                           statistics.median(r["p99_us"] for r in runs[mode]))
+                p50, p99 = latencies[(call, mode)]
+                print(f"audit {mode:3} {call:18} at {half[call]:8.0f} req/s offered: median p50 {p50:7.0f} µs, "
+                      f"p99 {p99:7.0f} µs (p99 runs: {', '.join('%.0f' % r['p99_us'] for r in runs[mode])})",
+                      flush=True)
+        for call in CALLS:
+            on, off = peaks[(call, "on")], peaks[(call, "off")]
+            (on50, on99), (off50, off99) = latencies[(call, "on")], latencies[(call, "off")]
+            print(f"{call}: audit on/off throughput = {on / off:.3f} (loss {100.0 * (1 - on / off):.1f} %); "
+                  f"added latency at {half[call]:.0f} req/s: p50 {on50 - off50:+.0f} µs, p99 {on99 - off99:+.0f} µs")
     finally:
+        for proc in procs:
+            stop(proc)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
