@@ -159,7 +159,9 @@ impl Call<'_> {
             Err(error) => return (&warden_protocol::iam::META, Err(error)),
         };
         trace.event_name = params.get("Action").unwrap_or("").to_owned();
-        trace.request_parameters = parameters_from_query(params.iter());
+        if self.state.warden.is_recording() {
+            trace.request_parameters = parameters_from_query(params.iter());
+        }
         let scope_service = signed
             .as_ref()
             .ok()
@@ -278,10 +280,13 @@ impl Call<'_> {
         if !cloudtrail {
             return Err(AwsError::unknown_operation());
         }
-        trace.request_parameters = serde_json::from_slice::<serde_json::Value>(self.sig_parts.body)
-            .ok()
-            .filter(|body| body.as_object().is_some_and(|members| !members.is_empty()))
-            .map(lower_camel_keys);
+        if self.state.warden.is_recording() {
+            trace.request_parameters =
+                serde_json::from_slice::<serde_json::Value>(self.sig_parts.body)
+                    .ok()
+                    .filter(|body| body.as_object().is_some_and(|members| !members.is_empty()))
+                    .map(lower_camel_keys);
+        }
         let info = warden_protocol::cloudtrail::META
             .operation(operation)
             .ok_or_else(AwsError::unknown_operation)?;
