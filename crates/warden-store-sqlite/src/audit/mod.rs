@@ -47,8 +47,8 @@
 //! inside the commit path, which capped group commit at about 20,000 records per second on
 //! two cores. Here the commit path is a hash, a checksum, an encoding and a sequential
 //! write. Indexing still costs CPU and disk writes, so the indexer works in paced rounds
-//! (at most about half a core) and, under a sustained load above what it indexes in that
-//! share, falls behind; it catches up when the load eases, and a lookup meanwhile waits
+//! (at most about half a core), at a lower priority than the calls (`background.rs`), and,
+//! under a sustained load above what it indexes in that share, falls behind; it catches up when the load eases, and a lookup meanwhile waits
 //! for it (lookups are rare; appends are every call).
 //!
 //! Measured with `benches/audit_append.rs` on two shared cores and a virtual disk
