@@ -41,25 +41,11 @@ mod tests {
     use std::sync::Arc;
     use std::time::Duration;
 
-    use warden_store::{AuditLog, NewAuditRecord};
+    use warden_store::AuditLog;
+    use warden_store::conformance::audit_record;
     use warden_store_sqlite::{JournalOptions, SqliteAuditLog};
 
     use super::WorkersIdle;
-
-    fn record() -> NewAuditRecord {
-        NewAuditRecord {
-            account_id: "123456789012".to_owned(),
-            event_time: 0,
-            event_id: "e".to_owned(),
-            event_name: "GetUser".to_owned(),
-            event_source: "iam.amazonaws.com".to_owned(),
-            read_only: true,
-            username: None,
-            access_key_id: None,
-            resources: Vec::new(),
-            body: b"{}".to_vec(),
-        }
-    }
 
     #[test]
     fn a_notification_makes_a_lingering_audit_log_commit_now() {
@@ -80,7 +66,9 @@ mod tests {
             .build()
             .unwrap();
         runtime.block_on(async {
-            let pending = log.submit(vec![record()]).finish();
+            let pending = log
+                .submit(vec![audit_record("123456789012", 0, "GetUser")])
+                .finish();
             tokio::pin!(pending);
             let early = tokio::time::timeout(Duration::from_millis(150), &mut pending).await;
             assert!(early.is_err(), "committed before the workers were idle");

@@ -62,6 +62,8 @@ mod tags;
 mod trails;
 mod users;
 
+pub use audit::record as audit_record;
+
 /// One named conformance check.
 #[derive(Clone, Copy)]
 pub struct Check {

@@ -12,8 +12,10 @@ use crate::{
     StoredAuditRecord, verify_audit_log,
 };
 
-/// A record of `account` at `event_time` (ms) named `name`, with distinctive attributes.
-fn record(account: &str, event_time: i64, name: &str) -> NewAuditRecord {
+/// A record of `account` at `event_time` (ms) named `name`, with distinctive attributes
+/// (also for backends' and their users' own tests).
+#[must_use]
+pub fn record(account: &str, event_time: i64, name: &str) -> NewAuditRecord {
     NewAuditRecord {
         account_id: account.to_owned(),
         event_time,
