@@ -75,20 +75,26 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Appends `text` escaped: runs of characters that need nothing are copied whole.
 fn escape_into(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
+    let mut copied = 0;
+    for (at, c) in text.char_indices() {
+        let replacement = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&apos;",
             // A literal CR would be normalized to LF by readers.
-            '\r' => out.push_str("&#xD;"),
-            c if is_xml_char(c) => out.push(c),
-            _ => out.push(char::REPLACEMENT_CHARACTER),
-        }
+            '\r' => "&#xD;",
+            c if is_xml_char(c) => continue,
+            _ => "\u{FFFD}",
+        };
+        out.push_str(text.get(copied..at).unwrap_or_default());
+        out.push_str(replacement);
+        copied = at + c.len_utf8();
     }
+    out.push_str(text.get(copied..).unwrap_or_default());
 }
 
 /// `true` for the characters XML 1.0 allows (its `Char` production).
@@ -107,6 +113,8 @@ mod tests {
             escape("x\u{0}y\u{FFFE}\r\n\t"),
             "x\u{FFFD}y\u{FFFD}&#xD;\n\t"
         );
+        assert_eq!(escape("é&ü\u{1F600}<"), "é&amp;ü\u{1F600}&lt;");
+        assert_eq!(escape("plain"), "plain");
     }
 
     #[test]
