@@ -54,8 +54,8 @@
 //! Measured with `benches/audit_append.rs` on two shared cores and a virtual disk
 //! (medians of 5 rounds of 3 s, one long-lived journal, ~1 KiB records, each durable
 //! before its call returns, one syncer): 64 threads appending one record per call,
-//! ~65,000 records/s; 256 tokio tasks awaiting `submit(..).finish()`, ~135,000 records/s,
-//! after which a lookup waited ~1.3 s for the index to catch up. The previous SQLite log
+//! ~66,000 records/s; 256 tokio tasks awaiting `submit(..).finish()`, ~149,000 records/s,
+//! after which a lookup waited ~2 s for the index to catch up. The previous SQLite log
 //! managed ~21,000 with 64 threads. Other processes' load on the machine easily halves the
 //! thread figure.
 
