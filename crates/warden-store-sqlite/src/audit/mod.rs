@@ -17,8 +17,9 @@
 //!   submission (up to [`MAX_BATCH_RECORDS`] records), links the records into the chain,
 //!   encodes their frames and appends them with one `write` (`writer.rs`). A syncer thread
 //!   flushes (`fdatasync`) while the writer writes the next batch, and answers a submission
-//!   only after a flush that began after its frames were written (`sync.rs`). So under load one flush covers many records, and a caller waits
-//!   for about one flush. Nothing is answered before it is durable. With a *linger*
+//!   only after a flush that began after its frames were written (`sync.rs`). So under
+//!   load one flush covers many records, and a caller waits for about one flush. Nothing
+//!   is answered before it is durable. With a *linger*
 //!   ([`JournalOptions::linger`], the server's choice), the writer holds submissions until
 //!   the submitters say they are idle or the linger runs out, so that commits do not take
 //!   CPU from the calls when they share cores (`inbox.rs`).
@@ -48,8 +49,9 @@
 //! two cores. Here the commit path is a hash, a checksum, an encoding and a sequential
 //! write. Indexing still costs CPU and disk writes, so the indexer works in paced rounds
 //! (at most about half a core), at a lower priority than the calls (`background.rs`), and,
-//! under a sustained load above what it indexes in that share, falls behind; it catches up when the load eases, and a lookup meanwhile waits
-//! for it (lookups are rare; appends are every call).
+//! under a sustained load above what it indexes in that share, falls behind; it catches
+//! up when the load eases, and a lookup meanwhile waits for it (lookups are rare; appends
+//! are every call).
 //!
 //! Measured with `benches/audit_append.rs` on two shared cores and a virtual disk
 //! (medians of 5 rounds of 3 s, one long-lived journal, ~1 KiB records, each durable
