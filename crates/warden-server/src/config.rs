@@ -30,9 +30,10 @@ pub struct ServerConfig {
     pub trail_delivery_interval: std::time::Duration,
     /// The digest period of trails with log file validation (`--trail-digest-interval`).
     pub trail_digest_interval: std::time::Duration,
-    /// What the runtime's `on_thread_park` hook notifies: the server connects it to the
-    /// audit log, which then commits as soon as the workers run out of work, and otherwise
-    /// holds records at most [`AUDIT_LINGER`](crate::AUDIT_LINGER) to commit more at once.
+    /// What the runtime's `on_thread_park` hook must notify (`warden serve` installs it): the
+    /// server connects it to the audit log, which then commits as soon as the workers run out
+    /// of work, and otherwise holds records at most [`AUDIT_LINGER`](crate::AUDIT_LINGER) to
+    /// commit more at once. A runtime without the hook makes every call wait that long.
     pub workers_idle: crate::WorkersIdle,
 }
 

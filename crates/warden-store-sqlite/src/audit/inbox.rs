@@ -89,8 +89,9 @@ impl Inbox {
     }
 
     /// Waits for the next batch: queued jobs totalling at most `max_records` records
-    /// (always at least one job), taken when the submitters go idle, the first job has
-    /// waited `linger`, or the inbox closes. `None` once it is closed and empty.
+    /// (always at least one job: the first always fits), taken when the submitters go idle,
+    /// the first job has waited `linger`, or the inbox closes. `None` once it is closed and
+    /// empty.
     pub(super) fn next_batch(&self, max_records: usize) -> Option<Vec<Job>> {
         let mut state = self.lock();
         while state.jobs.is_empty() {
@@ -99,13 +100,14 @@ impl Inbox {
             }
             state = self.wait(state, None);
         }
-        let deadline = Instant::now() + self.linger;
+        // A linger too long to add to the clock lingers until idle or closed.
+        let deadline = Instant::now().checked_add(self.linger);
         while !self.linger.is_zero() && !state.idle && !state.closed {
-            let now = Instant::now();
-            if now >= deadline {
+            let left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
+            if left == Some(Duration::ZERO) {
                 break;
             }
-            state = self.wait(state, Some(deadline - now));
+            state = self.wait(state, left);
         }
         state.idle = false;
         let mut records = 0_usize;
@@ -117,8 +119,7 @@ impl Inbox {
                 records = records.saturating_add(job.records.len());
                 fits
             })
-            .count()
-            .max(1);
+            .count();
         let batch: Vec<Job> = state.jobs.drain(..take).collect();
         let left = !state.jobs.is_empty();
         // What did not fit has waited already: it goes next, without lingering.
