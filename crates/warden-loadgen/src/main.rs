@@ -7,18 +7,26 @@
 //! - open loop (`--rate R`): requests are scheduled at a fixed total rate and latency is
 //!   measured from the scheduled time, so a stalled server cannot hide its queueing delay.
 //!
-//! The same binary drives Warden and its peers (moto), so the comparison is like for like.
+//! The request is signed once and its bytes sent again and again; answers are read with a
+//! minimal HTTP/1.1 reader and the pacing uses kernel timers, all on one thread, so the
+//! generator spends little of its core per request and measures the server rather than
+//! itself. The same binary drives Warden and its peers (moto), so the comparison is like for
+//! like.
 
-use std::time::{Duration, Instant, SystemTime};
+mod connection;
+mod pacing;
+mod request;
+mod trace;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
-use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
-use aws_sigv4::sign::v4;
-use bytes::Bytes;
 use clap::Parser;
-use http_body_util::{BodyExt, Full};
-use hyper_util::rt::TokioIo;
+
+use crate::connection::Connection;
+use crate::pacing::Pacer;
+use crate::request::{Prepared, RequestSpec, prepare};
 
 /// Load generator options.
 #[derive(Debug, Parser)]
@@ -50,12 +58,22 @@ struct Args {
     /// A label copied into the JSON output.
     #[arg(long, default_value = "")]
     label: String,
+    /// Keep the generator's thread polling instead of sleeping when it waits for answers.
+    /// Over loopback, an answer to a sleeping client makes the server's core pay for waking
+    /// it (an inter-processor interrupt, costly in a virtual machine); a client on another
+    /// machine costs the server nothing of the kind. Polling keeps that cost off the server
+    /// and so measures the server alone; it spends the generator's own core.
+    #[arg(long)]
+    busy_poll: bool,
+    /// Write every measured request as a line "<start, µs on CLOCK_MONOTONIC> <latency µs>"
+    /// to this file, to find when slow answers happened.
+    #[arg(long)]
+    trace: Option<PathBuf>,
 }
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let report = runtime.block_on(run(&args))?;
@@ -63,25 +81,40 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A request ready to send again and again.
-#[derive(Clone)]
-struct Prepared {
-    host: String,
-    port: u16,
-    request: http::Request<Full<Bytes>>,
+/// One measured request: when it was due (scheduled, or sent in closed loop) and how long
+/// its answer took from then.
+#[derive(Clone, Copy)]
+struct Sample {
+    due: Instant,
+    latency: Duration,
 }
 
 async fn run(args: &Args) -> anyhow::Result<serde_json::Value> {
-    let prepared = prepare(args)?;
+    let prepared = prepare(&RequestSpec {
+        endpoint: &args.endpoint,
+        service: &args.service,
+        body: &args.body,
+        access_key_id: &args.access_key_id,
+        secret_access_key: &args.secret_access_key,
+    })?;
+    let load = Load {
+        prepared,
+        connections: args.connections,
+        busy_poll: args.busy_poll,
+    };
     // Warm-up: connections, caches, the server's signing-key cache.
-    drive(&prepared, args.connections, Duration::from_secs(1), None).await?;
+    load.drive(Duration::from_secs(1), None).await?;
     let duration = Duration::from_secs_f64(args.seconds);
     let started = Instant::now();
-    let mut latencies = drive(&prepared, args.connections, duration, args.rate).await?;
+    let samples = load.drive(duration, args.rate).await?;
     let elapsed = started.elapsed().as_secs_f64();
-    if latencies.is_empty() {
+    if samples.is_empty() {
         bail!("no request completed");
     }
+    if let Some(path) = &args.trace {
+        trace::write(path, &samples).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let mut latencies: Vec<Duration> = samples.iter().map(|s| s.latency).collect();
     latencies.sort_unstable();
     let pick = |q: f64| {
         #[expect(
@@ -110,157 +143,72 @@ async fn run(args: &Args) -> anyhow::Result<serde_json::Value> {
     }))
 }
 
-fn prepare(args: &Args) -> anyhow::Result<Prepared> {
-    let uri: http::Uri = args.endpoint.parse().context("bad --endpoint")?;
-    let host = uri.host().context("--endpoint needs a host")?.to_owned();
-    let port = uri.port_u16().unwrap_or(80);
-    let url = format!("{}/", args.endpoint.trim_end_matches('/'));
-    let host_header = format!("{host}:{port}");
-    let headers = [
-        ("host", host_header.as_str()),
-        (
-            "content-type",
-            "application/x-www-form-urlencoded; charset=utf-8",
-        ),
-    ];
-    let identity = Credentials::new(
-        &args.access_key_id,
-        &args.secret_access_key,
-        None,
-        None,
-        "loadgen",
-    )
-    .into();
-    #[expect(
-        clippy::disallowed_methods,
-        reason = "a benchmark client signs with the wall clock"
-    )]
-    let now = SystemTime::now();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region("us-east-1")
-        .name(&args.service)
-        .time(now)
-        .settings(SigningSettings::default())
-        .build()?
-        .into();
-    let signable = SignableRequest::new(
-        "POST",
-        &url,
-        headers.iter().copied(),
-        SignableBody::Bytes(args.body.as_bytes()),
-    )?;
-    let (instructions, _signature) = sign(signable, &params)?.into_parts();
-    let mut request = http::Request::builder().method("POST").uri("/");
-    for (name, value) in headers {
-        request = request.header(name, value);
-    }
-    let mut request = request.body(Full::new(Bytes::from(args.body.clone())))?;
-    instructions.apply_to_request_http1x(&mut request);
-    Ok(Prepared {
-        host,
-        port,
-        request,
-    })
-}
-
-/// Run `connections` workers for `duration`; returns every request's latency.
-async fn drive(
-    prepared: &Prepared,
+/// The load to apply: a prepared request over a number of connections.
+struct Load {
+    prepared: Prepared,
     connections: usize,
-    duration: Duration,
-    rate: Option<f64>,
-) -> anyhow::Result<Vec<Duration>> {
-    let deadline = Instant::now() + duration;
-    let interval = rate.map(|r| Duration::from_secs_f64(connections as f64 / r));
-    let mut workers = tokio::task::JoinSet::new();
-    for worker in 0..connections {
-        let prepared = prepared.clone();
-        workers.spawn(async move {
-            worker_loop(prepared, deadline, interval, worker, connections).await
-        });
-    }
-    let mut all = Vec::new();
-    while let Some(result) = workers.join_next().await {
-        all.extend(result??);
-    }
-    Ok(all)
+    busy_poll: bool,
 }
 
-async fn connect(prepared: &Prepared) -> anyhow::Result<Sender> {
-    let stream = tokio::net::TcpStream::connect((prepared.host.as_str(), prepared.port)).await?;
-    stream.set_nodelay(true)?;
-    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-    tokio::spawn(connection);
-    Ok(sender)
-}
-
-type Sender = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
-
-/// Send one request; reconnect once when the server closed the connection (servers without
-/// keep-alive, such as moto's, close after every answer).
-async fn send_one(prepared: &Prepared, sender: &mut Sender) -> anyhow::Result<()> {
-    let reusable = sender.ready().await.is_ok();
-    if !reusable {
-        *sender = connect(prepared).await?;
-    }
-    let response = match sender.send_request(prepared.request.clone()).await {
-        Ok(response) => response,
-        Err(error) if error.is_canceled() || error.is_closed() => {
-            *sender = connect(prepared).await?;
-            sender.send_request(prepared.request.clone()).await?
+impl Load {
+    /// Run one worker per connection for `duration`, at `rate` requests per second in all
+    /// (open loop) or as fast as answers come (closed loop); returns every request's sample.
+    async fn drive(&self, duration: Duration, rate: Option<f64>) -> anyhow::Result<Vec<Sample>> {
+        let deadline = Instant::now() + duration;
+        let interval = rate.map(|r| Duration::from_secs_f64(self.connections as f64 / r));
+        let mut workers = tokio::task::JoinSet::new();
+        if self.busy_poll {
+            // A task that is always ready keeps the runtime polling for I/O without parking.
+            workers.spawn(async move {
+                while Instant::now() < deadline {
+                    tokio::task::yield_now().await;
+                }
+                Ok(Vec::new())
+            });
         }
-        Err(error) => return Err(error.into()),
-    };
-    let status = response.status();
-    let body = response.into_body().collect().await?.to_bytes();
-    if !status.is_success() {
-        bail!("{status}: {}", String::from_utf8_lossy(&body));
-    }
-    Ok(())
-}
-
-/// Sleep until `at` with sub-millisecond precision: tokio timers fire on millisecond ticks,
-/// so the last stretch is spent yielding. Latency is then measured from the scheduled time,
-/// which charges the server (not the generator) for any queueing.
-async fn wait_until(at: Instant) {
-    const TIMER_SLACK: Duration = Duration::from_millis(2);
-    if let Some(early) = at.checked_sub(TIMER_SLACK)
-        && early > Instant::now()
-    {
-        tokio::time::sleep_until(early.into()).await;
-    }
-    while Instant::now() < at {
-        tokio::task::yield_now().await;
+        for worker in 0..self.connections {
+            // Open loop: stagger the workers across one interval.
+            let first = Instant::now()
+                + interval.map_or(Duration::ZERO, |i| {
+                    i.mul_f64(worker as f64 / self.connections as f64)
+                });
+            let prepared = self.prepared.clone();
+            workers.spawn(worker_loop(prepared, first, deadline, interval));
+        }
+        let mut all = Vec::new();
+        while let Some(result) = workers.join_next().await {
+            all.extend(result??);
+        }
+        Ok(all)
     }
 }
 
+/// Send on one connection until `deadline`: in open loop at `first`, `first + interval`, …
+/// (latency counted from the scheduled time), otherwise back to back.
 async fn worker_loop(
     prepared: Prepared,
+    first: Instant,
     deadline: Instant,
     interval: Option<Duration>,
-    worker: usize,
-    connections: usize,
-) -> anyhow::Result<Vec<Duration>> {
-    let mut sender = connect(&prepared).await?;
-    let mut latencies = Vec::new();
-    // Open loop: stagger the workers across one interval, then keep to the schedule.
-    let mut scheduled: Instant = Instant::now()
-        + interval.map_or(Duration::ZERO, |i| {
-            i.mul_f64(worker as f64 / connections as f64)
-        });
+) -> anyhow::Result<Vec<Sample>> {
+    let mut connection = Connection::new(prepared.address.clone());
+    let pacer = Pacer::new()?;
+    let mut samples = Vec::new();
+    let mut scheduled = first;
     while Instant::now() < deadline {
-        let started = if interval.is_some() {
-            wait_until(scheduled).await;
-            scheduled
+        let due = if let Some(interval) = interval {
+            pacer.wait_until(scheduled).await?;
+            let due = scheduled;
+            scheduled += interval;
+            due
         } else {
             Instant::now()
         };
-        send_one(&prepared, &mut sender).await?;
-        latencies.push(started.elapsed());
-        if let Some(interval) = interval {
-            scheduled += interval;
-        }
+        connection.exchange(&prepared.bytes).await?;
+        samples.push(Sample {
+            due,
+            latency: due.elapsed(),
+        });
     }
-    Ok(latencies)
+    Ok(samples)
 }
