@@ -232,6 +232,10 @@ fn with_tags(connection: &Connection, mut user: UserRecord) -> Outcome<UserRecor
     Ok(user)
 }
 
+/// The query for one user's tags, in order.
+const TAGS_OF_USER: &str = "SELECT tag_key, tag_value FROM user_tags \
+    WHERE account_id = ?1 AND user_key = ?2 ORDER BY position";
+
 /// The tags of the user with this case-folded key, in order.
 fn tags_of(
     connection: &Connection,
@@ -239,10 +243,7 @@ fn tags_of(
     user_key: &str,
 ) -> Outcome<Vec<(String, String)>> {
     let tags = connection
-        .prepare_cached(
-            "SELECT tag_key, tag_value FROM user_tags WHERE account_id = ?1 AND user_key = ?2 \
-             ORDER BY position",
-        )?
+        .prepare_cached(TAGS_OF_USER)?
         .query_map(params![account_id, user_key], |row| {
             Ok((row.get(0)?, row.get(1)?))
         })?
@@ -269,4 +270,26 @@ fn write_tags(
         insert.execute(params![account_id, user_key, position, tag_key, tag_value])?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::StatementStatus;
+
+    use crate::SqliteStore;
+
+    /// A cached statement runs its prepared plan again instead of re-preparing itself on
+    /// every execution (as the tags query did before the planner stability guarantee).
+    #[test]
+    fn cached_tag_query_is_not_re_prepared() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let connection = crate::lock(store.reader.as_ref().unwrap_or(&store.writer));
+        for round in 0..3 {
+            let user = format!("user-{round}");
+            let tags = super::tags_of(&connection, "123456789012", &user).unwrap();
+            assert!(tags.is_empty());
+        }
+        let statement = connection.prepare_cached(super::TAGS_OF_USER).unwrap();
+        assert_eq!(statement.get_status(StatementStatus::RePrepare), 0);
+    }
 }
