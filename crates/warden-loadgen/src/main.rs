@@ -65,8 +65,9 @@ struct Args {
     /// and so measures the server alone; it spends the generator's own core.
     #[arg(long)]
     busy_poll: bool,
-    /// Write every measured request as a line "<start, µs on CLOCK_MONOTONIC> <latency µs>"
-    /// to this file, to find when slow answers happened.
+    /// Write every measured request as a line "<due, µs on CLOCK_MONOTONIC> <latency µs>
+    /// <generator's delay µs>" to this file, to find when slow answers happened and whether
+    /// the generator itself sent them late (on a connection that was free in time).
     #[arg(long)]
     trace: Option<PathBuf>,
 }
@@ -81,11 +82,12 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One measured request: when it was due (scheduled, or sent in closed loop) and how long
-/// its answer took from then.
+/// One measured request: when it was due (scheduled, or sent in closed loop), how late the
+/// generator itself sent it, and how long its answer took from when it was due.
 #[derive(Clone, Copy)]
 struct Sample {
     due: Instant,
+    send_delay: Duration,
     latency: Duration,
 }
 
@@ -114,22 +116,9 @@ async fn run(args: &Args) -> anyhow::Result<serde_json::Value> {
     if let Some(path) = &args.trace {
         trace::write(path, &samples).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    let mut latencies: Vec<Duration> = samples.iter().map(|s| s.latency).collect();
-    latencies.sort_unstable();
-    let pick = |q: f64| {
-        #[expect(
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            reason = "q is in [0, 1], so the index is within the list"
-        )]
-        let index = ((latencies.len() as f64 - 1.0) * q).round() as usize;
-        latencies
-            .get(index)
-            .copied()
-            .unwrap_or_default()
-            .as_secs_f64()
-            * 1e6
-    };
+    let latencies = sorted(samples.iter().map(|s| s.latency));
+    let delays = sorted(samples.iter().map(|s| s.send_delay));
+    let pick = |q: f64| quantile_us(&latencies, q);
     Ok(serde_json::json!({
         "label": args.label,
         "requests": latencies.len(),
@@ -140,7 +129,30 @@ async fn run(args: &Args) -> anyhow::Result<serde_json::Value> {
         "p90_us": pick(0.90),
         "p99_us": pick(0.99),
         "max_us": pick(1.0),
+        "generator_delay_p99_us": quantile_us(&delays, 0.99),
     }))
+}
+
+fn sorted(durations: impl Iterator<Item = Duration>) -> Vec<Duration> {
+    let mut all: Vec<Duration> = durations.collect();
+    all.sort_unstable();
+    all
+}
+
+/// The `q` quantile (0 to 1) of sorted `durations`, in microseconds.
+fn quantile_us(durations: &[Duration], q: f64) -> f64 {
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "q is in [0, 1], so the index is within the list"
+    )]
+    let index = ((durations.len() as f64 - 1.0) * q).round() as usize;
+    durations
+        .get(index)
+        .copied()
+        .unwrap_or_default()
+        .as_secs_f64()
+        * 1e6
 }
 
 /// The load to apply: a prepared request over a number of connections.
@@ -196,17 +208,26 @@ async fn worker_loop(
     let mut samples = Vec::new();
     let mut scheduled = first;
     while Instant::now() < deadline {
-        let due = if let Some(interval) = interval {
-            pacer.wait_until(scheduled).await?;
+        // The generator's own lateness: how long after the due time it sent a request whose
+        // connection was free in time (a busy connection's delay is the server's).
+        let (due, send_delay) = if let Some(interval) = interval {
             let due = scheduled;
             scheduled += interval;
-            due
+            let free_in_time = Instant::now() < due;
+            pacer.wait_until(due).await?;
+            let late = if free_in_time {
+                due.elapsed()
+            } else {
+                Duration::ZERO
+            };
+            (due, late)
         } else {
-            Instant::now()
+            (Instant::now(), Duration::ZERO)
         };
         connection.exchange(&prepared.bytes).await?;
         samples.push(Sample {
             due,
+            send_delay,
             latency: due.elapsed(),
         });
     }

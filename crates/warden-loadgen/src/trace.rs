@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use crate::Sample;
 
-/// Write `samples` to `path`, in due order, as "<due µs> <latency µs>" lines.
+/// Write `samples` to `path`, in due order, as "<due µs> <latency µs> <generator delay µs>" lines.
 pub(crate) fn write(path: &Path, samples: &[Sample]) -> anyhow::Result<()> {
     // `Instant` is CLOCK_MONOTONIC on Linux but exposes no absolute value: anchor it once.
     let anchor = Instant::now();
@@ -18,7 +18,13 @@ pub(crate) fn write(path: &Path, samples: &[Sample]) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
     for sample in ordered {
         let before = i128::try_from(anchor.duration_since(sample.due).as_micros())?;
-        writeln!(out, "{} {}", anchor_us - before, sample.latency.as_micros())?;
+        writeln!(
+            out,
+            "{} {} {}",
+            anchor_us - before,
+            sample.latency.as_micros(),
+            sample.send_delay.as_micros()
+        )?;
     }
     out.flush()?;
     Ok(())
