@@ -12,6 +12,7 @@
 mod config;
 mod health;
 mod pipeline;
+mod read_thread;
 mod recording;
 mod retention;
 mod routing;

@@ -10,11 +10,12 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use warden_core::audit::{lower_camel_keys, parameters_from_query};
+use warden_core::audit::{is_read_only, lower_camel_keys, parameters_from_query};
 use warden_core::{Caller, RequestFacts, Warden};
 use warden_protocol::{AwsError, QueryParams, ResponseFormat, ServiceMeta};
 use warden_sigv4::{RequestParts, SignedRequest, SigningKeyCache};
 
+use crate::read_thread::ReadThread;
 use crate::recording::{Outcome, Trace};
 use crate::routing::{QueryService, choose_query_service};
 use crate::transport::{BodyError, header as header_value, header_pairs, read_body};
@@ -27,6 +28,8 @@ pub(crate) struct AppState {
     pub(crate) signing_keys: SigningKeyCache,
     /// The region reported for requests whose credential scope names none (unsigned calls).
     pub(crate) region: String,
+    /// Where read-only service calls run (writes run on the blocking pool).
+    pub(crate) reads: ReadThread,
 }
 
 /// One AWS API request, any service, any protocol.
@@ -206,7 +209,7 @@ impl Call<'_> {
             QueryService::Iam => {
                 let operation = warden_protocol::iam::Operation::from_query(action, params)?;
                 let caller = caller.ok_or_else(missing_token)?;
-                tokio::task::spawn_blocking(move || {
+                self.run_store_call(action, move || {
                     warden_core::iam::call(&warden, &caller, &facts, operation)
                 })
                 .await
@@ -214,7 +217,7 @@ impl Call<'_> {
             // STS reads only the in-memory snapshot: no blocking work, no thread hop.
             QueryService::Sts => {
                 let operation = warden_protocol::sts::Operation::from_query(action, params)?;
-                Ok(warden_core::sts::call(
+                Some(warden_core::sts::call(
                     &warden,
                     caller.as_ref(),
                     &facts,
@@ -223,9 +226,23 @@ impl Call<'_> {
             }
         };
         let output = output
-            .map_err(|_| AwsError::internal())?
+            .ok_or_else(AwsError::internal)?
             .map_err(AwsError::from)?;
         Ok((info.name, output))
+    }
+
+    /// Run a service call that reaches the store off the async workers: on the read thread
+    /// when the action only reads, else on the blocking pool. `None` when the call panicked.
+    async fn run_store_call<T: Send + 'static>(
+        &self,
+        action: &str,
+        call: impl FnOnce() -> T + Send + 'static,
+    ) -> Option<T> {
+        if is_read_only(action) {
+            self.state.reads.run(call).await
+        } else {
+            tokio::task::spawn_blocking(call).await.ok()
+        }
     }
 
     /// JSON 1.1 (`X-Amz-Target`): CloudTrail today; KMS and Organizations plug in here.
@@ -293,12 +310,13 @@ impl Call<'_> {
         let operation =
             warden_protocol::cloudtrail::Operation::from_json(operation, self.sig_parts.body)?;
         let (warden, facts) = (Arc::clone(&self.state.warden), trace.facts.clone());
-        let output = tokio::task::spawn_blocking(move || {
-            warden_core::cloudtrail::call(&warden, &caller, &facts, operation)
-        })
-        .await
-        .map_err(|_| AwsError::internal())?
-        .map_err(AwsError::from)?;
+        let output = self
+            .run_store_call(info.name, move || {
+                warden_core::cloudtrail::call(&warden, &caller, &facts, operation)
+            })
+            .await
+            .ok_or_else(AwsError::internal)?
+            .map_err(AwsError::from)?;
         Ok((info.name, output))
     }
 

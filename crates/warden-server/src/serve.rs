@@ -15,6 +15,7 @@ use warden_sigv4::SigningKeyCache;
 use crate::ServerConfig;
 use crate::health::{HEALTH_PATH, health};
 use crate::pipeline::{AppState, aws_request};
+use crate::read_thread::ReadThread;
 use crate::start::open_services;
 
 /// Why the server could not start or stopped abnormally.
@@ -50,6 +51,7 @@ pub fn app(warden: Arc<Warden>, region: String) -> Router {
         warden,
         signing_keys: SigningKeyCache::new(SIGNING_KEY_CACHE_CAPACITY),
         region,
+        reads: ReadThread::start(),
     });
     Router::new()
         .route(HEALTH_PATH, get(health))
