@@ -185,7 +185,8 @@ impl Load {
                     i.mul_f64(worker as f64 / self.connections as f64)
                 });
             let prepared = self.prepared.clone();
-            workers.spawn(worker_loop(prepared, first, deadline, interval));
+            let pacer = Pacer::new(self.busy_poll)?;
+            workers.spawn(worker_loop(prepared, pacer, first, deadline, interval));
         }
         let mut all = Vec::new();
         while let Some(result) = workers.join_next().await {
@@ -199,12 +200,12 @@ impl Load {
 /// (latency counted from the scheduled time), otherwise back to back.
 async fn worker_loop(
     prepared: Prepared,
+    pacer: Pacer,
     first: Instant,
     deadline: Instant,
     interval: Option<Duration>,
 ) -> anyhow::Result<Vec<Sample>> {
     let mut connection = Connection::new(prepared.address.clone());
-    let pacer = Pacer::new()?;
     let mut samples = Vec::new();
     let mut scheduled = first;
     while Instant::now() < deadline {
