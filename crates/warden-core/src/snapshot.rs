@@ -14,8 +14,8 @@ use crate::caller::Caller;
 
 /// One access key, ready to verify signatures.
 pub struct KeyEntry {
-    /// The principal the key authenticates.
-    pub caller: Caller,
+    /// The principal the key authenticates (shared: every request it signs holds it).
+    pub caller: Arc<Caller>,
     /// The plaintext secret, kept only in memory.
     pub secret: Zeroizing<Vec<u8>>,
     /// Inactive keys authenticate nothing.

@@ -1,6 +1,8 @@
 //! Building snapshot entries from store records: at start-up from a whole
 //! [`SnapshotSource`], and after a write for just the principal it touched.
 
+use std::sync::Arc;
+
 use warden_crypto::Sealer;
 use warden_policy::{Policy, PolicyKind};
 use warden_store::{
@@ -166,12 +168,12 @@ fn key_entry(
         },
     };
     Ok(KeyEntry {
-        caller: Caller {
+        caller: Arc::new(Caller {
             account_id: key.account_id.clone(),
             arn: owner.map_or_else(|| root_arn(&key.account_id), |user| user.arn.clone()),
             kind,
             access_key_id: key.access_key_id.clone(),
-        },
+        }),
         secret,
         active: key.status == AccessKeyStatus::Active,
     })

@@ -4,6 +4,9 @@
 //! the characters XML 1.0 cannot carry at all (most C0 controls and
 //! U+FFFE/U+FFFF), which become U+FFFD.
 
+/// The size a response body usually stays within (GetUser's is ~600 bytes).
+const TYPICAL_RESPONSE_BYTES: usize = 1024;
+
 /// Writes XML elements into a `String`. Element names come from the model
 /// and are trusted; text is always escaped.
 #[derive(Debug, Default)]
@@ -12,9 +15,12 @@ pub struct XmlWriter {
 }
 
 impl XmlWriter {
-    /// An empty writer.
+    /// An empty writer, with room for a typical response so that writing it does not
+    /// reallocate along the way.
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            out: String::with_capacity(TYPICAL_RESPONSE_BYTES),
+        }
     }
 
     /// Writes `<name>`.

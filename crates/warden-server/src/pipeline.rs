@@ -219,7 +219,7 @@ impl Call<'_> {
                 let operation = warden_protocol::sts::Operation::from_query(action, params)?;
                 Some(warden_core::sts::call(
                     &warden,
-                    caller.as_ref(),
+                    caller.as_deref(),
                     &facts,
                     operation,
                 ))
@@ -231,8 +231,8 @@ impl Call<'_> {
         Ok((info.name, output))
     }
 
-    /// Run a service call that reaches the store off the async workers: on the read thread
-    /// when the action only reads, else on the blocking pool. `None` when the call panicked.
+    /// Run an IAM call off the async workers: on the read thread when the action only reads
+    /// the store's tables, else on the blocking pool. `None` when the call panicked.
     async fn run_store_call<T: Send + 'static>(
         &self,
         action: &str,
@@ -310,13 +310,14 @@ impl Call<'_> {
         let operation =
             warden_protocol::cloudtrail::Operation::from_json(operation, self.sig_parts.body)?;
         let (warden, facts) = (Arc::clone(&self.state.warden), trace.facts.clone());
-        let output = self
-            .run_store_call(info.name, move || {
-                warden_core::cloudtrail::call(&warden, &caller, &facts, operation)
-            })
-            .await
-            .ok_or_else(AwsError::internal)?
-            .map_err(AwsError::from)?;
+        // Not on the read thread: a lookup may wait for the audit index to catch up, and
+        // nothing should queue behind that.
+        let output = tokio::task::spawn_blocking(move || {
+            warden_core::cloudtrail::call(&warden, &caller, &facts, operation)
+        })
+        .await
+        .map_err(|_| AwsError::internal())?
+        .map_err(AwsError::from)?;
         Ok((info.name, output))
     }
 
@@ -327,7 +328,7 @@ impl Call<'_> {
         &self,
         signed: Option<&SignedRequest>,
         trace: &mut Trace,
-    ) -> Result<Caller, AwsError> {
+    ) -> Result<Arc<Caller>, AwsError> {
         let signed = signed.ok_or_else(missing_token)?;
         trace.access_key_id = Some(signed.scope.access_key_id.clone());
         let snapshot = self.state.warden.snapshot();
@@ -348,8 +349,8 @@ impl Call<'_> {
             &self.state.signing_keys,
         )
         .map_err(|error| sigv4_error(&error))?;
-        trace.caller = Some(key.caller.clone());
-        Ok(key.caller.clone())
+        trace.caller = Some(Arc::clone(&key.caller));
+        Ok(Arc::clone(&key.caller))
     }
 }
 
@@ -391,6 +392,9 @@ fn query_error(
     respond(status, format.content_type(), request_id, body)
 }
 
+/// The header carrying the request id, as AWS names it (HTTP names are case-insensitive).
+const REQUEST_ID_HEADER: header::HeaderName = header::HeaderName::from_static("x-amzn-requestid");
+
 fn respond(
     status: StatusCode,
     content_type: &'static str,
@@ -399,7 +403,7 @@ fn respond(
 ) -> Response {
     let mut response = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
     if let Ok(value) = header::HeaderValue::from_str(request_id) {
-        response.headers_mut().insert("x-amzn-requestid", value);
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
     response
 }

@@ -1,5 +1,6 @@
-//! The read thread: read-only service calls (IAM `Get*`/`List*`, CloudTrail `Lookup*`,
-//! `Describe*`, `Get*`, `List*`) run here one after another instead of on tokio's blocking pool.
+//! The read thread: read-only IAM calls (`Get*`, `List*`) run here one after another instead
+//! of on tokio's blocking pool. (CloudTrail lookups stay on the pool: one may wait for the
+//! audit index to catch up, and IAM reads must not queue behind it.)
 //!
 //! The SQLite store answers reads over one connection, so concurrent readers can only queue
 //! for its lock. On the blocking pool, 64 calls in flight meant up to 64 threads taking turns

@@ -2,6 +2,8 @@
 //! CloudTrail record, durable before the reply. If it cannot be recorded, the call answers
 //! `ServiceUnavailable` instead of its result (fail closed).
 
+use std::sync::Arc;
+
 use warden_core::audit::{CallRecord, is_read_only, lower_camel_keys};
 use warden_core::{Caller, Output, RequestFacts, ServiceError, Warden};
 use warden_protocol::AwsError;
@@ -13,7 +15,7 @@ pub(crate) struct Trace {
     /// The action the client named (empty when it named none).
     pub(crate) event_name: String,
     /// The authenticated caller.
-    pub(crate) caller: Option<Caller>,
+    pub(crate) caller: Option<Arc<Caller>>,
     /// The access key the request was signed with, authenticated or not.
     pub(crate) access_key_id: Option<String>,
     /// The account owning that key, when the key exists.
@@ -63,7 +65,7 @@ impl Trace {
         let event = CallRecord {
             event_source: self.event_source,
             event_name: &self.event_name,
-            caller: self.caller.as_ref(),
+            caller: self.caller.as_deref(),
             access_key_id: self.access_key_id.as_deref(),
             recipient_account_id,
             facts: &self.facts,

@@ -215,7 +215,7 @@ pub(crate) async fn s3_request(state: &Arc<AppState>, request: Request<Body>) ->
 }
 
 /// SigV4 for S3: signed for `s3`, an active key, the signature verifying with S3's rules.
-fn authenticate(state: &AppState, parts: &RequestParts<'_>) -> Result<Caller, S3Error> {
+fn authenticate(state: &AppState, parts: &RequestParts<'_>) -> Result<Arc<Caller>, S3Error> {
     let signed = warden_sigv4::parse(parts)
         .map_err(|error| S3Error::from_sigv4(&error))?
         .ok_or_else(S3Error::access_denied)?;
@@ -258,7 +258,7 @@ fn authenticate(state: &AppState, parts: &RequestParts<'_>) -> Result<Caller, S3
         options,
     )
     .map_err(|error| S3Error::from_sigv4(&error))?;
-    Ok(key.caller.clone())
+    Ok(Arc::clone(&key.caller))
 }
 
 fn scope_region(parts: &RequestParts<'_>) -> Option<String> {
