@@ -28,7 +28,7 @@ pub(crate) struct AppState {
     pub(crate) signing_keys: SigningKeyCache,
     /// The region reported for requests whose credential scope names none (unsigned calls).
     pub(crate) region: String,
-    /// Where read-only service calls run (writes run on the blocking pool).
+    /// Where read-only IAM calls run (writes and CloudTrail calls run on the blocking pool).
     pub(crate) reads: ReadThread,
 }
 
