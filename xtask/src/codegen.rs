@@ -1,5 +1,8 @@
 //! Code generation of `warden-protocol`'s service modules from the botocore
-//! models in `<workspace>/../shared/aws-models/<service>/service-2.json`.
+//! models in `<workspace>/../shared/aws-models/<service>/service-2.json`, joined
+//! with AWS's service authorization reference in
+//! `<workspace>/../shared/aws-data/service-reference/` (actions, access levels,
+//! resource types and ARN templates, condition keys).
 //!
 //! Output goes to `crates/warden-protocol/src/generated.rs` and
 //! `crates/warden-protocol/src/generated/<service>{.rs,/…}`. It is
@@ -10,6 +13,7 @@ mod emit;
 mod model;
 mod names;
 mod pattern;
+mod reference;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -35,6 +39,12 @@ pub fn models_dir(workspace_root: &Path) -> PathBuf {
     workspace_root.join("../shared/aws-models")
 }
 
+/// The service authorization reference (actions, resource types, condition keys),
+/// relative to the workspace root.
+pub fn reference_dir(workspace_root: &Path) -> PathBuf {
+    workspace_root.join("../shared/aws-data/service-reference")
+}
+
 /// The `src` directory of `warden-protocol`.
 pub fn protocol_src(workspace_root: &Path) -> PathBuf {
     workspace_root.join("crates/warden-protocol/src")
@@ -54,8 +64,12 @@ pub fn generate(workspace_root: &Path) -> Result<Vec<GeneratedFile>> {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("reading {}", path.display()))?;
         let model = model::Model::parse(service, &text)?;
+        let reference = reference::Reference::load(
+            &reference_dir(workspace_root),
+            &model.metadata.signing_name,
+        )?;
         index.push_str(&format!("pub mod {service};\n"));
-        for (relative, contents) in emit::service_files(&model)? {
+        for (relative, contents) in emit::service_files(&model, &reference)? {
             files.push((PathBuf::from("generated").join(relative), contents));
         }
     }

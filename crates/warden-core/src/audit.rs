@@ -2,15 +2,19 @@
 //! ([`CallRecord`]) and appended durably before the reply ([`Warden::record`]).
 //!
 //! The record is written whatever the outcome — success, AccessDenied, failed
-//! authentication, validation error — and secrets never reach it: parameters and response
-//! elements pass through [`warden_audit::redact`]. If the record cannot be made durable the
-//! call fails (fail closed): the pipeline answers an error instead of the operation's result.
+//! authentication, validation error. Its per-operation facts come from the generated
+//! operation table: `readOnly`, and the sensitive members that [`warden_audit::redact`]
+//! removes from parameters and response elements; its resources are those the call was
+//! authorized on. A call naming no known operation keeps no parameters (nothing says which
+//! of them are secret). If the record cannot be made durable the call fails (fail closed):
+//! the pipeline answers an error instead of the operation's result.
 
 use serde_json::{Map, Value};
 use warden_audit::{
     AuditEvent, EVENT_VERSION, EventCategory, EventType, IdentityType, Resource, UserIdentity,
     redact,
 };
+use warden_protocol::{AccessLevel, Arn, OperationInfo};
 use warden_store::NewAuditRecord;
 
 use crate::caller::{Caller, CallerKind};
@@ -24,6 +28,10 @@ pub struct CallRecord<'a> {
     pub event_source: &'a str,
     /// `eventName`: the action as the client named it (may be unknown to Warden).
     pub event_name: &'a str,
+    /// The operation's table entry, when the client named a known operation.
+    pub operation: Option<&'static OperationInfo>,
+    /// The resources the call was authorized on.
+    pub resources: &'a [Arn],
     /// The authenticated caller; `None` when authentication failed or was not attempted.
     pub caller: Option<&'a Caller>,
     /// The access key the request claimed, authenticated or not.
@@ -46,21 +54,14 @@ impl CallRecord<'_> {
     /// The CloudTrail record for this call, with a fresh `eventID`.
     #[must_use]
     pub fn to_event(self, event_id: String) -> AuditEvent {
-        let read_only = is_read_only(self.event_name);
+        let read_only = self.operation.is_some_and(|info| info.read_only);
         let user_identity = self.identity();
         let aws_region = self.region();
-        let request_parameters = self.request_parameters.map(redact::redacted);
-        let resources = request_parameters
-            .as_ref()
-            .map(|parameters| {
-                resources_named(
-                    parameters,
-                    self.event_source,
-                    &aws_region,
-                    self.recipient_account_id,
-                )
-            })
-            .unwrap_or_default();
+        let resources = self.resources();
+        let request_parameters = self.operation.and_then(|info| {
+            self.request_parameters
+                .map(|parameters| redact::redacted(parameters, info.sensitive_input))
+        });
         let succeeded = self.error.is_none();
         AuditEvent {
             event_version: EVENT_VERSION.to_owned(),
@@ -77,10 +78,11 @@ impl CallRecord<'_> {
             error_code: self.error.map(|(code, _)| code.to_owned()),
             error_message: self.error.map(|(_, message)| message.to_owned()),
             request_parameters,
-            response_elements: self
-                .response_elements
-                .filter(|_| succeeded && !read_only)
-                .map(redact::redacted),
+            response_elements: self.operation.and_then(|info| {
+                self.response_elements
+                    .filter(|_| succeeded && !read_only)
+                    .map(|elements| redact::redacted(elements, info.sensitive_output))
+            }),
             request_id: self.request_id.to_owned(),
             event_id,
             read_only,
@@ -122,6 +124,25 @@ impl CallRecord<'_> {
         }
     }
 
+    /// The resources CloudTrail lists: those the call was authorized on, except for List
+    /// operations (which name a path or prefix, not a resource).
+    fn resources(&self) -> Vec<Resource> {
+        if self
+            .operation
+            .is_some_and(|info| info.access_level == Some(AccessLevel::List))
+        {
+            return Vec::new();
+        }
+        self.resources
+            .iter()
+            .map(|arn| Resource {
+                account_id: Some(self.recipient_account_id.to_owned()),
+                resource_type: arn.resource_type.cloudtrail_type.to_owned(),
+                arn: arn.value.clone(),
+            })
+            .collect()
+    }
+
     /// IAM is global: CloudTrail records its calls in `us-east-1`.
     fn region(&self) -> String {
         if self.event_source == "iam.amazonaws.com" {
@@ -130,55 +151,6 @@ impl CallRecord<'_> {
             self.facts.region.clone()
         }
     }
-}
-
-/// CloudTrail's `readOnly`: actions that only read.
-#[must_use]
-pub fn is_read_only(event_name: &str) -> bool {
-    ["Get", "List", "Describe", "Lookup"]
-        .iter()
-        .any(|prefix| event_name.starts_with(prefix))
-}
-
-/// The resources a call's parameters name, as CloudTrail lists them.
-fn resources_named(
-    parameters: &Value,
-    event_source: &str,
-    region: &str,
-    account_id: &str,
-) -> Vec<Resource> {
-    let text = |key: &str| parameters.get(key).and_then(Value::as_str);
-    let mut resources = Vec::new();
-    let mut push = |resource_type: &str, arn: String| {
-        resources.push(Resource {
-            account_id: Some(account_id.to_owned()),
-            resource_type: resource_type.to_owned(),
-            arn,
-        });
-    };
-    if let Some(user) = text("userName") {
-        push(
-            "AWS::IAM::User",
-            format!("arn:aws:iam::{account_id}:user/{user}"),
-        );
-    }
-    if let Some(key) = text("accessKeyId") {
-        push("AWS::IAM::AccessKey", key.to_owned());
-    }
-    if let Some(policy) = text("policyName") {
-        push("AWS::IAM::Policy", policy.to_owned());
-    }
-    if event_source == "cloudtrail.amazonaws.com"
-        && let Some(trail) = text("name").or_else(|| text("trailName"))
-    {
-        let arn = if trail.starts_with("arn:") {
-            trail.to_owned()
-        } else {
-            format!("arn:aws:cloudtrail:{region}:{account_id}:trail/{trail}")
-        };
-        push("AWS::CloudTrail::Trail", arn);
-    }
-    resources
 }
 
 /// A JSON value with every object key turned lowerCamel (`UserName` → `userName`), as

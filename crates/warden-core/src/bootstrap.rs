@@ -4,7 +4,8 @@ use warden_crypto::SecretString;
 use warden_crypto::credentials::{self, AccessKeyKind};
 use warden_store::{AccessKeyRecord, AccessKeyStatus, AccountRecord};
 
-use crate::snapshot_build::{access_key_aad, refresh_root_keys};
+use crate::operation::Principal;
+use crate::snapshot_build::access_key_aad;
 use crate::warden::{StartError, Warden};
 
 /// Root credentials an operator supplies (`WARDEN_ROOT_ACCESS_KEY_ID` /
@@ -126,10 +127,10 @@ impl Warden {
             status: AccessKeyStatus::Active,
             create_date: now,
         };
-        self.write(
-            |store| Ok(store.create_access_key(&record)?),
-            |store, sealer, snapshot| refresh_root_keys(store, sealer, snapshot, &account_id),
-        )
+        self.write(&account_id, |touched| {
+            touched.push(Principal::Root);
+            Ok(self.store.create_access_key(&record)?)
+        })
         .map_err(|error| StartError::State(error.to_string()))?;
         Ok(Bootstrap::Created {
             account_id,

@@ -1,6 +1,6 @@
 //! The services' error type and its one mapping to AWS error shapes.
 
-use warden_protocol::AwsError;
+use warden_protocol::{AwsError, ModeledError, cloudtrail, iam};
 use warden_store::{EntityKind, StoreError};
 
 /// Why a service operation failed. Messages are AWS's wording; internal failures carry a
@@ -10,7 +10,7 @@ pub enum ServiceError {
     /// The caller is not authorized (AWS `AccessDenied`, 403).
     #[error("{0}")]
     AccessDenied(String),
-    /// A named entity does not exist (`NoSuchEntity`, 404).
+    /// An IAM entity does not exist (`NoSuchEntity`, 404).
     #[error("{0}")]
     NoSuchEntity(String),
     /// The entity exists already (`EntityAlreadyExists`, 409).
@@ -40,16 +40,19 @@ pub enum ServiceError {
         /// The service's API version, for AWS's message.
         api_version: &'static str,
     },
-    /// A service-specific modeled error (CloudTrail's `TrailNotFoundException`, …).
-    #[error("{code}: {message}")]
+    /// One of a service's modeled errors, from its generated `errors` table
+    /// (`cloudtrail::errors::TRAIL_NOT_FOUND`, …).
+    #[error("{}: {message}", error.code)]
     Modeled {
-        /// The AWS error code.
-        code: &'static str,
-        /// The HTTP status.
-        status: u16,
+        /// The generated error: code, status and fault side.
+        error: &'static ModeledError,
         /// AWS's message.
         message: String,
     },
+    /// A JSON 1.1 service's operation Warden does not serve, answered as AWS answers an
+    /// unknown target (`UnknownOperationException`).
+    #[error("unknown operation")]
+    UnknownOperation,
     /// The call's audit record could not be made durable, so the call fails (fail closed);
     /// answered as `ServiceUnavailable` (503), which SDKs retry.
     #[error("the audit trail cannot record calls")]
@@ -59,12 +62,45 @@ pub enum ServiceError {
     Internal(String),
 }
 
+impl ServiceError {
+    /// A service's modeled error with AWS's message.
+    pub fn modeled(error: &'static ModeledError, message: impl Into<String>) -> Self {
+        Self::Modeled {
+            error,
+            message: message.into(),
+        }
+    }
+}
+
+/// A store failure as the service owning the entity reports it: IAM's `NoSuchEntity` for a
+/// user, CloudTrail's `TrailNotFoundException` for a trail.
 impl From<StoreError> for ServiceError {
     fn from(error: StoreError) -> Self {
         match error {
+            StoreError::NotFound {
+                kind: EntityKind::Trail,
+                name,
+            } => Self::modeled(
+                &cloudtrail::errors::TRAIL_NOT_FOUND,
+                not_found_message(EntityKind::Trail, &name),
+            ),
+            StoreError::NotFound {
+                kind: EntityKind::AuditPageToken,
+                ..
+            } => Self::modeled(
+                &cloudtrail::errors::INVALID_NEXT_TOKEN,
+                "Invalid NextToken.",
+            ),
             StoreError::NotFound { kind, name } => {
                 Self::NoSuchEntity(not_found_message(kind, &name))
             }
+            StoreError::AlreadyExists {
+                kind: EntityKind::Trail,
+                name,
+            } => Self::modeled(
+                &cloudtrail::errors::TRAIL_ALREADY_EXISTS,
+                already_exists_message(EntityKind::Trail, &name),
+            ),
             StoreError::AlreadyExists { kind, name } => {
                 Self::EntityAlreadyExists(already_exists_message(kind, &name))
             }
@@ -104,26 +140,29 @@ impl From<ServiceError> for AwsError {
     fn from(error: ServiceError) -> Self {
         match error {
             ServiceError::AccessDenied(message) => Self::access_denied(message),
-            ServiceError::NoSuchEntity(message) => Self::new("NoSuchEntity", 404, message),
+            ServiceError::NoSuchEntity(message) => {
+                iam::errors::NO_SUCH_ENTITY.with_message(message)
+            }
             ServiceError::EntityAlreadyExists(message) => {
-                Self::new("EntityAlreadyExists", 409, message)
+                iam::errors::ENTITY_ALREADY_EXISTS.with_message(message)
             }
-            ServiceError::DeleteConflict(message) => Self::new("DeleteConflict", 409, message),
-            ServiceError::LimitExceeded(message) => Self::new("LimitExceeded", 409, message),
+            ServiceError::DeleteConflict(message) => {
+                iam::errors::DELETE_CONFLICT.with_message(message)
+            }
+            ServiceError::LimitExceeded(message) => {
+                iam::errors::LIMIT_EXCEEDED.with_message(message)
+            }
             ServiceError::MalformedPolicyDocument(message) => {
-                Self::new("MalformedPolicyDocument", 400, message)
+                iam::errors::MALFORMED_POLICY_DOCUMENT.with_message(message)
             }
-            ServiceError::InvalidInput(message) => Self::new("InvalidInput", 400, message),
+            ServiceError::InvalidInput(message) => iam::errors::INVALID_INPUT.with_message(message),
             ServiceError::InvalidParameterValue(message) => Self::invalid_parameter_value(message),
             ServiceError::OperationNotServed {
                 operation,
                 api_version,
             } => Self::invalid_action(operation, api_version),
-            ServiceError::Modeled {
-                code,
-                status,
-                message,
-            } => Self::new(code, status, message),
+            ServiceError::Modeled { error, message } => error.with_message(message),
+            ServiceError::UnknownOperation => Self::unknown_operation(),
             ServiceError::AuditUnavailable => Self::new(
                 "ServiceUnavailable",
                 503,

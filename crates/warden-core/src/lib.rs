@@ -1,12 +1,15 @@
-//! Warden's services — IAM, STS and CloudTrail so far — as plain functions over the store and
-//! an authenticated caller, the in-memory authorization snapshot they keep current, and the
+//! Warden's services — IAM, STS and CloudTrail so far — as operation handlers over the store
+//! and an authenticated caller, run by one runner (`operation.rs`) that authorizes, handles,
+//! refreshes the in-memory authorization snapshot and reports the audit facts; and the
 //! audit record every call leaves ([`audit`]).
 //!
 //! # Invariants
 //!
-//! - **Every operation authorizes before it acts**, through [`authorize`] and the policy
-//!   engine over the current [`Snapshot`]; nothing is authorized anywhere else.
-//!   (`sts:GetCallerIdentity` is the one documented exception: it cannot be denied.)
+//! - **Every operation authorizes before it acts**: a handler is reached only through the
+//!   runner, which evaluates the operation's actions (from the generated table) with
+//!   [`authorize`] over the current [`Snapshot`] and hands the handler a proof it cannot
+//!   make itself. (`sts:GetCallerIdentity` is the one documented exception: it cannot be
+//!   denied.)
 //! - **The store is the source of truth; the snapshot is derived.** A write commits to the
 //!   store first and only then publishes the next snapshot generation, so an acknowledged
 //!   write is durable and visible to the next request.
@@ -27,6 +30,7 @@ pub mod cloudtrail;
 mod ctx;
 mod error;
 pub mod iam;
+mod operation;
 mod snapshot;
 mod snapshot_build;
 pub mod sts;
@@ -38,6 +42,7 @@ pub use caller::{Caller, CallerKind};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub(crate) use ctx::Ctx;
 pub use error::ServiceError;
+pub use operation::Ran;
 pub use snapshot::{KeyEntry, Snapshot, UserEntry};
 pub use warden::{StartError, Warden};
 

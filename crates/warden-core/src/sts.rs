@@ -1,73 +1,33 @@
-//! STS operations. [`call`] dispatches a decoded operation to its handler.
+//! STS operations, one file each; [`call`] dispatches to the runner.
 
-use warden_protocol::sts::{
-    GetAccessKeyInfoRequest, GetAccessKeyInfoResponse, GetCallerIdentityResponse, Operation,
-};
+mod get_access_key_info;
+mod get_caller_identity;
 
-use crate::{Caller, Output, Permission, RequestFacts, ServiceError, Warden, authorize};
+use warden_protocol::sts::{META, Operation};
+
+use crate::operation::{Ran, served};
+use crate::{Caller, Ctx, RequestFacts, ServiceError, Warden};
+
+served!(sts: GetCallerIdentity, GetAccessKeyInfo);
 
 /// Run one STS operation. `caller` is `None` only for the operations the model marks as
 /// unauthenticated (the federation calls, which are not served yet).
-///
-/// # Errors
-///
-/// AccessDenied, the operation's modeled errors, or `OperationNotServed`.
 pub fn call(
     warden: &Warden,
     caller: Option<&Caller>,
     facts: &RequestFacts,
     operation: Operation,
-) -> Result<Option<Output>, ServiceError> {
-    match (operation, caller) {
-        // Documented: GetCallerIdentity needs no permission and cannot be denied.
-        (Operation::GetCallerIdentity(_), Some(caller)) => {
-            Ok(Some(Box::new(GetCallerIdentityResponse {
-                user_id: Some(caller.user_id().to_owned()),
-                account: Some(caller.account_id.clone()),
-                arn: Some(caller.arn.clone()),
-            })))
+) -> Ran {
+    let not_served = |operation: &'static str| {
+        Ran::failed(ServiceError::OperationNotServed {
+            operation,
+            api_version: META.api_version,
+        })
+    };
+    match caller {
+        Some(caller) => {
+            dispatch(&Ctx::new(warden, caller, facts), operation).unwrap_or_else(not_served)
         }
-        (Operation::GetAccessKeyInfo(input), Some(caller)) => {
-            get_access_key_info(warden, caller, facts, &input)
-        }
-        (other, _) => Err(ServiceError::OperationNotServed {
-            operation: other.name(),
-            api_version: warden_protocol::sts::META.api_version,
-        }),
+        None => not_served(operation.name()),
     }
-}
-
-/// The account that owns an access key id: from the snapshot when Warden knows the key,
-/// otherwise decoded from the id itself, as AWS does.
-fn get_access_key_info(
-    warden: &Warden,
-    caller: &Caller,
-    facts: &RequestFacts,
-    input: &GetAccessKeyInfoRequest,
-) -> Result<Option<Output>, ServiceError> {
-    let snapshot = warden.snapshot();
-    authorize(
-        &snapshot,
-        caller,
-        facts,
-        Permission {
-            action: "sts:GetAccessKeyInfo".to_owned(),
-            resource: "*".to_owned(),
-            resource_account: caller.account_id.clone(),
-            keys: Vec::new(),
-        },
-    )?;
-    let account = snapshot
-        .key(&input.access_key_id)
-        .map(|key| key.caller.account_id.clone())
-        .or_else(|| warden_crypto::credentials::account_id_from_access_key_id(&input.access_key_id))
-        .ok_or_else(|| {
-            ServiceError::InvalidParameterValue(format!(
-                "The access key ID {} is not valid.",
-                input.access_key_id
-            ))
-        })?;
-    Ok(Some(Box::new(GetAccessKeyInfoResponse {
-        account: Some(account),
-    })))
 }

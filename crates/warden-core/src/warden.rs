@@ -10,6 +10,7 @@ use warden_store::{AuditLog, Store, StoreError, WrappedKeyRecord};
 
 use crate::clock::Clock;
 use crate::error::ServiceError;
+use crate::operation::Principal;
 use crate::snapshot::Snapshot;
 use crate::snapshot_build;
 
@@ -60,6 +61,8 @@ pub struct Warden {
     pub(crate) default_account: OnceLock<String>,
     /// Serializes writers so that each publishes a snapshot derived from the latest one.
     writes: Mutex<()>,
+    /// The partition resource ARNs are built in (`aws`, `aws-cn`, …).
+    partition: &'static str,
 }
 
 impl Warden {
@@ -96,7 +99,20 @@ impl Warden {
             rng,
             default_account: OnceLock::new(),
             writes: Mutex::new(()),
+            partition: "aws",
         })
+    }
+
+    /// These services answering for `region`: resource ARNs are built in its partition.
+    #[must_use]
+    pub fn in_region(mut self, region: &str) -> Self {
+        self.partition = warden_protocol::partition_of(region);
+        self
+    }
+
+    /// The partition resource ARNs are built in.
+    pub fn partition(&self) -> &'static str {
+        self.partition
     }
 
     /// The current authorization snapshot (never blocks).
@@ -145,23 +161,43 @@ impl Warden {
         Arc::clone(&self.store)
     }
 
-    /// Run a write against the store, then let `refresh` derive the next snapshot from the
-    /// current one. Writers are serialized; readers keep using the previous generation until
-    /// the new one is published.
+    /// Runs `work` (an operation's writes) under the writer lock, then refreshes in the
+    /// snapshot every principal of `account` it reported touching, and publishes the next
+    /// generation — even when `work` failed after writing. Writers are serialized; readers
+    /// keep using the previous generation until the new one is published.
     pub(crate) fn write<T>(
         &self,
-        write: impl FnOnce(&dyn Store) -> Result<T, ServiceError>,
-        refresh: impl FnOnce(&dyn Store, &Sealer, &mut Snapshot) -> Result<(), ServiceError>,
+        account: &str,
+        work: impl FnOnce(&mut Vec<Principal>) -> Result<T, ServiceError>,
     ) -> Result<T, ServiceError> {
         let _serial = self
             .writes
             .lock()
             .map_err(|_| ServiceError::Internal("writer lock poisoned".to_owned()))?;
-        let result = write(self.store.as_ref())?;
-        let mut next = Snapshot::clone(&self.snapshot.load());
-        refresh(self.store.as_ref(), &self.sealer, &mut next)?;
-        self.snapshot.store(Arc::new(next));
-        Ok(result)
+        let mut touched = Vec::new();
+        let result = work(&mut touched);
+        if !touched.is_empty() {
+            let mut next = Snapshot::clone(&self.snapshot.load());
+            for principal in &touched {
+                let store = self.store.as_ref();
+                match principal {
+                    Principal::User(name) => {
+                        snapshot_build::refresh_user(
+                            store,
+                            &self.sealer,
+                            &mut next,
+                            account,
+                            name,
+                        )?;
+                    }
+                    Principal::Root => {
+                        snapshot_build::refresh_root_keys(store, &self.sealer, &mut next, account)?;
+                    }
+                }
+            }
+            self.snapshot.store(Arc::new(next));
+        }
+        result
     }
 }
 

@@ -87,6 +87,9 @@ pub mod xml;
 
 pub use error::AwsError;
 pub use generated::{cloudtrail, iam, kms, organizations, sts};
-pub use meta::{ModeledError, OperationInfo, Protocol, ServiceMeta};
+pub use meta::{
+    AccessLevel, Arn, ModeledError, NoOutput, OperationInfo, OperationShape, Protocol,
+    ResourceType, ResourceUse, ServiceMeta, partition_of,
+};
 pub use query::{QueryNode, QueryParams};
 pub use render::ResponseFormat;

@@ -10,8 +10,8 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use warden_core::audit::{is_read_only, lower_camel_keys, parameters_from_query};
-use warden_core::{Caller, RequestFacts, Warden};
+use warden_core::audit::{lower_camel_keys, parameters_from_query};
+use warden_core::{Caller, Ran, RequestFacts, Warden};
 use warden_protocol::{AwsError, QueryParams, ResponseFormat, ServiceMeta};
 use warden_sigv4::{RequestParts, SignedRequest, SigningKeyCache};
 
@@ -113,6 +113,8 @@ impl Call<'_> {
         Trace {
             event_source,
             event_name: String::new(),
+            operation: None,
+            resources: Vec::new(),
             caller: None,
             access_key_id: None,
             key_account: None,
@@ -193,6 +195,7 @@ impl Call<'_> {
         }
         let action = params.get("Action");
         let info = action.and_then(|name| meta.operation(name));
+        trace.operation = info;
         let unauthenticated = info.is_some_and(|info| info.unauthenticated);
         let caller = if unauthenticated {
             None
@@ -205,11 +208,11 @@ impl Call<'_> {
         warden_protocol::query::check_version(meta, action, params)?;
         let facts = trace.facts.clone();
         let warden = Arc::clone(&self.state.warden);
-        let output = match service {
+        let ran = match service {
             QueryService::Iam => {
                 let operation = warden_protocol::iam::Operation::from_query(action, params)?;
                 let caller = caller.ok_or_else(missing_token)?;
-                self.run_store_call(action, move || {
+                self.run_store_call(info.read_only, move || {
                     warden_core::iam::call(&warden, &caller, &facts, operation)
                 })
                 .await
@@ -225,20 +228,20 @@ impl Call<'_> {
                 ))
             }
         };
-        let output = output
-            .ok_or_else(AwsError::internal)?
-            .map_err(AwsError::from)?;
-        Ok((info.name, output))
+        let Ran { result, resources } = ran.ok_or_else(AwsError::internal)?;
+        trace.resources = resources;
+        Ok((info.name, result.map_err(AwsError::from)?))
     }
 
-    /// Run an IAM call off the async workers: on the read thread when the action only reads
-    /// the store's tables, else on the blocking pool. `None` when the call panicked.
+    /// Run an IAM call off the async workers: on the read thread when the operation only
+    /// reads (the generated table's `read_only`), else on the blocking pool. `None` when the
+    /// call panicked.
     async fn run_store_call<T: Send + 'static>(
         &self,
-        action: &str,
+        read_only: bool,
         call: impl FnOnce() -> T + Send + 'static,
     ) -> Option<T> {
-        if is_read_only(action) {
+        if read_only {
             self.state.reads.run(call).await
         } else {
             tokio::task::spawn_blocking(call).await.ok()
@@ -307,18 +310,19 @@ impl Call<'_> {
         let info = warden_protocol::cloudtrail::META
             .operation(operation)
             .ok_or_else(AwsError::unknown_operation)?;
+        trace.operation = Some(info);
         let operation =
             warden_protocol::cloudtrail::Operation::from_json(operation, self.sig_parts.body)?;
         let (warden, facts) = (Arc::clone(&self.state.warden), trace.facts.clone());
         // Not on the read thread: a lookup may wait for the audit index to catch up, and
         // nothing should queue behind that.
-        let output = tokio::task::spawn_blocking(move || {
+        let Ran { result, resources } = tokio::task::spawn_blocking(move || {
             warden_core::cloudtrail::call(&warden, &caller, &facts, operation)
         })
         .await
-        .map_err(|_| AwsError::internal())?
-        .map_err(AwsError::from)?;
-        Ok((info.name, output))
+        .map_err(|_| AwsError::internal())?;
+        trace.resources = resources;
+        Ok((info.name, result.map_err(AwsError::from)?))
     }
 
     /// SigV4: the key must exist and be active, the signature must verify, and the clock

@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
-use warden_core::audit::{CallRecord, is_read_only, lower_camel_keys};
+use warden_core::audit::{CallRecord, lower_camel_keys};
 use warden_core::{Caller, Output, RequestFacts, ServiceError, Warden};
-use warden_protocol::AwsError;
+use warden_protocol::{Arn, AwsError, OperationInfo};
 
 /// What the pipeline learned about a call as it went, for its audit record.
 pub(crate) struct Trace {
@@ -14,6 +14,10 @@ pub(crate) struct Trace {
     pub(crate) event_source: &'static str,
     /// The action the client named (empty when it named none).
     pub(crate) event_name: String,
+    /// The operation's table entry, once the action is known to name one.
+    pub(crate) operation: Option<&'static OperationInfo>,
+    /// The resources the call was authorized on.
+    pub(crate) resources: Vec<Arn>,
     /// The authenticated caller.
     pub(crate) caller: Option<Arc<Caller>>,
     /// The access key the request was signed with, authenticated or not.
@@ -43,7 +47,7 @@ impl Trace {
         }
         // CloudTrail keeps response elements of successful writes only: reads skip the work.
         let response_elements = match &outcome {
-            Ok((_, Some(output))) if !is_read_only(&self.event_name) => {
+            Ok((_, Some(output))) if self.operation.is_some_and(|info| !info.read_only) => {
                 Some(lower_camel_keys(output.to_json()))
             }
             _ => None,
@@ -65,6 +69,8 @@ impl Trace {
         let event = CallRecord {
             event_source: self.event_source,
             event_name: &self.event_name,
+            operation: self.operation,
+            resources: &self.resources,
             caller: self.caller.as_deref(),
             access_key_id: self.access_key_id.as_deref(),
             recipient_account_id,

@@ -76,6 +76,8 @@ mod tests {
         let event = CallRecord {
             event_source: "iam.amazonaws.com",
             event_name: name,
+            operation: warden_protocol::iam::META.operation(name),
+            resources: &[],
             caller: None,
             access_key_id: None,
             recipient_account_id: "123456789012",

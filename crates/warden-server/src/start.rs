@@ -71,7 +71,8 @@ pub(crate) fn open_services(config: &ServerConfig) -> Result<Arc<Warden>, ServeE
         Arc::new(SystemClock),
         rng,
     )
-    .map_err(|error| start_error(&error))?;
+    .map_err(|error| start_error(&error))?
+    .in_region(&config.region);
     if !config.audit {
         tracing::warn!("auditing is OFF (--no-audit): calls are not recorded");
         println!("warden: WARNING: auditing is off; calls leave no trace");

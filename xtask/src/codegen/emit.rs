@@ -5,16 +5,18 @@ use std::fmt::Write as _;
 
 use anyhow::{Result, bail};
 
+mod arn;
 mod decoders;
 mod encoders;
 mod service;
 
 use super::model::{Kind, Model, Shape};
 use super::names::{first_sentence, pascal, screaming, snake};
+use super::reference::Reference;
 
 /// The files of one service, relative to `src/generated/`, unformatted.
-pub(crate) fn service_files(model: &Model) -> Result<Vec<(String, String)>> {
-    let emitter = Emitter::new(model)?;
+pub(crate) fn service_files(model: &Model, reference: &Reference) -> Result<Vec<(String, String)>> {
+    let emitter = Emitter::new(model, reference)?;
     let service = &model.service;
     let mut files = vec![(format!("{service}.rs"), emitter.root())];
     files.push((format!("{service}/operations.rs"), emitter.operations()?));
@@ -24,6 +26,7 @@ pub(crate) fn service_files(model: &Model) -> Result<Vec<(String, String)>> {
     files.push((format!("{service}/responses.rs"), responses));
     files.push((format!("{service}/types.rs"), types));
     files.push((format!("{service}/rules.rs"), emitter.rules()?));
+    files.push((format!("{service}/arn.rs"), emitter.arns()));
     Ok(files)
 }
 
@@ -32,6 +35,8 @@ const HEADER: &str =
 
 struct Emitter<'m> {
     model: &'m Model,
+    /// The service's part of the authorization reference.
+    reference: &'m Reference,
     /// Shapes reachable from operation inputs (decoded and validated).
     inputs: BTreeSet<&'m str>,
     /// Shapes reachable from operation outputs (encoded).
@@ -43,7 +48,7 @@ struct Emitter<'m> {
 }
 
 impl<'m> Emitter<'m> {
-    fn new(model: &'m Model) -> Result<Self> {
+    fn new(model: &'m Model, reference: &'m Reference) -> Result<Self> {
         let mut inputs = BTreeSet::new();
         let mut outputs = BTreeSet::new();
         for op in &model.operations {
@@ -101,6 +106,7 @@ impl<'m> Emitter<'m> {
         }
         Ok(Self {
             model,
+            reference,
             inputs,
             outputs,
             boxed,

@@ -1,7 +1,9 @@
 use serde_json::json;
 use warden_audit::IdentityType;
 
-use super::{CallRecord, is_read_only, lower_camel_keys, parameters_from_query};
+use warden_protocol::{cloudtrail, iam, kms, sts};
+
+use super::{CallRecord, lower_camel_keys, parameters_from_query};
 use crate::RequestFacts;
 use crate::caller::{Caller, CallerKind};
 
@@ -34,6 +36,8 @@ fn a_successful_write_records_identity_parameters_and_redacted_response() {
     let record = CallRecord {
         event_source: "iam.amazonaws.com",
         event_name: "CreateAccessKey",
+        operation: iam::META.operation("CreateAccessKey"),
+        resources: &[iam::arn::user("aws", "111122223333", "bob")],
         caller: Some(&caller),
         access_key_id: Some("AKIAALICE"),
         recipient_account_id: "111122223333",
@@ -75,6 +79,8 @@ fn a_failed_authentication_records_the_claimed_key_and_the_error() {
     let record = CallRecord {
         event_source: "sts.amazonaws.com",
         event_name: "GetCallerIdentity",
+        operation: sts::META.operation("GetCallerIdentity"),
+        resources: &[],
         caller: None,
         access_key_id: Some("AKIAUNKNOWN"),
         recipient_account_id: "111122223333",
@@ -105,6 +111,8 @@ fn secrets_in_parameters_are_never_recorded() {
     let record = CallRecord {
         event_source: "iam.amazonaws.com",
         event_name: "CreateLoginProfile",
+        operation: iam::META.operation("CreateLoginProfile"),
+        resources: &[],
         caller: None,
         access_key_id: None,
         recipient_account_id: "111122223333",
@@ -119,25 +127,47 @@ fn secrets_in_parameters_are_never_recorded() {
 }
 
 #[test]
-fn read_only_follows_the_action_verb() {
-    for name in [
-        "GetUser",
-        "ListUsers",
-        "DescribeTrails",
-        "LookupEvents",
-        "GetCallerIdentity",
-    ] {
-        assert!(is_read_only(name), "{name}");
-    }
-    for name in [
-        "CreateUser",
-        "PutUserPolicy",
-        "DeleteTrail",
-        "StartLogging",
-        "",
-    ] {
-        assert!(!is_read_only(name), "{name}");
-    }
+fn read_only_and_secrets_come_from_the_operation_table() {
+    let facts = facts();
+    let record = |operation, parameters, elements| CallRecord {
+        event_source: "kms.amazonaws.com",
+        event_name: "anything",
+        operation,
+        resources: &[],
+        caller: None,
+        access_key_id: None,
+        recipient_account_id: "111122223333",
+        facts: &facts,
+        request_parameters: Some(parameters),
+        response_elements: Some(elements),
+        error: None,
+        request_id: "req-5",
+    };
+    let decrypt = record(
+        kms::META.operation("Decrypt"),
+        json!({"keyId": "k"}),
+        json!({"plaintext": "cGxhaW4="}),
+    )
+    .to_event("evt-5".to_owned());
+    assert!(decrypt.read_only, "CloudTrail records Decrypt as read-only");
+    assert_eq!(decrypt.response_elements, None, "reads record no response");
+    let pair = record(
+        kms::META.operation("GenerateDataKeyPair"),
+        json!({"keyId": "k"}),
+        json!({"privateKeyPlaintext": "c2VjcmV0", "publicKey": "cHVi", "keyId": "k"}),
+    )
+    .to_event("evt-6".to_owned());
+    assert!(!pair.read_only);
+    assert_eq!(
+        pair.response_elements,
+        Some(json!({"publicKey": "cHVi", "keyId": "k"}))
+    );
+    let unknown = record(None, json!({"password": "p"}), json!({})).to_event("evt-7".to_owned());
+    assert!(!unknown.read_only);
+    assert_eq!(
+        unknown.request_parameters, None,
+        "an unknown operation's parameters are not recorded: nothing says which are secret"
+    );
 }
 
 #[test]
@@ -174,11 +204,14 @@ fn query_parameters_become_nested_lower_camel_json() {
 }
 
 #[test]
-fn trails_are_resources_of_cloudtrail_calls_only_with_their_full_arn() {
+fn resources_are_what_the_call_was_authorized_on_except_for_lists() {
     let facts = facts();
-    let record = |event_source| CallRecord {
-        event_source,
+    let trail = cloudtrail::arn::trail("aws", "eu-west-1", "111122223333", "main");
+    let record = |operation, resources| CallRecord {
+        event_source: "cloudtrail.amazonaws.com",
         event_name: "StartLogging",
+        operation,
+        resources,
         caller: None,
         access_key_id: None,
         recipient_account_id: "111122223333",
@@ -188,15 +221,18 @@ fn trails_are_resources_of_cloudtrail_calls_only_with_their_full_arn() {
         error: None,
         request_id: "req-4",
     };
-    let event = record("cloudtrail.amazonaws.com").to_event("evt-4".to_owned());
+    let resources = [trail];
+    let event =
+        record(cloudtrail::META.operation("StartLogging"), &resources).to_event("evt-4".to_owned());
     assert_eq!(event.resources.len(), 1);
     assert_eq!(event.resources[0].resource_type, "AWS::CloudTrail::Trail");
     assert_eq!(
         event.resources[0].arn,
         "arn:aws:cloudtrail:eu-west-1:111122223333:trail/main"
     );
+    let users = [iam::arn::user("aws", "111122223333", "")];
     assert!(
-        record("kms.amazonaws.com")
+        record(iam::META.operation("ListUsers"), &users)
             .to_event("evt-5".to_owned())
             .resources
             .is_empty()

@@ -1,29 +1,39 @@
 //! LookupEvents: the account's event history, newest first, filtered by one attribute and
 //! a time range, 50 events a page at most.
 
-use warden_protocol::cloudtrail::{Event, LookupEventsRequest, LookupEventsResponse, Resource};
-use warden_store::{
-    AuditQuery, EntityKind, LOOKUP_MAX_RESULTS, LookupAttribute, StoreError, StoredAuditRecord,
+use warden_protocol::cloudtrail::{
+    Event, LookupEventsRequest, LookupEventsResponse, Resource, errors,
 };
+use warden_store::{AuditQuery, LOOKUP_MAX_RESULTS, LookupAttribute, StoredAuditRecord};
 
-use crate::{Ctx, Output, ServiceError, timestamp};
+use crate::operation::{Access, Authorized, Handle};
+use crate::{Ctx, ServiceError, timestamp};
 
 /// How far back event history reaches when no start time is given (CloudTrail: 90 days).
 const DEFAULT_HISTORY_DAYS: i64 = 90;
 
-pub(super) fn lookup_events(
+impl Handle for LookupEventsRequest {
+    fn access(&self, _ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
+        Ok(Access::anywhere())
+    }
+
+    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<LookupEventsResponse, ServiceError> {
+        lookup_events(call.ctx, self)
+    }
+}
+
+fn lookup_events(
     ctx: &Ctx<'_>,
     input: LookupEventsRequest,
-) -> Result<Option<Output>, ServiceError> {
-    ctx.authorize("*".to_owned(), Vec::new())?;
+) -> Result<LookupEventsResponse, ServiceError> {
     let max_results = match input.max_results {
         None => LOOKUP_MAX_RESULTS,
         Some(n) => u32::try_from(n)
             .ok()
             .filter(|n| (1..=LOOKUP_MAX_RESULTS).contains(n))
             .ok_or_else(|| {
-                modeled(
-                    "InvalidMaxResultsException",
+                ServiceError::modeled(
+                    &errors::INVALID_MAX_RESULTS,
                     "MaxResults must be between 1 and 50.",
                 )
             })?,
@@ -31,22 +41,22 @@ pub(super) fn lookup_events(
     if let (Some(start), Some(end)) = (input.start_time, input.end_time)
         && start > end
     {
-        return Err(modeled(
-            "InvalidTimeRangeException",
+        return Err(ServiceError::modeled(
+            &errors::INVALID_TIME_RANGE,
             "Start time must be earlier than end time.",
         ));
     }
     if input.event_category.is_some() {
         // Only `insight` is a valid category, and Warden produces no Insights events.
-        return Ok(Some(Box::new(LookupEventsResponse {
+        return Ok(LookupEventsResponse {
             events: Some(Vec::new()),
             next_token: None,
-        })));
+        });
     }
     let attributes = input.lookup_attributes.unwrap_or_default();
     if attributes.len() > 1 {
-        return Err(modeled(
-            "InvalidLookupAttributesException",
+        return Err(ServiceError::modeled(
+            &errors::INVALID_LOOKUP_ATTRIBUTES,
             "You cannot specify more than one lookup attribute.",
         ));
     }
@@ -69,24 +79,18 @@ pub(super) fn lookup_events(
         max_results,
         next_token: input.next_token,
     };
-    let page = match ctx.warden.audit.lookup(&query) {
-        Err(StoreError::NotFound {
-            kind: EntityKind::AuditPageToken,
-            ..
-        }) => {
-            return Err(modeled("InvalidNextTokenException", "Invalid NextToken."));
-        }
-        other => other?,
-    };
+    // An unknown page token is CloudTrail's InvalidNextTokenException (the store error's
+    // mapping).
+    let page = ctx.warden.audit.lookup(&query)?;
     let events = page
         .records
         .iter()
         .map(to_event)
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Some(Box::new(LookupEventsResponse {
+    Ok(LookupEventsResponse {
         events: Some(events),
         next_token: page.next_token,
-    })))
+    })
 }
 
 /// One lookup attribute, validated as CloudTrail does.
@@ -98,8 +102,8 @@ fn attribute(key: &str, value: String) -> Result<LookupAttribute, ServiceError> 
             "true" => LookupAttribute::ReadOnly(true),
             "false" => LookupAttribute::ReadOnly(false),
             _ => {
-                return Err(modeled(
-                    "InvalidLookupAttributesException",
+                return Err(ServiceError::modeled(
+                    &errors::INVALID_LOOKUP_ATTRIBUTES,
                     "The ReadOnly attribute value must be true or false.",
                 ));
             }
@@ -110,9 +114,9 @@ fn attribute(key: &str, value: String) -> Result<LookupAttribute, ServiceError> 
         "EventSource" => LookupAttribute::EventSource(value),
         "AccessKeyId" => LookupAttribute::AccessKeyId(value),
         other => {
-            return Err(modeled(
-                "InvalidLookupAttributesException",
-                &format!("Invalid attribute key: {other}."),
+            return Err(ServiceError::modeled(
+                &errors::INVALID_LOOKUP_ATTRIBUTES,
+                format!("Invalid attribute key: {other}."),
             ));
         }
     })
@@ -143,12 +147,4 @@ fn to_event(stored: &StoredAuditRecord) -> Result<Event, ServiceError> {
         ),
         cloud_trail_event: Some(body),
     })
-}
-
-fn modeled(code: &'static str, message: &str) -> ServiceError {
-    ServiceError::Modeled {
-        code,
-        status: 400,
-        message: message.to_owned(),
-    }
 }

@@ -1,5 +1,7 @@
 //! Trail names, trail ARNs and bucket names: CloudTrail's rules and error messages.
 
+use warden_protocol::cloudtrail::errors;
+
 use crate::ServiceError;
 
 /// A trail named by a request: its plain name, from a name or a trail ARN.
@@ -30,10 +32,8 @@ pub(super) fn trail_name(given: &str, account_id: &str) -> Result<String, Servic
 /// CloudTrail's trail-name rules: 3–128 characters of letters, digits, `.`, `_`, `-`;
 /// starting and ending with a letter or digit; no two adjacent separators; not an IP address.
 pub(super) fn check_trail_name(name: &str) -> Result<(), ServiceError> {
-    let invalid = |why: &str| ServiceError::Modeled {
-        code: "InvalidTrailNameException",
-        status: 400,
-        message: format!("Trail name {why}."),
+    let invalid = |why: &str| {
+        ServiceError::modeled(&errors::INVALID_TRAIL_NAME, format!("Trail name {why}."))
     };
     let is_separator = |c: char| matches!(c, '.' | '_' | '-');
     if !(3..=128).contains(&name.len()) {
@@ -88,34 +88,26 @@ pub(super) fn check_bucket_name(bucket: &str) -> Result<(), ServiceError> {
     if valid {
         Ok(())
     } else {
-        Err(ServiceError::Modeled {
-            code: "InvalidS3BucketNameException",
-            status: 400,
-            message: format!("Bucket name is not valid: {bucket}."),
-        })
+        Err(ServiceError::modeled(
+            &errors::INVALID_S3_BUCKET_NAME,
+            format!("Bucket name is not valid: {bucket}."),
+        ))
     }
-}
-
-/// `arn:aws:cloudtrail:<region>:<account>:trail/<name>`.
-pub(super) fn trail_arn(region: &str, account_id: &str, name: &str) -> String {
-    format!("arn:aws:cloudtrail:{region}:{account_id}:trail/{name}")
 }
 
 /// CloudTrail's `TrailNotFoundException`.
 pub(super) fn not_found(given: &str, account_id: &str) -> ServiceError {
-    ServiceError::Modeled {
-        code: "TrailNotFoundException",
-        status: 400,
-        message: format!("Unknown trail: {given} for the user: {account_id}"),
-    }
+    ServiceError::modeled(
+        &errors::TRAIL_NOT_FOUND,
+        format!("Unknown trail: {given} for the user: {account_id}"),
+    )
 }
 
 fn invalid_arn(given: &str) -> ServiceError {
-    ServiceError::Modeled {
-        code: "CloudTrailARNInvalidException",
-        status: 400,
-        message: format!("Invalid CloudTrail ARN: {given}"),
-    }
+    ServiceError::modeled(
+        &errors::CLOUD_TRAIL_ARN_INVALID,
+        format!("Invalid CloudTrail ARN: {given}"),
+    )
 }
 
 #[cfg(test)]

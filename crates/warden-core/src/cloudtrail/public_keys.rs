@@ -1,23 +1,34 @@
 //! ListPublicKeys: the public keys that sign the trail's digest files, for the time range
 //! asked (validate-logs looks a digest's key up by fingerprint among them).
 
-use warden_protocol::cloudtrail::{ListPublicKeysRequest, ListPublicKeysResponse, PublicKey};
+use warden_protocol::cloudtrail::{
+    ListPublicKeysRequest, ListPublicKeysResponse, PublicKey, errors,
+};
 
-use crate::{Ctx, Output, ServiceError};
+use crate::operation::{Access, Authorized, Handle};
+use crate::{Ctx, ServiceError};
 
-pub(super) fn list_public_keys(
+impl Handle for ListPublicKeysRequest {
+    fn access(&self, _ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
+        Ok(Access::anywhere())
+    }
+
+    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<ListPublicKeysResponse, ServiceError> {
+        list_public_keys(call.ctx, &self)
+    }
+}
+
+fn list_public_keys(
     ctx: &Ctx<'_>,
     input: &ListPublicKeysRequest,
-) -> Result<Option<Output>, ServiceError> {
-    ctx.authorize("*".to_owned(), Vec::new())?;
+) -> Result<ListPublicKeysResponse, ServiceError> {
     if let (Some(start), Some(end)) = (input.start_time, input.end_time)
         && start > end
     {
-        return Err(ServiceError::Modeled {
-            code: "InvalidTimeRangeException",
-            status: 400,
-            message: "Start time must be earlier than end time.".to_owned(),
-        });
+        return Err(ServiceError::modeled(
+            &errors::INVALID_TIME_RANGE,
+            "Start time must be earlier than end time.",
+        ));
     }
     let keys = ctx
         .warden
@@ -34,8 +45,8 @@ pub(super) fn list_public_keys(
             fingerprint: Some(key.fingerprint),
         })
         .collect();
-    Ok(Some(Box::new(ListPublicKeysResponse {
+    Ok(ListPublicKeysResponse {
         public_key_list: Some(keys),
         next_token: None,
-    })))
+    })
 }

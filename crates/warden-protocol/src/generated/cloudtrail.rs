@@ -4,8 +4,9 @@
 //!
 //! Generated from `aws-models/cloudtrail/service-2.json`.
 
+pub mod arn;
 pub mod errors;
-mod operations;
+pub mod operations;
 mod requests;
 mod responses;
 mod rules;

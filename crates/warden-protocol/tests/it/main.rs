@@ -10,6 +10,7 @@
 
 mod decode;
 mod generated;
+mod operation_table;
 mod properties;
 mod render;
 mod validation;

@@ -19,7 +19,7 @@ impl Emitter<'_> {
              //! inputs with validation, outputs with XML/JSON encoders and modeled errors.\n\
              //!\n\
              //! Generated from `aws-models/{service}/service-2.json`.\n\n\
-             pub mod errors;\nmod operations;\nmod requests;\nmod responses;\nmod rules;\nmod types;\n\n\
+             pub mod arn;\npub mod errors;\npub mod operations;\nmod requests;\nmod responses;\nmod rules;\nmod types;\n\n\
              pub use errors::error_status;\n\
              pub use operations::{{META, OPERATIONS, Operation}};\n\
              pub use requests::*;\npub use responses::*;\npub use types::*;\n",
@@ -106,24 +106,29 @@ impl Emitter<'_> {
             self.json_decoder(&mut out);
         }
         out.push_str("}\n\n");
+        for op in &self.model.operations {
+            let _ = writeln!(out, "{}", self.operation_info(op)?);
+            if let Some(input) = &op.input {
+                let output = op.output.as_deref().map_or_else(
+                    || "crate::meta::NoOutput".to_owned(),
+                    |o| format!("super::{}", pascal(o)),
+                );
+                let _ = writeln!(
+                    out,
+                    "impl crate::meta::OperationShape for super::{input} {{\n\
+                     const INFO: &'static crate::meta::OperationInfo = &{constant};\n\
+                     type Output = {output};\n}}\n",
+                    input = pascal(input),
+                    constant = screaming(&op.name),
+                );
+            }
+        }
         let _ = writeln!(
             out,
-            "/// Every operation, sorted by name.\npub const OPERATIONS: &[crate::meta::OperationInfo] = &["
+            "/// Every operation, sorted by name.\npub const OPERATIONS: &[&crate::meta::OperationInfo] = &["
         );
         for op in &self.model.operations {
-            let quoted = |v: &Option<String>| {
-                v.as_ref()
-                    .map_or("None".to_owned(), |s| format!("Some({s:?})"))
-            };
-            let _ = writeln!(
-                out,
-                "crate::meta::OperationInfo {{ name: {:?}, input: {}, output: {}, result_wrapper: {}, unauthenticated: {} }},",
-                op.name,
-                quoted(&op.input),
-                quoted(&op.output),
-                quoted(&op.result_wrapper),
-                op.unauthenticated
-            );
+            let _ = writeln!(out, "&{},", screaming(&op.name));
         }
         out.push_str("];\n\n");
         let protocol = if self.is_query() { "Query" } else { "Json" };
@@ -141,6 +146,54 @@ impl Emitter<'_> {
             target = m.target_prefix,
         );
         Ok(out)
+    }
+
+    /// One operation's table row: the model's facts joined with the authorization
+    /// reference's.
+    fn operation_info(&self, op: &super::super::model::Operation) -> Result<String> {
+        let facts = self.reference.facts(self.model, &op.name)?;
+        let quoted = |v: &Option<String>| {
+            v.as_ref()
+                .map_or("None".to_owned(), |s| format!("Some({s:?})"))
+        };
+        let list = |items: &[String]| {
+            let quoted: Vec<String> = items.iter().map(|item| format!("{item:?}")).collect();
+            format!("&[{}]", quoted.join(", "))
+        };
+        let resources: Vec<String> = facts
+            .resources
+            .iter()
+            .map(|(name, required)| {
+                format!(
+                    "crate::meta::ResourceUse {{ resource_type: &super::arn::{}, required: {required} }}",
+                    super::arn::resource_constant(name)
+                )
+            })
+            .collect();
+        Ok(format!(
+            "/// `{name}`.\npub const {constant}: crate::meta::OperationInfo = crate::meta::OperationInfo {{ \
+             name: {name:?}, input: {input}, output: {output}, result_wrapper: {wrapper}, \
+             unauthenticated: {unauthenticated}, actions: {actions}, access_level: {access}, \
+             read_only: {read_only}, resources: &[{resources}], condition_keys: {keys}, \
+             sensitive_input: {sensitive_input}, sensitive_output: {sensitive_output} }};",
+            name = op.name,
+            constant = screaming(&op.name),
+            input = quoted(&op.input),
+            output = quoted(&op.output),
+            wrapper = quoted(&op.result_wrapper),
+            unauthenticated = op.unauthenticated,
+            actions = list(&facts.actions),
+            access = facts
+                .access_level
+                .map_or("None".to_owned(), |level| format!(
+                    "Some(crate::meta::AccessLevel::{level})"
+                )),
+            read_only = facts.read_only,
+            resources = resources.join(", "),
+            keys = list(&facts.condition_keys),
+            sensitive_input = list(&facts.sensitive_input),
+            sensitive_output = list(&facts.sensitive_output),
+        ))
     }
 
     fn query_decoder(&self, out: &mut String) {

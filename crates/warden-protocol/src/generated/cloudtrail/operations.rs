@@ -415,428 +415,1506 @@ impl Operation {
     }
 }
 
-/// Every operation, sorted by name.
-pub const OPERATIONS: &[crate::meta::OperationInfo] = &[
-    crate::meta::OperationInfo {
-        name: "AddTags",
-        input: Some("AddTagsRequest"),
-        output: Some("AddTagsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CancelQuery",
-        input: Some("CancelQueryRequest"),
-        output: Some("CancelQueryResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateChannel",
-        input: Some("CreateChannelRequest"),
-        output: Some("CreateChannelResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateDashboard",
-        input: Some("CreateDashboardRequest"),
-        output: Some("CreateDashboardResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateEventDataStore",
-        input: Some("CreateEventDataStoreRequest"),
-        output: Some("CreateEventDataStoreResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateTrail",
-        input: Some("CreateTrailRequest"),
-        output: Some("CreateTrailResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteChannel",
-        input: Some("DeleteChannelRequest"),
-        output: Some("DeleteChannelResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteDashboard",
-        input: Some("DeleteDashboardRequest"),
-        output: Some("DeleteDashboardResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteEventDataStore",
-        input: Some("DeleteEventDataStoreRequest"),
-        output: Some("DeleteEventDataStoreResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteResourcePolicy",
-        input: Some("DeleteResourcePolicyRequest"),
-        output: Some("DeleteResourcePolicyResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteTrail",
-        input: Some("DeleteTrailRequest"),
-        output: Some("DeleteTrailResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+/// `AddTags`.
+pub const ADD_TAGS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "AddTags",
+    input: Some("AddTagsRequest"),
+    output: Some("AddTagsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:AddTags"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::CHANNEL,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::DASHBOARD,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::EVENTDATASTORE,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::TRAIL,
+            required: false,
+        },
+    ],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::AddTagsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ADD_TAGS;
+    type Output = super::AddTagsResponse;
+}
+
+/// `CancelQuery`.
+pub const CANCEL_QUERY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CancelQuery",
+    input: Some("CancelQueryRequest"),
+    output: Some("CancelQueryResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:CancelQuery"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::EVENTDATASTORE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CancelQueryRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CANCEL_QUERY;
+    type Output = super::CancelQueryResponse;
+}
+
+/// `CreateChannel`.
+pub const CREATE_CHANNEL: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateChannel",
+    input: Some("CreateChannelRequest"),
+    output: Some("CreateChannelResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:CreateChannel"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::CHANNEL,
+            required: true,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::EVENTDATASTORE,
+            required: true,
+        },
+    ],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreateChannelRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_CHANNEL;
+    type Output = super::CreateChannelResponse;
+}
+
+/// `CreateDashboard`.
+pub const CREATE_DASHBOARD: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateDashboard",
+    input: Some("CreateDashboardRequest"),
+    output: Some("CreateDashboardResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:CreateDashboard"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::DASHBOARD,
+        required: true,
+    }],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreateDashboardRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_DASHBOARD;
+    type Output = super::CreateDashboardResponse;
+}
+
+/// `CreateEventDataStore`.
+pub const CREATE_EVENT_DATA_STORE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateEventDataStore",
+    input: Some("CreateEventDataStoreRequest"),
+    output: Some("CreateEventDataStoreResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:CreateEventDataStore"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::EVENTDATASTORE,
+        required: true,
+    }],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreateEventDataStoreRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_EVENT_DATA_STORE;
+    type Output = super::CreateEventDataStoreResponse;
+}
+
+/// `CreateTrail`.
+pub const CREATE_TRAIL: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateTrail",
+    input: Some("CreateTrailRequest"),
+    output: Some("CreateTrailResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:CreateTrail"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::TRAIL,
+        required: true,
+    }],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreateTrailRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_TRAIL;
+    type Output = super::CreateTrailResponse;
+}
+
+/// `DeleteChannel`.
+pub const DELETE_CHANNEL: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteChannel",
+    input: Some("DeleteChannelRequest"),
+    output: Some("DeleteChannelResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:DeleteChannel"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::CHANNEL,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteChannelRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_CHANNEL;
+    type Output = super::DeleteChannelResponse;
+}
+
+/// `DeleteDashboard`.
+pub const DELETE_DASHBOARD: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteDashboard",
+    input: Some("DeleteDashboardRequest"),
+    output: Some("DeleteDashboardResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:DeleteDashboard"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::DASHBOARD,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteDashboardRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_DASHBOARD;
+    type Output = super::DeleteDashboardResponse;
+}
+
+/// `DeleteEventDataStore`.
+pub const DELETE_EVENT_DATA_STORE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteEventDataStore",
+    input: Some("DeleteEventDataStoreRequest"),
+    output: Some("DeleteEventDataStoreResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:DeleteEventDataStore"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::EVENTDATASTORE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteEventDataStoreRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_EVENT_DATA_STORE;
+    type Output = super::DeleteEventDataStoreResponse;
+}
+
+/// `DeleteResourcePolicy`.
+pub const DELETE_RESOURCE_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteResourcePolicy",
+    input: Some("DeleteResourcePolicyRequest"),
+    output: Some("DeleteResourcePolicyResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:DeleteResourcePolicy"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::CHANNEL,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::DASHBOARD,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::EVENTDATASTORE,
+            required: false,
+        },
+    ],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteResourcePolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_RESOURCE_POLICY;
+    type Output = super::DeleteResourcePolicyResponse;
+}
+
+/// `DeleteTrail`.
+pub const DELETE_TRAIL: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteTrail",
+    input: Some("DeleteTrailRequest"),
+    output: Some("DeleteTrailResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:DeleteTrail"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::TRAIL,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteTrailRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_TRAIL;
+    type Output = super::DeleteTrailResponse;
+}
+
+/// `DeregisterOrganizationDelegatedAdmin`.
+pub const DEREGISTER_ORGANIZATION_DELEGATED_ADMIN: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "DeregisterOrganizationDelegatedAdmin",
         input: Some("DeregisterOrganizationDelegatedAdminRequest"),
         output: Some("DeregisterOrganizationDelegatedAdminResponse"),
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DescribeQuery",
-        input: Some("DescribeQueryRequest"),
-        output: Some("DescribeQueryResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DescribeTrails",
-        input: Some("DescribeTrailsRequest"),
-        output: Some("DescribeTrailsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DisableFederation",
-        input: Some("DisableFederationRequest"),
-        output: Some("DisableFederationResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "EnableFederation",
-        input: Some("EnableFederationRequest"),
-        output: Some("EnableFederationResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GenerateQuery",
-        input: Some("GenerateQueryRequest"),
-        output: Some("GenerateQueryResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetChannel",
-        input: Some("GetChannelRequest"),
-        output: Some("GetChannelResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetDashboard",
-        input: Some("GetDashboardRequest"),
-        output: Some("GetDashboardResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetEventConfiguration",
-        input: Some("GetEventConfigurationRequest"),
-        output: Some("GetEventConfigurationResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetEventDataStore",
-        input: Some("GetEventDataStoreRequest"),
-        output: Some("GetEventDataStoreResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetEventSelectors",
-        input: Some("GetEventSelectorsRequest"),
-        output: Some("GetEventSelectorsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetImport",
-        input: Some("GetImportRequest"),
-        output: Some("GetImportResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetInsightSelectors",
-        input: Some("GetInsightSelectorsRequest"),
-        output: Some("GetInsightSelectorsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetQueryResults",
-        input: Some("GetQueryResultsRequest"),
-        output: Some("GetQueryResultsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetResourcePolicy",
-        input: Some("GetResourcePolicyRequest"),
-        output: Some("GetResourcePolicyResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetTrail",
-        input: Some("GetTrailRequest"),
-        output: Some("GetTrailResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetTrailStatus",
-        input: Some("GetTrailStatusRequest"),
-        output: Some("GetTrailStatusResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListChannels",
-        input: Some("ListChannelsRequest"),
-        output: Some("ListChannelsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListDashboards",
-        input: Some("ListDashboardsRequest"),
-        output: Some("ListDashboardsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListEventDataStores",
-        input: Some("ListEventDataStoresRequest"),
-        output: Some("ListEventDataStoresResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListImportFailures",
-        input: Some("ListImportFailuresRequest"),
-        output: Some("ListImportFailuresResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListImports",
-        input: Some("ListImportsRequest"),
-        output: Some("ListImportsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListInsightsData",
-        input: Some("ListInsightsDataRequest"),
-        output: Some("ListInsightsDataResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListInsightsMetricData",
-        input: Some("ListInsightsMetricDataRequest"),
-        output: Some("ListInsightsMetricDataResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListPublicKeys",
-        input: Some("ListPublicKeysRequest"),
-        output: Some("ListPublicKeysResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListQueries",
-        input: Some("ListQueriesRequest"),
-        output: Some("ListQueriesResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListTags",
-        input: Some("ListTagsRequest"),
-        output: Some("ListTagsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListTrails",
-        input: Some("ListTrailsRequest"),
-        output: Some("ListTrailsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "LookupEvents",
-        input: Some("LookupEventsRequest"),
-        output: Some("LookupEventsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "PutEventConfiguration",
-        input: Some("PutEventConfigurationRequest"),
-        output: Some("PutEventConfigurationResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "PutEventSelectors",
-        input: Some("PutEventSelectorsRequest"),
-        output: Some("PutEventSelectorsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "PutInsightSelectors",
-        input: Some("PutInsightSelectorsRequest"),
-        output: Some("PutInsightSelectorsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "PutResourcePolicy",
-        input: Some("PutResourcePolicyRequest"),
-        output: Some("PutResourcePolicyResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["cloudtrail:DeregisterOrganizationDelegatedAdmin"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::DeregisterOrganizationDelegatedAdminRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DEREGISTER_ORGANIZATION_DELEGATED_ADMIN;
+    type Output = super::DeregisterOrganizationDelegatedAdminResponse;
+}
+
+/// `DescribeQuery`.
+pub const DESCRIBE_QUERY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DescribeQuery",
+    input: Some("DescribeQueryRequest"),
+    output: Some("DescribeQueryResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:DescribeQuery"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::EVENTDATASTORE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DescribeQueryRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DESCRIBE_QUERY;
+    type Output = super::DescribeQueryResponse;
+}
+
+/// `DescribeTrails`.
+pub const DESCRIBE_TRAILS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DescribeTrails",
+    input: Some("DescribeTrailsRequest"),
+    output: Some("DescribeTrailsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:DescribeTrails"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DescribeTrailsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DESCRIBE_TRAILS;
+    type Output = super::DescribeTrailsResponse;
+}
+
+/// `DisableFederation`.
+pub const DISABLE_FEDERATION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DisableFederation",
+    input: Some("DisableFederationRequest"),
+    output: Some("DisableFederationResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:DisableFederation"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::EVENTDATASTORE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DisableFederationRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DISABLE_FEDERATION;
+    type Output = super::DisableFederationResponse;
+}
+
+/// `EnableFederation`.
+pub const ENABLE_FEDERATION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "EnableFederation",
+    input: Some("EnableFederationRequest"),
+    output: Some("EnableFederationResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:EnableFederation"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::EVENTDATASTORE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::EnableFederationRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ENABLE_FEDERATION;
+    type Output = super::EnableFederationResponse;
+}
+
+/// `GenerateQuery`.
+pub const GENERATE_QUERY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GenerateQuery",
+    input: Some("GenerateQueryRequest"),
+    output: Some("GenerateQueryResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:GenerateQuery"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::EVENTDATASTORE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GenerateQueryRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GENERATE_QUERY;
+    type Output = super::GenerateQueryResponse;
+}
+
+/// `GetChannel`.
+pub const GET_CHANNEL: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetChannel",
+    input: Some("GetChannelRequest"),
+    output: Some("GetChannelResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:GetChannel"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::CHANNEL,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetChannelRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_CHANNEL;
+    type Output = super::GetChannelResponse;
+}
+
+/// `GetDashboard`.
+pub const GET_DASHBOARD: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetDashboard",
+    input: Some("GetDashboardRequest"),
+    output: Some("GetDashboardResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:GetDashboard"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::DASHBOARD,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetDashboardRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_DASHBOARD;
+    type Output = super::GetDashboardResponse;
+}
+
+/// `GetEventConfiguration`.
+pub const GET_EVENT_CONFIGURATION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetEventConfiguration",
+    input: Some("GetEventConfigurationRequest"),
+    output: Some("GetEventConfigurationResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:GetEventConfiguration"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::EVENTDATASTORE,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::TRAIL,
+            required: false,
+        },
+    ],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetEventConfigurationRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_EVENT_CONFIGURATION;
+    type Output = super::GetEventConfigurationResponse;
+}
+
+/// `GetEventDataStore`.
+pub const GET_EVENT_DATA_STORE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetEventDataStore",
+    input: Some("GetEventDataStoreRequest"),
+    output: Some("GetEventDataStoreResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:GetEventDataStore"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::EVENTDATASTORE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetEventDataStoreRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_EVENT_DATA_STORE;
+    type Output = super::GetEventDataStoreResponse;
+}
+
+/// `GetEventSelectors`.
+pub const GET_EVENT_SELECTORS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetEventSelectors",
+    input: Some("GetEventSelectorsRequest"),
+    output: Some("GetEventSelectorsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:GetEventSelectors"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::TRAIL,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetEventSelectorsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_EVENT_SELECTORS;
+    type Output = super::GetEventSelectorsResponse;
+}
+
+/// `GetImport`.
+pub const GET_IMPORT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetImport",
+    input: Some("GetImportRequest"),
+    output: Some("GetImportResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:GetImport"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetImportRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_IMPORT;
+    type Output = super::GetImportResponse;
+}
+
+/// `GetInsightSelectors`.
+pub const GET_INSIGHT_SELECTORS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetInsightSelectors",
+    input: Some("GetInsightSelectorsRequest"),
+    output: Some("GetInsightSelectorsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:GetInsightSelectors"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::EVENTDATASTORE,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::TRAIL,
+            required: false,
+        },
+    ],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetInsightSelectorsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_INSIGHT_SELECTORS;
+    type Output = super::GetInsightSelectorsResponse;
+}
+
+/// `GetQueryResults`.
+pub const GET_QUERY_RESULTS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetQueryResults",
+    input: Some("GetQueryResultsRequest"),
+    output: Some("GetQueryResultsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:GetQueryResults"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::EVENTDATASTORE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetQueryResultsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_QUERY_RESULTS;
+    type Output = super::GetQueryResultsResponse;
+}
+
+/// `GetResourcePolicy`.
+pub const GET_RESOURCE_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetResourcePolicy",
+    input: Some("GetResourcePolicyRequest"),
+    output: Some("GetResourcePolicyResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:GetResourcePolicy"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::CHANNEL,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::DASHBOARD,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::EVENTDATASTORE,
+            required: false,
+        },
+    ],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetResourcePolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_RESOURCE_POLICY;
+    type Output = super::GetResourcePolicyResponse;
+}
+
+/// `GetTrail`.
+pub const GET_TRAIL: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetTrail",
+    input: Some("GetTrailRequest"),
+    output: Some("GetTrailResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:GetTrail"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::TRAIL,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetTrailRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_TRAIL;
+    type Output = super::GetTrailResponse;
+}
+
+/// `GetTrailStatus`.
+pub const GET_TRAIL_STATUS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetTrailStatus",
+    input: Some("GetTrailStatusRequest"),
+    output: Some("GetTrailStatusResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:GetTrailStatus"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::TRAIL,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetTrailStatusRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_TRAIL_STATUS;
+    type Output = super::GetTrailStatusResponse;
+}
+
+/// `ListChannels`.
+pub const LIST_CHANNELS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListChannels",
+    input: Some("ListChannelsRequest"),
+    output: Some("ListChannelsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:ListChannels"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListChannelsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_CHANNELS;
+    type Output = super::ListChannelsResponse;
+}
+
+/// `ListDashboards`.
+pub const LIST_DASHBOARDS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListDashboards",
+    input: Some("ListDashboardsRequest"),
+    output: Some("ListDashboardsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:ListDashboards"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListDashboardsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_DASHBOARDS;
+    type Output = super::ListDashboardsResponse;
+}
+
+/// `ListEventDataStores`.
+pub const LIST_EVENT_DATA_STORES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListEventDataStores",
+    input: Some("ListEventDataStoresRequest"),
+    output: Some("ListEventDataStoresResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:ListEventDataStores"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListEventDataStoresRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_EVENT_DATA_STORES;
+    type Output = super::ListEventDataStoresResponse;
+}
+
+/// `ListImportFailures`.
+pub const LIST_IMPORT_FAILURES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListImportFailures",
+    input: Some("ListImportFailuresRequest"),
+    output: Some("ListImportFailuresResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:ListImportFailures"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListImportFailuresRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_IMPORT_FAILURES;
+    type Output = super::ListImportFailuresResponse;
+}
+
+/// `ListImports`.
+pub const LIST_IMPORTS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListImports",
+    input: Some("ListImportsRequest"),
+    output: Some("ListImportsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:ListImports"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListImportsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_IMPORTS;
+    type Output = super::ListImportsResponse;
+}
+
+/// `ListInsightsData`.
+pub const LIST_INSIGHTS_DATA: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListInsightsData",
+    input: Some("ListInsightsDataRequest"),
+    output: Some("ListInsightsDataResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:ListInsightsData"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::TRAIL,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListInsightsDataRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_INSIGHTS_DATA;
+    type Output = super::ListInsightsDataResponse;
+}
+
+/// `ListInsightsMetricData`.
+pub const LIST_INSIGHTS_METRIC_DATA: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListInsightsMetricData",
+    input: Some("ListInsightsMetricDataRequest"),
+    output: Some("ListInsightsMetricDataResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:ListInsightsMetricData"],
+    access_level: None,
+    read_only: false,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListInsightsMetricDataRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_INSIGHTS_METRIC_DATA;
+    type Output = super::ListInsightsMetricDataResponse;
+}
+
+/// `ListPublicKeys`.
+pub const LIST_PUBLIC_KEYS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListPublicKeys",
+    input: Some("ListPublicKeysRequest"),
+    output: Some("ListPublicKeysResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:ListPublicKeys"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListPublicKeysRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_PUBLIC_KEYS;
+    type Output = super::ListPublicKeysResponse;
+}
+
+/// `ListQueries`.
+pub const LIST_QUERIES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListQueries",
+    input: Some("ListQueriesRequest"),
+    output: Some("ListQueriesResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:ListQueries"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::EVENTDATASTORE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListQueriesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_QUERIES;
+    type Output = super::ListQueriesResponse;
+}
+
+/// `ListTags`.
+pub const LIST_TAGS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListTags",
+    input: Some("ListTagsRequest"),
+    output: Some("ListTagsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:ListTags"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::CHANNEL,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::DASHBOARD,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::EVENTDATASTORE,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::TRAIL,
+            required: false,
+        },
+    ],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListTagsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_TAGS;
+    type Output = super::ListTagsResponse;
+}
+
+/// `ListTrails`.
+pub const LIST_TRAILS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListTrails",
+    input: Some("ListTrailsRequest"),
+    output: Some("ListTrailsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:ListTrails"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListTrailsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_TRAILS;
+    type Output = super::ListTrailsResponse;
+}
+
+/// `LookupEvents`.
+pub const LOOKUP_EVENTS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "LookupEvents",
+    input: Some("LookupEventsRequest"),
+    output: Some("LookupEventsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:LookupEvents"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::LookupEventsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LOOKUP_EVENTS;
+    type Output = super::LookupEventsResponse;
+}
+
+/// `PutEventConfiguration`.
+pub const PUT_EVENT_CONFIGURATION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "PutEventConfiguration",
+    input: Some("PutEventConfigurationRequest"),
+    output: Some("PutEventConfigurationResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:PutEventConfiguration"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::EVENTDATASTORE,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::TRAIL,
+            required: false,
+        },
+    ],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::PutEventConfigurationRequest {
+    const INFO: &'static crate::meta::OperationInfo = &PUT_EVENT_CONFIGURATION;
+    type Output = super::PutEventConfigurationResponse;
+}
+
+/// `PutEventSelectors`.
+pub const PUT_EVENT_SELECTORS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "PutEventSelectors",
+    input: Some("PutEventSelectorsRequest"),
+    output: Some("PutEventSelectorsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:PutEventSelectors"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::TRAIL,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::PutEventSelectorsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &PUT_EVENT_SELECTORS;
+    type Output = super::PutEventSelectorsResponse;
+}
+
+/// `PutInsightSelectors`.
+pub const PUT_INSIGHT_SELECTORS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "PutInsightSelectors",
+    input: Some("PutInsightSelectorsRequest"),
+    output: Some("PutInsightSelectorsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:PutInsightSelectors"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::EVENTDATASTORE,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::TRAIL,
+            required: false,
+        },
+    ],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::PutInsightSelectorsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &PUT_INSIGHT_SELECTORS;
+    type Output = super::PutInsightSelectorsResponse;
+}
+
+/// `PutResourcePolicy`.
+pub const PUT_RESOURCE_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "PutResourcePolicy",
+    input: Some("PutResourcePolicyRequest"),
+    output: Some("PutResourcePolicyResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:PutResourcePolicy"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::CHANNEL,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::DASHBOARD,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::EVENTDATASTORE,
+            required: false,
+        },
+    ],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::PutResourcePolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &PUT_RESOURCE_POLICY;
+    type Output = super::PutResourcePolicyResponse;
+}
+
+/// `RegisterOrganizationDelegatedAdmin`.
+pub const REGISTER_ORGANIZATION_DELEGATED_ADMIN: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "RegisterOrganizationDelegatedAdmin",
         input: Some("RegisterOrganizationDelegatedAdminRequest"),
         output: Some("RegisterOrganizationDelegatedAdminResponse"),
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "RemoveTags",
-        input: Some("RemoveTagsRequest"),
-        output: Some("RemoveTagsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "RestoreEventDataStore",
-        input: Some("RestoreEventDataStoreRequest"),
-        output: Some("RestoreEventDataStoreResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "SearchSampleQueries",
-        input: Some("SearchSampleQueriesRequest"),
-        output: Some("SearchSampleQueriesResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "StartDashboardRefresh",
-        input: Some("StartDashboardRefreshRequest"),
-        output: Some("StartDashboardRefreshResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["cloudtrail:RegisterOrganizationDelegatedAdmin"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::RegisterOrganizationDelegatedAdminRequest {
+    const INFO: &'static crate::meta::OperationInfo = &REGISTER_ORGANIZATION_DELEGATED_ADMIN;
+    type Output = super::RegisterOrganizationDelegatedAdminResponse;
+}
+
+/// `RemoveTags`.
+pub const REMOVE_TAGS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "RemoveTags",
+    input: Some("RemoveTagsRequest"),
+    output: Some("RemoveTagsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:RemoveTags"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::CHANNEL,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::DASHBOARD,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::EVENTDATASTORE,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::TRAIL,
+            required: false,
+        },
+    ],
+    condition_keys: &["aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::RemoveTagsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &REMOVE_TAGS;
+    type Output = super::RemoveTagsResponse;
+}
+
+/// `RestoreEventDataStore`.
+pub const RESTORE_EVENT_DATA_STORE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "RestoreEventDataStore",
+    input: Some("RestoreEventDataStoreRequest"),
+    output: Some("RestoreEventDataStoreResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:RestoreEventDataStore"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::EVENTDATASTORE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::RestoreEventDataStoreRequest {
+    const INFO: &'static crate::meta::OperationInfo = &RESTORE_EVENT_DATA_STORE;
+    type Output = super::RestoreEventDataStoreResponse;
+}
+
+/// `SearchSampleQueries`.
+pub const SEARCH_SAMPLE_QUERIES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "SearchSampleQueries",
+    input: Some("SearchSampleQueriesRequest"),
+    output: Some("SearchSampleQueriesResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:SearchSampleQueries"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::SearchSampleQueriesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &SEARCH_SAMPLE_QUERIES;
+    type Output = super::SearchSampleQueriesResponse;
+}
+
+/// `StartDashboardRefresh`.
+pub const START_DASHBOARD_REFRESH: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "StartDashboardRefresh",
+    input: Some("StartDashboardRefreshRequest"),
+    output: Some("StartDashboardRefreshResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:StartDashboardRefresh"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::DASHBOARD,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::StartDashboardRefreshRequest {
+    const INFO: &'static crate::meta::OperationInfo = &START_DASHBOARD_REFRESH;
+    type Output = super::StartDashboardRefreshResponse;
+}
+
+/// `StartEventDataStoreIngestion`.
+pub const START_EVENT_DATA_STORE_INGESTION: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "StartEventDataStoreIngestion",
         input: Some("StartEventDataStoreIngestionRequest"),
         output: Some("StartEventDataStoreIngestionResponse"),
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "StartImport",
-        input: Some("StartImportRequest"),
-        output: Some("StartImportResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "StartLogging",
-        input: Some("StartLoggingRequest"),
-        output: Some("StartLoggingResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "StartQuery",
-        input: Some("StartQueryRequest"),
-        output: Some("StartQueryResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["cloudtrail:StartEventDataStoreIngestion"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::EVENTDATASTORE,
+            required: true,
+        }],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::StartEventDataStoreIngestionRequest {
+    const INFO: &'static crate::meta::OperationInfo = &START_EVENT_DATA_STORE_INGESTION;
+    type Output = super::StartEventDataStoreIngestionResponse;
+}
+
+/// `StartImport`.
+pub const START_IMPORT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "StartImport",
+    input: Some("StartImportRequest"),
+    output: Some("StartImportResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:StartImport"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::StartImportRequest {
+    const INFO: &'static crate::meta::OperationInfo = &START_IMPORT;
+    type Output = super::StartImportResponse;
+}
+
+/// `StartLogging`.
+pub const START_LOGGING: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "StartLogging",
+    input: Some("StartLoggingRequest"),
+    output: Some("StartLoggingResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:StartLogging"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::TRAIL,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::StartLoggingRequest {
+    const INFO: &'static crate::meta::OperationInfo = &START_LOGGING;
+    type Output = super::StartLoggingResponse;
+}
+
+/// `StartQuery`.
+pub const START_QUERY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "StartQuery",
+    input: Some("StartQueryRequest"),
+    output: Some("StartQueryResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:StartQuery"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::EVENTDATASTORE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::StartQueryRequest {
+    const INFO: &'static crate::meta::OperationInfo = &START_QUERY;
+    type Output = super::StartQueryResponse;
+}
+
+/// `StopEventDataStoreIngestion`.
+pub const STOP_EVENT_DATA_STORE_INGESTION: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "StopEventDataStoreIngestion",
         input: Some("StopEventDataStoreIngestionRequest"),
         output: Some("StopEventDataStoreIngestionResponse"),
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "StopImport",
-        input: Some("StopImportRequest"),
-        output: Some("StopImportResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "StopLogging",
-        input: Some("StopLoggingRequest"),
-        output: Some("StopLoggingResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateChannel",
-        input: Some("UpdateChannelRequest"),
-        output: Some("UpdateChannelResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateDashboard",
-        input: Some("UpdateDashboardRequest"),
-        output: Some("UpdateDashboardResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateEventDataStore",
-        input: Some("UpdateEventDataStoreRequest"),
-        output: Some("UpdateEventDataStoreResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateTrail",
-        input: Some("UpdateTrailRequest"),
-        output: Some("UpdateTrailResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["cloudtrail:StopEventDataStoreIngestion"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::EVENTDATASTORE,
+            required: true,
+        }],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::StopEventDataStoreIngestionRequest {
+    const INFO: &'static crate::meta::OperationInfo = &STOP_EVENT_DATA_STORE_INGESTION;
+    type Output = super::StopEventDataStoreIngestionResponse;
+}
+
+/// `StopImport`.
+pub const STOP_IMPORT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "StopImport",
+    input: Some("StopImportRequest"),
+    output: Some("StopImportResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:StopImport"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::StopImportRequest {
+    const INFO: &'static crate::meta::OperationInfo = &STOP_IMPORT;
+    type Output = super::StopImportResponse;
+}
+
+/// `StopLogging`.
+pub const STOP_LOGGING: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "StopLogging",
+    input: Some("StopLoggingRequest"),
+    output: Some("StopLoggingResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:StopLogging"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::TRAIL,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::StopLoggingRequest {
+    const INFO: &'static crate::meta::OperationInfo = &STOP_LOGGING;
+    type Output = super::StopLoggingResponse;
+}
+
+/// `UpdateChannel`.
+pub const UPDATE_CHANNEL: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateChannel",
+    input: Some("UpdateChannelRequest"),
+    output: Some("UpdateChannelResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:UpdateChannel"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::CHANNEL,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateChannelRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_CHANNEL;
+    type Output = super::UpdateChannelResponse;
+}
+
+/// `UpdateDashboard`.
+pub const UPDATE_DASHBOARD: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateDashboard",
+    input: Some("UpdateDashboardRequest"),
+    output: Some("UpdateDashboardResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:UpdateDashboard"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::DASHBOARD,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateDashboardRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_DASHBOARD;
+    type Output = super::UpdateDashboardResponse;
+}
+
+/// `UpdateEventDataStore`.
+pub const UPDATE_EVENT_DATA_STORE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateEventDataStore",
+    input: Some("UpdateEventDataStoreRequest"),
+    output: Some("UpdateEventDataStoreResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:UpdateEventDataStore"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::EVENTDATASTORE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateEventDataStoreRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_EVENT_DATA_STORE;
+    type Output = super::UpdateEventDataStoreResponse;
+}
+
+/// `UpdateTrail`.
+pub const UPDATE_TRAIL: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateTrail",
+    input: Some("UpdateTrailRequest"),
+    output: Some("UpdateTrailResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["cloudtrail:UpdateTrail"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::TRAIL,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateTrailRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_TRAIL;
+    type Output = super::UpdateTrailResponse;
+}
+
+/// Every operation, sorted by name.
+pub const OPERATIONS: &[&crate::meta::OperationInfo] = &[
+    &ADD_TAGS,
+    &CANCEL_QUERY,
+    &CREATE_CHANNEL,
+    &CREATE_DASHBOARD,
+    &CREATE_EVENT_DATA_STORE,
+    &CREATE_TRAIL,
+    &DELETE_CHANNEL,
+    &DELETE_DASHBOARD,
+    &DELETE_EVENT_DATA_STORE,
+    &DELETE_RESOURCE_POLICY,
+    &DELETE_TRAIL,
+    &DEREGISTER_ORGANIZATION_DELEGATED_ADMIN,
+    &DESCRIBE_QUERY,
+    &DESCRIBE_TRAILS,
+    &DISABLE_FEDERATION,
+    &ENABLE_FEDERATION,
+    &GENERATE_QUERY,
+    &GET_CHANNEL,
+    &GET_DASHBOARD,
+    &GET_EVENT_CONFIGURATION,
+    &GET_EVENT_DATA_STORE,
+    &GET_EVENT_SELECTORS,
+    &GET_IMPORT,
+    &GET_INSIGHT_SELECTORS,
+    &GET_QUERY_RESULTS,
+    &GET_RESOURCE_POLICY,
+    &GET_TRAIL,
+    &GET_TRAIL_STATUS,
+    &LIST_CHANNELS,
+    &LIST_DASHBOARDS,
+    &LIST_EVENT_DATA_STORES,
+    &LIST_IMPORT_FAILURES,
+    &LIST_IMPORTS,
+    &LIST_INSIGHTS_DATA,
+    &LIST_INSIGHTS_METRIC_DATA,
+    &LIST_PUBLIC_KEYS,
+    &LIST_QUERIES,
+    &LIST_TAGS,
+    &LIST_TRAILS,
+    &LOOKUP_EVENTS,
+    &PUT_EVENT_CONFIGURATION,
+    &PUT_EVENT_SELECTORS,
+    &PUT_INSIGHT_SELECTORS,
+    &PUT_RESOURCE_POLICY,
+    &REGISTER_ORGANIZATION_DELEGATED_ADMIN,
+    &REMOVE_TAGS,
+    &RESTORE_EVENT_DATA_STORE,
+    &SEARCH_SAMPLE_QUERIES,
+    &START_DASHBOARD_REFRESH,
+    &START_EVENT_DATA_STORE_INGESTION,
+    &START_IMPORT,
+    &START_LOGGING,
+    &START_QUERY,
+    &STOP_EVENT_DATA_STORE_INGESTION,
+    &STOP_IMPORT,
+    &STOP_LOGGING,
+    &UPDATE_CHANNEL,
+    &UPDATE_DASHBOARD,
+    &UPDATE_EVENT_DATA_STORE,
+    &UPDATE_TRAIL,
 ];
 
 /// The `CloudTrail` service metadata.

@@ -1245,1268 +1245,4290 @@ impl Operation {
     }
 }
 
-/// Every operation, sorted by name.
-pub const OPERATIONS: &[crate::meta::OperationInfo] = &[
-    crate::meta::OperationInfo {
-        name: "AcceptDelegationRequest",
-        input: Some("AcceptDelegationRequestRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "AcquireRole",
-        input: Some("AcquireRoleRequest"),
-        output: Some("AcquireRoleResponse"),
-        result_wrapper: Some("AcquireRoleResult"),
-        unauthenticated: false,
-    },
+/// `AcceptDelegationRequest`.
+pub const ACCEPT_DELEGATION_REQUEST: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "AcceptDelegationRequest",
+    input: Some("AcceptDelegationRequestRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:AcceptDelegationRequest"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::DELEGATION_REQUEST,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::AcceptDelegationRequestRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ACCEPT_DELEGATION_REQUEST;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `AcquireRole`.
+pub const ACQUIRE_ROLE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "AcquireRole",
+    input: Some("AcquireRoleRequest"),
+    output: Some("AcquireRoleResponse"),
+    result_wrapper: Some("AcquireRoleResult"),
+    unauthenticated: false,
+    actions: &["iam:AcquireRole"],
+    access_level: None,
+    read_only: false,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::AcquireRoleRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ACQUIRE_ROLE;
+    type Output = super::AcquireRoleResponse;
+}
+
+/// `AddClientIDToOpenIDConnectProvider`.
+pub const ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "AddClientIDToOpenIDConnectProvider",
         input: Some("AddClientIDToOpenIDConnectProviderRequest"),
         output: None,
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "AddRoleToInstanceProfile",
-        input: Some("AddRoleToInstanceProfileRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "AddUserToGroup",
-        input: Some("AddUserToGroupRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "AssociateDelegationRequest",
-        input: Some("AssociateDelegationRequestRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "AttachGroupPolicy",
-        input: Some("AttachGroupPolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "AttachRolePolicy",
-        input: Some("AttachRolePolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "AttachUserPolicy",
-        input: Some("AttachUserPolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ChangePassword",
-        input: Some("ChangePasswordRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateAccessKey",
-        input: Some("CreateAccessKeyRequest"),
-        output: Some("CreateAccessKeyResponse"),
-        result_wrapper: Some("CreateAccessKeyResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateAccountAlias",
-        input: Some("CreateAccountAliasRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateDelegationRequest",
-        input: Some("CreateDelegationRequestRequest"),
-        output: Some("CreateDelegationRequestResponse"),
-        result_wrapper: Some("CreateDelegationRequestResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateGroup",
-        input: Some("CreateGroupRequest"),
-        output: Some("CreateGroupResponse"),
-        result_wrapper: Some("CreateGroupResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateInstanceProfile",
-        input: Some("CreateInstanceProfileRequest"),
-        output: Some("CreateInstanceProfileResponse"),
-        result_wrapper: Some("CreateInstanceProfileResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateLoginProfile",
-        input: Some("CreateLoginProfileRequest"),
-        output: Some("CreateLoginProfileResponse"),
-        result_wrapper: Some("CreateLoginProfileResult"),
-        unauthenticated: false,
-    },
+        actions: &["iam:AddClientIDToOpenIDConnectProvider"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::OIDC_PROVIDER,
+            required: true,
+        }],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::AddClientIDToOpenIDConnectProviderRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `AddRoleToInstanceProfile`.
+pub const ADD_ROLE_TO_INSTANCE_PROFILE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "AddRoleToInstanceProfile",
+    input: Some("AddRoleToInstanceProfileRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:AddRoleToInstanceProfile"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::INSTANCE_PROFILE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::AddRoleToInstanceProfileRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ADD_ROLE_TO_INSTANCE_PROFILE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `AddUserToGroup`.
+pub const ADD_USER_TO_GROUP: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "AddUserToGroup",
+    input: Some("AddUserToGroupRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:AddUserToGroup"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::GROUP,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::AddUserToGroupRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ADD_USER_TO_GROUP;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `AssociateDelegationRequest`.
+pub const ASSOCIATE_DELEGATION_REQUEST: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "AssociateDelegationRequest",
+    input: Some("AssociateDelegationRequestRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:AssociateDelegationRequest"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::DELEGATION_REQUEST,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::AssociateDelegationRequestRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ASSOCIATE_DELEGATION_REQUEST;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `AttachGroupPolicy`.
+pub const ATTACH_GROUP_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "AttachGroupPolicy",
+    input: Some("AttachGroupPolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:AttachGroupPolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::GROUP,
+        required: true,
+    }],
+    condition_keys: &["iam:PolicyARN"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::AttachGroupPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ATTACH_GROUP_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `AttachRolePolicy`.
+pub const ATTACH_ROLE_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "AttachRolePolicy",
+    input: Some("AttachRolePolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:AttachRolePolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &[
+        "iam:PermissionsBoundary",
+        "iam:PolicyARN",
+        "iam:RoleTemplateARN",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::AttachRolePolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ATTACH_ROLE_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `AttachUserPolicy`.
+pub const ATTACH_USER_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "AttachUserPolicy",
+    input: Some("AttachUserPolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:AttachUserPolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &["iam:PermissionsBoundary", "iam:PolicyARN"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::AttachUserPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ATTACH_USER_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `ChangePassword`.
+pub const CHANGE_PASSWORD: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ChangePassword",
+    input: Some("ChangePasswordRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:ChangePassword"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &["NewPassword", "OldPassword"],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ChangePasswordRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CHANGE_PASSWORD;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `CreateAccessKey`.
+pub const CREATE_ACCESS_KEY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateAccessKey",
+    input: Some("CreateAccessKeyRequest"),
+    output: Some("CreateAccessKeyResponse"),
+    result_wrapper: Some("CreateAccessKeyResult"),
+    unauthenticated: false,
+    actions: &["iam:CreateAccessKey"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &["SecretAccessKey"],
+};
+impl crate::meta::OperationShape for super::CreateAccessKeyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_ACCESS_KEY;
+    type Output = super::CreateAccessKeyResponse;
+}
+
+/// `CreateAccountAlias`.
+pub const CREATE_ACCOUNT_ALIAS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateAccountAlias",
+    input: Some("CreateAccountAliasRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:CreateAccountAlias"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreateAccountAliasRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_ACCOUNT_ALIAS;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `CreateDelegationRequest`.
+pub const CREATE_DELEGATION_REQUEST: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateDelegationRequest",
+    input: Some("CreateDelegationRequestRequest"),
+    output: Some("CreateDelegationRequestResponse"),
+    result_wrapper: Some("CreateDelegationRequestResult"),
+    unauthenticated: false,
+    actions: &["iam:CreateDelegationRequest"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::DELEGATION_REQUEST,
+        required: true,
+    }],
+    condition_keys: &[
+        "iam:DelegationDuration",
+        "iam:NotificationChannel",
+        "iam:TemplateArn",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreateDelegationRequestRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_DELEGATION_REQUEST;
+    type Output = super::CreateDelegationRequestResponse;
+}
+
+/// `CreateGroup`.
+pub const CREATE_GROUP: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateGroup",
+    input: Some("CreateGroupRequest"),
+    output: Some("CreateGroupResponse"),
+    result_wrapper: Some("CreateGroupResult"),
+    unauthenticated: false,
+    actions: &["iam:CreateGroup"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::GROUP,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreateGroupRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_GROUP;
+    type Output = super::CreateGroupResponse;
+}
+
+/// `CreateInstanceProfile`.
+pub const CREATE_INSTANCE_PROFILE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateInstanceProfile",
+    input: Some("CreateInstanceProfileRequest"),
+    output: Some("CreateInstanceProfileResponse"),
+    result_wrapper: Some("CreateInstanceProfileResult"),
+    unauthenticated: false,
+    actions: &["iam:CreateInstanceProfile"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::INSTANCE_PROFILE,
+        required: true,
+    }],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreateInstanceProfileRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_INSTANCE_PROFILE;
+    type Output = super::CreateInstanceProfileResponse;
+}
+
+/// `CreateLoginProfile`.
+pub const CREATE_LOGIN_PROFILE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateLoginProfile",
+    input: Some("CreateLoginProfileRequest"),
+    output: Some("CreateLoginProfileResponse"),
+    result_wrapper: Some("CreateLoginProfileResult"),
+    unauthenticated: false,
+    actions: &["iam:CreateLoginProfile"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &["Password"],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreateLoginProfileRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_LOGIN_PROFILE;
+    type Output = super::CreateLoginProfileResponse;
+}
+
+/// `CreateOpenIDConnectProvider`.
+pub const CREATE_OPEN_ID_CONNECT_PROVIDER: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "CreateOpenIDConnectProvider",
         input: Some("CreateOpenIDConnectProviderRequest"),
         output: Some("CreateOpenIDConnectProviderResponse"),
         result_wrapper: Some("CreateOpenIDConnectProviderResult"),
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreatePolicy",
-        input: Some("CreatePolicyRequest"),
-        output: Some("CreatePolicyResponse"),
-        result_wrapper: Some("CreatePolicyResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreatePolicyVersion",
-        input: Some("CreatePolicyVersionRequest"),
-        output: Some("CreatePolicyVersionResponse"),
-        result_wrapper: Some("CreatePolicyVersionResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateRole",
-        input: Some("CreateRoleRequest"),
-        output: Some("CreateRoleResponse"),
-        result_wrapper: Some("CreateRoleResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateSAMLProvider",
-        input: Some("CreateSAMLProviderRequest"),
-        output: Some("CreateSAMLProviderResponse"),
-        result_wrapper: Some("CreateSAMLProviderResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateServiceLinkedRole",
-        input: Some("CreateServiceLinkedRoleRequest"),
-        output: Some("CreateServiceLinkedRoleResponse"),
-        result_wrapper: Some("CreateServiceLinkedRoleResult"),
-        unauthenticated: false,
-    },
+        actions: &["iam:CreateOpenIDConnectProvider"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::OIDC_PROVIDER,
+            required: true,
+        }],
+        condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::CreateOpenIDConnectProviderRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_OPEN_ID_CONNECT_PROVIDER;
+    type Output = super::CreateOpenIDConnectProviderResponse;
+}
+
+/// `CreatePolicy`.
+pub const CREATE_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreatePolicy",
+    input: Some("CreatePolicyRequest"),
+    output: Some("CreatePolicyResponse"),
+    result_wrapper: Some("CreatePolicyResult"),
+    unauthenticated: false,
+    actions: &["iam:CreatePolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::POLICY,
+        required: true,
+    }],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreatePolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_POLICY;
+    type Output = super::CreatePolicyResponse;
+}
+
+/// `CreatePolicyVersion`.
+pub const CREATE_POLICY_VERSION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreatePolicyVersion",
+    input: Some("CreatePolicyVersionRequest"),
+    output: Some("CreatePolicyVersionResponse"),
+    result_wrapper: Some("CreatePolicyVersionResult"),
+    unauthenticated: false,
+    actions: &["iam:CreatePolicyVersion"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::POLICY,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreatePolicyVersionRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_POLICY_VERSION;
+    type Output = super::CreatePolicyVersionResponse;
+}
+
+/// `CreateRole`.
+pub const CREATE_ROLE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateRole",
+    input: Some("CreateRoleRequest"),
+    output: Some("CreateRoleResponse"),
+    result_wrapper: Some("CreateRoleResult"),
+    unauthenticated: false,
+    actions: &["iam:CreateRole"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &[
+        "aws:RequestTag/${TagKey}",
+        "aws:TagKeys",
+        "iam:PermissionsBoundary",
+        "iam:RoleTemplateARN",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreateRoleRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_ROLE;
+    type Output = super::CreateRoleResponse;
+}
+
+/// `CreateSAMLProvider`.
+pub const CREATE_SAML_PROVIDER: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateSAMLProvider",
+    input: Some("CreateSAMLProviderRequest"),
+    output: Some("CreateSAMLProviderResponse"),
+    result_wrapper: Some("CreateSAMLProviderResult"),
+    unauthenticated: false,
+    actions: &["iam:CreateSAMLProvider"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::SAML_PROVIDER,
+        required: true,
+    }],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &["AddPrivateKey"],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreateSAMLProviderRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_SAML_PROVIDER;
+    type Output = super::CreateSAMLProviderResponse;
+}
+
+/// `CreateServiceLinkedRole`.
+pub const CREATE_SERVICE_LINKED_ROLE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateServiceLinkedRole",
+    input: Some("CreateServiceLinkedRoleRequest"),
+    output: Some("CreateServiceLinkedRoleResponse"),
+    result_wrapper: Some("CreateServiceLinkedRoleResult"),
+    unauthenticated: false,
+    actions: &["iam:CreateServiceLinkedRole"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &["iam:AWSServiceName"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreateServiceLinkedRoleRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_SERVICE_LINKED_ROLE;
+    type Output = super::CreateServiceLinkedRoleResponse;
+}
+
+/// `CreateServiceSpecificCredential`.
+pub const CREATE_SERVICE_SPECIFIC_CREDENTIAL: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "CreateServiceSpecificCredential",
         input: Some("CreateServiceSpecificCredentialRequest"),
         output: Some("CreateServiceSpecificCredentialResponse"),
         result_wrapper: Some("CreateServiceSpecificCredentialResult"),
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateUser",
-        input: Some("CreateUserRequest"),
-        output: Some("CreateUserResponse"),
-        result_wrapper: Some("CreateUserResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateVirtualMFADevice",
-        input: Some("CreateVirtualMFADeviceRequest"),
-        output: Some("CreateVirtualMFADeviceResponse"),
-        result_wrapper: Some("CreateVirtualMFADeviceResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeactivateMFADevice",
-        input: Some("DeactivateMFADeviceRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteAccessKey",
-        input: Some("DeleteAccessKeyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteAccountAlias",
-        input: Some("DeleteAccountAliasRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteAccountPasswordPolicy",
-        input: None,
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteGroup",
-        input: Some("DeleteGroupRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteGroupPolicy",
-        input: Some("DeleteGroupPolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteInstanceProfile",
-        input: Some("DeleteInstanceProfileRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteLoginProfile",
-        input: Some("DeleteLoginProfileRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["iam:CreateServiceSpecificCredential"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::USER,
+            required: true,
+        }],
+        condition_keys: &[
+            "iam:ServiceSpecificCredentialAgeDays",
+            "iam:ServiceSpecificCredentialServiceName",
+        ],
+        sensitive_input: &[],
+        sensitive_output: &["ServiceCredentialSecret", "ServicePassword"],
+    };
+impl crate::meta::OperationShape for super::CreateServiceSpecificCredentialRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_SERVICE_SPECIFIC_CREDENTIAL;
+    type Output = super::CreateServiceSpecificCredentialResponse;
+}
+
+/// `CreateUser`.
+pub const CREATE_USER: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateUser",
+    input: Some("CreateUserRequest"),
+    output: Some("CreateUserResponse"),
+    result_wrapper: Some("CreateUserResult"),
+    unauthenticated: false,
+    actions: &["iam:CreateUser"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[
+        "aws:RequestTag/${TagKey}",
+        "aws:TagKeys",
+        "iam:PermissionsBoundary",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreateUserRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_USER;
+    type Output = super::CreateUserResponse;
+}
+
+/// `CreateVirtualMFADevice`.
+pub const CREATE_VIRTUAL_MFA_DEVICE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateVirtualMFADevice",
+    input: Some("CreateVirtualMFADeviceRequest"),
+    output: Some("CreateVirtualMFADeviceResponse"),
+    result_wrapper: Some("CreateVirtualMFADeviceResult"),
+    unauthenticated: false,
+    actions: &["iam:CreateVirtualMFADevice"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::MFA,
+        required: true,
+    }],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &["Base32StringSeed", "QRCodePNG"],
+};
+impl crate::meta::OperationShape for super::CreateVirtualMFADeviceRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_VIRTUAL_MFA_DEVICE;
+    type Output = super::CreateVirtualMFADeviceResponse;
+}
+
+/// `DeactivateMFADevice`.
+pub const DEACTIVATE_MFA_DEVICE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeactivateMFADevice",
+    input: Some("DeactivateMFADeviceRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DeactivateMFADevice"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeactivateMFADeviceRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DEACTIVATE_MFA_DEVICE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteAccessKey`.
+pub const DELETE_ACCESS_KEY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteAccessKey",
+    input: Some("DeleteAccessKeyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DeleteAccessKey"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteAccessKeyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_ACCESS_KEY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteAccountAlias`.
+pub const DELETE_ACCOUNT_ALIAS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteAccountAlias",
+    input: Some("DeleteAccountAliasRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DeleteAccountAlias"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteAccountAliasRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_ACCOUNT_ALIAS;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteAccountPasswordPolicy`.
+pub const DELETE_ACCOUNT_PASSWORD_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteAccountPasswordPolicy",
+    input: None,
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DeleteAccountPasswordPolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+/// `DeleteGroup`.
+pub const DELETE_GROUP: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteGroup",
+    input: Some("DeleteGroupRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DeleteGroup"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::GROUP,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteGroupRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_GROUP;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteGroupPolicy`.
+pub const DELETE_GROUP_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteGroupPolicy",
+    input: Some("DeleteGroupPolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DeleteGroupPolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::GROUP,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteGroupPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_GROUP_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteInstanceProfile`.
+pub const DELETE_INSTANCE_PROFILE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteInstanceProfile",
+    input: Some("DeleteInstanceProfileRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DeleteInstanceProfile"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::INSTANCE_PROFILE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteInstanceProfileRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_INSTANCE_PROFILE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteLoginProfile`.
+pub const DELETE_LOGIN_PROFILE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteLoginProfile",
+    input: Some("DeleteLoginProfileRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DeleteLoginProfile"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteLoginProfileRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_LOGIN_PROFILE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteOpenIDConnectProvider`.
+pub const DELETE_OPEN_ID_CONNECT_PROVIDER: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "DeleteOpenIDConnectProvider",
         input: Some("DeleteOpenIDConnectProviderRequest"),
         output: None,
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeletePolicy",
-        input: Some("DeletePolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeletePolicyVersion",
-        input: Some("DeletePolicyVersionRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteRole",
-        input: Some("DeleteRoleRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["iam:DeleteOpenIDConnectProvider"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::OIDC_PROVIDER,
+            required: true,
+        }],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::DeleteOpenIDConnectProviderRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_OPEN_ID_CONNECT_PROVIDER;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeletePolicy`.
+pub const DELETE_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeletePolicy",
+    input: Some("DeletePolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DeletePolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::POLICY,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeletePolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeletePolicyVersion`.
+pub const DELETE_POLICY_VERSION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeletePolicyVersion",
+    input: Some("DeletePolicyVersionRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DeletePolicyVersion"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::POLICY,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeletePolicyVersionRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_POLICY_VERSION;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteRole`.
+pub const DELETE_ROLE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteRole",
+    input: Some("DeleteRoleRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DeleteRole"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &["iam:PermissionsBoundary"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteRoleRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_ROLE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteRolePermissionsBoundary`.
+pub const DELETE_ROLE_PERMISSIONS_BOUNDARY: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "DeleteRolePermissionsBoundary",
         input: Some("DeleteRolePermissionsBoundaryRequest"),
         output: None,
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteRolePolicy",
-        input: Some("DeleteRolePolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteSAMLProvider",
-        input: Some("DeleteSAMLProviderRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteSSHPublicKey",
-        input: Some("DeleteSSHPublicKeyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteServerCertificate",
-        input: Some("DeleteServerCertificateRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteServiceLinkedRole",
-        input: Some("DeleteServiceLinkedRoleRequest"),
-        output: Some("DeleteServiceLinkedRoleResponse"),
-        result_wrapper: Some("DeleteServiceLinkedRoleResult"),
-        unauthenticated: false,
-    },
+        actions: &["iam:DeleteRolePermissionsBoundary"],
+        access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+        read_only: false,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::ROLE,
+            required: true,
+        }],
+        condition_keys: &["iam:PermissionsBoundary"],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::DeleteRolePermissionsBoundaryRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_ROLE_PERMISSIONS_BOUNDARY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteRolePolicy`.
+pub const DELETE_ROLE_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteRolePolicy",
+    input: Some("DeleteRolePolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DeleteRolePolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &["iam:PermissionsBoundary"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteRolePolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_ROLE_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteSAMLProvider`.
+pub const DELETE_SAML_PROVIDER: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteSAMLProvider",
+    input: Some("DeleteSAMLProviderRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DeleteSAMLProvider"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::SAML_PROVIDER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteSAMLProviderRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_SAML_PROVIDER;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteSSHPublicKey`.
+pub const DELETE_SSH_PUBLIC_KEY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteSSHPublicKey",
+    input: Some("DeleteSSHPublicKeyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DeleteSSHPublicKey"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteSSHPublicKeyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_SSH_PUBLIC_KEY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteServerCertificate`.
+pub const DELETE_SERVER_CERTIFICATE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteServerCertificate",
+    input: Some("DeleteServerCertificateRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DeleteServerCertificate"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::SERVER_CERTIFICATE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteServerCertificateRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_SERVER_CERTIFICATE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteServiceLinkedRole`.
+pub const DELETE_SERVICE_LINKED_ROLE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteServiceLinkedRole",
+    input: Some("DeleteServiceLinkedRoleRequest"),
+    output: Some("DeleteServiceLinkedRoleResponse"),
+    result_wrapper: Some("DeleteServiceLinkedRoleResult"),
+    unauthenticated: false,
+    actions: &["iam:DeleteServiceLinkedRole"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteServiceLinkedRoleRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_SERVICE_LINKED_ROLE;
+    type Output = super::DeleteServiceLinkedRoleResponse;
+}
+
+/// `DeleteServiceSpecificCredential`.
+pub const DELETE_SERVICE_SPECIFIC_CREDENTIAL: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "DeleteServiceSpecificCredential",
         input: Some("DeleteServiceSpecificCredentialRequest"),
         output: None,
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteSigningCertificate",
-        input: Some("DeleteSigningCertificateRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteUser",
-        input: Some("DeleteUserRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["iam:DeleteServiceSpecificCredential"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::USER,
+            required: true,
+        }],
+        condition_keys: &["iam:ServiceSpecificCredentialServiceName"],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::DeleteServiceSpecificCredentialRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_SERVICE_SPECIFIC_CREDENTIAL;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteSigningCertificate`.
+pub const DELETE_SIGNING_CERTIFICATE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteSigningCertificate",
+    input: Some("DeleteSigningCertificateRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DeleteSigningCertificate"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteSigningCertificateRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_SIGNING_CERTIFICATE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteUser`.
+pub const DELETE_USER: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteUser",
+    input: Some("DeleteUserRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DeleteUser"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteUserRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_USER;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteUserPermissionsBoundary`.
+pub const DELETE_USER_PERMISSIONS_BOUNDARY: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "DeleteUserPermissionsBoundary",
         input: Some("DeleteUserPermissionsBoundaryRequest"),
         output: None,
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteUserPolicy",
-        input: Some("DeleteUserPolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteVirtualMFADevice",
-        input: Some("DeleteVirtualMFADeviceRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DetachGroupPolicy",
-        input: Some("DetachGroupPolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DetachRolePolicy",
-        input: Some("DetachRolePolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DetachUserPolicy",
-        input: Some("DetachUserPolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["iam:DeleteUserPermissionsBoundary"],
+        access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+        read_only: false,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::USER,
+            required: true,
+        }],
+        condition_keys: &["iam:PermissionsBoundary"],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::DeleteUserPermissionsBoundaryRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_USER_PERMISSIONS_BOUNDARY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteUserPolicy`.
+pub const DELETE_USER_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteUserPolicy",
+    input: Some("DeleteUserPolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DeleteUserPolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &["iam:PermissionsBoundary"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteUserPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_USER_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteVirtualMFADevice`.
+pub const DELETE_VIRTUAL_MFA_DEVICE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteVirtualMFADevice",
+    input: Some("DeleteVirtualMFADeviceRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DeleteVirtualMFADevice"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::MFA,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::SMS_MFA,
+            required: false,
+        },
+    ],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteVirtualMFADeviceRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_VIRTUAL_MFA_DEVICE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DetachGroupPolicy`.
+pub const DETACH_GROUP_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DetachGroupPolicy",
+    input: Some("DetachGroupPolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DetachGroupPolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::GROUP,
+        required: true,
+    }],
+    condition_keys: &["iam:PolicyARN"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DetachGroupPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DETACH_GROUP_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DetachRolePolicy`.
+pub const DETACH_ROLE_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DetachRolePolicy",
+    input: Some("DetachRolePolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DetachRolePolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &["iam:PermissionsBoundary", "iam:PolicyARN"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DetachRolePolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DETACH_ROLE_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DetachUserPolicy`.
+pub const DETACH_USER_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DetachUserPolicy",
+    input: Some("DetachUserPolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:DetachUserPolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &["iam:PermissionsBoundary", "iam:PolicyARN"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DetachUserPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DETACH_USER_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DisableOrganizationsRootCredentialsManagement`.
+pub const DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "DisableOrganizationsRootCredentialsManagement",
         input: Some("DisableOrganizationsRootCredentialsManagementRequest"),
         output: Some("DisableOrganizationsRootCredentialsManagementResponse"),
         result_wrapper: Some("DisableOrganizationsRootCredentialsManagementResult"),
         unauthenticated: false,
-    },
+        actions: &["iam:DisableOrganizationsRootCredentialsManagement"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::DisableOrganizationsRootCredentialsManagementRequest {
+    const INFO: &'static crate::meta::OperationInfo =
+        &DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT;
+    type Output = super::DisableOrganizationsRootCredentialsManagementResponse;
+}
+
+/// `DisableOrganizationsRootSessions`.
+pub const DISABLE_ORGANIZATIONS_ROOT_SESSIONS: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "DisableOrganizationsRootSessions",
         input: Some("DisableOrganizationsRootSessionsRequest"),
         output: Some("DisableOrganizationsRootSessionsResponse"),
         result_wrapper: Some("DisableOrganizationsRootSessionsResult"),
         unauthenticated: false,
-    },
+        actions: &["iam:DisableOrganizationsRootSessions"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::DisableOrganizationsRootSessionsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DISABLE_ORGANIZATIONS_ROOT_SESSIONS;
+    type Output = super::DisableOrganizationsRootSessionsResponse;
+}
+
+/// `DisableOutboundWebIdentityFederation`.
+pub const DISABLE_OUTBOUND_WEB_IDENTITY_FEDERATION: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "DisableOutboundWebIdentityFederation",
         input: None,
         output: None,
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "EnableMFADevice",
-        input: Some("EnableMFADeviceRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["iam:DisableOutboundWebIdentityFederation"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+/// `EnableMFADevice`.
+pub const ENABLE_MFA_DEVICE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "EnableMFADevice",
+    input: Some("EnableMFADeviceRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:EnableMFADevice"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[
+        "iam:FIDO-FIPS-140-2-certification",
+        "iam:FIDO-FIPS-140-3-certification",
+        "iam:FIDO-certification",
+        "iam:RegisterSecurityKey",
+    ],
+    sensitive_input: &["AuthenticationCode1", "AuthenticationCode2"],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::EnableMFADeviceRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ENABLE_MFA_DEVICE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `EnableOrganizationsRootCredentialsManagement`.
+pub const ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "EnableOrganizationsRootCredentialsManagement",
         input: Some("EnableOrganizationsRootCredentialsManagementRequest"),
         output: Some("EnableOrganizationsRootCredentialsManagementResponse"),
         result_wrapper: Some("EnableOrganizationsRootCredentialsManagementResult"),
         unauthenticated: false,
-    },
+        actions: &["iam:EnableOrganizationsRootCredentialsManagement"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::EnableOrganizationsRootCredentialsManagementRequest {
+    const INFO: &'static crate::meta::OperationInfo =
+        &ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT;
+    type Output = super::EnableOrganizationsRootCredentialsManagementResponse;
+}
+
+/// `EnableOrganizationsRootSessions`.
+pub const ENABLE_ORGANIZATIONS_ROOT_SESSIONS: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "EnableOrganizationsRootSessions",
         input: Some("EnableOrganizationsRootSessionsRequest"),
         output: Some("EnableOrganizationsRootSessionsResponse"),
         result_wrapper: Some("EnableOrganizationsRootSessionsResult"),
         unauthenticated: false,
-    },
+        actions: &["iam:EnableOrganizationsRootSessions"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::EnableOrganizationsRootSessionsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ENABLE_ORGANIZATIONS_ROOT_SESSIONS;
+    type Output = super::EnableOrganizationsRootSessionsResponse;
+}
+
+/// `EnableOutboundWebIdentityFederation`.
+pub const ENABLE_OUTBOUND_WEB_IDENTITY_FEDERATION: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "EnableOutboundWebIdentityFederation",
         input: None,
         output: Some("EnableOutboundWebIdentityFederationResponse"),
         result_wrapper: Some("EnableOutboundWebIdentityFederationResult"),
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GenerateCredentialReport",
-        input: None,
-        output: Some("GenerateCredentialReportResponse"),
-        result_wrapper: Some("GenerateCredentialReportResult"),
-        unauthenticated: false,
-    },
+        actions: &["iam:EnableOutboundWebIdentityFederation"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+/// `GenerateCredentialReport`.
+pub const GENERATE_CREDENTIAL_REPORT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GenerateCredentialReport",
+    input: None,
+    output: Some("GenerateCredentialReportResponse"),
+    result_wrapper: Some("GenerateCredentialReportResult"),
+    unauthenticated: false,
+    actions: &["iam:GenerateCredentialReport"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+/// `GenerateOrganizationsAccessReport`.
+pub const GENERATE_ORGANIZATIONS_ACCESS_REPORT: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "GenerateOrganizationsAccessReport",
         input: Some("GenerateOrganizationsAccessReportRequest"),
         output: Some("GenerateOrganizationsAccessReportResponse"),
         result_wrapper: Some("GenerateOrganizationsAccessReportResult"),
         unauthenticated: false,
-    },
+        actions: &["iam:GenerateOrganizationsAccessReport"],
+        access_level: Some(crate::meta::AccessLevel::Read),
+        read_only: true,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::ACCESS_REPORT,
+            required: true,
+        }],
+        condition_keys: &["iam:OrganizationsPolicyId"],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::GenerateOrganizationsAccessReportRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GENERATE_ORGANIZATIONS_ACCESS_REPORT;
+    type Output = super::GenerateOrganizationsAccessReportResponse;
+}
+
+/// `GenerateServiceLastAccessedDetails`.
+pub const GENERATE_SERVICE_LAST_ACCESSED_DETAILS: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "GenerateServiceLastAccessedDetails",
         input: Some("GenerateServiceLastAccessedDetailsRequest"),
         output: Some("GenerateServiceLastAccessedDetailsResponse"),
         result_wrapper: Some("GenerateServiceLastAccessedDetailsResult"),
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetAccessKeyLastUsed",
-        input: Some("GetAccessKeyLastUsedRequest"),
-        output: Some("GetAccessKeyLastUsedResponse"),
-        result_wrapper: Some("GetAccessKeyLastUsedResult"),
-        unauthenticated: false,
-    },
+        actions: &["iam:GenerateServiceLastAccessedDetails"],
+        access_level: Some(crate::meta::AccessLevel::Read),
+        read_only: true,
+        resources: &[
+            crate::meta::ResourceUse {
+                resource_type: &super::arn::GROUP,
+                required: true,
+            },
+            crate::meta::ResourceUse {
+                resource_type: &super::arn::POLICY,
+                required: true,
+            },
+            crate::meta::ResourceUse {
+                resource_type: &super::arn::ROLE,
+                required: true,
+            },
+            crate::meta::ResourceUse {
+                resource_type: &super::arn::USER,
+                required: true,
+            },
+        ],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::GenerateServiceLastAccessedDetailsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GENERATE_SERVICE_LAST_ACCESSED_DETAILS;
+    type Output = super::GenerateServiceLastAccessedDetailsResponse;
+}
+
+/// `GetAccessKeyLastUsed`.
+pub const GET_ACCESS_KEY_LAST_USED: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetAccessKeyLastUsed",
+    input: Some("GetAccessKeyLastUsedRequest"),
+    output: Some("GetAccessKeyLastUsedResponse"),
+    result_wrapper: Some("GetAccessKeyLastUsedResult"),
+    unauthenticated: false,
+    actions: &["iam:GetAccessKeyLastUsed"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetAccessKeyLastUsedRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_ACCESS_KEY_LAST_USED;
+    type Output = super::GetAccessKeyLastUsedResponse;
+}
+
+/// `GetAccountAuthorizationDetails`.
+pub const GET_ACCOUNT_AUTHORIZATION_DETAILS: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "GetAccountAuthorizationDetails",
         input: Some("GetAccountAuthorizationDetailsRequest"),
         output: Some("GetAccountAuthorizationDetailsResponse"),
         result_wrapper: Some("GetAccountAuthorizationDetailsResult"),
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetAccountPasswordPolicy",
-        input: None,
-        output: Some("GetAccountPasswordPolicyResponse"),
-        result_wrapper: Some("GetAccountPasswordPolicyResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetAccountProperties",
-        input: Some("GetAccountPropertiesRequest"),
-        output: Some("GetAccountPropertiesResponse"),
-        result_wrapper: Some("GetAccountPropertiesResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetAccountSummary",
-        input: None,
-        output: Some("GetAccountSummaryResponse"),
-        result_wrapper: Some("GetAccountSummaryResult"),
-        unauthenticated: false,
-    },
+        actions: &["iam:GetAccountAuthorizationDetails"],
+        access_level: Some(crate::meta::AccessLevel::Read),
+        read_only: true,
+        resources: &[],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::GetAccountAuthorizationDetailsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_ACCOUNT_AUTHORIZATION_DETAILS;
+    type Output = super::GetAccountAuthorizationDetailsResponse;
+}
+
+/// `GetAccountPasswordPolicy`.
+pub const GET_ACCOUNT_PASSWORD_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetAccountPasswordPolicy",
+    input: None,
+    output: Some("GetAccountPasswordPolicyResponse"),
+    result_wrapper: Some("GetAccountPasswordPolicyResult"),
+    unauthenticated: false,
+    actions: &["iam:GetAccountPasswordPolicy"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+/// `GetAccountProperties`.
+pub const GET_ACCOUNT_PROPERTIES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetAccountProperties",
+    input: Some("GetAccountPropertiesRequest"),
+    output: Some("GetAccountPropertiesResponse"),
+    result_wrapper: Some("GetAccountPropertiesResult"),
+    unauthenticated: false,
+    actions: &["iam:GetAccountProperties"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[],
+    condition_keys: &["iam:AccountPropertyNamespaces"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetAccountPropertiesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_ACCOUNT_PROPERTIES;
+    type Output = super::GetAccountPropertiesResponse;
+}
+
+/// `GetAccountSummary`.
+pub const GET_ACCOUNT_SUMMARY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetAccountSummary",
+    input: None,
+    output: Some("GetAccountSummaryResponse"),
+    result_wrapper: Some("GetAccountSummaryResult"),
+    unauthenticated: false,
+    actions: &["iam:GetAccountSummary"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+/// `GetContextKeysForCustomPolicy`.
+pub const GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "GetContextKeysForCustomPolicy",
         input: Some("GetContextKeysForCustomPolicyRequest"),
         output: Some("GetContextKeysForPolicyResponse"),
         result_wrapper: Some("GetContextKeysForCustomPolicyResult"),
         unauthenticated: false,
-    },
+        actions: &["iam:GetContextKeysForCustomPolicy"],
+        access_level: Some(crate::meta::AccessLevel::Read),
+        read_only: true,
+        resources: &[],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::GetContextKeysForCustomPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY;
+    type Output = super::GetContextKeysForPolicyResponse;
+}
+
+/// `GetContextKeysForPrincipalPolicy`.
+pub const GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "GetContextKeysForPrincipalPolicy",
         input: Some("GetContextKeysForPrincipalPolicyRequest"),
         output: Some("GetContextKeysForPolicyResponse"),
         result_wrapper: Some("GetContextKeysForPrincipalPolicyResult"),
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetCredentialReport",
-        input: None,
-        output: Some("GetCredentialReportResponse"),
-        result_wrapper: Some("GetCredentialReportResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetDelegationRequest",
-        input: Some("GetDelegationRequestRequest"),
-        output: Some("GetDelegationRequestResponse"),
-        result_wrapper: Some("GetDelegationRequestResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetGroup",
-        input: Some("GetGroupRequest"),
-        output: Some("GetGroupResponse"),
-        result_wrapper: Some("GetGroupResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetGroupPolicy",
-        input: Some("GetGroupPolicyRequest"),
-        output: Some("GetGroupPolicyResponse"),
-        result_wrapper: Some("GetGroupPolicyResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetHumanReadableSummary",
-        input: Some("GetHumanReadableSummaryRequest"),
-        output: Some("GetHumanReadableSummaryResponse"),
-        result_wrapper: Some("GetHumanReadableSummaryResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetInstanceProfile",
-        input: Some("GetInstanceProfileRequest"),
-        output: Some("GetInstanceProfileResponse"),
-        result_wrapper: Some("GetInstanceProfileResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetLoginProfile",
-        input: Some("GetLoginProfileRequest"),
-        output: Some("GetLoginProfileResponse"),
-        result_wrapper: Some("GetLoginProfileResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetMFADevice",
-        input: Some("GetMFADeviceRequest"),
-        output: Some("GetMFADeviceResponse"),
-        result_wrapper: Some("GetMFADeviceResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetOpenIDConnectProvider",
-        input: Some("GetOpenIDConnectProviderRequest"),
-        output: Some("GetOpenIDConnectProviderResponse"),
-        result_wrapper: Some("GetOpenIDConnectProviderResult"),
-        unauthenticated: false,
-    },
+        actions: &["iam:GetContextKeysForPrincipalPolicy"],
+        access_level: Some(crate::meta::AccessLevel::Read),
+        read_only: true,
+        resources: &[
+            crate::meta::ResourceUse {
+                resource_type: &super::arn::GROUP,
+                required: false,
+            },
+            crate::meta::ResourceUse {
+                resource_type: &super::arn::ROLE,
+                required: false,
+            },
+            crate::meta::ResourceUse {
+                resource_type: &super::arn::USER,
+                required: false,
+            },
+        ],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::GetContextKeysForPrincipalPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY;
+    type Output = super::GetContextKeysForPolicyResponse;
+}
+
+/// `GetCredentialReport`.
+pub const GET_CREDENTIAL_REPORT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetCredentialReport",
+    input: None,
+    output: Some("GetCredentialReportResponse"),
+    result_wrapper: Some("GetCredentialReportResult"),
+    unauthenticated: false,
+    actions: &["iam:GetCredentialReport"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+/// `GetDelegationRequest`.
+pub const GET_DELEGATION_REQUEST: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetDelegationRequest",
+    input: Some("GetDelegationRequestRequest"),
+    output: Some("GetDelegationRequestResponse"),
+    result_wrapper: Some("GetDelegationRequestResult"),
+    unauthenticated: false,
+    actions: &["iam:GetDelegationRequest"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::DELEGATION_REQUEST,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetDelegationRequestRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_DELEGATION_REQUEST;
+    type Output = super::GetDelegationRequestResponse;
+}
+
+/// `GetGroup`.
+pub const GET_GROUP: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetGroup",
+    input: Some("GetGroupRequest"),
+    output: Some("GetGroupResponse"),
+    result_wrapper: Some("GetGroupResult"),
+    unauthenticated: false,
+    actions: &["iam:GetGroup"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::GROUP,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetGroupRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_GROUP;
+    type Output = super::GetGroupResponse;
+}
+
+/// `GetGroupPolicy`.
+pub const GET_GROUP_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetGroupPolicy",
+    input: Some("GetGroupPolicyRequest"),
+    output: Some("GetGroupPolicyResponse"),
+    result_wrapper: Some("GetGroupPolicyResult"),
+    unauthenticated: false,
+    actions: &["iam:GetGroupPolicy"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::GROUP,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetGroupPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_GROUP_POLICY;
+    type Output = super::GetGroupPolicyResponse;
+}
+
+/// `GetHumanReadableSummary`.
+pub const GET_HUMAN_READABLE_SUMMARY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetHumanReadableSummary",
+    input: Some("GetHumanReadableSummaryRequest"),
+    output: Some("GetHumanReadableSummaryResponse"),
+    result_wrapper: Some("GetHumanReadableSummaryResult"),
+    unauthenticated: false,
+    actions: &["iam:GetHumanReadableSummary"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::DELEGATION_REQUEST,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetHumanReadableSummaryRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_HUMAN_READABLE_SUMMARY;
+    type Output = super::GetHumanReadableSummaryResponse;
+}
+
+/// `GetInstanceProfile`.
+pub const GET_INSTANCE_PROFILE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetInstanceProfile",
+    input: Some("GetInstanceProfileRequest"),
+    output: Some("GetInstanceProfileResponse"),
+    result_wrapper: Some("GetInstanceProfileResult"),
+    unauthenticated: false,
+    actions: &["iam:GetInstanceProfile"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::INSTANCE_PROFILE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetInstanceProfileRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_INSTANCE_PROFILE;
+    type Output = super::GetInstanceProfileResponse;
+}
+
+/// `GetLoginProfile`.
+pub const GET_LOGIN_PROFILE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetLoginProfile",
+    input: Some("GetLoginProfileRequest"),
+    output: Some("GetLoginProfileResponse"),
+    result_wrapper: Some("GetLoginProfileResult"),
+    unauthenticated: false,
+    actions: &["iam:GetLoginProfile"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetLoginProfileRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_LOGIN_PROFILE;
+    type Output = super::GetLoginProfileResponse;
+}
+
+/// `GetMFADevice`.
+pub const GET_MFA_DEVICE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetMFADevice",
+    input: Some("GetMFADeviceRequest"),
+    output: Some("GetMFADeviceResponse"),
+    result_wrapper: Some("GetMFADeviceResult"),
+    unauthenticated: false,
+    actions: &["iam:GetMFADevice"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetMFADeviceRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_MFA_DEVICE;
+    type Output = super::GetMFADeviceResponse;
+}
+
+/// `GetOpenIDConnectProvider`.
+pub const GET_OPEN_ID_CONNECT_PROVIDER: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetOpenIDConnectProvider",
+    input: Some("GetOpenIDConnectProviderRequest"),
+    output: Some("GetOpenIDConnectProviderResponse"),
+    result_wrapper: Some("GetOpenIDConnectProviderResult"),
+    unauthenticated: false,
+    actions: &["iam:GetOpenIDConnectProvider"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::OIDC_PROVIDER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetOpenIDConnectProviderRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_OPEN_ID_CONNECT_PROVIDER;
+    type Output = super::GetOpenIDConnectProviderResponse;
+}
+
+/// `GetOrganizationsAccessReport`.
+pub const GET_ORGANIZATIONS_ACCESS_REPORT: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "GetOrganizationsAccessReport",
         input: Some("GetOrganizationsAccessReportRequest"),
         output: Some("GetOrganizationsAccessReportResponse"),
         result_wrapper: Some("GetOrganizationsAccessReportResult"),
         unauthenticated: false,
-    },
+        actions: &["iam:GetOrganizationsAccessReport"],
+        access_level: Some(crate::meta::AccessLevel::Read),
+        read_only: true,
+        resources: &[],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::GetOrganizationsAccessReportRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_ORGANIZATIONS_ACCESS_REPORT;
+    type Output = super::GetOrganizationsAccessReportResponse;
+}
+
+/// `GetOutboundWebIdentityFederationInfo`.
+pub const GET_OUTBOUND_WEB_IDENTITY_FEDERATION_INFO: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "GetOutboundWebIdentityFederationInfo",
         input: None,
         output: Some("GetOutboundWebIdentityFederationInfoResponse"),
         result_wrapper: Some("GetOutboundWebIdentityFederationInfoResult"),
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetPolicy",
-        input: Some("GetPolicyRequest"),
-        output: Some("GetPolicyResponse"),
-        result_wrapper: Some("GetPolicyResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetPolicyVersion",
-        input: Some("GetPolicyVersionRequest"),
-        output: Some("GetPolicyVersionResponse"),
-        result_wrapper: Some("GetPolicyVersionResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetRole",
-        input: Some("GetRoleRequest"),
-        output: Some("GetRoleResponse"),
-        result_wrapper: Some("GetRoleResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetRolePolicy",
-        input: Some("GetRolePolicyRequest"),
-        output: Some("GetRolePolicyResponse"),
-        result_wrapper: Some("GetRolePolicyResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetRoleTemplateVersion",
-        input: Some("GetRoleTemplateVersionRequest"),
-        output: Some("GetRoleTemplateVersionResponse"),
-        result_wrapper: Some("GetRoleTemplateVersionResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetSAMLProvider",
-        input: Some("GetSAMLProviderRequest"),
-        output: Some("GetSAMLProviderResponse"),
-        result_wrapper: Some("GetSAMLProviderResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetSSHPublicKey",
-        input: Some("GetSSHPublicKeyRequest"),
-        output: Some("GetSSHPublicKeyResponse"),
-        result_wrapper: Some("GetSSHPublicKeyResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetServerCertificate",
-        input: Some("GetServerCertificateRequest"),
-        output: Some("GetServerCertificateResponse"),
-        result_wrapper: Some("GetServerCertificateResult"),
-        unauthenticated: false,
-    },
+        actions: &["iam:GetOutboundWebIdentityFederationInfo"],
+        access_level: Some(crate::meta::AccessLevel::Read),
+        read_only: true,
+        resources: &[],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+/// `GetPolicy`.
+pub const GET_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetPolicy",
+    input: Some("GetPolicyRequest"),
+    output: Some("GetPolicyResponse"),
+    result_wrapper: Some("GetPolicyResult"),
+    unauthenticated: false,
+    actions: &["iam:GetPolicy"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::POLICY,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_POLICY;
+    type Output = super::GetPolicyResponse;
+}
+
+/// `GetPolicyVersion`.
+pub const GET_POLICY_VERSION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetPolicyVersion",
+    input: Some("GetPolicyVersionRequest"),
+    output: Some("GetPolicyVersionResponse"),
+    result_wrapper: Some("GetPolicyVersionResult"),
+    unauthenticated: false,
+    actions: &["iam:GetPolicyVersion"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::POLICY,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetPolicyVersionRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_POLICY_VERSION;
+    type Output = super::GetPolicyVersionResponse;
+}
+
+/// `GetRole`.
+pub const GET_ROLE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetRole",
+    input: Some("GetRoleRequest"),
+    output: Some("GetRoleResponse"),
+    result_wrapper: Some("GetRoleResult"),
+    unauthenticated: false,
+    actions: &["iam:GetRole"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &["iam:PermissionsBoundary", "iam:RoleTemplateARN"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetRoleRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_ROLE;
+    type Output = super::GetRoleResponse;
+}
+
+/// `GetRolePolicy`.
+pub const GET_ROLE_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetRolePolicy",
+    input: Some("GetRolePolicyRequest"),
+    output: Some("GetRolePolicyResponse"),
+    result_wrapper: Some("GetRolePolicyResult"),
+    unauthenticated: false,
+    actions: &["iam:GetRolePolicy"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetRolePolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_ROLE_POLICY;
+    type Output = super::GetRolePolicyResponse;
+}
+
+/// `GetRoleTemplateVersion`.
+pub const GET_ROLE_TEMPLATE_VERSION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetRoleTemplateVersion",
+    input: Some("GetRoleTemplateVersionRequest"),
+    output: Some("GetRoleTemplateVersionResponse"),
+    result_wrapper: Some("GetRoleTemplateVersionResult"),
+    unauthenticated: false,
+    actions: &["iam:GetRoleTemplateVersion"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE_TEMPLATE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetRoleTemplateVersionRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_ROLE_TEMPLATE_VERSION;
+    type Output = super::GetRoleTemplateVersionResponse;
+}
+
+/// `GetSAMLProvider`.
+pub const GET_SAML_PROVIDER: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetSAMLProvider",
+    input: Some("GetSAMLProviderRequest"),
+    output: Some("GetSAMLProviderResponse"),
+    result_wrapper: Some("GetSAMLProviderResult"),
+    unauthenticated: false,
+    actions: &["iam:GetSAMLProvider"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::SAML_PROVIDER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetSAMLProviderRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_SAML_PROVIDER;
+    type Output = super::GetSAMLProviderResponse;
+}
+
+/// `GetSSHPublicKey`.
+pub const GET_SSH_PUBLIC_KEY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetSSHPublicKey",
+    input: Some("GetSSHPublicKeyRequest"),
+    output: Some("GetSSHPublicKeyResponse"),
+    result_wrapper: Some("GetSSHPublicKeyResult"),
+    unauthenticated: false,
+    actions: &["iam:GetSSHPublicKey"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetSSHPublicKeyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_SSH_PUBLIC_KEY;
+    type Output = super::GetSSHPublicKeyResponse;
+}
+
+/// `GetServerCertificate`.
+pub const GET_SERVER_CERTIFICATE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetServerCertificate",
+    input: Some("GetServerCertificateRequest"),
+    output: Some("GetServerCertificateResponse"),
+    result_wrapper: Some("GetServerCertificateResult"),
+    unauthenticated: false,
+    actions: &["iam:GetServerCertificate"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::SERVER_CERTIFICATE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetServerCertificateRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_SERVER_CERTIFICATE;
+    type Output = super::GetServerCertificateResponse;
+}
+
+/// `GetServiceLastAccessedDetails`.
+pub const GET_SERVICE_LAST_ACCESSED_DETAILS: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "GetServiceLastAccessedDetails",
         input: Some("GetServiceLastAccessedDetailsRequest"),
         output: Some("GetServiceLastAccessedDetailsResponse"),
         result_wrapper: Some("GetServiceLastAccessedDetailsResult"),
         unauthenticated: false,
-    },
+        actions: &["iam:GetServiceLastAccessedDetails"],
+        access_level: Some(crate::meta::AccessLevel::Read),
+        read_only: true,
+        resources: &[],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::GetServiceLastAccessedDetailsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_SERVICE_LAST_ACCESSED_DETAILS;
+    type Output = super::GetServiceLastAccessedDetailsResponse;
+}
+
+/// `GetServiceLastAccessedDetailsWithEntities`.
+pub const GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "GetServiceLastAccessedDetailsWithEntities",
         input: Some("GetServiceLastAccessedDetailsWithEntitiesRequest"),
         output: Some("GetServiceLastAccessedDetailsWithEntitiesResponse"),
         result_wrapper: Some("GetServiceLastAccessedDetailsWithEntitiesResult"),
         unauthenticated: false,
-    },
+        actions: &["iam:GetServiceLastAccessedDetailsWithEntities"],
+        access_level: Some(crate::meta::AccessLevel::Read),
+        read_only: true,
+        resources: &[],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::GetServiceLastAccessedDetailsWithEntitiesRequest {
+    const INFO: &'static crate::meta::OperationInfo =
+        &GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES;
+    type Output = super::GetServiceLastAccessedDetailsWithEntitiesResponse;
+}
+
+/// `GetServiceLinkedRoleDeletionStatus`.
+pub const GET_SERVICE_LINKED_ROLE_DELETION_STATUS: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "GetServiceLinkedRoleDeletionStatus",
         input: Some("GetServiceLinkedRoleDeletionStatusRequest"),
         output: Some("GetServiceLinkedRoleDeletionStatusResponse"),
         result_wrapper: Some("GetServiceLinkedRoleDeletionStatusResult"),
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetUser",
-        input: Some("GetUserRequest"),
-        output: Some("GetUserResponse"),
-        result_wrapper: Some("GetUserResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetUserPolicy",
-        input: Some("GetUserPolicyRequest"),
-        output: Some("GetUserPolicyResponse"),
-        result_wrapper: Some("GetUserPolicyResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListAccessKeys",
-        input: Some("ListAccessKeysRequest"),
-        output: Some("ListAccessKeysResponse"),
-        result_wrapper: Some("ListAccessKeysResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListAccountAliases",
-        input: Some("ListAccountAliasesRequest"),
-        output: Some("ListAccountAliasesResponse"),
-        result_wrapper: Some("ListAccountAliasesResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListAttachedGroupPolicies",
-        input: Some("ListAttachedGroupPoliciesRequest"),
-        output: Some("ListAttachedGroupPoliciesResponse"),
-        result_wrapper: Some("ListAttachedGroupPoliciesResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListAttachedRolePolicies",
-        input: Some("ListAttachedRolePoliciesRequest"),
-        output: Some("ListAttachedRolePoliciesResponse"),
-        result_wrapper: Some("ListAttachedRolePoliciesResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListAttachedUserPolicies",
-        input: Some("ListAttachedUserPoliciesRequest"),
-        output: Some("ListAttachedUserPoliciesResponse"),
-        result_wrapper: Some("ListAttachedUserPoliciesResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListDelegationRequests",
-        input: Some("ListDelegationRequestsRequest"),
-        output: Some("ListDelegationRequestsResponse"),
-        result_wrapper: Some("ListDelegationRequestsResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListEntitiesForPolicy",
-        input: Some("ListEntitiesForPolicyRequest"),
-        output: Some("ListEntitiesForPolicyResponse"),
-        result_wrapper: Some("ListEntitiesForPolicyResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListGroupPolicies",
-        input: Some("ListGroupPoliciesRequest"),
-        output: Some("ListGroupPoliciesResponse"),
-        result_wrapper: Some("ListGroupPoliciesResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListGroups",
-        input: Some("ListGroupsRequest"),
-        output: Some("ListGroupsResponse"),
-        result_wrapper: Some("ListGroupsResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListGroupsForUser",
-        input: Some("ListGroupsForUserRequest"),
-        output: Some("ListGroupsForUserResponse"),
-        result_wrapper: Some("ListGroupsForUserResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListInstanceProfileTags",
-        input: Some("ListInstanceProfileTagsRequest"),
-        output: Some("ListInstanceProfileTagsResponse"),
-        result_wrapper: Some("ListInstanceProfileTagsResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListInstanceProfiles",
-        input: Some("ListInstanceProfilesRequest"),
-        output: Some("ListInstanceProfilesResponse"),
-        result_wrapper: Some("ListInstanceProfilesResult"),
-        unauthenticated: false,
-    },
+        actions: &["iam:GetServiceLinkedRoleDeletionStatus"],
+        access_level: Some(crate::meta::AccessLevel::Read),
+        read_only: true,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::ROLE,
+            required: true,
+        }],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::GetServiceLinkedRoleDeletionStatusRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_SERVICE_LINKED_ROLE_DELETION_STATUS;
+    type Output = super::GetServiceLinkedRoleDeletionStatusResponse;
+}
+
+/// `GetUser`.
+pub const GET_USER: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetUser",
+    input: Some("GetUserRequest"),
+    output: Some("GetUserResponse"),
+    result_wrapper: Some("GetUserResult"),
+    unauthenticated: false,
+    actions: &["iam:GetUser"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetUserRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_USER;
+    type Output = super::GetUserResponse;
+}
+
+/// `GetUserPolicy`.
+pub const GET_USER_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetUserPolicy",
+    input: Some("GetUserPolicyRequest"),
+    output: Some("GetUserPolicyResponse"),
+    result_wrapper: Some("GetUserPolicyResult"),
+    unauthenticated: false,
+    actions: &["iam:GetUserPolicy"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetUserPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_USER_POLICY;
+    type Output = super::GetUserPolicyResponse;
+}
+
+/// `ListAccessKeys`.
+pub const LIST_ACCESS_KEYS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListAccessKeys",
+    input: Some("ListAccessKeysRequest"),
+    output: Some("ListAccessKeysResponse"),
+    result_wrapper: Some("ListAccessKeysResult"),
+    unauthenticated: false,
+    actions: &["iam:ListAccessKeys"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListAccessKeysRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_ACCESS_KEYS;
+    type Output = super::ListAccessKeysResponse;
+}
+
+/// `ListAccountAliases`.
+pub const LIST_ACCOUNT_ALIASES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListAccountAliases",
+    input: Some("ListAccountAliasesRequest"),
+    output: Some("ListAccountAliasesResponse"),
+    result_wrapper: Some("ListAccountAliasesResult"),
+    unauthenticated: false,
+    actions: &["iam:ListAccountAliases"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListAccountAliasesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_ACCOUNT_ALIASES;
+    type Output = super::ListAccountAliasesResponse;
+}
+
+/// `ListAttachedGroupPolicies`.
+pub const LIST_ATTACHED_GROUP_POLICIES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListAttachedGroupPolicies",
+    input: Some("ListAttachedGroupPoliciesRequest"),
+    output: Some("ListAttachedGroupPoliciesResponse"),
+    result_wrapper: Some("ListAttachedGroupPoliciesResult"),
+    unauthenticated: false,
+    actions: &["iam:ListAttachedGroupPolicies"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::GROUP,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListAttachedGroupPoliciesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_ATTACHED_GROUP_POLICIES;
+    type Output = super::ListAttachedGroupPoliciesResponse;
+}
+
+/// `ListAttachedRolePolicies`.
+pub const LIST_ATTACHED_ROLE_POLICIES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListAttachedRolePolicies",
+    input: Some("ListAttachedRolePoliciesRequest"),
+    output: Some("ListAttachedRolePoliciesResponse"),
+    result_wrapper: Some("ListAttachedRolePoliciesResult"),
+    unauthenticated: false,
+    actions: &["iam:ListAttachedRolePolicies"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListAttachedRolePoliciesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_ATTACHED_ROLE_POLICIES;
+    type Output = super::ListAttachedRolePoliciesResponse;
+}
+
+/// `ListAttachedUserPolicies`.
+pub const LIST_ATTACHED_USER_POLICIES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListAttachedUserPolicies",
+    input: Some("ListAttachedUserPoliciesRequest"),
+    output: Some("ListAttachedUserPoliciesResponse"),
+    result_wrapper: Some("ListAttachedUserPoliciesResult"),
+    unauthenticated: false,
+    actions: &["iam:ListAttachedUserPolicies"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListAttachedUserPoliciesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_ATTACHED_USER_POLICIES;
+    type Output = super::ListAttachedUserPoliciesResponse;
+}
+
+/// `ListDelegationRequests`.
+pub const LIST_DELEGATION_REQUESTS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListDelegationRequests",
+    input: Some("ListDelegationRequestsRequest"),
+    output: Some("ListDelegationRequestsResponse"),
+    result_wrapper: Some("ListDelegationRequestsResult"),
+    unauthenticated: false,
+    actions: &["iam:ListDelegationRequests"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &["iam:DelegationRequestOwner"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListDelegationRequestsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_DELEGATION_REQUESTS;
+    type Output = super::ListDelegationRequestsResponse;
+}
+
+/// `ListEntitiesForPolicy`.
+pub const LIST_ENTITIES_FOR_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListEntitiesForPolicy",
+    input: Some("ListEntitiesForPolicyRequest"),
+    output: Some("ListEntitiesForPolicyResponse"),
+    result_wrapper: Some("ListEntitiesForPolicyResult"),
+    unauthenticated: false,
+    actions: &["iam:ListEntitiesForPolicy"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::POLICY,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListEntitiesForPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_ENTITIES_FOR_POLICY;
+    type Output = super::ListEntitiesForPolicyResponse;
+}
+
+/// `ListGroupPolicies`.
+pub const LIST_GROUP_POLICIES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListGroupPolicies",
+    input: Some("ListGroupPoliciesRequest"),
+    output: Some("ListGroupPoliciesResponse"),
+    result_wrapper: Some("ListGroupPoliciesResult"),
+    unauthenticated: false,
+    actions: &["iam:ListGroupPolicies"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::GROUP,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListGroupPoliciesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_GROUP_POLICIES;
+    type Output = super::ListGroupPoliciesResponse;
+}
+
+/// `ListGroups`.
+pub const LIST_GROUPS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListGroups",
+    input: Some("ListGroupsRequest"),
+    output: Some("ListGroupsResponse"),
+    result_wrapper: Some("ListGroupsResult"),
+    unauthenticated: false,
+    actions: &["iam:ListGroups"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListGroupsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_GROUPS;
+    type Output = super::ListGroupsResponse;
+}
+
+/// `ListGroupsForUser`.
+pub const LIST_GROUPS_FOR_USER: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListGroupsForUser",
+    input: Some("ListGroupsForUserRequest"),
+    output: Some("ListGroupsForUserResponse"),
+    result_wrapper: Some("ListGroupsForUserResult"),
+    unauthenticated: false,
+    actions: &["iam:ListGroupsForUser"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListGroupsForUserRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_GROUPS_FOR_USER;
+    type Output = super::ListGroupsForUserResponse;
+}
+
+/// `ListInstanceProfileTags`.
+pub const LIST_INSTANCE_PROFILE_TAGS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListInstanceProfileTags",
+    input: Some("ListInstanceProfileTagsRequest"),
+    output: Some("ListInstanceProfileTagsResponse"),
+    result_wrapper: Some("ListInstanceProfileTagsResult"),
+    unauthenticated: false,
+    actions: &["iam:ListInstanceProfileTags"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::INSTANCE_PROFILE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListInstanceProfileTagsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_INSTANCE_PROFILE_TAGS;
+    type Output = super::ListInstanceProfileTagsResponse;
+}
+
+/// `ListInstanceProfiles`.
+pub const LIST_INSTANCE_PROFILES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListInstanceProfiles",
+    input: Some("ListInstanceProfilesRequest"),
+    output: Some("ListInstanceProfilesResponse"),
+    result_wrapper: Some("ListInstanceProfilesResult"),
+    unauthenticated: false,
+    actions: &["iam:ListInstanceProfiles"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListInstanceProfilesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_INSTANCE_PROFILES;
+    type Output = super::ListInstanceProfilesResponse;
+}
+
+/// `ListInstanceProfilesForRole`.
+pub const LIST_INSTANCE_PROFILES_FOR_ROLE: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "ListInstanceProfilesForRole",
         input: Some("ListInstanceProfilesForRoleRequest"),
         output: Some("ListInstanceProfilesForRoleResponse"),
         result_wrapper: Some("ListInstanceProfilesForRoleResult"),
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListMFADeviceTags",
-        input: Some("ListMFADeviceTagsRequest"),
-        output: Some("ListMFADeviceTagsResponse"),
-        result_wrapper: Some("ListMFADeviceTagsResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListMFADevices",
-        input: Some("ListMFADevicesRequest"),
-        output: Some("ListMFADevicesResponse"),
-        result_wrapper: Some("ListMFADevicesResult"),
-        unauthenticated: false,
-    },
+        actions: &["iam:ListInstanceProfilesForRole"],
+        access_level: Some(crate::meta::AccessLevel::List),
+        read_only: true,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::ROLE,
+            required: true,
+        }],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::ListInstanceProfilesForRoleRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_INSTANCE_PROFILES_FOR_ROLE;
+    type Output = super::ListInstanceProfilesForRoleResponse;
+}
+
+/// `ListMFADeviceTags`.
+pub const LIST_MFA_DEVICE_TAGS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListMFADeviceTags",
+    input: Some("ListMFADeviceTagsRequest"),
+    output: Some("ListMFADeviceTagsResponse"),
+    result_wrapper: Some("ListMFADeviceTagsResult"),
+    unauthenticated: false,
+    actions: &["iam:ListMFADeviceTags"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::MFA,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListMFADeviceTagsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_MFA_DEVICE_TAGS;
+    type Output = super::ListMFADeviceTagsResponse;
+}
+
+/// `ListMFADevices`.
+pub const LIST_MFA_DEVICES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListMFADevices",
+    input: Some("ListMFADevicesRequest"),
+    output: Some("ListMFADevicesResponse"),
+    result_wrapper: Some("ListMFADevicesResult"),
+    unauthenticated: false,
+    actions: &["iam:ListMFADevices"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: false,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListMFADevicesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_MFA_DEVICES;
+    type Output = super::ListMFADevicesResponse;
+}
+
+/// `ListOpenIDConnectProviderTags`.
+pub const LIST_OPEN_ID_CONNECT_PROVIDER_TAGS: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "ListOpenIDConnectProviderTags",
         input: Some("ListOpenIDConnectProviderTagsRequest"),
         output: Some("ListOpenIDConnectProviderTagsResponse"),
         result_wrapper: Some("ListOpenIDConnectProviderTagsResult"),
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListOpenIDConnectProviders",
-        input: Some("ListOpenIDConnectProvidersRequest"),
-        output: Some("ListOpenIDConnectProvidersResponse"),
-        result_wrapper: Some("ListOpenIDConnectProvidersResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListOrganizationsFeatures",
-        input: Some("ListOrganizationsFeaturesRequest"),
-        output: Some("ListOrganizationsFeaturesResponse"),
-        result_wrapper: Some("ListOrganizationsFeaturesResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListPolicies",
-        input: Some("ListPoliciesRequest"),
-        output: Some("ListPoliciesResponse"),
-        result_wrapper: Some("ListPoliciesResult"),
-        unauthenticated: false,
-    },
+        actions: &["iam:ListOpenIDConnectProviderTags"],
+        access_level: Some(crate::meta::AccessLevel::List),
+        read_only: true,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::OIDC_PROVIDER,
+            required: true,
+        }],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::ListOpenIDConnectProviderTagsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_OPEN_ID_CONNECT_PROVIDER_TAGS;
+    type Output = super::ListOpenIDConnectProviderTagsResponse;
+}
+
+/// `ListOpenIDConnectProviders`.
+pub const LIST_OPEN_ID_CONNECT_PROVIDERS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListOpenIDConnectProviders",
+    input: Some("ListOpenIDConnectProvidersRequest"),
+    output: Some("ListOpenIDConnectProvidersResponse"),
+    result_wrapper: Some("ListOpenIDConnectProvidersResult"),
+    unauthenticated: false,
+    actions: &["iam:ListOpenIDConnectProviders"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListOpenIDConnectProvidersRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_OPEN_ID_CONNECT_PROVIDERS;
+    type Output = super::ListOpenIDConnectProvidersResponse;
+}
+
+/// `ListOrganizationsFeatures`.
+pub const LIST_ORGANIZATIONS_FEATURES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListOrganizationsFeatures",
+    input: Some("ListOrganizationsFeaturesRequest"),
+    output: Some("ListOrganizationsFeaturesResponse"),
+    result_wrapper: Some("ListOrganizationsFeaturesResult"),
+    unauthenticated: false,
+    actions: &["iam:ListOrganizationsFeatures"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListOrganizationsFeaturesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_ORGANIZATIONS_FEATURES;
+    type Output = super::ListOrganizationsFeaturesResponse;
+}
+
+/// `ListPolicies`.
+pub const LIST_POLICIES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListPolicies",
+    input: Some("ListPoliciesRequest"),
+    output: Some("ListPoliciesResponse"),
+    result_wrapper: Some("ListPoliciesResult"),
+    unauthenticated: false,
+    actions: &["iam:ListPolicies"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListPoliciesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_POLICIES;
+    type Output = super::ListPoliciesResponse;
+}
+
+/// `ListPoliciesGrantingServiceAccess`.
+pub const LIST_POLICIES_GRANTING_SERVICE_ACCESS: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "ListPoliciesGrantingServiceAccess",
         input: Some("ListPoliciesGrantingServiceAccessRequest"),
         output: Some("ListPoliciesGrantingServiceAccessResponse"),
         result_wrapper: Some("ListPoliciesGrantingServiceAccessResult"),
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListPolicyTags",
-        input: Some("ListPolicyTagsRequest"),
-        output: Some("ListPolicyTagsResponse"),
-        result_wrapper: Some("ListPolicyTagsResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListPolicyVersions",
-        input: Some("ListPolicyVersionsRequest"),
-        output: Some("ListPolicyVersionsResponse"),
-        result_wrapper: Some("ListPolicyVersionsResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListRolePolicies",
-        input: Some("ListRolePoliciesRequest"),
-        output: Some("ListRolePoliciesResponse"),
-        result_wrapper: Some("ListRolePoliciesResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListRoleTags",
-        input: Some("ListRoleTagsRequest"),
-        output: Some("ListRoleTagsResponse"),
-        result_wrapper: Some("ListRoleTagsResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListRoles",
-        input: Some("ListRolesRequest"),
-        output: Some("ListRolesResponse"),
-        result_wrapper: Some("ListRolesResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListSAMLProviderTags",
-        input: Some("ListSAMLProviderTagsRequest"),
-        output: Some("ListSAMLProviderTagsResponse"),
-        result_wrapper: Some("ListSAMLProviderTagsResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListSAMLProviders",
-        input: Some("ListSAMLProvidersRequest"),
-        output: Some("ListSAMLProvidersResponse"),
-        result_wrapper: Some("ListSAMLProvidersResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListSSHPublicKeys",
-        input: Some("ListSSHPublicKeysRequest"),
-        output: Some("ListSSHPublicKeysResponse"),
-        result_wrapper: Some("ListSSHPublicKeysResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListServerCertificateTags",
-        input: Some("ListServerCertificateTagsRequest"),
-        output: Some("ListServerCertificateTagsResponse"),
-        result_wrapper: Some("ListServerCertificateTagsResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListServerCertificates",
-        input: Some("ListServerCertificatesRequest"),
-        output: Some("ListServerCertificatesResponse"),
-        result_wrapper: Some("ListServerCertificatesResult"),
-        unauthenticated: false,
-    },
+        actions: &["iam:ListPoliciesGrantingServiceAccess"],
+        access_level: Some(crate::meta::AccessLevel::List),
+        read_only: true,
+        resources: &[
+            crate::meta::ResourceUse {
+                resource_type: &super::arn::GROUP,
+                required: true,
+            },
+            crate::meta::ResourceUse {
+                resource_type: &super::arn::ROLE,
+                required: true,
+            },
+            crate::meta::ResourceUse {
+                resource_type: &super::arn::USER,
+                required: true,
+            },
+        ],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::ListPoliciesGrantingServiceAccessRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_POLICIES_GRANTING_SERVICE_ACCESS;
+    type Output = super::ListPoliciesGrantingServiceAccessResponse;
+}
+
+/// `ListPolicyTags`.
+pub const LIST_POLICY_TAGS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListPolicyTags",
+    input: Some("ListPolicyTagsRequest"),
+    output: Some("ListPolicyTagsResponse"),
+    result_wrapper: Some("ListPolicyTagsResult"),
+    unauthenticated: false,
+    actions: &["iam:ListPolicyTags"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::POLICY,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListPolicyTagsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_POLICY_TAGS;
+    type Output = super::ListPolicyTagsResponse;
+}
+
+/// `ListPolicyVersions`.
+pub const LIST_POLICY_VERSIONS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListPolicyVersions",
+    input: Some("ListPolicyVersionsRequest"),
+    output: Some("ListPolicyVersionsResponse"),
+    result_wrapper: Some("ListPolicyVersionsResult"),
+    unauthenticated: false,
+    actions: &["iam:ListPolicyVersions"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::POLICY,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListPolicyVersionsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_POLICY_VERSIONS;
+    type Output = super::ListPolicyVersionsResponse;
+}
+
+/// `ListRolePolicies`.
+pub const LIST_ROLE_POLICIES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListRolePolicies",
+    input: Some("ListRolePoliciesRequest"),
+    output: Some("ListRolePoliciesResponse"),
+    result_wrapper: Some("ListRolePoliciesResult"),
+    unauthenticated: false,
+    actions: &["iam:ListRolePolicies"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListRolePoliciesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_ROLE_POLICIES;
+    type Output = super::ListRolePoliciesResponse;
+}
+
+/// `ListRoleTags`.
+pub const LIST_ROLE_TAGS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListRoleTags",
+    input: Some("ListRoleTagsRequest"),
+    output: Some("ListRoleTagsResponse"),
+    result_wrapper: Some("ListRoleTagsResult"),
+    unauthenticated: false,
+    actions: &["iam:ListRoleTags"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListRoleTagsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_ROLE_TAGS;
+    type Output = super::ListRoleTagsResponse;
+}
+
+/// `ListRoles`.
+pub const LIST_ROLES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListRoles",
+    input: Some("ListRolesRequest"),
+    output: Some("ListRolesResponse"),
+    result_wrapper: Some("ListRolesResult"),
+    unauthenticated: false,
+    actions: &["iam:ListRoles"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListRolesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_ROLES;
+    type Output = super::ListRolesResponse;
+}
+
+/// `ListSAMLProviderTags`.
+pub const LIST_SAML_PROVIDER_TAGS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListSAMLProviderTags",
+    input: Some("ListSAMLProviderTagsRequest"),
+    output: Some("ListSAMLProviderTagsResponse"),
+    result_wrapper: Some("ListSAMLProviderTagsResult"),
+    unauthenticated: false,
+    actions: &["iam:ListSAMLProviderTags"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::SAML_PROVIDER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListSAMLProviderTagsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_SAML_PROVIDER_TAGS;
+    type Output = super::ListSAMLProviderTagsResponse;
+}
+
+/// `ListSAMLProviders`.
+pub const LIST_SAML_PROVIDERS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListSAMLProviders",
+    input: Some("ListSAMLProvidersRequest"),
+    output: Some("ListSAMLProvidersResponse"),
+    result_wrapper: Some("ListSAMLProvidersResult"),
+    unauthenticated: false,
+    actions: &["iam:ListSAMLProviders"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListSAMLProvidersRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_SAML_PROVIDERS;
+    type Output = super::ListSAMLProvidersResponse;
+}
+
+/// `ListSSHPublicKeys`.
+pub const LIST_SSH_PUBLIC_KEYS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListSSHPublicKeys",
+    input: Some("ListSSHPublicKeysRequest"),
+    output: Some("ListSSHPublicKeysResponse"),
+    result_wrapper: Some("ListSSHPublicKeysResult"),
+    unauthenticated: false,
+    actions: &["iam:ListSSHPublicKeys"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListSSHPublicKeysRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_SSH_PUBLIC_KEYS;
+    type Output = super::ListSSHPublicKeysResponse;
+}
+
+/// `ListServerCertificateTags`.
+pub const LIST_SERVER_CERTIFICATE_TAGS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListServerCertificateTags",
+    input: Some("ListServerCertificateTagsRequest"),
+    output: Some("ListServerCertificateTagsResponse"),
+    result_wrapper: Some("ListServerCertificateTagsResult"),
+    unauthenticated: false,
+    actions: &["iam:ListServerCertificateTags"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::SERVER_CERTIFICATE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListServerCertificateTagsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_SERVER_CERTIFICATE_TAGS;
+    type Output = super::ListServerCertificateTagsResponse;
+}
+
+/// `ListServerCertificates`.
+pub const LIST_SERVER_CERTIFICATES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListServerCertificates",
+    input: Some("ListServerCertificatesRequest"),
+    output: Some("ListServerCertificatesResponse"),
+    result_wrapper: Some("ListServerCertificatesResult"),
+    unauthenticated: false,
+    actions: &["iam:ListServerCertificates"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListServerCertificatesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_SERVER_CERTIFICATES;
+    type Output = super::ListServerCertificatesResponse;
+}
+
+/// `ListServiceSpecificCredentials`.
+pub const LIST_SERVICE_SPECIFIC_CREDENTIALS: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "ListServiceSpecificCredentials",
         input: Some("ListServiceSpecificCredentialsRequest"),
         output: Some("ListServiceSpecificCredentialsResponse"),
         result_wrapper: Some("ListServiceSpecificCredentialsResult"),
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListSigningCertificates",
-        input: Some("ListSigningCertificatesRequest"),
-        output: Some("ListSigningCertificatesResponse"),
-        result_wrapper: Some("ListSigningCertificatesResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListUserPolicies",
-        input: Some("ListUserPoliciesRequest"),
-        output: Some("ListUserPoliciesResponse"),
-        result_wrapper: Some("ListUserPoliciesResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListUserTags",
-        input: Some("ListUserTagsRequest"),
-        output: Some("ListUserTagsResponse"),
-        result_wrapper: Some("ListUserTagsResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListUsers",
-        input: Some("ListUsersRequest"),
-        output: Some("ListUsersResponse"),
-        result_wrapper: Some("ListUsersResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListVirtualMFADevices",
-        input: Some("ListVirtualMFADevicesRequest"),
-        output: Some("ListVirtualMFADevicesResponse"),
-        result_wrapper: Some("ListVirtualMFADevicesResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "PutAccountProperties",
-        input: Some("PutAccountPropertiesRequest"),
-        output: Some("PutAccountPropertiesResponse"),
-        result_wrapper: Some("PutAccountPropertiesResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "PutGroupPolicy",
-        input: Some("PutGroupPolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "PutRolePermissionsBoundary",
-        input: Some("PutRolePermissionsBoundaryRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "PutRolePolicy",
-        input: Some("PutRolePolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "PutUserPermissionsBoundary",
-        input: Some("PutUserPermissionsBoundaryRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "PutUserPolicy",
-        input: Some("PutUserPolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "RejectDelegationRequest",
-        input: Some("RejectDelegationRequestRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["iam:ListServiceSpecificCredentials"],
+        access_level: Some(crate::meta::AccessLevel::List),
+        read_only: true,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::USER,
+            required: true,
+        }],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::ListServiceSpecificCredentialsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_SERVICE_SPECIFIC_CREDENTIALS;
+    type Output = super::ListServiceSpecificCredentialsResponse;
+}
+
+/// `ListSigningCertificates`.
+pub const LIST_SIGNING_CERTIFICATES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListSigningCertificates",
+    input: Some("ListSigningCertificatesRequest"),
+    output: Some("ListSigningCertificatesResponse"),
+    result_wrapper: Some("ListSigningCertificatesResult"),
+    unauthenticated: false,
+    actions: &["iam:ListSigningCertificates"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListSigningCertificatesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_SIGNING_CERTIFICATES;
+    type Output = super::ListSigningCertificatesResponse;
+}
+
+/// `ListUserPolicies`.
+pub const LIST_USER_POLICIES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListUserPolicies",
+    input: Some("ListUserPoliciesRequest"),
+    output: Some("ListUserPoliciesResponse"),
+    result_wrapper: Some("ListUserPoliciesResult"),
+    unauthenticated: false,
+    actions: &["iam:ListUserPolicies"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListUserPoliciesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_USER_POLICIES;
+    type Output = super::ListUserPoliciesResponse;
+}
+
+/// `ListUserTags`.
+pub const LIST_USER_TAGS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListUserTags",
+    input: Some("ListUserTagsRequest"),
+    output: Some("ListUserTagsResponse"),
+    result_wrapper: Some("ListUserTagsResult"),
+    unauthenticated: false,
+    actions: &["iam:ListUserTags"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListUserTagsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_USER_TAGS;
+    type Output = super::ListUserTagsResponse;
+}
+
+/// `ListUsers`.
+pub const LIST_USERS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListUsers",
+    input: Some("ListUsersRequest"),
+    output: Some("ListUsersResponse"),
+    result_wrapper: Some("ListUsersResult"),
+    unauthenticated: false,
+    actions: &["iam:ListUsers"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListUsersRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_USERS;
+    type Output = super::ListUsersResponse;
+}
+
+/// `ListVirtualMFADevices`.
+pub const LIST_VIRTUAL_MFA_DEVICES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListVirtualMFADevices",
+    input: Some("ListVirtualMFADevicesRequest"),
+    output: Some("ListVirtualMFADevicesResponse"),
+    result_wrapper: Some("ListVirtualMFADevicesResult"),
+    unauthenticated: false,
+    actions: &["iam:ListVirtualMFADevices"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &["Base32StringSeed", "QRCodePNG"],
+};
+impl crate::meta::OperationShape for super::ListVirtualMFADevicesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_VIRTUAL_MFA_DEVICES;
+    type Output = super::ListVirtualMFADevicesResponse;
+}
+
+/// `PutAccountProperties`.
+pub const PUT_ACCOUNT_PROPERTIES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "PutAccountProperties",
+    input: Some("PutAccountPropertiesRequest"),
+    output: Some("PutAccountPropertiesResponse"),
+    result_wrapper: Some("PutAccountPropertiesResult"),
+    unauthenticated: false,
+    actions: &["iam:PutAccountProperties"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &["iam:AccountPropertyNamespaces"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::PutAccountPropertiesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &PUT_ACCOUNT_PROPERTIES;
+    type Output = super::PutAccountPropertiesResponse;
+}
+
+/// `PutGroupPolicy`.
+pub const PUT_GROUP_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "PutGroupPolicy",
+    input: Some("PutGroupPolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:PutGroupPolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::GROUP,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::PutGroupPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &PUT_GROUP_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `PutRolePermissionsBoundary`.
+pub const PUT_ROLE_PERMISSIONS_BOUNDARY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "PutRolePermissionsBoundary",
+    input: Some("PutRolePermissionsBoundaryRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:PutRolePermissionsBoundary"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &["iam:PermissionsBoundary", "iam:RoleTemplateARN"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::PutRolePermissionsBoundaryRequest {
+    const INFO: &'static crate::meta::OperationInfo = &PUT_ROLE_PERMISSIONS_BOUNDARY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `PutRolePolicy`.
+pub const PUT_ROLE_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "PutRolePolicy",
+    input: Some("PutRolePolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:PutRolePolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &["iam:PermissionsBoundary", "iam:RoleTemplateARN"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::PutRolePolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &PUT_ROLE_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `PutUserPermissionsBoundary`.
+pub const PUT_USER_PERMISSIONS_BOUNDARY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "PutUserPermissionsBoundary",
+    input: Some("PutUserPermissionsBoundaryRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:PutUserPermissionsBoundary"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &["iam:PermissionsBoundary"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::PutUserPermissionsBoundaryRequest {
+    const INFO: &'static crate::meta::OperationInfo = &PUT_USER_PERMISSIONS_BOUNDARY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `PutUserPolicy`.
+pub const PUT_USER_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "PutUserPolicy",
+    input: Some("PutUserPolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:PutUserPolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &["iam:PermissionsBoundary"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::PutUserPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &PUT_USER_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `RejectDelegationRequest`.
+pub const REJECT_DELEGATION_REQUEST: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "RejectDelegationRequest",
+    input: Some("RejectDelegationRequestRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:RejectDelegationRequest"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::DELEGATION_REQUEST,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::RejectDelegationRequestRequest {
+    const INFO: &'static crate::meta::OperationInfo = &REJECT_DELEGATION_REQUEST;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `RemoveClientIDFromOpenIDConnectProvider`.
+pub const REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "RemoveClientIDFromOpenIDConnectProvider",
         input: Some("RemoveClientIDFromOpenIDConnectProviderRequest"),
         output: None,
         result_wrapper: None,
         unauthenticated: false,
-    },
+        actions: &["iam:RemoveClientIDFromOpenIDConnectProvider"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::OIDC_PROVIDER,
+            required: true,
+        }],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::RemoveClientIDFromOpenIDConnectProviderRequest {
+    const INFO: &'static crate::meta::OperationInfo =
+        &REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `RemoveRoleFromInstanceProfile`.
+pub const REMOVE_ROLE_FROM_INSTANCE_PROFILE: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "RemoveRoleFromInstanceProfile",
         input: Some("RemoveRoleFromInstanceProfileRequest"),
         output: None,
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "RemoveUserFromGroup",
-        input: Some("RemoveUserFromGroupRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["iam:RemoveRoleFromInstanceProfile"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::INSTANCE_PROFILE,
+            required: true,
+        }],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::RemoveRoleFromInstanceProfileRequest {
+    const INFO: &'static crate::meta::OperationInfo = &REMOVE_ROLE_FROM_INSTANCE_PROFILE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `RemoveUserFromGroup`.
+pub const REMOVE_USER_FROM_GROUP: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "RemoveUserFromGroup",
+    input: Some("RemoveUserFromGroupRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:RemoveUserFromGroup"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::GROUP,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::RemoveUserFromGroupRequest {
+    const INFO: &'static crate::meta::OperationInfo = &REMOVE_USER_FROM_GROUP;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `ResetServiceSpecificCredential`.
+pub const RESET_SERVICE_SPECIFIC_CREDENTIAL: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "ResetServiceSpecificCredential",
         input: Some("ResetServiceSpecificCredentialRequest"),
         output: Some("ResetServiceSpecificCredentialResponse"),
         result_wrapper: Some("ResetServiceSpecificCredentialResult"),
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ResyncMFADevice",
-        input: Some("ResyncMFADeviceRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "SendDelegationToken",
-        input: Some("SendDelegationTokenRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "SetDefaultPolicyVersion",
-        input: Some("SetDefaultPolicyVersionRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["iam:ResetServiceSpecificCredential"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::USER,
+            required: true,
+        }],
+        condition_keys: &["iam:ServiceSpecificCredentialServiceName"],
+        sensitive_input: &[],
+        sensitive_output: &["ServiceCredentialSecret", "ServicePassword"],
+    };
+impl crate::meta::OperationShape for super::ResetServiceSpecificCredentialRequest {
+    const INFO: &'static crate::meta::OperationInfo = &RESET_SERVICE_SPECIFIC_CREDENTIAL;
+    type Output = super::ResetServiceSpecificCredentialResponse;
+}
+
+/// `ResyncMFADevice`.
+pub const RESYNC_MFA_DEVICE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ResyncMFADevice",
+    input: Some("ResyncMFADeviceRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:ResyncMFADevice"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &["AuthenticationCode1", "AuthenticationCode2"],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ResyncMFADeviceRequest {
+    const INFO: &'static crate::meta::OperationInfo = &RESYNC_MFA_DEVICE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `SendDelegationToken`.
+pub const SEND_DELEGATION_TOKEN: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "SendDelegationToken",
+    input: Some("SendDelegationTokenRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:SendDelegationToken"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::DELEGATION_REQUEST,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::SendDelegationTokenRequest {
+    const INFO: &'static crate::meta::OperationInfo = &SEND_DELEGATION_TOKEN;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `SetDefaultPolicyVersion`.
+pub const SET_DEFAULT_POLICY_VERSION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "SetDefaultPolicyVersion",
+    input: Some("SetDefaultPolicyVersionRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:SetDefaultPolicyVersion"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::POLICY,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::SetDefaultPolicyVersionRequest {
+    const INFO: &'static crate::meta::OperationInfo = &SET_DEFAULT_POLICY_VERSION;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `SetSecurityTokenServicePreferences`.
+pub const SET_SECURITY_TOKEN_SERVICE_PREFERENCES: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "SetSecurityTokenServicePreferences",
         input: Some("SetSecurityTokenServicePreferencesRequest"),
         output: None,
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "SimulateCustomPolicy",
-        input: Some("SimulateCustomPolicyRequest"),
-        output: Some("SimulatePolicyResponse"),
-        result_wrapper: Some("SimulateCustomPolicyResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "SimulatePrincipalPolicy",
-        input: Some("SimulatePrincipalPolicyRequest"),
-        output: Some("SimulatePolicyResponse"),
-        result_wrapper: Some("SimulatePrincipalPolicyResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "TagInstanceProfile",
-        input: Some("TagInstanceProfileRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "TagMFADevice",
-        input: Some("TagMFADeviceRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "TagOpenIDConnectProvider",
-        input: Some("TagOpenIDConnectProviderRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "TagPolicy",
-        input: Some("TagPolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "TagRole",
-        input: Some("TagRoleRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "TagSAMLProvider",
-        input: Some("TagSAMLProviderRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "TagServerCertificate",
-        input: Some("TagServerCertificateRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "TagUser",
-        input: Some("TagUserRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UntagInstanceProfile",
-        input: Some("UntagInstanceProfileRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UntagMFADevice",
-        input: Some("UntagMFADeviceRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UntagOpenIDConnectProvider",
-        input: Some("UntagOpenIDConnectProviderRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UntagPolicy",
-        input: Some("UntagPolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UntagRole",
-        input: Some("UntagRoleRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UntagSAMLProvider",
-        input: Some("UntagSAMLProviderRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UntagServerCertificate",
-        input: Some("UntagServerCertificateRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UntagUser",
-        input: Some("UntagUserRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateAccessKey",
-        input: Some("UpdateAccessKeyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateAccountPasswordPolicy",
-        input: Some("UpdateAccountPasswordPolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateAssumeRolePolicy",
-        input: Some("UpdateAssumeRolePolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateDelegationRequest",
-        input: Some("UpdateDelegationRequestRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateGroup",
-        input: Some("UpdateGroupRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateLoginProfile",
-        input: Some("UpdateLoginProfileRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["iam:SetSecurityTokenServicePreferences"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::SetSecurityTokenServicePreferencesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &SET_SECURITY_TOKEN_SERVICE_PREFERENCES;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `SimulateCustomPolicy`.
+pub const SIMULATE_CUSTOM_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "SimulateCustomPolicy",
+    input: Some("SimulateCustomPolicyRequest"),
+    output: Some("SimulatePolicyResponse"),
+    result_wrapper: Some("SimulateCustomPolicyResult"),
+    unauthenticated: false,
+    actions: &["iam:SimulateCustomPolicy"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::SimulateCustomPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &SIMULATE_CUSTOM_POLICY;
+    type Output = super::SimulatePolicyResponse;
+}
+
+/// `SimulatePrincipalPolicy`.
+pub const SIMULATE_PRINCIPAL_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "SimulatePrincipalPolicy",
+    input: Some("SimulatePrincipalPolicyRequest"),
+    output: Some("SimulatePolicyResponse"),
+    result_wrapper: Some("SimulatePrincipalPolicyResult"),
+    unauthenticated: false,
+    actions: &["iam:SimulatePrincipalPolicy"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::GROUP,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ROLE,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::USER,
+            required: false,
+        },
+    ],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::SimulatePrincipalPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &SIMULATE_PRINCIPAL_POLICY;
+    type Output = super::SimulatePolicyResponse;
+}
+
+/// `TagInstanceProfile`.
+pub const TAG_INSTANCE_PROFILE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "TagInstanceProfile",
+    input: Some("TagInstanceProfileRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:TagInstanceProfile"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::INSTANCE_PROFILE,
+        required: true,
+    }],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::TagInstanceProfileRequest {
+    const INFO: &'static crate::meta::OperationInfo = &TAG_INSTANCE_PROFILE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `TagMFADevice`.
+pub const TAG_MFA_DEVICE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "TagMFADevice",
+    input: Some("TagMFADeviceRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:TagMFADevice"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::MFA,
+        required: true,
+    }],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::TagMFADeviceRequest {
+    const INFO: &'static crate::meta::OperationInfo = &TAG_MFA_DEVICE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `TagOpenIDConnectProvider`.
+pub const TAG_OPEN_ID_CONNECT_PROVIDER: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "TagOpenIDConnectProvider",
+    input: Some("TagOpenIDConnectProviderRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:TagOpenIDConnectProvider"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::OIDC_PROVIDER,
+        required: true,
+    }],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::TagOpenIDConnectProviderRequest {
+    const INFO: &'static crate::meta::OperationInfo = &TAG_OPEN_ID_CONNECT_PROVIDER;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `TagPolicy`.
+pub const TAG_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "TagPolicy",
+    input: Some("TagPolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:TagPolicy"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::POLICY,
+        required: true,
+    }],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::TagPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &TAG_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `TagRole`.
+pub const TAG_ROLE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "TagRole",
+    input: Some("TagRoleRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:TagRole"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &[
+        "aws:RequestTag/${TagKey}",
+        "aws:TagKeys",
+        "iam:RoleTemplateARN",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::TagRoleRequest {
+    const INFO: &'static crate::meta::OperationInfo = &TAG_ROLE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `TagSAMLProvider`.
+pub const TAG_SAML_PROVIDER: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "TagSAMLProvider",
+    input: Some("TagSAMLProviderRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:TagSAMLProvider"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::SAML_PROVIDER,
+        required: true,
+    }],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::TagSAMLProviderRequest {
+    const INFO: &'static crate::meta::OperationInfo = &TAG_SAML_PROVIDER;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `TagServerCertificate`.
+pub const TAG_SERVER_CERTIFICATE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "TagServerCertificate",
+    input: Some("TagServerCertificateRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:TagServerCertificate"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::SERVER_CERTIFICATE,
+        required: true,
+    }],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::TagServerCertificateRequest {
+    const INFO: &'static crate::meta::OperationInfo = &TAG_SERVER_CERTIFICATE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `TagUser`.
+pub const TAG_USER: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "TagUser",
+    input: Some("TagUserRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:TagUser"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::TagUserRequest {
+    const INFO: &'static crate::meta::OperationInfo = &TAG_USER;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UntagInstanceProfile`.
+pub const UNTAG_INSTANCE_PROFILE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UntagInstanceProfile",
+    input: Some("UntagInstanceProfileRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:UntagInstanceProfile"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::INSTANCE_PROFILE,
+        required: true,
+    }],
+    condition_keys: &["aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UntagInstanceProfileRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UNTAG_INSTANCE_PROFILE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UntagMFADevice`.
+pub const UNTAG_MFA_DEVICE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UntagMFADevice",
+    input: Some("UntagMFADeviceRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:UntagMFADevice"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::MFA,
+        required: true,
+    }],
+    condition_keys: &["aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UntagMFADeviceRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UNTAG_MFA_DEVICE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UntagOpenIDConnectProvider`.
+pub const UNTAG_OPEN_ID_CONNECT_PROVIDER: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UntagOpenIDConnectProvider",
+    input: Some("UntagOpenIDConnectProviderRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:UntagOpenIDConnectProvider"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::OIDC_PROVIDER,
+        required: true,
+    }],
+    condition_keys: &["aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UntagOpenIDConnectProviderRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UNTAG_OPEN_ID_CONNECT_PROVIDER;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UntagPolicy`.
+pub const UNTAG_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UntagPolicy",
+    input: Some("UntagPolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:UntagPolicy"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::POLICY,
+        required: true,
+    }],
+    condition_keys: &["aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UntagPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UNTAG_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UntagRole`.
+pub const UNTAG_ROLE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UntagRole",
+    input: Some("UntagRoleRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:UntagRole"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &["aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UntagRoleRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UNTAG_ROLE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UntagSAMLProvider`.
+pub const UNTAG_SAML_PROVIDER: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UntagSAMLProvider",
+    input: Some("UntagSAMLProviderRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:UntagSAMLProvider"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::SAML_PROVIDER,
+        required: true,
+    }],
+    condition_keys: &["aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UntagSAMLProviderRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UNTAG_SAML_PROVIDER;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UntagServerCertificate`.
+pub const UNTAG_SERVER_CERTIFICATE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UntagServerCertificate",
+    input: Some("UntagServerCertificateRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:UntagServerCertificate"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::SERVER_CERTIFICATE,
+        required: true,
+    }],
+    condition_keys: &["aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UntagServerCertificateRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UNTAG_SERVER_CERTIFICATE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UntagUser`.
+pub const UNTAG_USER: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UntagUser",
+    input: Some("UntagUserRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:UntagUser"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &["aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UntagUserRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UNTAG_USER;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UpdateAccessKey`.
+pub const UPDATE_ACCESS_KEY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateAccessKey",
+    input: Some("UpdateAccessKeyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:UpdateAccessKey"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateAccessKeyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_ACCESS_KEY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UpdateAccountPasswordPolicy`.
+pub const UPDATE_ACCOUNT_PASSWORD_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateAccountPasswordPolicy",
+    input: Some("UpdateAccountPasswordPolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:UpdateAccountPasswordPolicy"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateAccountPasswordPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_ACCOUNT_PASSWORD_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UpdateAssumeRolePolicy`.
+pub const UPDATE_ASSUME_ROLE_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateAssumeRolePolicy",
+    input: Some("UpdateAssumeRolePolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:UpdateAssumeRolePolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &["iam:PermissionsBoundary"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateAssumeRolePolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_ASSUME_ROLE_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UpdateDelegationRequest`.
+pub const UPDATE_DELEGATION_REQUEST: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateDelegationRequest",
+    input: Some("UpdateDelegationRequestRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:UpdateDelegationRequest"],
+    access_level: None,
+    read_only: false,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateDelegationRequestRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_DELEGATION_REQUEST;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UpdateGroup`.
+pub const UPDATE_GROUP: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateGroup",
+    input: Some("UpdateGroupRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:UpdateGroup"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::GROUP,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateGroupRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_GROUP;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UpdateLoginProfile`.
+pub const UPDATE_LOGIN_PROFILE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateLoginProfile",
+    input: Some("UpdateLoginProfileRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:UpdateLoginProfile"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &["Password"],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateLoginProfileRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_LOGIN_PROFILE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UpdateOpenIDConnectProviderThumbprint`.
+pub const UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "UpdateOpenIDConnectProviderThumbprint",
         input: Some("UpdateOpenIDConnectProviderThumbprintRequest"),
         output: None,
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateRole",
-        input: Some("UpdateRoleRequest"),
-        output: Some("UpdateRoleResponse"),
-        result_wrapper: Some("UpdateRoleResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateRoleDescription",
-        input: Some("UpdateRoleDescriptionRequest"),
-        output: Some("UpdateRoleDescriptionResponse"),
-        result_wrapper: Some("UpdateRoleDescriptionResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateSAMLProvider",
-        input: Some("UpdateSAMLProviderRequest"),
-        output: Some("UpdateSAMLProviderResponse"),
-        result_wrapper: Some("UpdateSAMLProviderResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateSSHPublicKey",
-        input: Some("UpdateSSHPublicKeyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateServerCertificate",
-        input: Some("UpdateServerCertificateRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["iam:UpdateOpenIDConnectProviderThumbprint"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::OIDC_PROVIDER,
+            required: true,
+        }],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::UpdateOpenIDConnectProviderThumbprintRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UpdateRole`.
+pub const UPDATE_ROLE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateRole",
+    input: Some("UpdateRoleRequest"),
+    output: Some("UpdateRoleResponse"),
+    result_wrapper: Some("UpdateRoleResult"),
+    unauthenticated: false,
+    actions: &["iam:UpdateRole"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &["iam:PermissionsBoundary"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateRoleRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_ROLE;
+    type Output = super::UpdateRoleResponse;
+}
+
+/// `UpdateRoleDescription`.
+pub const UPDATE_ROLE_DESCRIPTION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateRoleDescription",
+    input: Some("UpdateRoleDescriptionRequest"),
+    output: Some("UpdateRoleDescriptionResponse"),
+    result_wrapper: Some("UpdateRoleDescriptionResult"),
+    unauthenticated: false,
+    actions: &["iam:UpdateRoleDescription"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &["iam:PermissionsBoundary"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateRoleDescriptionRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_ROLE_DESCRIPTION;
+    type Output = super::UpdateRoleDescriptionResponse;
+}
+
+/// `UpdateSAMLProvider`.
+pub const UPDATE_SAML_PROVIDER: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateSAMLProvider",
+    input: Some("UpdateSAMLProviderRequest"),
+    output: Some("UpdateSAMLProviderResponse"),
+    result_wrapper: Some("UpdateSAMLProviderResult"),
+    unauthenticated: false,
+    actions: &["iam:UpdateSAMLProvider"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::SAML_PROVIDER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &["AddPrivateKey"],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateSAMLProviderRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_SAML_PROVIDER;
+    type Output = super::UpdateSAMLProviderResponse;
+}
+
+/// `UpdateSSHPublicKey`.
+pub const UPDATE_SSH_PUBLIC_KEY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateSSHPublicKey",
+    input: Some("UpdateSSHPublicKeyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:UpdateSSHPublicKey"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateSSHPublicKeyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_SSH_PUBLIC_KEY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UpdateServerCertificate`.
+pub const UPDATE_SERVER_CERTIFICATE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateServerCertificate",
+    input: Some("UpdateServerCertificateRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:UpdateServerCertificate"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::SERVER_CERTIFICATE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateServerCertificateRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_SERVER_CERTIFICATE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UpdateServiceSpecificCredential`.
+pub const UPDATE_SERVICE_SPECIFIC_CREDENTIAL: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "UpdateServiceSpecificCredential",
         input: Some("UpdateServiceSpecificCredentialRequest"),
         output: None,
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateSigningCertificate",
-        input: Some("UpdateSigningCertificateRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateUser",
-        input: Some("UpdateUserRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UploadSSHPublicKey",
-        input: Some("UploadSSHPublicKeyRequest"),
-        output: Some("UploadSSHPublicKeyResponse"),
-        result_wrapper: Some("UploadSSHPublicKeyResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UploadServerCertificate",
-        input: Some("UploadServerCertificateRequest"),
-        output: Some("UploadServerCertificateResponse"),
-        result_wrapper: Some("UploadServerCertificateResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UploadSigningCertificate",
-        input: Some("UploadSigningCertificateRequest"),
-        output: Some("UploadSigningCertificateResponse"),
-        result_wrapper: Some("UploadSigningCertificateResult"),
-        unauthenticated: false,
-    },
+        actions: &["iam:UpdateServiceSpecificCredential"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::USER,
+            required: true,
+        }],
+        condition_keys: &["iam:ServiceSpecificCredentialServiceName"],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::UpdateServiceSpecificCredentialRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_SERVICE_SPECIFIC_CREDENTIAL;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UpdateSigningCertificate`.
+pub const UPDATE_SIGNING_CERTIFICATE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateSigningCertificate",
+    input: Some("UpdateSigningCertificateRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:UpdateSigningCertificate"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateSigningCertificateRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_SIGNING_CERTIFICATE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UpdateUser`.
+pub const UPDATE_USER: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateUser",
+    input: Some("UpdateUserRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["iam:UpdateUser"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateUserRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_USER;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UploadSSHPublicKey`.
+pub const UPLOAD_SSH_PUBLIC_KEY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UploadSSHPublicKey",
+    input: Some("UploadSSHPublicKeyRequest"),
+    output: Some("UploadSSHPublicKeyResponse"),
+    result_wrapper: Some("UploadSSHPublicKeyResult"),
+    unauthenticated: false,
+    actions: &["iam:UploadSSHPublicKey"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UploadSSHPublicKeyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPLOAD_SSH_PUBLIC_KEY;
+    type Output = super::UploadSSHPublicKeyResponse;
+}
+
+/// `UploadServerCertificate`.
+pub const UPLOAD_SERVER_CERTIFICATE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UploadServerCertificate",
+    input: Some("UploadServerCertificateRequest"),
+    output: Some("UploadServerCertificateResponse"),
+    result_wrapper: Some("UploadServerCertificateResult"),
+    unauthenticated: false,
+    actions: &["iam:UploadServerCertificate"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::SERVER_CERTIFICATE,
+        required: true,
+    }],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &["PrivateKey"],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UploadServerCertificateRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPLOAD_SERVER_CERTIFICATE;
+    type Output = super::UploadServerCertificateResponse;
+}
+
+/// `UploadSigningCertificate`.
+pub const UPLOAD_SIGNING_CERTIFICATE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UploadSigningCertificate",
+    input: Some("UploadSigningCertificateRequest"),
+    output: Some("UploadSigningCertificateResponse"),
+    result_wrapper: Some("UploadSigningCertificateResult"),
+    unauthenticated: false,
+    actions: &["iam:UploadSigningCertificate"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::USER,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UploadSigningCertificateRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPLOAD_SIGNING_CERTIFICATE;
+    type Output = super::UploadSigningCertificateResponse;
+}
+
+/// Every operation, sorted by name.
+pub const OPERATIONS: &[&crate::meta::OperationInfo] = &[
+    &ACCEPT_DELEGATION_REQUEST,
+    &ACQUIRE_ROLE,
+    &ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER,
+    &ADD_ROLE_TO_INSTANCE_PROFILE,
+    &ADD_USER_TO_GROUP,
+    &ASSOCIATE_DELEGATION_REQUEST,
+    &ATTACH_GROUP_POLICY,
+    &ATTACH_ROLE_POLICY,
+    &ATTACH_USER_POLICY,
+    &CHANGE_PASSWORD,
+    &CREATE_ACCESS_KEY,
+    &CREATE_ACCOUNT_ALIAS,
+    &CREATE_DELEGATION_REQUEST,
+    &CREATE_GROUP,
+    &CREATE_INSTANCE_PROFILE,
+    &CREATE_LOGIN_PROFILE,
+    &CREATE_OPEN_ID_CONNECT_PROVIDER,
+    &CREATE_POLICY,
+    &CREATE_POLICY_VERSION,
+    &CREATE_ROLE,
+    &CREATE_SAML_PROVIDER,
+    &CREATE_SERVICE_LINKED_ROLE,
+    &CREATE_SERVICE_SPECIFIC_CREDENTIAL,
+    &CREATE_USER,
+    &CREATE_VIRTUAL_MFA_DEVICE,
+    &DEACTIVATE_MFA_DEVICE,
+    &DELETE_ACCESS_KEY,
+    &DELETE_ACCOUNT_ALIAS,
+    &DELETE_ACCOUNT_PASSWORD_POLICY,
+    &DELETE_GROUP,
+    &DELETE_GROUP_POLICY,
+    &DELETE_INSTANCE_PROFILE,
+    &DELETE_LOGIN_PROFILE,
+    &DELETE_OPEN_ID_CONNECT_PROVIDER,
+    &DELETE_POLICY,
+    &DELETE_POLICY_VERSION,
+    &DELETE_ROLE,
+    &DELETE_ROLE_PERMISSIONS_BOUNDARY,
+    &DELETE_ROLE_POLICY,
+    &DELETE_SAML_PROVIDER,
+    &DELETE_SSH_PUBLIC_KEY,
+    &DELETE_SERVER_CERTIFICATE,
+    &DELETE_SERVICE_LINKED_ROLE,
+    &DELETE_SERVICE_SPECIFIC_CREDENTIAL,
+    &DELETE_SIGNING_CERTIFICATE,
+    &DELETE_USER,
+    &DELETE_USER_PERMISSIONS_BOUNDARY,
+    &DELETE_USER_POLICY,
+    &DELETE_VIRTUAL_MFA_DEVICE,
+    &DETACH_GROUP_POLICY,
+    &DETACH_ROLE_POLICY,
+    &DETACH_USER_POLICY,
+    &DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT,
+    &DISABLE_ORGANIZATIONS_ROOT_SESSIONS,
+    &DISABLE_OUTBOUND_WEB_IDENTITY_FEDERATION,
+    &ENABLE_MFA_DEVICE,
+    &ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT,
+    &ENABLE_ORGANIZATIONS_ROOT_SESSIONS,
+    &ENABLE_OUTBOUND_WEB_IDENTITY_FEDERATION,
+    &GENERATE_CREDENTIAL_REPORT,
+    &GENERATE_ORGANIZATIONS_ACCESS_REPORT,
+    &GENERATE_SERVICE_LAST_ACCESSED_DETAILS,
+    &GET_ACCESS_KEY_LAST_USED,
+    &GET_ACCOUNT_AUTHORIZATION_DETAILS,
+    &GET_ACCOUNT_PASSWORD_POLICY,
+    &GET_ACCOUNT_PROPERTIES,
+    &GET_ACCOUNT_SUMMARY,
+    &GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY,
+    &GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY,
+    &GET_CREDENTIAL_REPORT,
+    &GET_DELEGATION_REQUEST,
+    &GET_GROUP,
+    &GET_GROUP_POLICY,
+    &GET_HUMAN_READABLE_SUMMARY,
+    &GET_INSTANCE_PROFILE,
+    &GET_LOGIN_PROFILE,
+    &GET_MFA_DEVICE,
+    &GET_OPEN_ID_CONNECT_PROVIDER,
+    &GET_ORGANIZATIONS_ACCESS_REPORT,
+    &GET_OUTBOUND_WEB_IDENTITY_FEDERATION_INFO,
+    &GET_POLICY,
+    &GET_POLICY_VERSION,
+    &GET_ROLE,
+    &GET_ROLE_POLICY,
+    &GET_ROLE_TEMPLATE_VERSION,
+    &GET_SAML_PROVIDER,
+    &GET_SSH_PUBLIC_KEY,
+    &GET_SERVER_CERTIFICATE,
+    &GET_SERVICE_LAST_ACCESSED_DETAILS,
+    &GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES,
+    &GET_SERVICE_LINKED_ROLE_DELETION_STATUS,
+    &GET_USER,
+    &GET_USER_POLICY,
+    &LIST_ACCESS_KEYS,
+    &LIST_ACCOUNT_ALIASES,
+    &LIST_ATTACHED_GROUP_POLICIES,
+    &LIST_ATTACHED_ROLE_POLICIES,
+    &LIST_ATTACHED_USER_POLICIES,
+    &LIST_DELEGATION_REQUESTS,
+    &LIST_ENTITIES_FOR_POLICY,
+    &LIST_GROUP_POLICIES,
+    &LIST_GROUPS,
+    &LIST_GROUPS_FOR_USER,
+    &LIST_INSTANCE_PROFILE_TAGS,
+    &LIST_INSTANCE_PROFILES,
+    &LIST_INSTANCE_PROFILES_FOR_ROLE,
+    &LIST_MFA_DEVICE_TAGS,
+    &LIST_MFA_DEVICES,
+    &LIST_OPEN_ID_CONNECT_PROVIDER_TAGS,
+    &LIST_OPEN_ID_CONNECT_PROVIDERS,
+    &LIST_ORGANIZATIONS_FEATURES,
+    &LIST_POLICIES,
+    &LIST_POLICIES_GRANTING_SERVICE_ACCESS,
+    &LIST_POLICY_TAGS,
+    &LIST_POLICY_VERSIONS,
+    &LIST_ROLE_POLICIES,
+    &LIST_ROLE_TAGS,
+    &LIST_ROLES,
+    &LIST_SAML_PROVIDER_TAGS,
+    &LIST_SAML_PROVIDERS,
+    &LIST_SSH_PUBLIC_KEYS,
+    &LIST_SERVER_CERTIFICATE_TAGS,
+    &LIST_SERVER_CERTIFICATES,
+    &LIST_SERVICE_SPECIFIC_CREDENTIALS,
+    &LIST_SIGNING_CERTIFICATES,
+    &LIST_USER_POLICIES,
+    &LIST_USER_TAGS,
+    &LIST_USERS,
+    &LIST_VIRTUAL_MFA_DEVICES,
+    &PUT_ACCOUNT_PROPERTIES,
+    &PUT_GROUP_POLICY,
+    &PUT_ROLE_PERMISSIONS_BOUNDARY,
+    &PUT_ROLE_POLICY,
+    &PUT_USER_PERMISSIONS_BOUNDARY,
+    &PUT_USER_POLICY,
+    &REJECT_DELEGATION_REQUEST,
+    &REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER,
+    &REMOVE_ROLE_FROM_INSTANCE_PROFILE,
+    &REMOVE_USER_FROM_GROUP,
+    &RESET_SERVICE_SPECIFIC_CREDENTIAL,
+    &RESYNC_MFA_DEVICE,
+    &SEND_DELEGATION_TOKEN,
+    &SET_DEFAULT_POLICY_VERSION,
+    &SET_SECURITY_TOKEN_SERVICE_PREFERENCES,
+    &SIMULATE_CUSTOM_POLICY,
+    &SIMULATE_PRINCIPAL_POLICY,
+    &TAG_INSTANCE_PROFILE,
+    &TAG_MFA_DEVICE,
+    &TAG_OPEN_ID_CONNECT_PROVIDER,
+    &TAG_POLICY,
+    &TAG_ROLE,
+    &TAG_SAML_PROVIDER,
+    &TAG_SERVER_CERTIFICATE,
+    &TAG_USER,
+    &UNTAG_INSTANCE_PROFILE,
+    &UNTAG_MFA_DEVICE,
+    &UNTAG_OPEN_ID_CONNECT_PROVIDER,
+    &UNTAG_POLICY,
+    &UNTAG_ROLE,
+    &UNTAG_SAML_PROVIDER,
+    &UNTAG_SERVER_CERTIFICATE,
+    &UNTAG_USER,
+    &UPDATE_ACCESS_KEY,
+    &UPDATE_ACCOUNT_PASSWORD_POLICY,
+    &UPDATE_ASSUME_ROLE_POLICY,
+    &UPDATE_DELEGATION_REQUEST,
+    &UPDATE_GROUP,
+    &UPDATE_LOGIN_PROFILE,
+    &UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT,
+    &UPDATE_ROLE,
+    &UPDATE_ROLE_DESCRIPTION,
+    &UPDATE_SAML_PROVIDER,
+    &UPDATE_SSH_PUBLIC_KEY,
+    &UPDATE_SERVER_CERTIFICATE,
+    &UPDATE_SERVICE_SPECIFIC_CREDENTIAL,
+    &UPDATE_SIGNING_CERTIFICATE,
+    &UPDATE_USER,
+    &UPLOAD_SSH_PUBLIC_KEY,
+    &UPLOAD_SERVER_CERTIFICATE,
+    &UPLOAD_SIGNING_CERTIFICATE,
 ];
 
 /// The `IAM` service metadata.

@@ -381,400 +381,1769 @@ impl Operation {
     }
 }
 
-/// Every operation, sorted by name.
-pub const OPERATIONS: &[crate::meta::OperationInfo] = &[
-    crate::meta::OperationInfo {
-        name: "CancelKeyDeletion",
-        input: Some("CancelKeyDeletionRequest"),
-        output: Some("CancelKeyDeletionResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ConnectCustomKeyStore",
-        input: Some("ConnectCustomKeyStoreRequest"),
-        output: Some("ConnectCustomKeyStoreResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateAlias",
-        input: Some("CreateAliasRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateCustomKeyStore",
-        input: Some("CreateCustomKeyStoreRequest"),
-        output: Some("CreateCustomKeyStoreResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateGrant",
-        input: Some("CreateGrantRequest"),
-        output: Some("CreateGrantResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateKey",
-        input: Some("CreateKeyRequest"),
-        output: Some("CreateKeyResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "Decapsulate",
-        input: Some("DecapsulateRequest"),
-        output: Some("DecapsulateResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "Decrypt",
-        input: Some("DecryptRequest"),
-        output: Some("DecryptResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteAlias",
-        input: Some("DeleteAliasRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteCustomKeyStore",
-        input: Some("DeleteCustomKeyStoreRequest"),
-        output: Some("DeleteCustomKeyStoreResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteImportedKeyMaterial",
-        input: Some("DeleteImportedKeyMaterialRequest"),
-        output: Some("DeleteImportedKeyMaterialResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeriveSharedSecret",
-        input: Some("DeriveSharedSecretRequest"),
-        output: Some("DeriveSharedSecretResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DescribeCustomKeyStores",
-        input: Some("DescribeCustomKeyStoresRequest"),
-        output: Some("DescribeCustomKeyStoresResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DescribeKey",
-        input: Some("DescribeKeyRequest"),
-        output: Some("DescribeKeyResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DisableKey",
-        input: Some("DisableKeyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DisableKeyRotation",
-        input: Some("DisableKeyRotationRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DisconnectCustomKeyStore",
-        input: Some("DisconnectCustomKeyStoreRequest"),
-        output: Some("DisconnectCustomKeyStoreResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "EnableKey",
-        input: Some("EnableKeyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "EnableKeyRotation",
-        input: Some("EnableKeyRotationRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "Encapsulate",
-        input: Some("EncapsulateRequest"),
-        output: Some("EncapsulateResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "Encrypt",
-        input: Some("EncryptRequest"),
-        output: Some("EncryptResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GenerateDataKey",
-        input: Some("GenerateDataKeyRequest"),
-        output: Some("GenerateDataKeyResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GenerateDataKeyPair",
-        input: Some("GenerateDataKeyPairRequest"),
-        output: Some("GenerateDataKeyPairResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+/// `CancelKeyDeletion`.
+pub const CANCEL_KEY_DELETION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CancelKeyDeletion",
+    input: Some("CancelKeyDeletionRequest"),
+    output: Some("CancelKeyDeletionResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:CancelKeyDeletion"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &["kms:CallerAccount", "kms:ViaService"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CancelKeyDeletionRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CANCEL_KEY_DELETION;
+    type Output = super::CancelKeyDeletionResponse;
+}
+
+/// `ConnectCustomKeyStore`.
+pub const CONNECT_CUSTOM_KEY_STORE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ConnectCustomKeyStore",
+    input: Some("ConnectCustomKeyStoreRequest"),
+    output: Some("ConnectCustomKeyStoreResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:ConnectCustomKeyStore"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &["kms:CallerAccount"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ConnectCustomKeyStoreRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CONNECT_CUSTOM_KEY_STORE;
+    type Output = super::ConnectCustomKeyStoreResponse;
+}
+
+/// `CreateAlias`.
+pub const CREATE_ALIAS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateAlias",
+    input: Some("CreateAliasRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:CreateAlias"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ALIAS,
+            required: true,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::KEY,
+            required: true,
+        },
+    ],
+    condition_keys: &["kms:CallerAccount", "kms:ViaService"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreateAliasRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_ALIAS;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `CreateCustomKeyStore`.
+pub const CREATE_CUSTOM_KEY_STORE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateCustomKeyStore",
+    input: Some("CreateCustomKeyStoreRequest"),
+    output: Some("CreateCustomKeyStoreResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:CreateCustomKeyStore"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &["kms:CallerAccount"],
+    sensitive_input: &["AccessKeyId", "KeyStorePassword", "RawSecretAccessKey"],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreateCustomKeyStoreRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_CUSTOM_KEY_STORE;
+    type Output = super::CreateCustomKeyStoreResponse;
+}
+
+/// `CreateGrant`.
+pub const CREATE_GRANT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateGrant",
+    input: Some("CreateGrantRequest"),
+    output: Some("CreateGrantResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:CreateGrant"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "kms:CallerAccount",
+        "kms:EncryptionContext:${EncryptionContextKey}",
+        "kms:EncryptionContextKeys",
+        "kms:GrantConstraintSourceArn",
+        "kms:GrantConstraintType",
+        "kms:GrantIsForAWSResource",
+        "kms:GrantOperations",
+        "kms:GranteePrincipal",
+        "kms:GranteeServicePrincipal",
+        "kms:RetiringPrincipal",
+        "kms:RetiringServicePrincipal",
+        "kms:ViaService",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreateGrantRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_GRANT;
+    type Output = super::CreateGrantResponse;
+}
+
+/// `CreateKey`.
+pub const CREATE_KEY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateKey",
+    input: Some("CreateKeyRequest"),
+    output: Some("CreateKeyResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:CreateKey"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &[
+        "aws:RequestTag/${TagKey}",
+        "aws:ResourceTag/${TagKey}",
+        "aws:TagKeys",
+        "kms:BypassPolicyLockoutSafetyCheck",
+        "kms:CallerAccount",
+        "kms:KeyOrigin",
+        "kms:KeySpec",
+        "kms:KeyUsage",
+        "kms:MultiRegion",
+        "kms:MultiRegionKeyType",
+        "kms:ViaService",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreateKeyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_KEY;
+    type Output = super::CreateKeyResponse;
+}
+
+/// `Decapsulate`.
+pub const DECAPSULATE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "Decapsulate",
+    input: Some("DecapsulateRequest"),
+    output: Some("DecapsulateResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:Decapsulate"],
+    access_level: None,
+    read_only: false,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &["SharedSecret"],
+};
+impl crate::meta::OperationShape for super::DecapsulateRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DECAPSULATE;
+    type Output = super::DecapsulateResponse;
+}
+
+/// `Decrypt`.
+pub const DECRYPT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "Decrypt",
+    input: Some("DecryptRequest"),
+    output: Some("DecryptResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:Decrypt"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "kms:CallerAccount",
+        "kms:EncryptionAlgorithm",
+        "kms:EncryptionContext:${EncryptionContextKey}",
+        "kms:EncryptionContextKeys",
+        "kms:RecipientAttestation:ImageSha384",
+        "kms:RecipientAttestation:NitroTPMPCR0",
+        "kms:RecipientAttestation:NitroTPMPCR1",
+        "kms:RecipientAttestation:NitroTPMPCR10",
+        "kms:RecipientAttestation:NitroTPMPCR11",
+        "kms:RecipientAttestation:NitroTPMPCR12",
+        "kms:RecipientAttestation:NitroTPMPCR13",
+        "kms:RecipientAttestation:NitroTPMPCR14",
+        "kms:RecipientAttestation:NitroTPMPCR15",
+        "kms:RecipientAttestation:NitroTPMPCR16",
+        "kms:RecipientAttestation:NitroTPMPCR17",
+        "kms:RecipientAttestation:NitroTPMPCR18",
+        "kms:RecipientAttestation:NitroTPMPCR19",
+        "kms:RecipientAttestation:NitroTPMPCR2",
+        "kms:RecipientAttestation:NitroTPMPCR20",
+        "kms:RecipientAttestation:NitroTPMPCR21",
+        "kms:RecipientAttestation:NitroTPMPCR22",
+        "kms:RecipientAttestation:NitroTPMPCR23",
+        "kms:RecipientAttestation:NitroTPMPCR3",
+        "kms:RecipientAttestation:NitroTPMPCR4",
+        "kms:RecipientAttestation:NitroTPMPCR5",
+        "kms:RecipientAttestation:NitroTPMPCR6",
+        "kms:RecipientAttestation:NitroTPMPCR7",
+        "kms:RecipientAttestation:NitroTPMPCR8",
+        "kms:RecipientAttestation:NitroTPMPCR9",
+        "kms:RecipientAttestation:PCR0",
+        "kms:RecipientAttestation:PCR1",
+        "kms:RecipientAttestation:PCR10",
+        "kms:RecipientAttestation:PCR11",
+        "kms:RecipientAttestation:PCR12",
+        "kms:RecipientAttestation:PCR13",
+        "kms:RecipientAttestation:PCR14",
+        "kms:RecipientAttestation:PCR15",
+        "kms:RecipientAttestation:PCR16",
+        "kms:RecipientAttestation:PCR17",
+        "kms:RecipientAttestation:PCR18",
+        "kms:RecipientAttestation:PCR19",
+        "kms:RecipientAttestation:PCR2",
+        "kms:RecipientAttestation:PCR20",
+        "kms:RecipientAttestation:PCR21",
+        "kms:RecipientAttestation:PCR22",
+        "kms:RecipientAttestation:PCR23",
+        "kms:RecipientAttestation:PCR24",
+        "kms:RecipientAttestation:PCR25",
+        "kms:RecipientAttestation:PCR26",
+        "kms:RecipientAttestation:PCR27",
+        "kms:RecipientAttestation:PCR28",
+        "kms:RecipientAttestation:PCR29",
+        "kms:RecipientAttestation:PCR3",
+        "kms:RecipientAttestation:PCR30",
+        "kms:RecipientAttestation:PCR31",
+        "kms:RecipientAttestation:PCR4",
+        "kms:RecipientAttestation:PCR5",
+        "kms:RecipientAttestation:PCR6",
+        "kms:RecipientAttestation:PCR7",
+        "kms:RecipientAttestation:PCR8",
+        "kms:RecipientAttestation:PCR9",
+        "kms:RequestAlias",
+        "kms:ViaService",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &["Plaintext"],
+};
+impl crate::meta::OperationShape for super::DecryptRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DECRYPT;
+    type Output = super::DecryptResponse;
+}
+
+/// `DeleteAlias`.
+pub const DELETE_ALIAS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteAlias",
+    input: Some("DeleteAliasRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:DeleteAlias"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ALIAS,
+            required: true,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::KEY,
+            required: true,
+        },
+    ],
+    condition_keys: &["kms:CallerAccount", "kms:ViaService"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteAliasRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_ALIAS;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteCustomKeyStore`.
+pub const DELETE_CUSTOM_KEY_STORE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteCustomKeyStore",
+    input: Some("DeleteCustomKeyStoreRequest"),
+    output: Some("DeleteCustomKeyStoreResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:DeleteCustomKeyStore"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &["kms:CallerAccount"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteCustomKeyStoreRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_CUSTOM_KEY_STORE;
+    type Output = super::DeleteCustomKeyStoreResponse;
+}
+
+/// `DeleteImportedKeyMaterial`.
+pub const DELETE_IMPORTED_KEY_MATERIAL: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteImportedKeyMaterial",
+    input: Some("DeleteImportedKeyMaterialRequest"),
+    output: Some("DeleteImportedKeyMaterialResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:DeleteImportedKeyMaterial"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &["kms:CallerAccount", "kms:ViaService"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteImportedKeyMaterialRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_IMPORTED_KEY_MATERIAL;
+    type Output = super::DeleteImportedKeyMaterialResponse;
+}
+
+/// `DeriveSharedSecret`.
+pub const DERIVE_SHARED_SECRET: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeriveSharedSecret",
+    input: Some("DeriveSharedSecretRequest"),
+    output: Some("DeriveSharedSecretResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:DeriveSharedSecret"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "kms:CallerAccount",
+        "kms:KeyAgreementAlgorithm",
+        "kms:RecipientAttestation:ImageSha384",
+        "kms:RecipientAttestation:NitroTPMPCR0",
+        "kms:RecipientAttestation:NitroTPMPCR1",
+        "kms:RecipientAttestation:NitroTPMPCR10",
+        "kms:RecipientAttestation:NitroTPMPCR11",
+        "kms:RecipientAttestation:NitroTPMPCR12",
+        "kms:RecipientAttestation:NitroTPMPCR13",
+        "kms:RecipientAttestation:NitroTPMPCR14",
+        "kms:RecipientAttestation:NitroTPMPCR15",
+        "kms:RecipientAttestation:NitroTPMPCR16",
+        "kms:RecipientAttestation:NitroTPMPCR17",
+        "kms:RecipientAttestation:NitroTPMPCR18",
+        "kms:RecipientAttestation:NitroTPMPCR19",
+        "kms:RecipientAttestation:NitroTPMPCR2",
+        "kms:RecipientAttestation:NitroTPMPCR20",
+        "kms:RecipientAttestation:NitroTPMPCR21",
+        "kms:RecipientAttestation:NitroTPMPCR22",
+        "kms:RecipientAttestation:NitroTPMPCR23",
+        "kms:RecipientAttestation:NitroTPMPCR3",
+        "kms:RecipientAttestation:NitroTPMPCR4",
+        "kms:RecipientAttestation:NitroTPMPCR5",
+        "kms:RecipientAttestation:NitroTPMPCR6",
+        "kms:RecipientAttestation:NitroTPMPCR7",
+        "kms:RecipientAttestation:NitroTPMPCR8",
+        "kms:RecipientAttestation:NitroTPMPCR9",
+        "kms:RecipientAttestation:PCR0",
+        "kms:RecipientAttestation:PCR1",
+        "kms:RecipientAttestation:PCR10",
+        "kms:RecipientAttestation:PCR11",
+        "kms:RecipientAttestation:PCR12",
+        "kms:RecipientAttestation:PCR13",
+        "kms:RecipientAttestation:PCR14",
+        "kms:RecipientAttestation:PCR15",
+        "kms:RecipientAttestation:PCR16",
+        "kms:RecipientAttestation:PCR17",
+        "kms:RecipientAttestation:PCR18",
+        "kms:RecipientAttestation:PCR19",
+        "kms:RecipientAttestation:PCR2",
+        "kms:RecipientAttestation:PCR20",
+        "kms:RecipientAttestation:PCR21",
+        "kms:RecipientAttestation:PCR22",
+        "kms:RecipientAttestation:PCR23",
+        "kms:RecipientAttestation:PCR24",
+        "kms:RecipientAttestation:PCR25",
+        "kms:RecipientAttestation:PCR26",
+        "kms:RecipientAttestation:PCR27",
+        "kms:RecipientAttestation:PCR28",
+        "kms:RecipientAttestation:PCR29",
+        "kms:RecipientAttestation:PCR3",
+        "kms:RecipientAttestation:PCR30",
+        "kms:RecipientAttestation:PCR31",
+        "kms:RecipientAttestation:PCR4",
+        "kms:RecipientAttestation:PCR5",
+        "kms:RecipientAttestation:PCR6",
+        "kms:RecipientAttestation:PCR7",
+        "kms:RecipientAttestation:PCR8",
+        "kms:RecipientAttestation:PCR9",
+        "kms:RequestAlias",
+        "kms:ViaService",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &["SharedSecret"],
+};
+impl crate::meta::OperationShape for super::DeriveSharedSecretRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DERIVE_SHARED_SECRET;
+    type Output = super::DeriveSharedSecretResponse;
+}
+
+/// `DescribeCustomKeyStores`.
+pub const DESCRIBE_CUSTOM_KEY_STORES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DescribeCustomKeyStores",
+    input: Some("DescribeCustomKeyStoresRequest"),
+    output: Some("DescribeCustomKeyStoresResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:DescribeCustomKeyStores"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[],
+    condition_keys: &["kms:CallerAccount"],
+    sensitive_input: &[],
+    sensitive_output: &["AccessKeyId"],
+};
+impl crate::meta::OperationShape for super::DescribeCustomKeyStoresRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DESCRIBE_CUSTOM_KEY_STORES;
+    type Output = super::DescribeCustomKeyStoresResponse;
+}
+
+/// `DescribeKey`.
+pub const DESCRIBE_KEY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DescribeKey",
+    input: Some("DescribeKeyRequest"),
+    output: Some("DescribeKeyResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:DescribeKey"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &["kms:CallerAccount", "kms:RequestAlias", "kms:ViaService"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DescribeKeyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DESCRIBE_KEY;
+    type Output = super::DescribeKeyResponse;
+}
+
+/// `DisableKey`.
+pub const DISABLE_KEY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DisableKey",
+    input: Some("DisableKeyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:DisableKey"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "kms:CallerAccount",
+        "kms:TrailingDaysWithoutKeyUsage",
+        "kms:ViaService",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DisableKeyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DISABLE_KEY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DisableKeyRotation`.
+pub const DISABLE_KEY_ROTATION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DisableKeyRotation",
+    input: Some("DisableKeyRotationRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:DisableKeyRotation"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &["kms:CallerAccount", "kms:ViaService"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DisableKeyRotationRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DISABLE_KEY_ROTATION;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DisconnectCustomKeyStore`.
+pub const DISCONNECT_CUSTOM_KEY_STORE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DisconnectCustomKeyStore",
+    input: Some("DisconnectCustomKeyStoreRequest"),
+    output: Some("DisconnectCustomKeyStoreResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:DisconnectCustomKeyStore"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &["kms:CallerAccount"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DisconnectCustomKeyStoreRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DISCONNECT_CUSTOM_KEY_STORE;
+    type Output = super::DisconnectCustomKeyStoreResponse;
+}
+
+/// `EnableKey`.
+pub const ENABLE_KEY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "EnableKey",
+    input: Some("EnableKeyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:EnableKey"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &["kms:CallerAccount", "kms:ViaService"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::EnableKeyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ENABLE_KEY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `EnableKeyRotation`.
+pub const ENABLE_KEY_ROTATION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "EnableKeyRotation",
+    input: Some("EnableKeyRotationRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:EnableKeyRotation"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "kms:CallerAccount",
+        "kms:RotationPeriodInDays",
+        "kms:ViaService",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::EnableKeyRotationRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ENABLE_KEY_ROTATION;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `Encapsulate`.
+pub const ENCAPSULATE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "Encapsulate",
+    input: Some("EncapsulateRequest"),
+    output: Some("EncapsulateResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:Encapsulate"],
+    access_level: None,
+    read_only: false,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &["SharedSecret"],
+};
+impl crate::meta::OperationShape for super::EncapsulateRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ENCAPSULATE;
+    type Output = super::EncapsulateResponse;
+}
+
+/// `Encrypt`.
+pub const ENCRYPT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "Encrypt",
+    input: Some("EncryptRequest"),
+    output: Some("EncryptResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:Encrypt"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "kms:CallerAccount",
+        "kms:EncryptionAlgorithm",
+        "kms:EncryptionContext:${EncryptionContextKey}",
+        "kms:EncryptionContextKeys",
+        "kms:RequestAlias",
+        "kms:ViaService",
+    ],
+    sensitive_input: &["Plaintext"],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::EncryptRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ENCRYPT;
+    type Output = super::EncryptResponse;
+}
+
+/// `GenerateDataKey`.
+pub const GENERATE_DATA_KEY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GenerateDataKey",
+    input: Some("GenerateDataKeyRequest"),
+    output: Some("GenerateDataKeyResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:GenerateDataKey"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "kms:CallerAccount",
+        "kms:EncryptionAlgorithm",
+        "kms:EncryptionContext:${EncryptionContextKey}",
+        "kms:EncryptionContextKeys",
+        "kms:RecipientAttestation:ImageSha384",
+        "kms:RecipientAttestation:NitroTPMPCR0",
+        "kms:RecipientAttestation:NitroTPMPCR1",
+        "kms:RecipientAttestation:NitroTPMPCR10",
+        "kms:RecipientAttestation:NitroTPMPCR11",
+        "kms:RecipientAttestation:NitroTPMPCR12",
+        "kms:RecipientAttestation:NitroTPMPCR13",
+        "kms:RecipientAttestation:NitroTPMPCR14",
+        "kms:RecipientAttestation:NitroTPMPCR15",
+        "kms:RecipientAttestation:NitroTPMPCR16",
+        "kms:RecipientAttestation:NitroTPMPCR17",
+        "kms:RecipientAttestation:NitroTPMPCR18",
+        "kms:RecipientAttestation:NitroTPMPCR19",
+        "kms:RecipientAttestation:NitroTPMPCR2",
+        "kms:RecipientAttestation:NitroTPMPCR20",
+        "kms:RecipientAttestation:NitroTPMPCR21",
+        "kms:RecipientAttestation:NitroTPMPCR22",
+        "kms:RecipientAttestation:NitroTPMPCR23",
+        "kms:RecipientAttestation:NitroTPMPCR3",
+        "kms:RecipientAttestation:NitroTPMPCR4",
+        "kms:RecipientAttestation:NitroTPMPCR5",
+        "kms:RecipientAttestation:NitroTPMPCR6",
+        "kms:RecipientAttestation:NitroTPMPCR7",
+        "kms:RecipientAttestation:NitroTPMPCR8",
+        "kms:RecipientAttestation:NitroTPMPCR9",
+        "kms:RecipientAttestation:PCR0",
+        "kms:RecipientAttestation:PCR1",
+        "kms:RecipientAttestation:PCR10",
+        "kms:RecipientAttestation:PCR11",
+        "kms:RecipientAttestation:PCR12",
+        "kms:RecipientAttestation:PCR13",
+        "kms:RecipientAttestation:PCR14",
+        "kms:RecipientAttestation:PCR15",
+        "kms:RecipientAttestation:PCR16",
+        "kms:RecipientAttestation:PCR17",
+        "kms:RecipientAttestation:PCR18",
+        "kms:RecipientAttestation:PCR19",
+        "kms:RecipientAttestation:PCR2",
+        "kms:RecipientAttestation:PCR20",
+        "kms:RecipientAttestation:PCR21",
+        "kms:RecipientAttestation:PCR22",
+        "kms:RecipientAttestation:PCR23",
+        "kms:RecipientAttestation:PCR24",
+        "kms:RecipientAttestation:PCR25",
+        "kms:RecipientAttestation:PCR26",
+        "kms:RecipientAttestation:PCR27",
+        "kms:RecipientAttestation:PCR28",
+        "kms:RecipientAttestation:PCR29",
+        "kms:RecipientAttestation:PCR3",
+        "kms:RecipientAttestation:PCR30",
+        "kms:RecipientAttestation:PCR31",
+        "kms:RecipientAttestation:PCR4",
+        "kms:RecipientAttestation:PCR5",
+        "kms:RecipientAttestation:PCR6",
+        "kms:RecipientAttestation:PCR7",
+        "kms:RecipientAttestation:PCR8",
+        "kms:RecipientAttestation:PCR9",
+        "kms:RequestAlias",
+        "kms:ViaService",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &["Plaintext"],
+};
+impl crate::meta::OperationShape for super::GenerateDataKeyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GENERATE_DATA_KEY;
+    type Output = super::GenerateDataKeyResponse;
+}
+
+/// `GenerateDataKeyPair`.
+pub const GENERATE_DATA_KEY_PAIR: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GenerateDataKeyPair",
+    input: Some("GenerateDataKeyPairRequest"),
+    output: Some("GenerateDataKeyPairResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:GenerateDataKeyPair"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "kms:CallerAccount",
+        "kms:DataKeyPairSpec",
+        "kms:EncryptionAlgorithm",
+        "kms:EncryptionContext:${EncryptionContextKey}",
+        "kms:EncryptionContextKeys",
+        "kms:RecipientAttestation:ImageSha384",
+        "kms:RecipientAttestation:NitroTPMPCR0",
+        "kms:RecipientAttestation:NitroTPMPCR1",
+        "kms:RecipientAttestation:NitroTPMPCR10",
+        "kms:RecipientAttestation:NitroTPMPCR11",
+        "kms:RecipientAttestation:NitroTPMPCR12",
+        "kms:RecipientAttestation:NitroTPMPCR13",
+        "kms:RecipientAttestation:NitroTPMPCR14",
+        "kms:RecipientAttestation:NitroTPMPCR15",
+        "kms:RecipientAttestation:NitroTPMPCR16",
+        "kms:RecipientAttestation:NitroTPMPCR17",
+        "kms:RecipientAttestation:NitroTPMPCR18",
+        "kms:RecipientAttestation:NitroTPMPCR19",
+        "kms:RecipientAttestation:NitroTPMPCR2",
+        "kms:RecipientAttestation:NitroTPMPCR20",
+        "kms:RecipientAttestation:NitroTPMPCR21",
+        "kms:RecipientAttestation:NitroTPMPCR22",
+        "kms:RecipientAttestation:NitroTPMPCR23",
+        "kms:RecipientAttestation:NitroTPMPCR3",
+        "kms:RecipientAttestation:NitroTPMPCR4",
+        "kms:RecipientAttestation:NitroTPMPCR5",
+        "kms:RecipientAttestation:NitroTPMPCR6",
+        "kms:RecipientAttestation:NitroTPMPCR7",
+        "kms:RecipientAttestation:NitroTPMPCR8",
+        "kms:RecipientAttestation:NitroTPMPCR9",
+        "kms:RecipientAttestation:PCR0",
+        "kms:RecipientAttestation:PCR1",
+        "kms:RecipientAttestation:PCR10",
+        "kms:RecipientAttestation:PCR11",
+        "kms:RecipientAttestation:PCR12",
+        "kms:RecipientAttestation:PCR13",
+        "kms:RecipientAttestation:PCR14",
+        "kms:RecipientAttestation:PCR15",
+        "kms:RecipientAttestation:PCR16",
+        "kms:RecipientAttestation:PCR17",
+        "kms:RecipientAttestation:PCR18",
+        "kms:RecipientAttestation:PCR19",
+        "kms:RecipientAttestation:PCR2",
+        "kms:RecipientAttestation:PCR20",
+        "kms:RecipientAttestation:PCR21",
+        "kms:RecipientAttestation:PCR22",
+        "kms:RecipientAttestation:PCR23",
+        "kms:RecipientAttestation:PCR24",
+        "kms:RecipientAttestation:PCR25",
+        "kms:RecipientAttestation:PCR26",
+        "kms:RecipientAttestation:PCR27",
+        "kms:RecipientAttestation:PCR28",
+        "kms:RecipientAttestation:PCR29",
+        "kms:RecipientAttestation:PCR3",
+        "kms:RecipientAttestation:PCR30",
+        "kms:RecipientAttestation:PCR31",
+        "kms:RecipientAttestation:PCR4",
+        "kms:RecipientAttestation:PCR5",
+        "kms:RecipientAttestation:PCR6",
+        "kms:RecipientAttestation:PCR7",
+        "kms:RecipientAttestation:PCR8",
+        "kms:RecipientAttestation:PCR9",
+        "kms:RequestAlias",
+        "kms:ViaService",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &["PrivateKeyPlaintext"],
+};
+impl crate::meta::OperationShape for super::GenerateDataKeyPairRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GENERATE_DATA_KEY_PAIR;
+    type Output = super::GenerateDataKeyPairResponse;
+}
+
+/// `GenerateDataKeyPairWithoutPlaintext`.
+pub const GENERATE_DATA_KEY_PAIR_WITHOUT_PLAINTEXT: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "GenerateDataKeyPairWithoutPlaintext",
         input: Some("GenerateDataKeyPairWithoutPlaintextRequest"),
         output: Some("GenerateDataKeyPairWithoutPlaintextResponse"),
         result_wrapper: None,
         unauthenticated: false,
-    },
+        actions: &["kms:GenerateDataKeyPairWithoutPlaintext"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::KEY,
+            required: true,
+        }],
+        condition_keys: &[
+            "kms:CallerAccount",
+            "kms:DataKeyPairSpec",
+            "kms:EncryptionAlgorithm",
+            "kms:EncryptionContext:${EncryptionContextKey}",
+            "kms:EncryptionContextKeys",
+            "kms:RequestAlias",
+            "kms:ViaService",
+        ],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::GenerateDataKeyPairWithoutPlaintextRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GENERATE_DATA_KEY_PAIR_WITHOUT_PLAINTEXT;
+    type Output = super::GenerateDataKeyPairWithoutPlaintextResponse;
+}
+
+/// `GenerateDataKeyWithoutPlaintext`.
+pub const GENERATE_DATA_KEY_WITHOUT_PLAINTEXT: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "GenerateDataKeyWithoutPlaintext",
         input: Some("GenerateDataKeyWithoutPlaintextRequest"),
         output: Some("GenerateDataKeyWithoutPlaintextResponse"),
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GenerateMac",
-        input: Some("GenerateMacRequest"),
-        output: Some("GenerateMacResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GenerateRandom",
-        input: Some("GenerateRandomRequest"),
-        output: Some("GenerateRandomResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetKeyLastUsage",
-        input: Some("GetKeyLastUsageRequest"),
-        output: Some("GetKeyLastUsageResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetKeyPolicy",
-        input: Some("GetKeyPolicyRequest"),
-        output: Some("GetKeyPolicyResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetKeyRotationStatus",
-        input: Some("GetKeyRotationStatusRequest"),
-        output: Some("GetKeyRotationStatusResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetParametersForImport",
-        input: Some("GetParametersForImportRequest"),
-        output: Some("GetParametersForImportResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetPublicKey",
-        input: Some("GetPublicKeyRequest"),
-        output: Some("GetPublicKeyResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ImportKeyMaterial",
-        input: Some("ImportKeyMaterialRequest"),
-        output: Some("ImportKeyMaterialResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListAliases",
-        input: Some("ListAliasesRequest"),
-        output: Some("ListAliasesResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListGrants",
-        input: Some("ListGrantsRequest"),
-        output: Some("ListGrantsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListKeyPolicies",
-        input: Some("ListKeyPoliciesRequest"),
-        output: Some("ListKeyPoliciesResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListKeyRotations",
-        input: Some("ListKeyRotationsRequest"),
-        output: Some("ListKeyRotationsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListKeys",
-        input: Some("ListKeysRequest"),
-        output: Some("ListKeysResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListResourceTags",
-        input: Some("ListResourceTagsRequest"),
-        output: Some("ListResourceTagsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListRetirableGrants",
-        input: Some("ListRetirableGrantsRequest"),
-        output: Some("ListGrantsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "PutKeyPolicy",
-        input: Some("PutKeyPolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ReEncrypt",
-        input: Some("ReEncryptRequest"),
-        output: Some("ReEncryptResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ReplicateKey",
-        input: Some("ReplicateKeyRequest"),
-        output: Some("ReplicateKeyResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "RetireGrant",
-        input: Some("RetireGrantRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "RevokeGrant",
-        input: Some("RevokeGrantRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "RotateKeyOnDemand",
-        input: Some("RotateKeyOnDemandRequest"),
-        output: Some("RotateKeyOnDemandResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ScheduleKeyDeletion",
-        input: Some("ScheduleKeyDeletionRequest"),
-        output: Some("ScheduleKeyDeletionResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "Sign",
-        input: Some("SignRequest"),
-        output: Some("SignResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "TagResource",
-        input: Some("TagResourceRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UntagResource",
-        input: Some("UntagResourceRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateAlias",
-        input: Some("UpdateAliasRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateCustomKeyStore",
-        input: Some("UpdateCustomKeyStoreRequest"),
-        output: Some("UpdateCustomKeyStoreResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateKeyDescription",
-        input: Some("UpdateKeyDescriptionRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdatePrimaryRegion",
-        input: Some("UpdatePrimaryRegionRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "Verify",
-        input: Some("VerifyRequest"),
-        output: Some("VerifyResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "VerifyMac",
-        input: Some("VerifyMacRequest"),
-        output: Some("VerifyMacResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["kms:GenerateDataKeyWithoutPlaintext"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: true,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::KEY,
+            required: true,
+        }],
+        condition_keys: &[
+            "kms:CallerAccount",
+            "kms:EncryptionAlgorithm",
+            "kms:EncryptionContext:${EncryptionContextKey}",
+            "kms:EncryptionContextKeys",
+            "kms:RequestAlias",
+            "kms:ViaService",
+        ],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::GenerateDataKeyWithoutPlaintextRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GENERATE_DATA_KEY_WITHOUT_PLAINTEXT;
+    type Output = super::GenerateDataKeyWithoutPlaintextResponse;
+}
+
+/// `GenerateMac`.
+pub const GENERATE_MAC: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GenerateMac",
+    input: Some("GenerateMacRequest"),
+    output: Some("GenerateMacResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:GenerateMac"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "kms:CallerAccount",
+        "kms:MacAlgorithm",
+        "kms:RequestAlias",
+        "kms:ViaService",
+    ],
+    sensitive_input: &["Message"],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GenerateMacRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GENERATE_MAC;
+    type Output = super::GenerateMacResponse;
+}
+
+/// `GenerateRandom`.
+pub const GENERATE_RANDOM: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GenerateRandom",
+    input: Some("GenerateRandomRequest"),
+    output: Some("GenerateRandomResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:GenerateRandom"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[
+        "kms:RecipientAttestation:ImageSha384",
+        "kms:RecipientAttestation:NitroTPMPCR0",
+        "kms:RecipientAttestation:NitroTPMPCR1",
+        "kms:RecipientAttestation:NitroTPMPCR10",
+        "kms:RecipientAttestation:NitroTPMPCR11",
+        "kms:RecipientAttestation:NitroTPMPCR12",
+        "kms:RecipientAttestation:NitroTPMPCR13",
+        "kms:RecipientAttestation:NitroTPMPCR14",
+        "kms:RecipientAttestation:NitroTPMPCR15",
+        "kms:RecipientAttestation:NitroTPMPCR16",
+        "kms:RecipientAttestation:NitroTPMPCR17",
+        "kms:RecipientAttestation:NitroTPMPCR18",
+        "kms:RecipientAttestation:NitroTPMPCR19",
+        "kms:RecipientAttestation:NitroTPMPCR2",
+        "kms:RecipientAttestation:NitroTPMPCR20",
+        "kms:RecipientAttestation:NitroTPMPCR21",
+        "kms:RecipientAttestation:NitroTPMPCR22",
+        "kms:RecipientAttestation:NitroTPMPCR23",
+        "kms:RecipientAttestation:NitroTPMPCR3",
+        "kms:RecipientAttestation:NitroTPMPCR4",
+        "kms:RecipientAttestation:NitroTPMPCR5",
+        "kms:RecipientAttestation:NitroTPMPCR6",
+        "kms:RecipientAttestation:NitroTPMPCR7",
+        "kms:RecipientAttestation:NitroTPMPCR8",
+        "kms:RecipientAttestation:NitroTPMPCR9",
+        "kms:RecipientAttestation:PCR0",
+        "kms:RecipientAttestation:PCR1",
+        "kms:RecipientAttestation:PCR10",
+        "kms:RecipientAttestation:PCR11",
+        "kms:RecipientAttestation:PCR12",
+        "kms:RecipientAttestation:PCR13",
+        "kms:RecipientAttestation:PCR14",
+        "kms:RecipientAttestation:PCR15",
+        "kms:RecipientAttestation:PCR16",
+        "kms:RecipientAttestation:PCR17",
+        "kms:RecipientAttestation:PCR18",
+        "kms:RecipientAttestation:PCR19",
+        "kms:RecipientAttestation:PCR2",
+        "kms:RecipientAttestation:PCR20",
+        "kms:RecipientAttestation:PCR21",
+        "kms:RecipientAttestation:PCR22",
+        "kms:RecipientAttestation:PCR23",
+        "kms:RecipientAttestation:PCR24",
+        "kms:RecipientAttestation:PCR25",
+        "kms:RecipientAttestation:PCR26",
+        "kms:RecipientAttestation:PCR27",
+        "kms:RecipientAttestation:PCR28",
+        "kms:RecipientAttestation:PCR29",
+        "kms:RecipientAttestation:PCR3",
+        "kms:RecipientAttestation:PCR30",
+        "kms:RecipientAttestation:PCR31",
+        "kms:RecipientAttestation:PCR4",
+        "kms:RecipientAttestation:PCR5",
+        "kms:RecipientAttestation:PCR6",
+        "kms:RecipientAttestation:PCR7",
+        "kms:RecipientAttestation:PCR8",
+        "kms:RecipientAttestation:PCR9",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &["Plaintext"],
+};
+impl crate::meta::OperationShape for super::GenerateRandomRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GENERATE_RANDOM;
+    type Output = super::GenerateRandomResponse;
+}
+
+/// `GetKeyLastUsage`.
+pub const GET_KEY_LAST_USAGE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetKeyLastUsage",
+    input: Some("GetKeyLastUsageRequest"),
+    output: Some("GetKeyLastUsageResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:GetKeyLastUsage"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &["kms:CallerAccount", "kms:ViaService"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetKeyLastUsageRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_KEY_LAST_USAGE;
+    type Output = super::GetKeyLastUsageResponse;
+}
+
+/// `GetKeyPolicy`.
+pub const GET_KEY_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetKeyPolicy",
+    input: Some("GetKeyPolicyRequest"),
+    output: Some("GetKeyPolicyResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:GetKeyPolicy"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &["kms:CallerAccount", "kms:ViaService"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetKeyPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_KEY_POLICY;
+    type Output = super::GetKeyPolicyResponse;
+}
+
+/// `GetKeyRotationStatus`.
+pub const GET_KEY_ROTATION_STATUS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetKeyRotationStatus",
+    input: Some("GetKeyRotationStatusRequest"),
+    output: Some("GetKeyRotationStatusResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:GetKeyRotationStatus"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &["kms:CallerAccount", "kms:ViaService"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetKeyRotationStatusRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_KEY_ROTATION_STATUS;
+    type Output = super::GetKeyRotationStatusResponse;
+}
+
+/// `GetParametersForImport`.
+pub const GET_PARAMETERS_FOR_IMPORT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetParametersForImport",
+    input: Some("GetParametersForImportRequest"),
+    output: Some("GetParametersForImportResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:GetParametersForImport"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "kms:CallerAccount",
+        "kms:ViaService",
+        "kms:WrappingAlgorithm",
+        "kms:WrappingKeySpec",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &["PublicKey"],
+};
+impl crate::meta::OperationShape for super::GetParametersForImportRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_PARAMETERS_FOR_IMPORT;
+    type Output = super::GetParametersForImportResponse;
+}
+
+/// `GetPublicKey`.
+pub const GET_PUBLIC_KEY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetPublicKey",
+    input: Some("GetPublicKeyRequest"),
+    output: Some("GetPublicKeyResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:GetPublicKey"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &["kms:CallerAccount", "kms:RequestAlias", "kms:ViaService"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetPublicKeyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_PUBLIC_KEY;
+    type Output = super::GetPublicKeyResponse;
+}
+
+/// `ImportKeyMaterial`.
+pub const IMPORT_KEY_MATERIAL: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ImportKeyMaterial",
+    input: Some("ImportKeyMaterialRequest"),
+    output: Some("ImportKeyMaterialResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:ImportKeyMaterial"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "kms:CallerAccount",
+        "kms:ExpirationModel",
+        "kms:ValidTo",
+        "kms:ViaService",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ImportKeyMaterialRequest {
+    const INFO: &'static crate::meta::OperationInfo = &IMPORT_KEY_MATERIAL;
+    type Output = super::ImportKeyMaterialResponse;
+}
+
+/// `ListAliases`.
+pub const LIST_ALIASES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListAliases",
+    input: Some("ListAliasesRequest"),
+    output: Some("ListAliasesResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:ListAliases"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListAliasesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_ALIASES;
+    type Output = super::ListAliasesResponse;
+}
+
+/// `ListGrants`.
+pub const LIST_GRANTS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListGrants",
+    input: Some("ListGrantsRequest"),
+    output: Some("ListGrantsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:ListGrants"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "kms:CallerAccount",
+        "kms:GrantIsForAWSResource",
+        "kms:ViaService",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListGrantsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_GRANTS;
+    type Output = super::ListGrantsResponse;
+}
+
+/// `ListKeyPolicies`.
+pub const LIST_KEY_POLICIES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListKeyPolicies",
+    input: Some("ListKeyPoliciesRequest"),
+    output: Some("ListKeyPoliciesResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:ListKeyPolicies"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &["kms:CallerAccount", "kms:ViaService"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListKeyPoliciesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_KEY_POLICIES;
+    type Output = super::ListKeyPoliciesResponse;
+}
+
+/// `ListKeyRotations`.
+pub const LIST_KEY_ROTATIONS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListKeyRotations",
+    input: Some("ListKeyRotationsRequest"),
+    output: Some("ListKeyRotationsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:ListKeyRotations"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &["kms:CallerAccount", "kms:ViaService"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListKeyRotationsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_KEY_ROTATIONS;
+    type Output = super::ListKeyRotationsResponse;
+}
+
+/// `ListKeys`.
+pub const LIST_KEYS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListKeys",
+    input: Some("ListKeysRequest"),
+    output: Some("ListKeysResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:ListKeys"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListKeysRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_KEYS;
+    type Output = super::ListKeysResponse;
+}
+
+/// `ListResourceTags`.
+pub const LIST_RESOURCE_TAGS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListResourceTags",
+    input: Some("ListResourceTagsRequest"),
+    output: Some("ListResourceTagsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:ListResourceTags"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &["kms:CallerAccount", "kms:ViaService"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListResourceTagsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_RESOURCE_TAGS;
+    type Output = super::ListResourceTagsResponse;
+}
+
+/// `ListRetirableGrants`.
+pub const LIST_RETIRABLE_GRANTS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListRetirableGrants",
+    input: Some("ListRetirableGrantsRequest"),
+    output: Some("ListGrantsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:ListRetirableGrants"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListRetirableGrantsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_RETIRABLE_GRANTS;
+    type Output = super::ListGrantsResponse;
+}
+
+/// `PutKeyPolicy`.
+pub const PUT_KEY_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "PutKeyPolicy",
+    input: Some("PutKeyPolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:PutKeyPolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "kms:BypassPolicyLockoutSafetyCheck",
+        "kms:CallerAccount",
+        "kms:ViaService",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::PutKeyPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &PUT_KEY_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `ReEncrypt`.
+pub const RE_ENCRYPT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ReEncrypt",
+    input: Some("ReEncryptRequest"),
+    output: Some("ReEncryptResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:ReEncryptFrom", "kms:ReEncryptTo"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "kms:CallerAccount",
+        "kms:EncryptionAlgorithm",
+        "kms:EncryptionContext:${EncryptionContextKey}",
+        "kms:EncryptionContextKeys",
+        "kms:ReEncryptOnSameKey",
+        "kms:RequestAlias",
+        "kms:ViaService",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ReEncryptRequest {
+    const INFO: &'static crate::meta::OperationInfo = &RE_ENCRYPT;
+    type Output = super::ReEncryptResponse;
+}
+
+/// `ReplicateKey`.
+pub const REPLICATE_KEY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ReplicateKey",
+    input: Some("ReplicateKeyRequest"),
+    output: Some("ReplicateKeyResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:ReplicateKey"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &["kms:CallerAccount", "kms:ReplicaRegion", "kms:ViaService"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ReplicateKeyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &REPLICATE_KEY;
+    type Output = super::ReplicateKeyResponse;
+}
+
+/// `RetireGrant`.
+pub const RETIRE_GRANT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "RetireGrant",
+    input: Some("RetireGrantRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:RetireGrant"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "kms:CallerAccount",
+        "kms:EncryptionContext:${EncryptionContextKey}",
+        "kms:EncryptionContextKeys",
+        "kms:GrantConstraintType",
+        "kms:ViaService",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::RetireGrantRequest {
+    const INFO: &'static crate::meta::OperationInfo = &RETIRE_GRANT;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `RevokeGrant`.
+pub const REVOKE_GRANT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "RevokeGrant",
+    input: Some("RevokeGrantRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:RevokeGrant"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "kms:CallerAccount",
+        "kms:GrantIsForAWSResource",
+        "kms:ViaService",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::RevokeGrantRequest {
+    const INFO: &'static crate::meta::OperationInfo = &REVOKE_GRANT;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `RotateKeyOnDemand`.
+pub const ROTATE_KEY_ON_DEMAND: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "RotateKeyOnDemand",
+    input: Some("RotateKeyOnDemandRequest"),
+    output: Some("RotateKeyOnDemandResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:RotateKeyOnDemand"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &["kms:CallerAccount", "kms:ViaService"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::RotateKeyOnDemandRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ROTATE_KEY_ON_DEMAND;
+    type Output = super::RotateKeyOnDemandResponse;
+}
+
+/// `ScheduleKeyDeletion`.
+pub const SCHEDULE_KEY_DELETION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ScheduleKeyDeletion",
+    input: Some("ScheduleKeyDeletionRequest"),
+    output: Some("ScheduleKeyDeletionResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:ScheduleKeyDeletion"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "kms:CallerAccount",
+        "kms:ScheduleKeyDeletionPendingWindowInDays",
+        "kms:TrailingDaysWithoutKeyUsage",
+        "kms:ViaService",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ScheduleKeyDeletionRequest {
+    const INFO: &'static crate::meta::OperationInfo = &SCHEDULE_KEY_DELETION;
+    type Output = super::ScheduleKeyDeletionResponse;
+}
+
+/// `Sign`.
+pub const SIGN: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "Sign",
+    input: Some("SignRequest"),
+    output: Some("SignResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:Sign"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "kms:CallerAccount",
+        "kms:MessageType",
+        "kms:RequestAlias",
+        "kms:SigningAlgorithm",
+        "kms:ViaService",
+    ],
+    sensitive_input: &["Message"],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::SignRequest {
+    const INFO: &'static crate::meta::OperationInfo = &SIGN;
+    type Output = super::SignResponse;
+}
+
+/// `TagResource`.
+pub const TAG_RESOURCE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "TagResource",
+    input: Some("TagResourceRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:TagResource"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "aws:RequestTag/${TagKey}",
+        "aws:TagKeys",
+        "kms:CallerAccount",
+        "kms:ViaService",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::TagResourceRequest {
+    const INFO: &'static crate::meta::OperationInfo = &TAG_RESOURCE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UntagResource`.
+pub const UNTAG_RESOURCE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UntagResource",
+    input: Some("UntagResourceRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:UntagResource"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &["aws:TagKeys", "kms:CallerAccount", "kms:ViaService"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UntagResourceRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UNTAG_RESOURCE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UpdateAlias`.
+pub const UPDATE_ALIAS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateAlias",
+    input: Some("UpdateAliasRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:UpdateAlias"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ALIAS,
+            required: true,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::KEY,
+            required: true,
+        },
+    ],
+    condition_keys: &["kms:CallerAccount", "kms:ViaService"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateAliasRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_ALIAS;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UpdateCustomKeyStore`.
+pub const UPDATE_CUSTOM_KEY_STORE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateCustomKeyStore",
+    input: Some("UpdateCustomKeyStoreRequest"),
+    output: Some("UpdateCustomKeyStoreResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:UpdateCustomKeyStore"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &["kms:CallerAccount"],
+    sensitive_input: &["AccessKeyId", "KeyStorePassword", "RawSecretAccessKey"],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateCustomKeyStoreRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_CUSTOM_KEY_STORE;
+    type Output = super::UpdateCustomKeyStoreResponse;
+}
+
+/// `UpdateKeyDescription`.
+pub const UPDATE_KEY_DESCRIPTION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateKeyDescription",
+    input: Some("UpdateKeyDescriptionRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:UpdateKeyDescription"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &["kms:CallerAccount", "kms:ViaService"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateKeyDescriptionRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_KEY_DESCRIPTION;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UpdatePrimaryRegion`.
+pub const UPDATE_PRIMARY_REGION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdatePrimaryRegion",
+    input: Some("UpdatePrimaryRegionRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:UpdatePrimaryRegion"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &["kms:CallerAccount", "kms:PrimaryRegion", "kms:ViaService"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdatePrimaryRegionRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_PRIMARY_REGION;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `Verify`.
+pub const VERIFY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "Verify",
+    input: Some("VerifyRequest"),
+    output: Some("VerifyResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:Verify"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "kms:CallerAccount",
+        "kms:MessageType",
+        "kms:RequestAlias",
+        "kms:SigningAlgorithm",
+        "kms:ViaService",
+    ],
+    sensitive_input: &["Message"],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::VerifyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &VERIFY;
+    type Output = super::VerifyResponse;
+}
+
+/// `VerifyMac`.
+pub const VERIFY_MAC: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "VerifyMac",
+    input: Some("VerifyMacRequest"),
+    output: Some("VerifyMacResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["kms:VerifyMac"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::KEY,
+        required: true,
+    }],
+    condition_keys: &[
+        "kms:CallerAccount",
+        "kms:MacAlgorithm",
+        "kms:RequestAlias",
+        "kms:ViaService",
+    ],
+    sensitive_input: &["Message"],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::VerifyMacRequest {
+    const INFO: &'static crate::meta::OperationInfo = &VERIFY_MAC;
+    type Output = super::VerifyMacResponse;
+}
+
+/// Every operation, sorted by name.
+pub const OPERATIONS: &[&crate::meta::OperationInfo] = &[
+    &CANCEL_KEY_DELETION,
+    &CONNECT_CUSTOM_KEY_STORE,
+    &CREATE_ALIAS,
+    &CREATE_CUSTOM_KEY_STORE,
+    &CREATE_GRANT,
+    &CREATE_KEY,
+    &DECAPSULATE,
+    &DECRYPT,
+    &DELETE_ALIAS,
+    &DELETE_CUSTOM_KEY_STORE,
+    &DELETE_IMPORTED_KEY_MATERIAL,
+    &DERIVE_SHARED_SECRET,
+    &DESCRIBE_CUSTOM_KEY_STORES,
+    &DESCRIBE_KEY,
+    &DISABLE_KEY,
+    &DISABLE_KEY_ROTATION,
+    &DISCONNECT_CUSTOM_KEY_STORE,
+    &ENABLE_KEY,
+    &ENABLE_KEY_ROTATION,
+    &ENCAPSULATE,
+    &ENCRYPT,
+    &GENERATE_DATA_KEY,
+    &GENERATE_DATA_KEY_PAIR,
+    &GENERATE_DATA_KEY_PAIR_WITHOUT_PLAINTEXT,
+    &GENERATE_DATA_KEY_WITHOUT_PLAINTEXT,
+    &GENERATE_MAC,
+    &GENERATE_RANDOM,
+    &GET_KEY_LAST_USAGE,
+    &GET_KEY_POLICY,
+    &GET_KEY_ROTATION_STATUS,
+    &GET_PARAMETERS_FOR_IMPORT,
+    &GET_PUBLIC_KEY,
+    &IMPORT_KEY_MATERIAL,
+    &LIST_ALIASES,
+    &LIST_GRANTS,
+    &LIST_KEY_POLICIES,
+    &LIST_KEY_ROTATIONS,
+    &LIST_KEYS,
+    &LIST_RESOURCE_TAGS,
+    &LIST_RETIRABLE_GRANTS,
+    &PUT_KEY_POLICY,
+    &RE_ENCRYPT,
+    &REPLICATE_KEY,
+    &RETIRE_GRANT,
+    &REVOKE_GRANT,
+    &ROTATE_KEY_ON_DEMAND,
+    &SCHEDULE_KEY_DELETION,
+    &SIGN,
+    &TAG_RESOURCE,
+    &UNTAG_RESOURCE,
+    &UPDATE_ALIAS,
+    &UPDATE_CUSTOM_KEY_STORE,
+    &UPDATE_KEY_DESCRIPTION,
+    &UPDATE_PRIMARY_REGION,
+    &VERIFY,
+    &VERIFY_MAC,
 ];
 
 /// The `KMS` service metadata.

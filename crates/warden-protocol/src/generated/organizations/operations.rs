@@ -466,449 +466,1620 @@ impl Operation {
     }
 }
 
-/// Every operation, sorted by name.
-pub const OPERATIONS: &[crate::meta::OperationInfo] = &[
-    crate::meta::OperationInfo {
-        name: "AcceptHandshake",
-        input: Some("AcceptHandshakeRequest"),
-        output: Some("AcceptHandshakeResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "AttachPolicy",
-        input: Some("AttachPolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CancelHandshake",
-        input: Some("CancelHandshakeRequest"),
-        output: Some("CancelHandshakeResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CloseAccount",
-        input: Some("CloseAccountRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateAccount",
-        input: Some("CreateAccountRequest"),
-        output: Some("CreateAccountResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateGovCloudAccount",
-        input: Some("CreateGovCloudAccountRequest"),
-        output: Some("CreateGovCloudAccountResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateOrganization",
-        input: Some("CreateOrganizationRequest"),
-        output: Some("CreateOrganizationResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreateOrganizationalUnit",
-        input: Some("CreateOrganizationalUnitRequest"),
-        output: Some("CreateOrganizationalUnitResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "CreatePolicy",
-        input: Some("CreatePolicyRequest"),
-        output: Some("CreatePolicyResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeclineHandshake",
-        input: Some("DeclineHandshakeRequest"),
-        output: Some("DeclineHandshakeResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteOrganization",
-        input: None,
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteOrganizationalUnit",
-        input: Some("DeleteOrganizationalUnitRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeletePolicy",
-        input: Some("DeletePolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DeleteResourcePolicy",
-        input: None,
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+/// `AcceptHandshake`.
+pub const ACCEPT_HANDSHAKE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "AcceptHandshake",
+    input: Some("AcceptHandshakeRequest"),
+    output: Some("AcceptHandshakeResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:AcceptHandshake"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::HANDSHAKE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &["Id", "Value"],
+};
+impl crate::meta::OperationShape for super::AcceptHandshakeRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ACCEPT_HANDSHAKE;
+    type Output = super::AcceptHandshakeResponse;
+}
+
+/// `AttachPolicy`.
+pub const ATTACH_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "AttachPolicy",
+    input: Some("AttachPolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:AttachPolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ACCOUNT,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ORGANIZATIONALUNIT,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::POLICY,
+            required: true,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ROOT,
+            required: false,
+        },
+    ],
+    condition_keys: &["organizations:PolicyType"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::AttachPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ATTACH_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `CancelHandshake`.
+pub const CANCEL_HANDSHAKE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CancelHandshake",
+    input: Some("CancelHandshakeRequest"),
+    output: Some("CancelHandshakeResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:CancelHandshake"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::HANDSHAKE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &["Id", "Value"],
+};
+impl crate::meta::OperationShape for super::CancelHandshakeRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CANCEL_HANDSHAKE;
+    type Output = super::CancelHandshakeResponse;
+}
+
+/// `CloseAccount`.
+pub const CLOSE_ACCOUNT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CloseAccount",
+    input: Some("CloseAccountRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:CloseAccount"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ACCOUNT,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CloseAccountRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CLOSE_ACCOUNT;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `CreateAccount`.
+pub const CREATE_ACCOUNT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateAccount",
+    input: Some("CreateAccountRequest"),
+    output: Some("CreateAccountResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:CreateAccount"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &[
+        "aws:RequestTag/${TagKey}",
+        "aws:ResourceTag/${TagKey}",
+        "aws:TagKeys",
+    ],
+    sensitive_input: &["AccountName", "Email"],
+    sensitive_output: &["AccountName"],
+};
+impl crate::meta::OperationShape for super::CreateAccountRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_ACCOUNT;
+    type Output = super::CreateAccountResponse;
+}
+
+/// `CreateGovCloudAccount`.
+pub const CREATE_GOV_CLOUD_ACCOUNT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateGovCloudAccount",
+    input: Some("CreateGovCloudAccountRequest"),
+    output: Some("CreateGovCloudAccountResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:CreateGovCloudAccount"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &[
+        "aws:RequestTag/${TagKey}",
+        "aws:ResourceTag/${TagKey}",
+        "aws:TagKeys",
+    ],
+    sensitive_input: &["AccountName", "Email"],
+    sensitive_output: &["AccountName"],
+};
+impl crate::meta::OperationShape for super::CreateGovCloudAccountRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_GOV_CLOUD_ACCOUNT;
+    type Output = super::CreateGovCloudAccountResponse;
+}
+
+/// `CreateOrganization`.
+pub const CREATE_ORGANIZATION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateOrganization",
+    input: Some("CreateOrganizationRequest"),
+    output: Some("CreateOrganizationResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:CreateOrganization"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &["MasterAccountEmail"],
+};
+impl crate::meta::OperationShape for super::CreateOrganizationRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_ORGANIZATION;
+    type Output = super::CreateOrganizationResponse;
+}
+
+/// `CreateOrganizationalUnit`.
+pub const CREATE_ORGANIZATIONAL_UNIT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreateOrganizationalUnit",
+    input: Some("CreateOrganizationalUnitRequest"),
+    output: Some("CreateOrganizationalUnitResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:CreateOrganizationalUnit"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ORGANIZATIONALUNIT,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ROOT,
+            required: false,
+        },
+    ],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreateOrganizationalUnitRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_ORGANIZATIONAL_UNIT;
+    type Output = super::CreateOrganizationalUnitResponse;
+}
+
+/// `CreatePolicy`.
+pub const CREATE_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "CreatePolicy",
+    input: Some("CreatePolicyRequest"),
+    output: Some("CreatePolicyResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:CreatePolicy"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::POLICY,
+        required: true,
+    }],
+    condition_keys: &[
+        "aws:RequestTag/${TagKey}",
+        "aws:ResourceTag/${TagKey}",
+        "aws:TagKeys",
+        "organizations:PolicyType",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::CreatePolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &CREATE_POLICY;
+    type Output = super::CreatePolicyResponse;
+}
+
+/// `DeclineHandshake`.
+pub const DECLINE_HANDSHAKE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeclineHandshake",
+    input: Some("DeclineHandshakeRequest"),
+    output: Some("DeclineHandshakeResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:DeclineHandshake"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::HANDSHAKE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &["Id", "Value"],
+};
+impl crate::meta::OperationShape for super::DeclineHandshakeRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DECLINE_HANDSHAKE;
+    type Output = super::DeclineHandshakeResponse;
+}
+
+/// `DeleteOrganization`.
+pub const DELETE_ORGANIZATION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteOrganization",
+    input: None,
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:DeleteOrganization"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+/// `DeleteOrganizationalUnit`.
+pub const DELETE_ORGANIZATIONAL_UNIT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteOrganizationalUnit",
+    input: Some("DeleteOrganizationalUnitRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:DeleteOrganizationalUnit"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ORGANIZATIONALUNIT,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeleteOrganizationalUnitRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_ORGANIZATIONAL_UNIT;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeletePolicy`.
+pub const DELETE_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeletePolicy",
+    input: Some("DeletePolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:DeletePolicy"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::POLICY,
+        required: true,
+    }],
+    condition_keys: &["organizations:PolicyType"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DeletePolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DELETE_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DeleteResourcePolicy`.
+pub const DELETE_RESOURCE_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DeleteResourcePolicy",
+    input: None,
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:DeleteResourcePolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+/// `DeregisterDelegatedAdministrator`.
+pub const DEREGISTER_DELEGATED_ADMINISTRATOR: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "DeregisterDelegatedAdministrator",
         input: Some("DeregisterDelegatedAdministratorRequest"),
         output: None,
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DescribeAccount",
-        input: Some("DescribeAccountRequest"),
-        output: Some("DescribeAccountResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DescribeCreateAccountStatus",
-        input: Some("DescribeCreateAccountStatusRequest"),
-        output: Some("DescribeCreateAccountStatusResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DescribeEffectivePolicy",
-        input: Some("DescribeEffectivePolicyRequest"),
-        output: Some("DescribeEffectivePolicyResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DescribeHandshake",
-        input: Some("DescribeHandshakeRequest"),
-        output: Some("DescribeHandshakeResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DescribeOrganization",
-        input: None,
-        output: Some("DescribeOrganizationResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DescribeOrganizationalUnit",
-        input: Some("DescribeOrganizationalUnitRequest"),
-        output: Some("DescribeOrganizationalUnitResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DescribePolicy",
-        input: Some("DescribePolicyRequest"),
-        output: Some("DescribePolicyResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DescribeResourcePolicy",
-        input: None,
-        output: Some("DescribeResourcePolicyResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["organizations:DeregisterDelegatedAdministrator"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::ACCOUNT,
+            required: true,
+        }],
+        condition_keys: &["organizations:ServicePrincipal"],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::DeregisterDelegatedAdministratorRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DEREGISTER_DELEGATED_ADMINISTRATOR;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DescribeAccount`.
+pub const DESCRIBE_ACCOUNT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DescribeAccount",
+    input: Some("DescribeAccountRequest"),
+    output: Some("DescribeAccountResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:DescribeAccount"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ACCOUNT,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &["Email", "Name"],
+};
+impl crate::meta::OperationShape for super::DescribeAccountRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DESCRIBE_ACCOUNT;
+    type Output = super::DescribeAccountResponse;
+}
+
+/// `DescribeCreateAccountStatus`.
+pub const DESCRIBE_CREATE_ACCOUNT_STATUS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DescribeCreateAccountStatus",
+    input: Some("DescribeCreateAccountStatusRequest"),
+    output: Some("DescribeCreateAccountStatusResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:DescribeCreateAccountStatus"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &["AccountName"],
+};
+impl crate::meta::OperationShape for super::DescribeCreateAccountStatusRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DESCRIBE_CREATE_ACCOUNT_STATUS;
+    type Output = super::DescribeCreateAccountStatusResponse;
+}
+
+/// `DescribeEffectivePolicy`.
+pub const DESCRIBE_EFFECTIVE_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DescribeEffectivePolicy",
+    input: Some("DescribeEffectivePolicyRequest"),
+    output: Some("DescribeEffectivePolicyResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:DescribeEffectivePolicy"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ACCOUNT,
+        required: true,
+    }],
+    condition_keys: &["organizations:PolicyType"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DescribeEffectivePolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DESCRIBE_EFFECTIVE_POLICY;
+    type Output = super::DescribeEffectivePolicyResponse;
+}
+
+/// `DescribeHandshake`.
+pub const DESCRIBE_HANDSHAKE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DescribeHandshake",
+    input: Some("DescribeHandshakeRequest"),
+    output: Some("DescribeHandshakeResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:DescribeHandshake"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::HANDSHAKE,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &["Id", "Value"],
+};
+impl crate::meta::OperationShape for super::DescribeHandshakeRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DESCRIBE_HANDSHAKE;
+    type Output = super::DescribeHandshakeResponse;
+}
+
+/// `DescribeOrganization`.
+pub const DESCRIBE_ORGANIZATION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DescribeOrganization",
+    input: None,
+    output: Some("DescribeOrganizationResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:DescribeOrganization"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &["MasterAccountEmail"],
+};
+/// `DescribeOrganizationalUnit`.
+pub const DESCRIBE_ORGANIZATIONAL_UNIT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DescribeOrganizationalUnit",
+    input: Some("DescribeOrganizationalUnitRequest"),
+    output: Some("DescribeOrganizationalUnitResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:DescribeOrganizationalUnit"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ORGANIZATIONALUNIT,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DescribeOrganizationalUnitRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DESCRIBE_ORGANIZATIONAL_UNIT;
+    type Output = super::DescribeOrganizationalUnitResponse;
+}
+
+/// `DescribePolicy`.
+pub const DESCRIBE_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DescribePolicy",
+    input: Some("DescribePolicyRequest"),
+    output: Some("DescribePolicyResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:DescribePolicy"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::POLICY,
+        required: true,
+    }],
+    condition_keys: &["organizations:PolicyType"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DescribePolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DESCRIBE_POLICY;
+    type Output = super::DescribePolicyResponse;
+}
+
+/// `DescribeResourcePolicy`.
+pub const DESCRIBE_RESOURCE_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DescribeResourcePolicy",
+    input: None,
+    output: Some("DescribeResourcePolicyResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:DescribeResourcePolicy"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+/// `DescribeResponsibilityTransfer`.
+pub const DESCRIBE_RESPONSIBILITY_TRANSFER: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "DescribeResponsibilityTransfer",
         input: Some("DescribeResponsibilityTransferRequest"),
         output: Some("DescribeResponsibilityTransferResponse"),
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DetachPolicy",
-        input: Some("DetachPolicyRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DisableAWSServiceAccess",
-        input: Some("DisableAWSServiceAccessRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DisablePolicyType",
-        input: Some("DisablePolicyTypeRequest"),
-        output: Some("DisablePolicyTypeResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "EnableAWSServiceAccess",
-        input: Some("EnableAWSServiceAccessRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "EnableAllFeatures",
-        input: Some("EnableAllFeaturesRequest"),
-        output: Some("EnableAllFeaturesResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "EnablePolicyType",
-        input: Some("EnablePolicyTypeRequest"),
-        output: Some("EnablePolicyTypeResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "InviteAccountToOrganization",
-        input: Some("InviteAccountToOrganizationRequest"),
-        output: Some("InviteAccountToOrganizationResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["organizations:DescribeResponsibilityTransfer"],
+        access_level: Some(crate::meta::AccessLevel::Read),
+        read_only: true,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::RESPONSIBILITYTRANSFER,
+            required: true,
+        }],
+        condition_keys: &[
+            "organizations:TransferDirection",
+            "organizations:TransferType",
+        ],
+        sensitive_input: &[],
+        sensitive_output: &["ManagementAccountEmail", "Name"],
+    };
+impl crate::meta::OperationShape for super::DescribeResponsibilityTransferRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DESCRIBE_RESPONSIBILITY_TRANSFER;
+    type Output = super::DescribeResponsibilityTransferResponse;
+}
+
+/// `DetachPolicy`.
+pub const DETACH_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DetachPolicy",
+    input: Some("DetachPolicyRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:DetachPolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ACCOUNT,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ORGANIZATIONALUNIT,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::POLICY,
+            required: true,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ROOT,
+            required: false,
+        },
+    ],
+    condition_keys: &["organizations:PolicyType"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DetachPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DETACH_POLICY;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DisableAWSServiceAccess`.
+pub const DISABLE_AWS_SERVICE_ACCESS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DisableAWSServiceAccess",
+    input: Some("DisableAWSServiceAccessRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:DisableAWSServiceAccess"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &["organizations:ServicePrincipal"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DisableAWSServiceAccessRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DISABLE_AWS_SERVICE_ACCESS;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `DisablePolicyType`.
+pub const DISABLE_POLICY_TYPE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DisablePolicyType",
+    input: Some("DisablePolicyTypeRequest"),
+    output: Some("DisablePolicyTypeResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:DisablePolicyType"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROOT,
+        required: true,
+    }],
+    condition_keys: &["organizations:PolicyType"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DisablePolicyTypeRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DISABLE_POLICY_TYPE;
+    type Output = super::DisablePolicyTypeResponse;
+}
+
+/// `EnableAWSServiceAccess`.
+pub const ENABLE_AWS_SERVICE_ACCESS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "EnableAWSServiceAccess",
+    input: Some("EnableAWSServiceAccessRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:EnableAWSServiceAccess"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &["organizations:ServicePrincipal"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::EnableAWSServiceAccessRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ENABLE_AWS_SERVICE_ACCESS;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `EnableAllFeatures`.
+pub const ENABLE_ALL_FEATURES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "EnableAllFeatures",
+    input: Some("EnableAllFeaturesRequest"),
+    output: Some("EnableAllFeaturesResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:EnableAllFeatures"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &["Id", "Value"],
+};
+impl crate::meta::OperationShape for super::EnableAllFeaturesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ENABLE_ALL_FEATURES;
+    type Output = super::EnableAllFeaturesResponse;
+}
+
+/// `EnablePolicyType`.
+pub const ENABLE_POLICY_TYPE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "EnablePolicyType",
+    input: Some("EnablePolicyTypeRequest"),
+    output: Some("EnablePolicyTypeResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:EnablePolicyType"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROOT,
+        required: true,
+    }],
+    condition_keys: &["organizations:PolicyType"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::EnablePolicyTypeRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ENABLE_POLICY_TYPE;
+    type Output = super::EnablePolicyTypeResponse;
+}
+
+/// `InviteAccountToOrganization`.
+pub const INVITE_ACCOUNT_TO_ORGANIZATION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "InviteAccountToOrganization",
+    input: Some("InviteAccountToOrganizationRequest"),
+    output: Some("InviteAccountToOrganizationResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:InviteAccountToOrganization"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ACCOUNT,
+        required: false,
+    }],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &["Id", "Notes"],
+    sensitive_output: &["Id", "Value"],
+};
+impl crate::meta::OperationShape for super::InviteAccountToOrganizationRequest {
+    const INFO: &'static crate::meta::OperationInfo = &INVITE_ACCOUNT_TO_ORGANIZATION;
+    type Output = super::InviteAccountToOrganizationResponse;
+}
+
+/// `InviteOrganizationToTransferResponsibility`.
+pub const INVITE_ORGANIZATION_TO_TRANSFER_RESPONSIBILITY: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "InviteOrganizationToTransferResponsibility",
         input: Some("InviteOrganizationToTransferResponsibilityRequest"),
         output: Some("InviteOrganizationToTransferResponsibilityResponse"),
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "LeaveOrganization",
-        input: None,
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["organizations:InviteOrganizationToTransferResponsibility"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::ACCOUNT,
+            required: false,
+        }],
+        condition_keys: &[
+            "organizations:TransferDirection",
+            "organizations:TransferType",
+        ],
+        sensitive_input: &["Id", "Notes", "SourceName"],
+        sensitive_output: &["Id", "Value"],
+    };
+impl crate::meta::OperationShape for super::InviteOrganizationToTransferResponsibilityRequest {
+    const INFO: &'static crate::meta::OperationInfo =
+        &INVITE_ORGANIZATION_TO_TRANSFER_RESPONSIBILITY;
+    type Output = super::InviteOrganizationToTransferResponsibilityResponse;
+}
+
+/// `LeaveOrganization`.
+pub const LEAVE_ORGANIZATION: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "LeaveOrganization",
+    input: None,
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:LeaveOrganization"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+/// `ListAWSServiceAccessForOrganization`.
+pub const LIST_AWS_SERVICE_ACCESS_FOR_ORGANIZATION: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "ListAWSServiceAccessForOrganization",
         input: Some("ListAWSServiceAccessForOrganizationRequest"),
         output: Some("ListAWSServiceAccessForOrganizationResponse"),
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListAccounts",
-        input: Some("ListAccountsRequest"),
-        output: Some("ListAccountsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListAccountsForParent",
-        input: Some("ListAccountsForParentRequest"),
-        output: Some("ListAccountsForParentResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["organizations:ListAWSServiceAccessForOrganization"],
+        access_level: Some(crate::meta::AccessLevel::List),
+        read_only: true,
+        resources: &[],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::ListAWSServiceAccessForOrganizationRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_AWS_SERVICE_ACCESS_FOR_ORGANIZATION;
+    type Output = super::ListAWSServiceAccessForOrganizationResponse;
+}
+
+/// `ListAccounts`.
+pub const LIST_ACCOUNTS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListAccounts",
+    input: Some("ListAccountsRequest"),
+    output: Some("ListAccountsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:ListAccounts"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &["Email", "Name"],
+};
+impl crate::meta::OperationShape for super::ListAccountsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_ACCOUNTS;
+    type Output = super::ListAccountsResponse;
+}
+
+/// `ListAccountsForParent`.
+pub const LIST_ACCOUNTS_FOR_PARENT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListAccountsForParent",
+    input: Some("ListAccountsForParentRequest"),
+    output: Some("ListAccountsForParentResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:ListAccountsForParent"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ORGANIZATIONALUNIT,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ROOT,
+            required: false,
+        },
+    ],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &["Email", "Name"],
+};
+impl crate::meta::OperationShape for super::ListAccountsForParentRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_ACCOUNTS_FOR_PARENT;
+    type Output = super::ListAccountsForParentResponse;
+}
+
+/// `ListAccountsWithInvalidEffectivePolicy`.
+pub const LIST_ACCOUNTS_WITH_INVALID_EFFECTIVE_POLICY: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "ListAccountsWithInvalidEffectivePolicy",
         input: Some("ListAccountsWithInvalidEffectivePolicyRequest"),
         output: Some("ListAccountsWithInvalidEffectivePolicyResponse"),
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListChildren",
-        input: Some("ListChildrenRequest"),
-        output: Some("ListChildrenResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListCreateAccountStatus",
-        input: Some("ListCreateAccountStatusRequest"),
-        output: Some("ListCreateAccountStatusResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListDelegatedAdministrators",
-        input: Some("ListDelegatedAdministratorsRequest"),
-        output: Some("ListDelegatedAdministratorsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["organizations:ListAccountsWithInvalidEffectivePolicy"],
+        access_level: Some(crate::meta::AccessLevel::List),
+        read_only: true,
+        resources: &[],
+        condition_keys: &["organizations:PolicyType"],
+        sensitive_input: &[],
+        sensitive_output: &["Email", "Name"],
+    };
+impl crate::meta::OperationShape for super::ListAccountsWithInvalidEffectivePolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_ACCOUNTS_WITH_INVALID_EFFECTIVE_POLICY;
+    type Output = super::ListAccountsWithInvalidEffectivePolicyResponse;
+}
+
+/// `ListChildren`.
+pub const LIST_CHILDREN: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListChildren",
+    input: Some("ListChildrenRequest"),
+    output: Some("ListChildrenResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:ListChildren"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ORGANIZATIONALUNIT,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ROOT,
+            required: false,
+        },
+    ],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListChildrenRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_CHILDREN;
+    type Output = super::ListChildrenResponse;
+}
+
+/// `ListCreateAccountStatus`.
+pub const LIST_CREATE_ACCOUNT_STATUS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListCreateAccountStatus",
+    input: Some("ListCreateAccountStatusRequest"),
+    output: Some("ListCreateAccountStatusResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:ListCreateAccountStatus"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &["AccountName"],
+};
+impl crate::meta::OperationShape for super::ListCreateAccountStatusRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_CREATE_ACCOUNT_STATUS;
+    type Output = super::ListCreateAccountStatusResponse;
+}
+
+/// `ListDelegatedAdministrators`.
+pub const LIST_DELEGATED_ADMINISTRATORS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListDelegatedAdministrators",
+    input: Some("ListDelegatedAdministratorsRequest"),
+    output: Some("ListDelegatedAdministratorsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:ListDelegatedAdministrators"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &["organizations:ServicePrincipal"],
+    sensitive_input: &[],
+    sensitive_output: &["Email", "Name"],
+};
+impl crate::meta::OperationShape for super::ListDelegatedAdministratorsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_DELEGATED_ADMINISTRATORS;
+    type Output = super::ListDelegatedAdministratorsResponse;
+}
+
+/// `ListDelegatedServicesForAccount`.
+pub const LIST_DELEGATED_SERVICES_FOR_ACCOUNT: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "ListDelegatedServicesForAccount",
         input: Some("ListDelegatedServicesForAccountRequest"),
         output: Some("ListDelegatedServicesForAccountResponse"),
         result_wrapper: None,
         unauthenticated: false,
-    },
+        actions: &["organizations:ListDelegatedServicesForAccount"],
+        access_level: Some(crate::meta::AccessLevel::List),
+        read_only: true,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::ACCOUNT,
+            required: true,
+        }],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::ListDelegatedServicesForAccountRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_DELEGATED_SERVICES_FOR_ACCOUNT;
+    type Output = super::ListDelegatedServicesForAccountResponse;
+}
+
+/// `ListEffectivePolicyValidationErrors`.
+pub const LIST_EFFECTIVE_POLICY_VALIDATION_ERRORS: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "ListEffectivePolicyValidationErrors",
         input: Some("ListEffectivePolicyValidationErrorsRequest"),
         output: Some("ListEffectivePolicyValidationErrorsResponse"),
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListHandshakesForAccount",
-        input: Some("ListHandshakesForAccountRequest"),
-        output: Some("ListHandshakesForAccountResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["organizations:ListEffectivePolicyValidationErrors"],
+        access_level: Some(crate::meta::AccessLevel::List),
+        read_only: true,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::ACCOUNT,
+            required: true,
+        }],
+        condition_keys: &["organizations:PolicyType"],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::ListEffectivePolicyValidationErrorsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_EFFECTIVE_POLICY_VALIDATION_ERRORS;
+    type Output = super::ListEffectivePolicyValidationErrorsResponse;
+}
+
+/// `ListHandshakesForAccount`.
+pub const LIST_HANDSHAKES_FOR_ACCOUNT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListHandshakesForAccount",
+    input: Some("ListHandshakesForAccountRequest"),
+    output: Some("ListHandshakesForAccountResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:ListHandshakesForAccount"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &["Id", "Value"],
+};
+impl crate::meta::OperationShape for super::ListHandshakesForAccountRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_HANDSHAKES_FOR_ACCOUNT;
+    type Output = super::ListHandshakesForAccountResponse;
+}
+
+/// `ListHandshakesForOrganization`.
+pub const LIST_HANDSHAKES_FOR_ORGANIZATION: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "ListHandshakesForOrganization",
         input: Some("ListHandshakesForOrganizationRequest"),
         output: Some("ListHandshakesForOrganizationResponse"),
         result_wrapper: None,
         unauthenticated: false,
-    },
+        actions: &["organizations:ListHandshakesForOrganization"],
+        access_level: Some(crate::meta::AccessLevel::List),
+        read_only: true,
+        resources: &[],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &["Id", "Value"],
+    };
+impl crate::meta::OperationShape for super::ListHandshakesForOrganizationRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_HANDSHAKES_FOR_ORGANIZATION;
+    type Output = super::ListHandshakesForOrganizationResponse;
+}
+
+/// `ListInboundResponsibilityTransfers`.
+pub const LIST_INBOUND_RESPONSIBILITY_TRANSFERS: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "ListInboundResponsibilityTransfers",
         input: Some("ListInboundResponsibilityTransfersRequest"),
         output: Some("ListInboundResponsibilityTransfersResponse"),
         result_wrapper: None,
         unauthenticated: false,
-    },
+        actions: &["organizations:ListInboundResponsibilityTransfers"],
+        access_level: Some(crate::meta::AccessLevel::List),
+        read_only: true,
+        resources: &[],
+        condition_keys: &[
+            "organizations:TransferDirection",
+            "organizations:TransferType",
+        ],
+        sensitive_input: &[],
+        sensitive_output: &["ManagementAccountEmail", "Name"],
+    };
+impl crate::meta::OperationShape for super::ListInboundResponsibilityTransfersRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_INBOUND_RESPONSIBILITY_TRANSFERS;
+    type Output = super::ListInboundResponsibilityTransfersResponse;
+}
+
+/// `ListOrganizationalUnitsForParent`.
+pub const LIST_ORGANIZATIONAL_UNITS_FOR_PARENT: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "ListOrganizationalUnitsForParent",
         input: Some("ListOrganizationalUnitsForParentRequest"),
         output: Some("ListOrganizationalUnitsForParentResponse"),
         result_wrapper: None,
         unauthenticated: false,
-    },
+        actions: &["organizations:ListOrganizationalUnitsForParent"],
+        access_level: Some(crate::meta::AccessLevel::List),
+        read_only: true,
+        resources: &[
+            crate::meta::ResourceUse {
+                resource_type: &super::arn::ORGANIZATIONALUNIT,
+                required: false,
+            },
+            crate::meta::ResourceUse {
+                resource_type: &super::arn::ROOT,
+                required: false,
+            },
+        ],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::ListOrganizationalUnitsForParentRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_ORGANIZATIONAL_UNITS_FOR_PARENT;
+    type Output = super::ListOrganizationalUnitsForParentResponse;
+}
+
+/// `ListOutboundResponsibilityTransfers`.
+pub const LIST_OUTBOUND_RESPONSIBILITY_TRANSFERS: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "ListOutboundResponsibilityTransfers",
         input: Some("ListOutboundResponsibilityTransfersRequest"),
         output: Some("ListOutboundResponsibilityTransfersResponse"),
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListParents",
-        input: Some("ListParentsRequest"),
-        output: Some("ListParentsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListPolicies",
-        input: Some("ListPoliciesRequest"),
-        output: Some("ListPoliciesResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListPoliciesForTarget",
-        input: Some("ListPoliciesForTargetRequest"),
-        output: Some("ListPoliciesForTargetResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListRoots",
-        input: Some("ListRootsRequest"),
-        output: Some("ListRootsResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListTagsForResource",
-        input: Some("ListTagsForResourceRequest"),
-        output: Some("ListTagsForResourceResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "ListTargetsForPolicy",
-        input: Some("ListTargetsForPolicyRequest"),
-        output: Some("ListTargetsForPolicyResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "MoveAccount",
-        input: Some("MoveAccountRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "PutResourcePolicy",
-        input: Some("PutResourcePolicyRequest"),
-        output: Some("PutResourcePolicyResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["organizations:ListOutboundResponsibilityTransfers"],
+        access_level: Some(crate::meta::AccessLevel::List),
+        read_only: true,
+        resources: &[],
+        condition_keys: &[
+            "organizations:TransferDirection",
+            "organizations:TransferType",
+        ],
+        sensitive_input: &[],
+        sensitive_output: &["ManagementAccountEmail", "Name"],
+    };
+impl crate::meta::OperationShape for super::ListOutboundResponsibilityTransfersRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_OUTBOUND_RESPONSIBILITY_TRANSFERS;
+    type Output = super::ListOutboundResponsibilityTransfersResponse;
+}
+
+/// `ListParents`.
+pub const LIST_PARENTS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListParents",
+    input: Some("ListParentsRequest"),
+    output: Some("ListParentsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:ListParents"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ACCOUNT,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ORGANIZATIONALUNIT,
+            required: false,
+        },
+    ],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListParentsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_PARENTS;
+    type Output = super::ListParentsResponse;
+}
+
+/// `ListPolicies`.
+pub const LIST_POLICIES: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListPolicies",
+    input: Some("ListPoliciesRequest"),
+    output: Some("ListPoliciesResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:ListPolicies"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &["organizations:PolicyType"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListPoliciesRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_POLICIES;
+    type Output = super::ListPoliciesResponse;
+}
+
+/// `ListPoliciesForTarget`.
+pub const LIST_POLICIES_FOR_TARGET: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListPoliciesForTarget",
+    input: Some("ListPoliciesForTargetRequest"),
+    output: Some("ListPoliciesForTargetResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:ListPoliciesForTarget"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ACCOUNT,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ORGANIZATIONALUNIT,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ROOT,
+            required: false,
+        },
+    ],
+    condition_keys: &["organizations:PolicyType"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListPoliciesForTargetRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_POLICIES_FOR_TARGET;
+    type Output = super::ListPoliciesForTargetResponse;
+}
+
+/// `ListRoots`.
+pub const LIST_ROOTS: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListRoots",
+    input: Some("ListRootsRequest"),
+    output: Some("ListRootsResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:ListRoots"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListRootsRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_ROOTS;
+    type Output = super::ListRootsResponse;
+}
+
+/// `ListTagsForResource`.
+pub const LIST_TAGS_FOR_RESOURCE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListTagsForResource",
+    input: Some("ListTagsForResourceRequest"),
+    output: Some("ListTagsForResourceResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:ListTagsForResource"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ACCOUNT,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ORGANIZATIONALUNIT,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::POLICY,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::RESOURCEPOLICY,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::RESPONSIBILITYTRANSFER,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ROOT,
+            required: false,
+        },
+    ],
+    condition_keys: &["organizations:PolicyType"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListTagsForResourceRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_TAGS_FOR_RESOURCE;
+    type Output = super::ListTagsForResourceResponse;
+}
+
+/// `ListTargetsForPolicy`.
+pub const LIST_TARGETS_FOR_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "ListTargetsForPolicy",
+    input: Some("ListTargetsForPolicyRequest"),
+    output: Some("ListTargetsForPolicyResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:ListTargetsForPolicy"],
+    access_level: Some(crate::meta::AccessLevel::List),
+    read_only: true,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::POLICY,
+        required: true,
+    }],
+    condition_keys: &["organizations:PolicyType"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::ListTargetsForPolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &LIST_TARGETS_FOR_POLICY;
+    type Output = super::ListTargetsForPolicyResponse;
+}
+
+/// `MoveAccount`.
+pub const MOVE_ACCOUNT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "MoveAccount",
+    input: Some("MoveAccountRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:MoveAccount"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ACCOUNT,
+            required: true,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ORGANIZATIONALUNIT,
+            required: true,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ROOT,
+            required: true,
+        },
+    ],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::MoveAccountRequest {
+    const INFO: &'static crate::meta::OperationInfo = &MOVE_ACCOUNT;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `PutResourcePolicy`.
+pub const PUT_RESOURCE_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "PutResourcePolicy",
+    input: Some("PutResourcePolicyRequest"),
+    output: Some("PutResourcePolicyResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:PutResourcePolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::RESOURCEPOLICY,
+        required: true,
+    }],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::PutResourcePolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &PUT_RESOURCE_POLICY;
+    type Output = super::PutResourcePolicyResponse;
+}
+
+/// `RegisterDelegatedAdministrator`.
+pub const REGISTER_DELEGATED_ADMINISTRATOR: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "RegisterDelegatedAdministrator",
         input: Some("RegisterDelegatedAdministratorRequest"),
         output: None,
         result_wrapper: None,
         unauthenticated: false,
-    },
+        actions: &["organizations:RegisterDelegatedAdministrator"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::ACCOUNT,
+            required: true,
+        }],
+        condition_keys: &["organizations:ServicePrincipal"],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::RegisterDelegatedAdministratorRequest {
+    const INFO: &'static crate::meta::OperationInfo = &REGISTER_DELEGATED_ADMINISTRATOR;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `RemoveAccountFromOrganization`.
+pub const REMOVE_ACCOUNT_FROM_ORGANIZATION: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "RemoveAccountFromOrganization",
         input: Some("RemoveAccountFromOrganizationRequest"),
         output: None,
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "TagResource",
-        input: Some("TagResourceRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["organizations:RemoveAccountFromOrganization"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::ACCOUNT,
+            required: true,
+        }],
+        condition_keys: &[],
+        sensitive_input: &[],
+        sensitive_output: &[],
+    };
+impl crate::meta::OperationShape for super::RemoveAccountFromOrganizationRequest {
+    const INFO: &'static crate::meta::OperationInfo = &REMOVE_ACCOUNT_FROM_ORGANIZATION;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `TagResource`.
+pub const TAG_RESOURCE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "TagResource",
+    input: Some("TagResourceRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:TagResource"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ACCOUNT,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ORGANIZATIONALUNIT,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::POLICY,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::RESOURCEPOLICY,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::RESPONSIBILITYTRANSFER,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ROOT,
+            required: false,
+        },
+    ],
+    condition_keys: &[
+        "aws:RequestTag/${TagKey}",
+        "aws:TagKeys",
+        "organizations:PolicyType",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::TagResourceRequest {
+    const INFO: &'static crate::meta::OperationInfo = &TAG_RESOURCE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `TerminateResponsibilityTransfer`.
+pub const TERMINATE_RESPONSIBILITY_TRANSFER: crate::meta::OperationInfo =
     crate::meta::OperationInfo {
         name: "TerminateResponsibilityTransfer",
         input: Some("TerminateResponsibilityTransferRequest"),
         output: Some("TerminateResponsibilityTransferResponse"),
         result_wrapper: None,
         unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UntagResource",
-        input: Some("UntagResourceRequest"),
-        output: None,
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateOrganizationalUnit",
-        input: Some("UpdateOrganizationalUnitRequest"),
-        output: Some("UpdateOrganizationalUnitResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdatePolicy",
-        input: Some("UpdatePolicyRequest"),
-        output: Some("UpdatePolicyResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "UpdateResponsibilityTransfer",
-        input: Some("UpdateResponsibilityTransferRequest"),
-        output: Some("UpdateResponsibilityTransferResponse"),
-        result_wrapper: None,
-        unauthenticated: false,
-    },
+        actions: &["organizations:TerminateResponsibilityTransfer"],
+        access_level: Some(crate::meta::AccessLevel::Write),
+        read_only: false,
+        resources: &[crate::meta::ResourceUse {
+            resource_type: &super::arn::RESPONSIBILITYTRANSFER,
+            required: true,
+        }],
+        condition_keys: &[
+            "organizations:TransferDirection",
+            "organizations:TransferType",
+        ],
+        sensitive_input: &[],
+        sensitive_output: &["ManagementAccountEmail", "Name"],
+    };
+impl crate::meta::OperationShape for super::TerminateResponsibilityTransferRequest {
+    const INFO: &'static crate::meta::OperationInfo = &TERMINATE_RESPONSIBILITY_TRANSFER;
+    type Output = super::TerminateResponsibilityTransferResponse;
+}
+
+/// `UntagResource`.
+pub const UNTAG_RESOURCE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UntagResource",
+    input: Some("UntagResourceRequest"),
+    output: None,
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:UntagResource"],
+    access_level: Some(crate::meta::AccessLevel::Tagging),
+    read_only: false,
+    resources: &[
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ACCOUNT,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ORGANIZATIONALUNIT,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::POLICY,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::RESOURCEPOLICY,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::RESPONSIBILITYTRANSFER,
+            required: false,
+        },
+        crate::meta::ResourceUse {
+            resource_type: &super::arn::ROOT,
+            required: false,
+        },
+    ],
+    condition_keys: &["aws:TagKeys", "organizations:PolicyType"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UntagResourceRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UNTAG_RESOURCE;
+    type Output = crate::meta::NoOutput;
+}
+
+/// `UpdateOrganizationalUnit`.
+pub const UPDATE_ORGANIZATIONAL_UNIT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateOrganizationalUnit",
+    input: Some("UpdateOrganizationalUnitRequest"),
+    output: Some("UpdateOrganizationalUnitResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:UpdateOrganizationalUnit"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ORGANIZATIONALUNIT,
+        required: true,
+    }],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdateOrganizationalUnitRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_ORGANIZATIONAL_UNIT;
+    type Output = super::UpdateOrganizationalUnitResponse;
+}
+
+/// `UpdatePolicy`.
+pub const UPDATE_POLICY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdatePolicy",
+    input: Some("UpdatePolicyRequest"),
+    output: Some("UpdatePolicyResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:UpdatePolicy"],
+    access_level: Some(crate::meta::AccessLevel::PermissionsManagement),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::POLICY,
+        required: true,
+    }],
+    condition_keys: &["organizations:PolicyType"],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::UpdatePolicyRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_POLICY;
+    type Output = super::UpdatePolicyResponse;
+}
+
+/// `UpdateResponsibilityTransfer`.
+pub const UPDATE_RESPONSIBILITY_TRANSFER: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "UpdateResponsibilityTransfer",
+    input: Some("UpdateResponsibilityTransferRequest"),
+    output: Some("UpdateResponsibilityTransferResponse"),
+    result_wrapper: None,
+    unauthenticated: false,
+    actions: &["organizations:UpdateResponsibilityTransfer"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::RESPONSIBILITYTRANSFER,
+        required: true,
+    }],
+    condition_keys: &[
+        "organizations:TransferDirection",
+        "organizations:TransferType",
+    ],
+    sensitive_input: &["Name"],
+    sensitive_output: &["ManagementAccountEmail", "Name"],
+};
+impl crate::meta::OperationShape for super::UpdateResponsibilityTransferRequest {
+    const INFO: &'static crate::meta::OperationInfo = &UPDATE_RESPONSIBILITY_TRANSFER;
+    type Output = super::UpdateResponsibilityTransferResponse;
+}
+
+/// Every operation, sorted by name.
+pub const OPERATIONS: &[&crate::meta::OperationInfo] = &[
+    &ACCEPT_HANDSHAKE,
+    &ATTACH_POLICY,
+    &CANCEL_HANDSHAKE,
+    &CLOSE_ACCOUNT,
+    &CREATE_ACCOUNT,
+    &CREATE_GOV_CLOUD_ACCOUNT,
+    &CREATE_ORGANIZATION,
+    &CREATE_ORGANIZATIONAL_UNIT,
+    &CREATE_POLICY,
+    &DECLINE_HANDSHAKE,
+    &DELETE_ORGANIZATION,
+    &DELETE_ORGANIZATIONAL_UNIT,
+    &DELETE_POLICY,
+    &DELETE_RESOURCE_POLICY,
+    &DEREGISTER_DELEGATED_ADMINISTRATOR,
+    &DESCRIBE_ACCOUNT,
+    &DESCRIBE_CREATE_ACCOUNT_STATUS,
+    &DESCRIBE_EFFECTIVE_POLICY,
+    &DESCRIBE_HANDSHAKE,
+    &DESCRIBE_ORGANIZATION,
+    &DESCRIBE_ORGANIZATIONAL_UNIT,
+    &DESCRIBE_POLICY,
+    &DESCRIBE_RESOURCE_POLICY,
+    &DESCRIBE_RESPONSIBILITY_TRANSFER,
+    &DETACH_POLICY,
+    &DISABLE_AWS_SERVICE_ACCESS,
+    &DISABLE_POLICY_TYPE,
+    &ENABLE_AWS_SERVICE_ACCESS,
+    &ENABLE_ALL_FEATURES,
+    &ENABLE_POLICY_TYPE,
+    &INVITE_ACCOUNT_TO_ORGANIZATION,
+    &INVITE_ORGANIZATION_TO_TRANSFER_RESPONSIBILITY,
+    &LEAVE_ORGANIZATION,
+    &LIST_AWS_SERVICE_ACCESS_FOR_ORGANIZATION,
+    &LIST_ACCOUNTS,
+    &LIST_ACCOUNTS_FOR_PARENT,
+    &LIST_ACCOUNTS_WITH_INVALID_EFFECTIVE_POLICY,
+    &LIST_CHILDREN,
+    &LIST_CREATE_ACCOUNT_STATUS,
+    &LIST_DELEGATED_ADMINISTRATORS,
+    &LIST_DELEGATED_SERVICES_FOR_ACCOUNT,
+    &LIST_EFFECTIVE_POLICY_VALIDATION_ERRORS,
+    &LIST_HANDSHAKES_FOR_ACCOUNT,
+    &LIST_HANDSHAKES_FOR_ORGANIZATION,
+    &LIST_INBOUND_RESPONSIBILITY_TRANSFERS,
+    &LIST_ORGANIZATIONAL_UNITS_FOR_PARENT,
+    &LIST_OUTBOUND_RESPONSIBILITY_TRANSFERS,
+    &LIST_PARENTS,
+    &LIST_POLICIES,
+    &LIST_POLICIES_FOR_TARGET,
+    &LIST_ROOTS,
+    &LIST_TAGS_FOR_RESOURCE,
+    &LIST_TARGETS_FOR_POLICY,
+    &MOVE_ACCOUNT,
+    &PUT_RESOURCE_POLICY,
+    &REGISTER_DELEGATED_ADMINISTRATOR,
+    &REMOVE_ACCOUNT_FROM_ORGANIZATION,
+    &TAG_RESOURCE,
+    &TERMINATE_RESPONSIBILITY_TRANSFER,
+    &UNTAG_RESOURCE,
+    &UPDATE_ORGANIZATIONAL_UNIT,
+    &UPDATE_POLICY,
+    &UPDATE_RESPONSIBILITY_TRANSFER,
 ];
 
 /// The `Organizations` service metadata.

@@ -122,85 +122,408 @@ impl Operation {
     }
 }
 
+/// `AssumeRole`.
+pub const ASSUME_ROLE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "AssumeRole",
+    input: Some("AssumeRoleRequest"),
+    output: Some("AssumeRoleResponse"),
+    result_wrapper: Some("AssumeRoleResult"),
+    unauthenticated: false,
+    actions: &["sts:AssumeRole"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &[
+        "accounts.google.com:aud",
+        "accounts.google.com:sub",
+        "aws:RequestTag/${TagKey}",
+        "aws:TagKeys",
+        "cognito-identity.amazonaws.com:amr",
+        "cognito-identity.amazonaws.com:aud",
+        "cognito-identity.amazonaws.com:sub",
+        "graph.facebook.com:app_id",
+        "graph.facebook.com:id",
+        "iam:ResourceTag/${TagKey}",
+        "saml:namequalifier",
+        "saml:sub",
+        "saml:sub_type",
+        "sts:ExternalId",
+        "sts:RoleSessionName",
+        "sts:SourceIdentity",
+        "sts:TransitiveTagKeys",
+        "www.amazon.com:app_id",
+        "www.amazon.com:user_id",
+    ],
+    sensitive_input: &["TokenCode"],
+    sensitive_output: &["SecretAccessKey", "SessionToken"],
+};
+impl crate::meta::OperationShape for super::AssumeRoleRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ASSUME_ROLE;
+    type Output = super::AssumeRoleResponse;
+}
+
+/// `AssumeRoleWithSAML`.
+pub const ASSUME_ROLE_WITH_SAML: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "AssumeRoleWithSAML",
+    input: Some("AssumeRoleWithSAMLRequest"),
+    output: Some("AssumeRoleWithSAMLResponse"),
+    result_wrapper: Some("AssumeRoleWithSAMLResult"),
+    unauthenticated: true,
+    actions: &["sts:AssumeRoleWithSAML"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &[
+        "aws:RequestTag/${TagKey}",
+        "aws:TagKeys",
+        "saml:aud",
+        "saml:cn",
+        "saml:commonName",
+        "saml:doc",
+        "saml:eduorghomepageuri",
+        "saml:eduorgidentityauthnpolicyuri",
+        "saml:eduorglegalname",
+        "saml:eduorgsuperioruri",
+        "saml:eduorgwhitepagesuri",
+        "saml:edupersonaffiliation",
+        "saml:edupersonassurance",
+        "saml:edupersonentitlement",
+        "saml:edupersonnickname",
+        "saml:edupersonorgdn",
+        "saml:edupersonorgunitdn",
+        "saml:edupersonprimaryaffiliation",
+        "saml:edupersonprimaryorgunitdn",
+        "saml:edupersonprincipalname",
+        "saml:edupersonscopedaffiliation",
+        "saml:edupersontargetedid",
+        "saml:givenName",
+        "saml:iss",
+        "saml:mail",
+        "saml:name",
+        "saml:namequalifier",
+        "saml:organizationStatus",
+        "saml:primaryGroupSID",
+        "saml:sub",
+        "saml:sub_type",
+        "saml:surname",
+        "saml:uid",
+        "saml:x500UniqueIdentifier",
+        "sts:RoleSessionName",
+        "sts:SourceIdentity",
+        "sts:TransitiveTagKeys",
+    ],
+    sensitive_input: &["SAMLAssertion"],
+    sensitive_output: &["SecretAccessKey", "SessionToken"],
+};
+impl crate::meta::OperationShape for super::AssumeRoleWithSAMLRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ASSUME_ROLE_WITH_SAML;
+    type Output = super::AssumeRoleWithSAMLResponse;
+}
+
+/// `AssumeRoleWithWebIdentity`.
+pub const ASSUME_ROLE_WITH_WEB_IDENTITY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "AssumeRoleWithWebIdentity",
+    input: Some("AssumeRoleWithWebIdentityRequest"),
+    output: Some("AssumeRoleWithWebIdentityResponse"),
+    result_wrapper: Some("AssumeRoleWithWebIdentityResult"),
+    unauthenticated: true,
+    actions: &["sts:AssumeRoleWithWebIdentity"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROLE,
+        required: true,
+    }],
+    condition_keys: &[
+        "accounts.google.com:aud",
+        "accounts.google.com:google/organization_number",
+        "accounts.google.com:oaud",
+        "accounts.google.com:sub",
+        "agent.${Domain}.buildkite.dev:build_branch",
+        "agent.${Domain}.buildkite.dev:cluster_id",
+        "agent.${Domain}.buildkite.dev:cluster_name",
+        "agent.${Domain}.buildkite.dev:organization_id",
+        "agent.${Domain}.buildkite.dev:organization_slug",
+        "agent.${Domain}.buildkite.dev:pipeline_id",
+        "agent.${Domain}.buildkite.dev:pipeline_slug",
+        "agent.${Domain}.buildkite.site:build_branch",
+        "agent.${Domain}.buildkite.site:cluster_id",
+        "agent.${Domain}.buildkite.site:cluster_name",
+        "agent.${Domain}.buildkite.site:organization_id",
+        "agent.${Domain}.buildkite.site:organization_slug",
+        "agent.${Domain}.buildkite.site:pipeline_id",
+        "agent.${Domain}.buildkite.site:pipeline_slug",
+        "agent.buildkite.com:build_branch",
+        "agent.buildkite.com:cluster_id",
+        "agent.buildkite.com:cluster_name",
+        "agent.buildkite.com:organization_id",
+        "agent.buildkite.com:organization_slug",
+        "agent.buildkite.com:pipeline_id",
+        "agent.buildkite.com:pipeline_slug",
+        "aws:RequestTag/${TagKey}",
+        "aws:TagKeys",
+        "cognito-identity.amazonaws.com:amr",
+        "cognito-identity.amazonaws.com:aud",
+        "cognito-identity.amazonaws.com:sub",
+        "github.com/enterprises/${EnterpriseName}:actor",
+        "github.com/enterprises/${EnterpriseName}:actor_id",
+        "github.com/enterprises/${EnterpriseName}:enterprise_id",
+        "github.com/enterprises/${EnterpriseName}:environment",
+        "github.com/enterprises/${EnterpriseName}:job_workflow_ref",
+        "github.com/enterprises/${EnterpriseName}:ref",
+        "github.com/enterprises/${EnterpriseName}:repository",
+        "github.com/enterprises/${EnterpriseName}:repository_id",
+        "github.com/enterprises/${EnterpriseName}:repository_owner_id",
+        "github.com/enterprises/${EnterpriseName}:workflow",
+        "gitlab.com:namespace_id",
+        "gitlab.com:pipeline_source",
+        "gitlab.com:project_id",
+        "gitlab.com:ref_protected",
+        "gitlab.com:runner_environment",
+        "gitlab.com:user_access_level",
+        "gitlab.com:user_email",
+        "gitlab.com:user_id",
+        "gitlab.com:user_login",
+        "graph.facebook.com:app_id",
+        "graph.facebook.com:id",
+        "idcs-${OciUniqueIdentifier}.identity.oraclecloud.com:rpst_id",
+        "oidc.circleci.com/org/${OrgId}:oidc.circleci.com/project-id",
+        "sts:RoleAuthorizedByIdp",
+        "sts:RoleSessionName",
+        "sts:SourceIdentity",
+        "sts:TransitiveTagKeys",
+        "token.actions.${Domain}.ghe.com:actor",
+        "token.actions.${Domain}.ghe.com:actor_id",
+        "token.actions.${Domain}.ghe.com:enterprise_id",
+        "token.actions.${Domain}.ghe.com:environment",
+        "token.actions.${Domain}.ghe.com:job_workflow_ref",
+        "token.actions.${Domain}.ghe.com:ref",
+        "token.actions.${Domain}.ghe.com:repository",
+        "token.actions.${Domain}.ghe.com:repository_id",
+        "token.actions.${Domain}.ghe.com:repository_owner_id",
+        "token.actions.${Domain}.ghe.com:workflow",
+        "token.actions.githubusercontent.com/${SubPath}:actor",
+        "token.actions.githubusercontent.com/${SubPath}:actor_id",
+        "token.actions.githubusercontent.com/${SubPath}:enterprise_id",
+        "token.actions.githubusercontent.com/${SubPath}:environment",
+        "token.actions.githubusercontent.com/${SubPath}:job_workflow_ref",
+        "token.actions.githubusercontent.com/${SubPath}:ref",
+        "token.actions.githubusercontent.com/${SubPath}:repository",
+        "token.actions.githubusercontent.com/${SubPath}:repository_id",
+        "token.actions.githubusercontent.com/${SubPath}:repository_owner_id",
+        "token.actions.githubusercontent.com/${SubPath}:workflow",
+        "token.actions.githubusercontent.com:actor",
+        "token.actions.githubusercontent.com:actor_id",
+        "token.actions.githubusercontent.com:enterprise_id",
+        "token.actions.githubusercontent.com:environment",
+        "token.actions.githubusercontent.com:job_workflow_ref",
+        "token.actions.githubusercontent.com:ref",
+        "token.actions.githubusercontent.com:repository",
+        "token.actions.githubusercontent.com:repository_id",
+        "token.actions.githubusercontent.com:repository_owner_id",
+        "token.actions.githubusercontent.com:workflow",
+        "www.amazon.com:app_id",
+        "www.amazon.com:user_id",
+    ],
+    sensitive_input: &["WebIdentityToken"],
+    sensitive_output: &["SecretAccessKey", "SessionToken"],
+};
+impl crate::meta::OperationShape for super::AssumeRoleWithWebIdentityRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ASSUME_ROLE_WITH_WEB_IDENTITY;
+    type Output = super::AssumeRoleWithWebIdentityResponse;
+}
+
+/// `AssumeRoot`.
+pub const ASSUME_ROOT: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "AssumeRoot",
+    input: Some("AssumeRootRequest"),
+    output: Some("AssumeRootResponse"),
+    result_wrapper: Some("AssumeRootResult"),
+    unauthenticated: false,
+    actions: &["sts:AssumeRoot"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::ROOT_USER,
+        required: true,
+    }],
+    condition_keys: &["sts:TaskPolicyArn"],
+    sensitive_input: &[],
+    sensitive_output: &["SecretAccessKey", "SessionToken"],
+};
+impl crate::meta::OperationShape for super::AssumeRootRequest {
+    const INFO: &'static crate::meta::OperationInfo = &ASSUME_ROOT;
+    type Output = super::AssumeRootResponse;
+}
+
+/// `DecodeAuthorizationMessage`.
+pub const DECODE_AUTHORIZATION_MESSAGE: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "DecodeAuthorizationMessage",
+    input: Some("DecodeAuthorizationMessageRequest"),
+    output: Some("DecodeAuthorizationMessageResponse"),
+    result_wrapper: Some("DecodeAuthorizationMessageResult"),
+    unauthenticated: false,
+    actions: &["sts:DecodeAuthorizationMessage"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::DecodeAuthorizationMessageRequest {
+    const INFO: &'static crate::meta::OperationInfo = &DECODE_AUTHORIZATION_MESSAGE;
+    type Output = super::DecodeAuthorizationMessageResponse;
+}
+
+/// `GetAccessKeyInfo`.
+pub const GET_ACCESS_KEY_INFO: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetAccessKeyInfo",
+    input: Some("GetAccessKeyInfoRequest"),
+    output: Some("GetAccessKeyInfoResponse"),
+    result_wrapper: Some("GetAccessKeyInfoResult"),
+    unauthenticated: false,
+    actions: &["sts:GetAccessKeyInfo"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetAccessKeyInfoRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_ACCESS_KEY_INFO;
+    type Output = super::GetAccessKeyInfoResponse;
+}
+
+/// `GetCallerIdentity`.
+pub const GET_CALLER_IDENTITY: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetCallerIdentity",
+    input: Some("GetCallerIdentityRequest"),
+    output: Some("GetCallerIdentityResponse"),
+    result_wrapper: Some("GetCallerIdentityResult"),
+    unauthenticated: false,
+    actions: &["sts:GetCallerIdentity"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &[],
+    sensitive_output: &[],
+};
+impl crate::meta::OperationShape for super::GetCallerIdentityRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_CALLER_IDENTITY;
+    type Output = super::GetCallerIdentityResponse;
+}
+
+/// `GetDelegatedAccessToken`.
+pub const GET_DELEGATED_ACCESS_TOKEN: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetDelegatedAccessToken",
+    input: Some("GetDelegatedAccessTokenRequest"),
+    output: Some("GetDelegatedAccessTokenResponse"),
+    result_wrapper: Some("GetDelegatedAccessTokenResult"),
+    unauthenticated: false,
+    actions: &["sts:GetDelegatedAccessToken"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &["TradeInToken"],
+    sensitive_output: &["SecretAccessKey", "SessionToken"],
+};
+impl crate::meta::OperationShape for super::GetDelegatedAccessTokenRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_DELEGATED_ACCESS_TOKEN;
+    type Output = super::GetDelegatedAccessTokenResponse;
+}
+
+/// `GetFederationToken`.
+pub const GET_FEDERATION_TOKEN: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetFederationToken",
+    input: Some("GetFederationTokenRequest"),
+    output: Some("GetFederationTokenResponse"),
+    result_wrapper: Some("GetFederationTokenResult"),
+    unauthenticated: false,
+    actions: &["sts:GetFederationToken"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[crate::meta::ResourceUse {
+        resource_type: &super::arn::FEDERATED_USER,
+        required: false,
+    }],
+    condition_keys: &["aws:RequestTag/${TagKey}", "aws:TagKeys"],
+    sensitive_input: &[],
+    sensitive_output: &["SecretAccessKey", "SessionToken"],
+};
+impl crate::meta::OperationShape for super::GetFederationTokenRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_FEDERATION_TOKEN;
+    type Output = super::GetFederationTokenResponse;
+}
+
+/// `GetSessionToken`.
+pub const GET_SESSION_TOKEN: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetSessionToken",
+    input: Some("GetSessionTokenRequest"),
+    output: Some("GetSessionTokenResponse"),
+    result_wrapper: Some("GetSessionTokenResult"),
+    unauthenticated: false,
+    actions: &["sts:GetSessionToken"],
+    access_level: Some(crate::meta::AccessLevel::Read),
+    read_only: true,
+    resources: &[],
+    condition_keys: &[],
+    sensitive_input: &["TokenCode"],
+    sensitive_output: &["SecretAccessKey", "SessionToken"],
+};
+impl crate::meta::OperationShape for super::GetSessionTokenRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_SESSION_TOKEN;
+    type Output = super::GetSessionTokenResponse;
+}
+
+/// `GetWebIdentityToken`.
+pub const GET_WEB_IDENTITY_TOKEN: crate::meta::OperationInfo = crate::meta::OperationInfo {
+    name: "GetWebIdentityToken",
+    input: Some("GetWebIdentityTokenRequest"),
+    output: Some("GetWebIdentityTokenResponse"),
+    result_wrapper: Some("GetWebIdentityTokenResult"),
+    unauthenticated: false,
+    actions: &["sts:GetWebIdentityToken"],
+    access_level: Some(crate::meta::AccessLevel::Write),
+    read_only: false,
+    resources: &[],
+    condition_keys: &[
+        "aws:RequestTag/${TagKey}",
+        "aws:TagKeys",
+        "sts:DurationSeconds",
+        "sts:IdentityTokenAudience",
+        "sts:SigningAlgorithm",
+    ],
+    sensitive_input: &[],
+    sensitive_output: &["WebIdentityToken"],
+};
+impl crate::meta::OperationShape for super::GetWebIdentityTokenRequest {
+    const INFO: &'static crate::meta::OperationInfo = &GET_WEB_IDENTITY_TOKEN;
+    type Output = super::GetWebIdentityTokenResponse;
+}
+
 /// Every operation, sorted by name.
-pub const OPERATIONS: &[crate::meta::OperationInfo] = &[
-    crate::meta::OperationInfo {
-        name: "AssumeRole",
-        input: Some("AssumeRoleRequest"),
-        output: Some("AssumeRoleResponse"),
-        result_wrapper: Some("AssumeRoleResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "AssumeRoleWithSAML",
-        input: Some("AssumeRoleWithSAMLRequest"),
-        output: Some("AssumeRoleWithSAMLResponse"),
-        result_wrapper: Some("AssumeRoleWithSAMLResult"),
-        unauthenticated: true,
-    },
-    crate::meta::OperationInfo {
-        name: "AssumeRoleWithWebIdentity",
-        input: Some("AssumeRoleWithWebIdentityRequest"),
-        output: Some("AssumeRoleWithWebIdentityResponse"),
-        result_wrapper: Some("AssumeRoleWithWebIdentityResult"),
-        unauthenticated: true,
-    },
-    crate::meta::OperationInfo {
-        name: "AssumeRoot",
-        input: Some("AssumeRootRequest"),
-        output: Some("AssumeRootResponse"),
-        result_wrapper: Some("AssumeRootResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "DecodeAuthorizationMessage",
-        input: Some("DecodeAuthorizationMessageRequest"),
-        output: Some("DecodeAuthorizationMessageResponse"),
-        result_wrapper: Some("DecodeAuthorizationMessageResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetAccessKeyInfo",
-        input: Some("GetAccessKeyInfoRequest"),
-        output: Some("GetAccessKeyInfoResponse"),
-        result_wrapper: Some("GetAccessKeyInfoResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetCallerIdentity",
-        input: Some("GetCallerIdentityRequest"),
-        output: Some("GetCallerIdentityResponse"),
-        result_wrapper: Some("GetCallerIdentityResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetDelegatedAccessToken",
-        input: Some("GetDelegatedAccessTokenRequest"),
-        output: Some("GetDelegatedAccessTokenResponse"),
-        result_wrapper: Some("GetDelegatedAccessTokenResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetFederationToken",
-        input: Some("GetFederationTokenRequest"),
-        output: Some("GetFederationTokenResponse"),
-        result_wrapper: Some("GetFederationTokenResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetSessionToken",
-        input: Some("GetSessionTokenRequest"),
-        output: Some("GetSessionTokenResponse"),
-        result_wrapper: Some("GetSessionTokenResult"),
-        unauthenticated: false,
-    },
-    crate::meta::OperationInfo {
-        name: "GetWebIdentityToken",
-        input: Some("GetWebIdentityTokenRequest"),
-        output: Some("GetWebIdentityTokenResponse"),
-        result_wrapper: Some("GetWebIdentityTokenResult"),
-        unauthenticated: false,
-    },
+pub const OPERATIONS: &[&crate::meta::OperationInfo] = &[
+    &ASSUME_ROLE,
+    &ASSUME_ROLE_WITH_SAML,
+    &ASSUME_ROLE_WITH_WEB_IDENTITY,
+    &ASSUME_ROOT,
+    &DECODE_AUTHORIZATION_MESSAGE,
+    &GET_ACCESS_KEY_INFO,
+    &GET_CALLER_IDENTITY,
+    &GET_DELEGATED_ACCESS_TOKEN,
+    &GET_FEDERATION_TOKEN,
+    &GET_SESSION_TOKEN,
+    &GET_WEB_IDENTITY_TOKEN,
 ];
 
 /// The `STS` service metadata.

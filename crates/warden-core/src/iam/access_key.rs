@@ -1,0 +1,48 @@
+//! Access keys: CreateAccessKey, ListAccessKeys, UpdateAccessKey, DeleteAccessKey.
+//!
+//! Without `UserName` these act on the caller's own keys — the root user's when root calls.
+
+mod create_access_key;
+mod delete_access_key;
+mod list_access_keys;
+mod update_access_key;
+
+use warden_protocol::Arn;
+use warden_protocol::iam::arn;
+
+use crate::Ctx;
+use crate::operation::Principal;
+
+/// Whose keys an operation acts on.
+struct Owner {
+    /// `None` for the root user.
+    user_name: Option<String>,
+    /// The ARN authorized against.
+    arn: Arn,
+}
+
+impl Owner {
+    /// The owner named by a request's `UserName`, or the caller.
+    fn of(ctx: &Ctx<'_>, given: Option<&str>) -> Self {
+        match given.or_else(|| ctx.caller.user_name()) {
+            Some(name) => Self {
+                arn: ctx.user_arn(name),
+                user_name: Some(name.to_owned()),
+            },
+            None => Self {
+                user_name: None,
+                arn: Arn {
+                    resource_type: &arn::USER,
+                    value: ctx.caller.arn.clone(),
+                },
+            },
+        }
+    }
+
+    /// The principal whose keys change.
+    fn principal(&self) -> Principal {
+        self.user_name
+            .clone()
+            .map_or(Principal::Root, Principal::User)
+    }
+}

@@ -1,0 +1,59 @@
+//! CreateUser.
+
+use warden_policy::ContextValue;
+use warden_protocol::iam::{CreateUserRequest, CreateUserResponse};
+use warden_store::UserRecord;
+
+use super::{check_tags, tag_keys, tag_pairs, user_shape};
+use crate::operation::{Access, Authorized, Handle, Principal};
+use crate::{Ctx, ServiceError};
+
+impl Handle for CreateUserRequest {
+    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
+        let tags = tag_pairs(self.tags.as_deref());
+        check_tags(&tags)?;
+        let mut keys = tag_keys(&tags);
+        if let Some(boundary) = &self.permissions_boundary {
+            keys.push((
+                "iam:PermissionsBoundary".to_owned(),
+                ContextValue::Single(boundary.clone()),
+            ));
+        }
+        let path = self.path.as_deref().unwrap_or("/");
+        Ok(Access::Check {
+            resources: vec![ctx.new_user_arn(path, &self.user_name)],
+            keys,
+        })
+    }
+
+    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<CreateUserResponse, ServiceError> {
+        if let Some(boundary) = self.permissions_boundary {
+            // Managed policies are not served yet, so no ARN can name an attachable one.
+            return Err(ServiceError::NoSuchEntity(format!(
+                "Scope ARN: {boundary} does not exist or is not attachable."
+            )));
+        }
+        let ctx = call.ctx;
+        let path = self.path.unwrap_or_else(|| "/".to_owned());
+        let record = UserRecord {
+            account_id: ctx.account().to_owned(),
+            arn: ctx.new_user_arn(&path, &self.user_name).value,
+            user_id: warden_crypto::credentials::unique_id(
+                warden_crypto::credentials::UniqueIdPrefix::User,
+                ctx.warden.rng.as_ref(),
+            )
+            .map_err(|error| ServiceError::Internal(error.to_string()))?,
+            tags: tag_pairs(self.tags.as_deref()),
+            user_name: self.user_name,
+            path,
+            create_date: ctx.warden.now().as_millisecond(),
+            permissions_boundary: None,
+        };
+        call.write(Principal::User(record.user_name.clone()), |store| {
+            store.create_user(&record)
+        })?;
+        Ok(CreateUserResponse {
+            user: Some(user_shape(&record)),
+        })
+    }
+}

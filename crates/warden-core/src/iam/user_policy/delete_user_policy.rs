@@ -1,0 +1,21 @@
+//! DeleteUserPolicy.
+
+use warden_protocol::NoOutput;
+use warden_protocol::iam::DeleteUserPolicyRequest;
+
+use crate::operation::{Access, Authorized, Handle, Principal};
+use crate::{Ctx, ServiceError};
+
+impl Handle for DeleteUserPolicyRequest {
+    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
+        Ok(Access::on(ctx.user_arn(&self.user_name)))
+    }
+
+    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
+        let account = call.ctx.account();
+        call.write(Principal::User(self.user_name.clone()), |store| {
+            store.delete_user_policy(account, &self.user_name, &self.policy_name)
+        })?;
+        Ok(NoOutput)
+    }
+}

@@ -1,0 +1,245 @@
+//! The operation runner: the one way an operation's handler is reached.
+//!
+//! A handler implements [`Handle`] on its operation's generated input type. It declares
+//! what the call needs permission for ([`Handle::access`]: its resources and the
+//! request-specific condition keys) and does only its business ([`Handle::handle`]). The
+//! runner ([`run`]), the only caller of `handle`:
+//!
+//! 1. authorizes every IAM action of the operation (from the generated table) on the
+//!    declared resources — a handler receives an [`Authorized`] it cannot make itself, so it
+//!    cannot act unauthorized;
+//! 2. runs a write operation (the table's `read_only` is false) under the writer lock, so a
+//!    quota check and the write it guards cannot interleave with another write, and read-only
+//!    operations without it;
+//! 3. refreshes the authorization snapshot for exactly the principals the handler's writes
+//!    touched ([`Authorized::write`]), and publishes it before the call returns;
+//! 4. returns the typed output — the type the model gives the operation, checked by the
+//!    compiler through [`OperationShape`] — with the resources the audit record names.
+
+use warden_policy::ContextValue;
+use warden_protocol::{Arn, NoOutput, OperationShape};
+use warden_store::{Store, StoreError};
+
+use crate::authorize::{Permission, authorize};
+use crate::{Ctx, Output, ServiceError};
+
+/// What a call needs permission for.
+#[derive(Debug)]
+pub(crate) enum Access {
+    /// The operation's actions on these resources (none: on `*`), with these
+    /// request-specific condition keys.
+    Check {
+        /// The resources acted on; empty for actions without resource types.
+        resources: Vec<Arn>,
+        /// `aws:RequestTag/…`, `aws:TagKeys`, `iam:PermissionsBoundary`, …
+        keys: Vec<(String, ContextValue)>,
+    },
+    /// Documented by AWS as needing no permission (`sts:GetCallerIdentity`).
+    Unconditional,
+}
+
+impl Access {
+    /// The operation's actions on `resource`, without request condition keys.
+    pub(crate) fn on(resource: Arn) -> Self {
+        Self::Check {
+            resources: vec![resource],
+            keys: Vec::new(),
+        }
+    }
+
+    /// The operation's actions on `*` (actions without resource types).
+    pub(crate) fn anywhere() -> Self {
+        Self::Check {
+            resources: Vec::new(),
+            keys: Vec::new(),
+        }
+    }
+
+    fn resources(&self) -> &[Arn] {
+        match self {
+            Self::Check { resources, .. } => resources,
+            Self::Unconditional => &[],
+        }
+    }
+}
+
+/// A principal whose part of the authorization snapshot a write changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Principal {
+    /// An IAM user of the caller's account: its record, policies and keys.
+    User(String),
+    /// The root user of the caller's account: its keys.
+    Root,
+}
+
+/// One operation's business, run by [`run`] once authorized.
+pub(crate) trait Handle: OperationShape + Sized {
+    /// What the call needs permission for. Runs before authorization: it may read the
+    /// snapshot (to name an existing entity's ARN) but must not act.
+    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError>;
+
+    /// The call's business, after the runner authorized it.
+    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<Self::Output, ServiceError>;
+}
+
+/// Proof that the runner authorized the call; only [`run`] makes one.
+pub(crate) struct Authorized<'c, 'a> {
+    /// The call's context.
+    pub(crate) ctx: &'c Ctx<'a>,
+    /// The principals the call's writes touched.
+    touched: Vec<Principal>,
+    /// Keeps the constructor private to this module.
+    _proof: Proof,
+}
+
+/// A value only this module can make.
+struct Proof;
+
+impl Authorized<'_, '_> {
+    /// The store, for reads.
+    pub(crate) fn store(&self) -> &dyn Store {
+        self.ctx.warden.store()
+    }
+
+    /// Runs a store write that changes what `principal` may do or sign with; the runner
+    /// refreshes that principal in the snapshot before the call returns.
+    pub(crate) fn write<T>(
+        &mut self,
+        principal: Principal,
+        write: impl FnOnce(&dyn Store) -> Result<T, StoreError>,
+    ) -> Result<T, ServiceError> {
+        if !self.touched.contains(&principal) {
+            self.touched.push(principal);
+        }
+        Ok(write(self.ctx.warden.store())?)
+    }
+
+    /// Runs a store write that changes nothing the snapshot holds (trails, say).
+    pub(crate) fn write_outside_snapshot<T>(
+        &mut self,
+        write: impl FnOnce(&dyn Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        write(self.ctx.warden.store())
+    }
+}
+
+/// A finished call: its result, and the resources it named (for the audit record).
+pub struct Ran {
+    /// The output to render, or the error to answer.
+    pub result: Result<Option<Output>, ServiceError>,
+    /// The resources the call was authorized on.
+    pub resources: Vec<Arn>,
+}
+
+impl Ran {
+    /// A call that failed before it reached a handler.
+    pub(crate) fn failed(error: ServiceError) -> Self {
+        Self {
+            result: Err(error),
+            resources: Vec::new(),
+        }
+    }
+}
+
+/// Runs `input`'s operation for the caller of `ctx`: authorize, handle, refresh, answer.
+pub(crate) fn run<Op: Handle>(ctx: &Ctx<'_>, input: Op) -> Ran
+where
+    Op::Output: 'static,
+{
+    let access = match input.access(ctx) {
+        Ok(access) => access,
+        Err(error) => return Ran::failed(error),
+    };
+    let resources = access.resources().to_vec();
+    let result = authorized::<Op>(ctx, access).and_then(|()| handle(ctx, input));
+    Ran { result, resources }
+}
+
+/// Evaluates every action of the operation on every declared resource.
+fn authorized<Op: OperationShape>(ctx: &Ctx<'_>, access: Access) -> Result<(), ServiceError> {
+    let Access::Check { resources, keys } = access else {
+        return Ok(());
+    };
+    let snapshot = ctx.warden.snapshot();
+    let targets: Vec<String> = if resources.is_empty() {
+        vec!["*".to_owned()]
+    } else {
+        resources.into_iter().map(|arn| arn.value).collect()
+    };
+    for action in Op::INFO.actions {
+        for resource in &targets {
+            authorize(
+                &snapshot,
+                ctx.caller,
+                ctx.facts,
+                Permission {
+                    action: (*action).to_owned(),
+                    resource: resource.clone(),
+                    resource_account: ctx.caller.account_id.clone(),
+                    keys: keys.clone(),
+                },
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn handle<Op: Handle>(ctx: &Ctx<'_>, input: Op) -> Result<Option<Output>, ServiceError>
+where
+    Op::Output: 'static,
+{
+    let mut call = Authorized {
+        ctx,
+        touched: Vec::new(),
+        _proof: Proof,
+    };
+    let output = if Op::INFO.read_only {
+        input.handle(&mut call)?
+    } else {
+        ctx.warden.write(ctx.account(), |touched| {
+            let result = input.handle(&mut call);
+            // Refresh whatever was written, whether or not the handler then failed.
+            touched.append(&mut call.touched);
+            result
+        })?
+    };
+    Ok(boxed::<Op>(output))
+}
+
+/// The output to render: none when the model declares no output.
+fn boxed<Op: OperationShape>(output: Op::Output) -> Option<Output>
+where
+    Op::Output: 'static,
+{
+    if Op::INFO.output.is_none() {
+        debug_assert!(
+            std::any::type_name::<Op::Output>() == std::any::type_name::<NoOutput>(),
+            "an operation without output returns NoOutput"
+        );
+        return None;
+    }
+    Some(Box::new(output))
+}
+
+/// Declares the operations a service serves: the dispatch from its `Operation` enum to
+/// [`run`], and `SERVED`, their names. One line per operation.
+macro_rules! served {
+    ($service:ident: $($operation:ident),+ $(,)?) => {
+        /// The operations of this service that Warden serves.
+        pub const SERVED: &[&str] = &[$(stringify!($operation)),+];
+
+        /// Dispatches a served operation to the runner; the name of any other.
+        fn dispatch(
+            ctx: &$crate::Ctx<'_>,
+            operation: warden_protocol::$service::Operation,
+        ) -> Result<$crate::operation::Ran, &'static str> {
+            match operation {
+                $(warden_protocol::$service::Operation::$operation(input) => {
+                    Ok($crate::operation::run(ctx, input))
+                })+
+                other => Err(other.name()),
+            }
+        }
+    };
+}
+pub(crate) use served;

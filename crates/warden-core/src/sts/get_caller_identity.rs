@@ -1,0 +1,25 @@
+//! GetCallerIdentity: who signed the request. AWS documents that it needs no permission and
+//! cannot be denied.
+
+use warden_protocol::sts::{GetCallerIdentityRequest, GetCallerIdentityResponse};
+
+use crate::operation::{Access, Authorized, Handle};
+use crate::{Ctx, ServiceError};
+
+impl Handle for GetCallerIdentityRequest {
+    fn access(&self, _ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
+        Ok(Access::Unconditional)
+    }
+
+    fn handle(
+        self,
+        call: &mut Authorized<'_, '_>,
+    ) -> Result<GetCallerIdentityResponse, ServiceError> {
+        let caller = call.ctx.caller;
+        Ok(GetCallerIdentityResponse {
+            user_id: Some(caller.user_id().to_owned()),
+            account: Some(caller.account_id.clone()),
+            arn: Some(caller.arn.clone()),
+        })
+    }
+}

@@ -1,0 +1,524 @@
+//! Table-driven tests over every served operation, in process: a caller without policies is
+//! denied and the denial recorded; no member the model marks sensitive is ever recorded; and
+//! each operation's wire output, as a snapshot.
+#![allow(
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "test code: a failure should panic"
+)]
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use aws_credential_types::Credentials;
+use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+use aws_sigv4::sign::v4;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt as _;
+use jiff::Timestamp;
+use serde_json::Value;
+use tower::ServiceExt as _;
+use warden_core::{FixedClock, RootCredentials, Warden};
+use warden_crypto::{DeterministicRandom, RootKey, SecretString};
+use warden_protocol::{OperationInfo, ServiceMeta, cloudtrail, iam, sts};
+use warden_store_sqlite::{SqliteAuditLog, SqliteStore};
+
+const ACCOUNT: &str = "123456789012";
+const ROOT_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
+const ROOT_SECRET: &str = "root-secret";
+/// 2026-12-01T00:00:00Z
+const NOW: i64 = 1_796_083_200;
+
+/// The protocol a served operation speaks.
+#[derive(Clone, Copy)]
+enum Wire {
+    /// Query: form body, signed for this SigV4 service name.
+    Query(&'static ServiceMeta),
+    /// JSON 1.1 with this target prefix.
+    Json(&'static ServiceMeta),
+}
+
+/// One served operation and a valid input for it (`{KEY}` stands for alice's access key id).
+struct Sample {
+    wire: Wire,
+    operation: &'static str,
+    input: &'static str,
+}
+
+/// A valid input for every served operation, in an order that succeeds when run as root
+/// one after another (deletes last).
+const SAMPLES: &[Sample] = &[
+    query(
+        &iam::META,
+        "CreateUser",
+        "UserName=bob&Path=%2Fdivision%2F&Tags.member.1.Key=team&Tags.member.1.Value=red",
+    ),
+    query(&iam::META, "GetUser", "UserName=alice"),
+    query(&iam::META, "ListUsers", ""),
+    query(&iam::META, "CreateAccessKey", "UserName=bob"),
+    query(&iam::META, "ListAccessKeys", "UserName=alice"),
+    query(
+        &iam::META,
+        "UpdateAccessKey",
+        "UserName=alice&AccessKeyId={KEY}&Status=Inactive",
+    ),
+    query(
+        &iam::META,
+        "PutUserPolicy",
+        "UserName=alice&PolicyName=read&PolicyDocument=%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22iam%3AGetUser%22%2C%22Resource%22%3A%22*%22%7D%5D%7D",
+    ),
+    query(
+        &iam::META,
+        "GetUserPolicy",
+        "UserName=alice&PolicyName=read",
+    ),
+    query(&iam::META, "ListUserPolicies", "UserName=alice"),
+    query(
+        &iam::META,
+        "DeleteUserPolicy",
+        "UserName=alice&PolicyName=read",
+    ),
+    query(
+        &iam::META,
+        "DeleteAccessKey",
+        "UserName=alice&AccessKeyId={KEY}",
+    ),
+    query(&iam::META, "DeleteUser", "UserName=carol"),
+    query(&sts::META, "GetCallerIdentity", ""),
+    query(&sts::META, "GetAccessKeyInfo", "AccessKeyId={KEY}"),
+    json(
+        &cloudtrail::META,
+        "CreateTrail",
+        r#"{"Name":"second","S3BucketName":"audit-logs"}"#,
+    ),
+    json(&cloudtrail::META, "DescribeTrails", "{}"),
+    json(&cloudtrail::META, "GetTrail", r#"{"Name":"second"}"#),
+    json(&cloudtrail::META, "StartLogging", r#"{"Name":"second"}"#),
+    json(&cloudtrail::META, "GetTrailStatus", r#"{"Name":"second"}"#),
+    json(&cloudtrail::META, "StopLogging", r#"{"Name":"second"}"#),
+    json(
+        &cloudtrail::META,
+        "UpdateTrail",
+        r#"{"Name":"second","S3KeyPrefix":"logs"}"#,
+    ),
+    json(&cloudtrail::META, "ListPublicKeys", "{}"),
+    json(&cloudtrail::META, "LookupEvents", r#"{"MaxResults":1}"#),
+    json(&cloudtrail::META, "DeleteTrail", r#"{"Name":"second"}"#),
+];
+
+const fn query(meta: &'static ServiceMeta, operation: &'static str, input: &'static str) -> Sample {
+    Sample {
+        wire: Wire::Query(meta),
+        operation,
+        input,
+    }
+}
+
+const fn json(meta: &'static ServiceMeta, operation: &'static str, input: &'static str) -> Sample {
+    Sample {
+        wire: Wire::Json(meta),
+        operation,
+        input,
+    }
+}
+
+impl Sample {
+    fn meta(&self) -> &'static ServiceMeta {
+        match self.wire {
+            Wire::Query(meta) | Wire::Json(meta) => meta,
+        }
+    }
+
+    fn info(&self) -> &'static OperationInfo {
+        self.meta().operation(self.operation).unwrap()
+    }
+}
+
+/// An in-process Warden with a fixed clock and deterministic ids: root, alice (with an
+/// access key) and carol; nobody (with an access key and no policy).
+struct Harness {
+    app: axum::Router,
+    warden: Arc<Warden>,
+    alice_key: String,
+    nobody: (String, String),
+}
+
+impl Harness {
+    async fn new() -> Self {
+        let warden = Warden::new(
+            Arc::new(SqliteStore::open_in_memory().unwrap()),
+            Arc::new(SqliteAuditLog::open_in_memory().unwrap()),
+            &RootKey::from_bytes(&[7; 32]).unwrap(),
+            Arc::new(FixedClock(Timestamp::from_second(NOW).unwrap())),
+            Arc::new(DeterministicRandom::new(11)),
+        )
+        .unwrap();
+        warden
+            .bootstrap(
+                Some(ACCOUNT),
+                Some(RootCredentials {
+                    access_key_id: ROOT_KEY.to_owned(),
+                    secret_access_key: SecretString::new(ROOT_SECRET.to_owned()),
+                }),
+            )
+            .unwrap();
+        let warden = Arc::new(warden);
+        let mut harness = Self {
+            app: warden_server::app(Arc::clone(&warden), "us-east-1".to_owned()),
+            warden,
+            alice_key: String::new(),
+            nobody: (String::new(), String::new()),
+        };
+        for name in ["alice", "carol", "nobody"] {
+            harness
+                .root(
+                    &iam::META,
+                    &format!("Action=CreateUser&Version=2010-05-08&UserName={name}"),
+                )
+                .await;
+        }
+        harness.alice_key = key_pair(
+            &harness
+                .root(
+                    &iam::META,
+                    "Action=CreateAccessKey&Version=2010-05-08&UserName=alice",
+                )
+                .await,
+        )
+        .0;
+        harness.nobody = key_pair(
+            &harness
+                .root(
+                    &iam::META,
+                    "Action=CreateAccessKey&Version=2010-05-08&UserName=nobody",
+                )
+                .await,
+        );
+        harness
+    }
+
+    /// A Query call as root that must succeed; its body.
+    async fn root(&self, meta: &'static ServiceMeta, body: &str) -> String {
+        let (status, body) = self
+            .send(query_request(meta, body, ROOT_KEY, ROOT_SECRET))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+
+    async fn send(&self, request: Request<Body>) -> (StatusCode, String) {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    /// `sample` called with this key pair.
+    fn request(&self, sample: &Sample, key: &str, secret: &str) -> Request<Body> {
+        let input = sample.input.replace("{KEY}", &self.alice_key);
+        match sample.wire {
+            Wire::Query(meta) => {
+                let mut body = format!("Action={}&Version={}", sample.operation, meta.api_version);
+                if !input.is_empty() {
+                    body.push('&');
+                    body.push_str(&input);
+                }
+                query_request(meta, &body, key, secret)
+            }
+            Wire::Json(meta) => json_request(meta, sample.operation, &input, key, secret),
+        }
+    }
+
+    /// Every recorded event, oldest first, as JSON.
+    fn events(&self) -> Vec<Value> {
+        self.warden
+            .audit_log()
+            .records_after(0, 100_000)
+            .unwrap()
+            .into_iter()
+            .map(|stored| serde_json::from_slice(&stored.record.body).unwrap())
+            .collect()
+    }
+}
+
+/// The access key id and secret in a CreateAccessKey response.
+fn key_pair(body: &str) -> (String, String) {
+    let element = |name: &str| {
+        let start = body.find(&format!("<{name}>")).unwrap() + name.len() + 2;
+        let end = body.find(&format!("</{name}>")).unwrap();
+        body[start..end].to_owned()
+    };
+    (element("AccessKeyId"), element("SecretAccessKey"))
+}
+
+fn signed(
+    method_url: (&str, &str),
+    headers: &[(&str, &str)],
+    body: &str,
+    service: &str,
+    key: &str,
+    secret: &str,
+) -> Request<Body> {
+    let identity = Credentials::new(key, secret, None, None, "test").into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name(service)
+        .time(SystemTime::UNIX_EPOCH + Duration::from_secs(NOW.unsigned_abs()))
+        .settings(SigningSettings::default())
+        .build()
+        .unwrap()
+        .into();
+    let signable = SignableRequest::new(
+        method_url.0,
+        method_url.1,
+        headers.iter().copied(),
+        SignableBody::Bytes(body.as_bytes()),
+    )
+    .unwrap();
+    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+    let mut request = Request::builder().method(method_url.0).uri("/");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let mut request = request.body(Body::from(body.to_owned())).unwrap();
+    instructions.apply_to_request_http1x(&mut request);
+    request
+}
+
+fn query_request(meta: &ServiceMeta, body: &str, key: &str, secret: &str) -> Request<Body> {
+    signed(
+        ("POST", "http://127.0.0.1/"),
+        &[
+            ("host", "127.0.0.1"),
+            (
+                "content-type",
+                "application/x-www-form-urlencoded; charset=utf-8",
+            ),
+        ],
+        body,
+        meta.signing_name,
+        key,
+        secret,
+    )
+}
+
+fn json_request(
+    meta: &ServiceMeta,
+    operation: &str,
+    body: &str,
+    key: &str,
+    secret: &str,
+) -> Request<Body> {
+    let target = format!("{}.{operation}", meta.target_prefix);
+    signed(
+        ("POST", "http://127.0.0.1/"),
+        &[
+            ("host", "127.0.0.1"),
+            ("content-type", "application/x-amz-json-1.1"),
+            ("x-amz-target", &target),
+        ],
+        body,
+        meta.signing_name,
+        key,
+        secret,
+    )
+}
+
+#[test]
+fn every_served_operation_has_a_sample() {
+    let served: Vec<&str> = [
+        warden_core::iam::SERVED,
+        warden_core::sts::SERVED,
+        warden_core::cloudtrail::SERVED,
+    ]
+    .concat();
+    for operation in &served {
+        assert!(
+            SAMPLES.iter().any(|sample| sample.operation == *operation),
+            "{operation} is served but has no sample in this table"
+        );
+    }
+    assert_eq!(served.len(), SAMPLES.len());
+}
+
+#[tokio::test]
+async fn a_caller_without_policies_is_denied_every_served_operation_and_the_denial_recorded() {
+    let harness = Harness::new().await;
+    let (key, secret) = harness.nobody.clone();
+    for sample in SAMPLES {
+        let (status, body) = harness.send(harness.request(sample, &key, &secret)).await;
+        if sample.operation == "GetCallerIdentity" {
+            // Documented: needs no permission and cannot be denied.
+            assert_eq!(status, StatusCode::OK, "{body}");
+            continue;
+        }
+        let action = sample.info().actions[0];
+        match sample.wire {
+            Wire::Query(_) => {
+                assert_eq!(
+                    status,
+                    StatusCode::FORBIDDEN,
+                    "{}: {body}",
+                    sample.operation
+                );
+                assert!(
+                    body.contains("<Code>AccessDenied</Code>"),
+                    "{}: {body}",
+                    sample.operation
+                );
+            }
+            Wire::Json(_) => {
+                assert_eq!(
+                    status,
+                    StatusCode::BAD_REQUEST,
+                    "{}: {body}",
+                    sample.operation
+                );
+                assert!(
+                    body.contains("AccessDeniedException"),
+                    "{}: {body}",
+                    sample.operation
+                );
+            }
+        }
+        let expected = format!(
+            "User: arn:aws:iam::{ACCOUNT}:user/nobody is not authorized to perform: {action} on resource: "
+        );
+        assert!(body.contains(&expected), "{}: {body}", sample.operation);
+    }
+    let events = harness.events();
+    for sample in SAMPLES
+        .iter()
+        .filter(|s| s.operation != "GetCallerIdentity")
+    {
+        let denied = events.iter().any(|event| {
+            event["eventName"] == sample.operation
+                && event["userIdentity"]["userName"] == "nobody"
+                && event["errorCode"]
+                    .as_str()
+                    .is_some_and(|code| code.starts_with("AccessDenied"))
+        });
+        assert!(denied, "no AccessDenied record for {}", sample.operation);
+    }
+}
+
+#[tokio::test]
+async fn no_member_the_model_marks_sensitive_is_ever_recorded() {
+    let harness = Harness::new().await;
+    let mut secrets = vec![harness.nobody.1.clone(), ROOT_SECRET.to_owned()];
+    for sample in SAMPLES {
+        let (status, body) = harness
+            .send(harness.request(sample, ROOT_KEY, ROOT_SECRET))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{}: {body}", sample.operation);
+        if sample.operation == "CreateAccessKey" {
+            secrets.push(key_pair(&body).1);
+        }
+    }
+    let events = harness.events();
+    assert!(events.len() > SAMPLES.len());
+    for event in &events {
+        let text = event.to_string();
+        for secret in &secrets {
+            assert!(
+                !text.contains(secret.as_str()),
+                "a secret was recorded: {text}"
+            );
+        }
+        let name = event["eventName"].as_str().unwrap();
+        let Some(info) = [&iam::META, &sts::META, &cloudtrail::META]
+            .iter()
+            .find_map(|meta| {
+                meta.operation(name).filter(|_| {
+                    event["eventSource"]
+                        .as_str()
+                        .unwrap()
+                        .starts_with(meta.signing_name)
+                })
+            })
+        else {
+            continue;
+        };
+        for (part, sensitive) in [
+            ("requestParameters", info.sensitive_input),
+            ("responseElements", info.sensitive_output),
+        ] {
+            for member in sensitive {
+                assert!(
+                    !has_key(&event[part], member),
+                    "{name}: {part} holds sensitive {member}: {text}"
+                );
+            }
+        }
+    }
+}
+
+/// Whether `value` has an object key spelling `member` (any case) at any depth.
+fn has_key(value: &Value, member: &str) -> bool {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .any(|(key, value)| key.eq_ignore_ascii_case(member) || has_key(value, member)),
+        Value::Array(items) => items.iter().any(|item| has_key(item, member)),
+        _ => false,
+    }
+}
+
+#[tokio::test]
+async fn wire_output_of_every_served_operation() {
+    let harness = Harness::new().await;
+    let mut transcript = String::new();
+    for sample in SAMPLES {
+        let (status, body) = harness
+            .send(harness.request(sample, ROOT_KEY, ROOT_SECRET))
+            .await;
+        transcript.push_str(&format!(
+            "== {} {}\n{}\n\n",
+            sample.operation,
+            status.as_u16(),
+            scrub(&body)
+        ));
+    }
+    insta::assert_snapshot!(transcript);
+}
+
+/// The body without its request id (random per call) and, in JSON, without LookupEvents'
+/// event ids and records.
+fn scrub(body: &str) -> String {
+    let mut out = body.to_owned();
+    if let (Some(start), Some(end)) = (out.find("<RequestId>"), out.find("</RequestId>"))
+        && start < end
+    {
+        out.replace_range(start + "<RequestId>".len()..end, "<request-id>");
+    }
+    match serde_json::from_str::<Value>(&out) {
+        Ok(mut value) => {
+            scrub_json(&mut value);
+            serde_json::to_string_pretty(&value).unwrap()
+        }
+        Err(_) => out,
+    }
+}
+
+/// LookupEvents' records carry random event and request ids; the digest key is generated
+/// from the system's randomness.
+fn scrub_json(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if matches!(
+                    key.as_str(),
+                    "EventId" | "CloudTrailEvent" | "Value" | "Fingerprint"
+                ) {
+                    *value = Value::String("<scrubbed>".to_owned());
+                } else {
+                    scrub_json(value);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(scrub_json),
+        _ => {}
+    }
+}
