@@ -3,9 +3,15 @@
 //! The store is the source of truth; requests never read it to authenticate or authorize.
 //! A write commits to the store and then publishes a new snapshot generation (copy-on-write
 //! through [`arc_swap::ArcSwap`]); readers never block.
+//!
+//! The maps are persistent (`imbl`'s hash array mapped tries): copying a generation is O(1)
+//! and changing one entry copies only the path to it, so a write costs the size of the
+//! principal it touches, not of the account. An index of key ids by owner spares a refresh
+//! from scanning every key.
 
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use imbl::HashMap;
 
 use warden_policy::Policy;
 use zeroize::Zeroizing;
@@ -62,6 +68,22 @@ impl UserEntry {
 pub struct Snapshot {
     keys: HashMap<String, Arc<KeyEntry>>,
     users: HashMap<(String, String), Arc<UserEntry>>,
+    /// Key ids by owner: (account, lower-cased user name; `None` for the root user).
+    keys_by_owner: HashMap<Owner, Arc<[String]>>,
+    /// How many generations were published before this one.
+    generation: u64,
+}
+
+/// Whose keys: an account and a lower-cased user name (`None`: the account's root user).
+type Owner = (String, Option<String>);
+
+/// The owner of the key `entry`.
+fn owner_of(entry: &KeyEntry) -> Owner {
+    let user = match &entry.caller.kind {
+        crate::caller::CallerKind::Root => None,
+        crate::caller::CallerKind::User { user_name, .. } => Some(user_name.to_ascii_lowercase()),
+    };
+    (entry.caller.account_id.clone(), user)
 }
 
 impl Snapshot {
@@ -77,35 +99,69 @@ impl Snapshot {
             .map(Arc::as_ref)
     }
 
+    /// How many generations were published before this one (0 at start-up).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Marks this snapshot as the generation after `previous`.
+    pub(crate) fn follow(&mut self, previous: &Self) {
+        self.generation = previous.generation + 1;
+    }
+
+    /// How many users and keys the snapshot holds.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.users.len(), self.keys.len())
+    }
+
     /// Insert or replace a key.
     pub fn put_key(&mut self, access_key_id: String, entry: KeyEntry) {
-        self.keys.insert(access_key_id, Arc::new(entry));
+        let owner = owner_of(&entry);
+        if let Some(previous) = self.keys.insert(access_key_id.clone(), Arc::new(entry)) {
+            self.unindex(&owner_of(&previous), &access_key_id);
+        }
+        let mut ids: Vec<String> = self
+            .keys_by_owner
+            .get(&owner)
+            .map(|ids| ids.to_vec())
+            .unwrap_or_default();
+        ids.push(access_key_id);
+        self.keys_by_owner.insert(owner, ids.into());
     }
 
     /// The ids of the keys of a user (`None`: of the account's root user).
     pub fn key_ids_of(&self, account_id: &str, user_name: Option<&str>) -> Vec<String> {
-        self.keys
-            .iter()
-            .filter(|(_, entry)| {
-                entry.caller.account_id == account_id
-                    && match (&entry.caller.kind, user_name) {
-                        (crate::caller::CallerKind::Root, None) => true,
-                        (
-                            crate::caller::CallerKind::User {
-                                user_name: owner, ..
-                            },
-                            Some(name),
-                        ) => owner.eq_ignore_ascii_case(name),
-                        _ => false,
-                    }
-            })
-            .map(|(id, _)| id.clone())
-            .collect()
+        let owner = (
+            account_id.to_owned(),
+            user_name.map(str::to_ascii_lowercase),
+        );
+        self.keys_by_owner
+            .get(&owner)
+            .map(|ids| ids.to_vec())
+            .unwrap_or_default()
     }
 
     /// Remove a key.
     pub fn remove_key(&mut self, access_key_id: &str) {
-        self.keys.remove(access_key_id);
+        if let Some(entry) = self.keys.remove(access_key_id) {
+            self.unindex(&owner_of(&entry), access_key_id);
+        }
+    }
+
+    fn unindex(&mut self, owner: &Owner, access_key_id: &str) {
+        let Some(ids) = self.keys_by_owner.get(owner) else {
+            return;
+        };
+        let rest: Vec<String> = ids
+            .iter()
+            .filter(|id| *id != access_key_id)
+            .cloned()
+            .collect();
+        if rest.is_empty() {
+            self.keys_by_owner.remove(owner);
+        } else {
+            self.keys_by_owner.insert(owner.clone(), rest.into());
+        }
     }
 
     /// Insert or replace a user.
@@ -122,3 +178,6 @@ impl Snapshot {
             .remove(&(account_id.to_owned(), user_name.to_ascii_lowercase()));
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -177,7 +177,9 @@ impl Warden {
         let mut touched = Vec::new();
         let result = work(&mut touched);
         if !touched.is_empty() {
-            let mut next = Snapshot::clone(&self.snapshot.load());
+            let current = self.snapshot.load();
+            let mut next = Snapshot::clone(&current);
+            next.follow(&current);
             for principal in &touched {
                 let store = self.store.as_ref();
                 match principal {

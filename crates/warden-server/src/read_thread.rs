@@ -1,4 +1,4 @@
-//! The read thread: read-only IAM calls (`Get*`, `List*`) run here one after another instead
+//! The read thread: read-only IAM calls (the operation table's `read_only`) run here one after another instead
 //! of on tokio's blocking pool. (CloudTrail lookups stay on the pool: one may wait for the
 //! audit index to catch up, and IAM reads must not queue behind it.)
 //!
