@@ -1,7 +1,7 @@
 //! [`Warden`]: the services' shared state — the store, the published authorization snapshot,
 //! the sealer for secrets at rest, the clock and the random source.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use arc_swap::ArcSwap;
@@ -52,6 +52,8 @@ pub struct Warden {
     /// Whether calls are recorded (on unless turned off to measure auditing's cost).
     recording: AtomicBool,
     snapshot: ArcSwap<Snapshot>,
+    /// How many snapshots were published since start (for monitoring).
+    snapshot_generation: AtomicU64,
     pub(crate) sealer: Sealer,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) rng: Arc<dyn SecureRandom>,
@@ -91,6 +93,7 @@ impl Warden {
             digest_keys: Arc::new(digest_keys),
             recording: AtomicBool::new(true),
             snapshot: ArcSwap::from_pointee(snapshot),
+            snapshot_generation: AtomicU64::new(0),
             sealer,
             clock,
             rng,
@@ -102,6 +105,12 @@ impl Warden {
     /// The current authorization snapshot (never blocks).
     pub fn snapshot(&self) -> Arc<Snapshot> {
         self.snapshot.load_full()
+    }
+
+    /// How many authorization snapshots were published since start (0: the one loaded at
+    /// start). Grows by one per successful write; for monitoring.
+    pub fn snapshot_generation(&self) -> u64 {
+        self.snapshot_generation.load(Ordering::Relaxed)
     }
 
     /// The current time from the injected clock.
@@ -161,6 +170,7 @@ impl Warden {
         let mut next = Snapshot::clone(&self.snapshot.load());
         refresh(self.store.as_ref(), &self.sealer, &mut next)?;
         self.snapshot.store(Arc::new(next));
+        self.snapshot_generation.fetch_add(1, Ordering::Relaxed);
         Ok(result)
     }
 }

@@ -11,6 +11,7 @@
 
 mod config;
 mod health;
+mod observe;
 mod pipeline;
 mod read_thread;
 mod recording;

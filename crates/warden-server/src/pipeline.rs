@@ -41,6 +41,7 @@ pub(crate) async fn aws_request(
         return crate::s3::s3_request(&state, request).await;
     }
     let request_id = uuid::Uuid::new_v4().to_string();
+    crate::observe::note_request_id(&request_id); // observability hook
     let (parts, body) = request.into_parts();
     let peer = parts
         .extensions
@@ -173,6 +174,7 @@ impl Call<'_> {
         let service =
             choose_query_service(scope_service, params.get("Version"), params.get("Action"));
         trace.event_source = service.event_source();
+        crate::observe::note_call(trace.event_source, &trace.event_name); // observability hook
         (
             service.meta(),
             self.query_call(service, signed, &params, trace).await,
@@ -256,6 +258,7 @@ impl Call<'_> {
             "unknown"
         });
         trace.event_name = operation.to_owned();
+        crate::observe::note_call(trace.event_source, operation); // observability hook
         let outcome = self
             .json_call(cloudtrail, operation, &mut trace)
             .await
@@ -350,6 +353,7 @@ impl Call<'_> {
         )
         .map_err(|error| sigv4_error(&error))?;
         trace.caller = Some(Arc::clone(&key.caller));
+        crate::observe::note_principal(&key.caller.arn); // observability hook
         Ok(Arc::clone(&key.caller))
     }
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::handler::Handler as _;
 use axum::routing::get;
 use axum::serve::ListenerExt as _;
 use tokio::net::TcpListener;
@@ -53,9 +54,19 @@ pub fn app(warden: Arc<Warden>, region: String) -> Router {
         region,
         reads: ReadThread::start(),
     });
+    let metrics = Arc::new(crate::observe::Metrics::default());
+    let scrape = {
+        let (metrics, warden) = (Arc::clone(&metrics), Arc::clone(&state.warden));
+        move || std::future::ready(crate::observe::metrics::scrape(&metrics, &warden))
+    };
+    let aws = aws_request.layer(axum::middleware::from_fn_with_state(
+        metrics,
+        crate::observe::track,
+    ));
     Router::new()
         .route(HEALTH_PATH, get(health))
-        .fallback(aws_request)
+        .route(crate::observe::METRICS_PATH, get(scrape))
+        .fallback(aws)
         .with_state(state)
 }
 
