@@ -82,6 +82,7 @@ pub(crate) async fn aws_request(
             user_agent: header_value(&parts.headers, "user-agent")
                 .unwrap_or("")
                 .to_owned(),
+            secure_transport: crate::tls::secure_transport(&parts.extensions), // TLS hook
         },
     };
     if let Some(target) = json_target {
@@ -98,6 +99,8 @@ pub(crate) async fn aws_request(
 struct FactsBase {
     source_ip: Option<std::net::IpAddr>,
     user_agent: String,
+    /// Whether the request came over TLS (`aws:SecureTransport`).
+    secure_transport: bool,
 }
 
 /// One request on its way through the pipeline.
@@ -121,7 +124,7 @@ impl Call<'_> {
             facts: RequestFacts {
                 source_ip: self.facts_base.source_ip,
                 user_agent: self.facts_base.user_agent.clone(),
-                secure_transport: false,
+                secure_transport: self.facts_base.secure_transport,
                 region: self.state.region.clone(),
                 now: self.state.warden.now(),
             },
