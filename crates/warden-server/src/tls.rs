@@ -165,3 +165,6 @@ pub(crate) async fn serve(
     graceful.shutdown().await;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;
