@@ -6,6 +6,8 @@
     reason = "test code: a failure should panic"
 )]
 
+mod observe;
+
 use std::sync::Arc;
 
 use axum::body::Body;
