@@ -147,9 +147,12 @@ async fn over_tls(
 }
 
 fn between<'a>(text: &'a str, open: &str, close: &str) -> &'a str {
-    let start = text.find(open).unwrap() + open.len();
-    let end = text[start..].find(close).unwrap() + start;
-    &text[start..end]
+    text.split_once(open)
+        .unwrap()
+        .1
+        .split_once(close)
+        .unwrap()
+        .0
 }
 
 #[tokio::test]
@@ -258,8 +261,8 @@ fn unusable_files_are_start_up_errors() {
     // A key that is not the certificate's.
     let other = test_pki();
     let mismatched = TlsFiles {
-        cert: pki.files.cert.clone(),
-        key: other.files.key.clone(),
+        cert: pki.files.cert,
+        key: other.files.key,
     };
     let error = acceptor(&mismatched).err().unwrap();
     assert!(matches!(error, TlsError::Config(_)), "{error}");
