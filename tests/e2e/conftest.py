@@ -6,6 +6,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -55,7 +56,10 @@ def start_server(
     root_env: bool = True,
     log_dir: Path | None = None,
     extra_args: tuple = (),
+    ca_file: Path | None = None,
 ) -> Server:
+    """Starts `warden serve`. With `ca_file` the server is expected to serve HTTPS (pass
+    `--tls-cert`/`--tls-key` in `extra_args`) with a certificate that CA issued."""
     port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("WARDEN_ROOT_")}
     env["WARDEN_LOG"] = "warn"
@@ -76,14 +80,15 @@ def start_server(
         stderr=subprocess.STDOUT,
         env=env,
     )
-    endpoint = f"http://127.0.0.1:{port}"
+    endpoint = f"{'https' if ca_file else 'http'}://127.0.0.1:{port}"
+    context = ssl.create_default_context(cafile=str(ca_file)) if ca_file else None
     server = Server(endpoint, data_dir, process, log_path)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"warden exited early ({process.returncode}):\n{server.log()}")
         try:
-            with urllib.request.urlopen(f"{endpoint}/_warden/health", timeout=1) as response:
+            with urllib.request.urlopen(f"{endpoint}/_warden/health", timeout=1, context=context) as response:
                 if response.status == 200:
                     return server
         except OSError:
@@ -141,7 +146,13 @@ def sts(server):
     return client("sts", server.endpoint)
 
 
-def aws_cli(endpoint: str, *args: str, key_id: str = ROOT_KEY_ID, secret: str = ROOT_SECRET):
+def aws_cli(
+    endpoint: str,
+    *args: str,
+    key_id: str = ROOT_KEY_ID,
+    secret: str = ROOT_SECRET,
+    extra_env: dict | None = None,
+):
     """Runs the AWS CLI from the venv against Warden; returns the CompletedProcess."""
     env = {
         "PATH": os.environ.get("PATH", ""),
@@ -152,6 +163,7 @@ def aws_cli(endpoint: str, *args: str, key_id: str = ROOT_KEY_ID, secret: str = 
         "AWS_CONFIG_FILE": "/dev/null",
         "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
         "AWS_MAX_ATTEMPTS": "1",
+        **(extra_env or {}),
     }
     return subprocess.run(
         ["aws", "--endpoint-url", endpoint, "--output", "json", *args],

@@ -39,7 +39,9 @@ impl Account {
             Arc::new(SqliteStore::open(&dir.path().join("warden.db")).unwrap()),
             Arc::new(SqliteAuditLog::open_in_memory().unwrap()),
             &RootKey::from_bytes(&[3; 32]).unwrap(),
-            Arc::new(FixedClock(jiff::Timestamp::from_second(1_796_083_200).unwrap())),
+            Arc::new(FixedClock(
+                jiff::Timestamp::from_second(1_796_083_200).unwrap(),
+            )),
             Arc::new(DeterministicRandom::new(5)),
         )
         .unwrap();

@@ -120,6 +120,12 @@ impl Warden {
         self.snapshot.load_full()
     }
 
+    /// How many authorization snapshots were published since start (0: the one loaded at
+    /// start). Grows by one per successful write; for monitoring.
+    pub fn snapshot_generation(&self) -> u64 {
+        self.snapshot.load().generation()
+    }
+
     /// The current time from the injected clock.
     pub fn now(&self) -> jiff::Timestamp {
         self.clock.now()

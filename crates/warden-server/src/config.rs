@@ -35,6 +35,9 @@ pub struct ServerConfig {
     /// of work, and otherwise holds records at most [`AUDIT_LINGER`](crate::AUDIT_LINGER) to
     /// commit more at once. A runtime without the hook makes every call wait that long.
     pub workers_idle: crate::WorkersIdle,
+    /// Serve HTTPS with this certificate and key instead of plain HTTP (`--tls-cert`,
+    /// `--tls-key`); requests then have `aws:SecureTransport` true.
+    pub tls: Option<crate::TlsFiles>,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -51,6 +54,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("trail_delivery_interval", &self.trail_delivery_interval)
             .field("trail_digest_interval", &self.trail_digest_interval)
             .field("workers_idle", &self.workers_idle)
+            .field("tls", &self.tls)
             .field(
                 "root_secret_access_key",
                 &self.root_secret_access_key.as_ref().map(|_| "<redacted>"),

@@ -4,13 +4,15 @@
 //! (policy engine over the in-memory snapshot) → handle → record (the call's CloudTrail event,
 //! durable before the reply) → encode. Beside it: a read-only S3 endpoint over trail buckets,
 //! trail delivery and audit retention as background tasks. [`app`] builds the axum
-//! router that production serves and tests drive in-process; [`serve`] binds it to a socket.
+//! router that production serves and tests drive in-process; [`serve`] binds it to a socket,
+//! plain HTTP or, with [`ServerConfig::tls`], HTTPS.
 //!
 //! Only this crate knows HTTP.
 #![warn(missing_docs)]
 
 mod config;
 mod health;
+mod observe;
 mod pipeline;
 mod read_thread;
 mod recording;
@@ -19,6 +21,7 @@ mod routing;
 mod s3;
 mod serve;
 mod start;
+mod tls;
 mod trail_delivery;
 mod transport;
 mod workers_idle;
@@ -27,4 +30,5 @@ pub use config::ServerConfig;
 pub use s3::Buckets;
 pub use serve::{ServeError, app, serve};
 pub use start::AUDIT_LINGER;
+pub use tls::{TlsError, TlsFiles};
 pub use workers_idle::WorkersIdle;

@@ -41,6 +41,7 @@ pub(crate) async fn aws_request(
         return crate::s3::s3_request(&state, request).await;
     }
     let request_id = uuid::Uuid::new_v4().to_string();
+    crate::observe::note_request_id(&request_id); // observability hook
     let (parts, body) = request.into_parts();
     let peer = parts
         .extensions
@@ -81,6 +82,7 @@ pub(crate) async fn aws_request(
             user_agent: header_value(&parts.headers, "user-agent")
                 .unwrap_or("")
                 .to_owned(),
+            secure_transport: crate::tls::secure_transport(&parts.extensions), // TLS hook
         },
     };
     if let Some(target) = json_target {
@@ -97,6 +99,8 @@ pub(crate) async fn aws_request(
 struct FactsBase {
     source_ip: Option<std::net::IpAddr>,
     user_agent: String,
+    /// Whether the request came over TLS (`aws:SecureTransport`).
+    secure_transport: bool,
 }
 
 /// One request on its way through the pipeline.
@@ -122,7 +126,7 @@ impl Call<'_> {
             facts: RequestFacts {
                 source_ip: self.facts_base.source_ip,
                 user_agent: self.facts_base.user_agent.clone(),
-                secure_transport: false,
+                secure_transport: self.facts_base.secure_transport,
                 region: self.state.region.clone(),
                 now: self.state.warden.now(),
             },
@@ -175,6 +179,7 @@ impl Call<'_> {
         let service =
             choose_query_service(scope_service, params.get("Version"), params.get("Action"));
         trace.event_source = service.event_source();
+        crate::observe::note_call(trace.event_source, &trace.event_name); // observability hook
         (
             service.meta(),
             self.query_call(service, signed, &params, trace).await,
@@ -259,6 +264,7 @@ impl Call<'_> {
             "unknown"
         });
         trace.event_name = operation.to_owned();
+        crate::observe::note_call(trace.event_source, operation); // observability hook
         let outcome = self
             .json_call(cloudtrail, operation, &mut trace)
             .await
@@ -354,6 +360,7 @@ impl Call<'_> {
         )
         .map_err(|error| sigv4_error(&error))?;
         trace.caller = Some(Arc::clone(&key.caller));
+        crate::observe::note_principal(&key.caller.arn); // observability hook
         Ok(Arc::clone(&key.caller))
     }
 }

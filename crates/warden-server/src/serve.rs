@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::handler::Handler as _;
 use axum::routing::get;
 use axum::serve::ListenerExt as _;
 use tokio::net::TcpListener;
@@ -40,6 +41,9 @@ pub enum ServeError {
     /// The data directory could not be opened as a Warden store.
     #[error("{0}")]
     Start(String),
+    /// The TLS certificate or key could not be loaded.
+    #[error(transparent)]
+    Tls(#[from] crate::tls::TlsError),
     /// Serving failed after start.
     #[error("server error: {0}")]
     Io(#[from] io::Error),
@@ -53,9 +57,19 @@ pub fn app(warden: Arc<Warden>, region: String) -> Router {
         region,
         reads: ReadThread::start(),
     });
+    let metrics = Arc::new(crate::observe::Metrics::default());
+    let scrape = {
+        let (metrics, warden) = (Arc::clone(&metrics), Arc::clone(&state.warden));
+        move || std::future::ready(crate::observe::metrics::scrape(&metrics, &warden))
+    };
+    let aws = aws_request.layer(axum::middleware::from_fn_with_state(
+        metrics,
+        crate::observe::track,
+    ));
     Router::new()
         .route(HEALTH_PATH, get(health))
-        .fallback(aws_request)
+        .route(crate::observe::METRICS_PATH, get(scrape))
+        .fallback(aws)
         .with_state(state)
 }
 
@@ -64,6 +78,8 @@ const SIGNING_KEY_CACHE_CAPACITY: usize = 4096;
 
 /// Check the data directory, bind, serve until Ctrl-C or SIGTERM, then drain and return.
 pub async fn serve(config: ServerConfig) -> Result<(), ServeError> {
+    // Bad certificate or key files stop the start before anything else happens.
+    let tls = config.tls.as_ref().map(crate::tls::acceptor).transpose()?;
     prepare_data_dir(&config.data_dir)?;
     let warden = tokio::task::spawn_blocking({
         let config = config.clone();
@@ -88,21 +104,27 @@ pub async fn serve(config: ServerConfig) -> Result<(), ServeError> {
             source,
         })?;
     let local = listener.local_addr()?;
-    // Answers are small and written in pieces: without TCP_NODELAY, Nagle's algorithm can hold
-    // a response's last segment back until the client acknowledges the previous one.
-    let listener = listener.tap_io(|stream| {
-        if let Err(error) = stream.set_nodelay(true) {
-            tracing::debug!(%error, "cannot set TCP_NODELAY");
-        }
-    });
-    tracing::info!(%local, data_dir = %config.data_dir.display(), "warden listening");
-    println!("warden listening on http://{local}");
-    let service = app(warden, config.region.clone())
-        .layer(axum::Extension(crate::s3::Buckets(buckets)))
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!(%local, %scheme, data_dir = %config.data_dir.display(), "warden listening");
+    println!("warden listening on {scheme}://{local}");
+    let router =
+        app(warden, config.region.clone()).layer(axum::Extension(crate::s3::Buckets(buckets)));
+    if let Some(acceptor) = tls {
+        crate::tls::serve(listener, acceptor, router, shutdown_signal()).await?;
+    } else {
+        // Answers are small and written in pieces: without TCP_NODELAY, Nagle's algorithm
+        // can hold a response's last segment back until the client acknowledges the previous
+        // one. (The TLS path sets it per connection.)
+        let listener = listener.tap_io(|stream| {
+            if let Err(error) = stream.set_nodelay(true) {
+                tracing::debug!(%error, "cannot set TCP_NODELAY");
+            }
+        });
+        let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(listener, service)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+    }
     retention.abort();
     delivery.finish().await;
     tracing::info!("warden stopped");

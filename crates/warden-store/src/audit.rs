@@ -328,6 +328,12 @@ pub trait AuditLog: Send + Sync {
     ///
     /// [`StoreError::Backend`] only.
     fn prune_before(&self, before: i64) -> Result<u64, StoreError>;
+
+    /// Commit sizes and how far the journal and its index have got, for monitoring (cheap:
+    /// a metrics scrape calls it). Backends that keep no statistics report zeros.
+    fn stats(&self) -> crate::AuditStats {
+        crate::AuditStats::default()
+    }
 }
 
 /// Why [`verify_audit_log`] failed.

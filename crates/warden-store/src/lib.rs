@@ -34,6 +34,7 @@
 #![warn(missing_docs)]
 
 mod audit;
+mod audit_stats;
 #[cfg(feature = "test-util")]
 pub mod conformance;
 mod error;
@@ -46,6 +47,7 @@ pub use audit::{
     LOOKUP_MAX_RESULTS, LookupAttribute, LookupCursor, NewAuditRecord, PendingAppend,
     StoredAuditRecord, verify_audit_log,
 };
+pub use audit_stats::{AUDIT_BATCH_BUCKETS, AuditStats, BatchSizes};
 pub use error::{EntityKind, StoreError};
 pub use names::{name_key, tag_key_fold};
 pub use records::{

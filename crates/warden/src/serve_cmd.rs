@@ -40,6 +40,13 @@ pub(crate) struct ServeArgs {
     /// Seconds in a digest period of trails with log file validation (CloudTrail: 3600).
     #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..), env = "WARDEN_TRAIL_DIGEST_INTERVAL")]
     trail_digest_interval: u64,
+    /// Serve HTTPS: the certificate chain presented to clients, PEM, leaf first
+    /// (requires `--tls-key`). Plain HTTP when absent.
+    #[arg(long, env = "WARDEN_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key of the `--tls-cert` leaf, PEM (PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, env = "WARDEN_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     /// Do not record calls in the audit trail. For measuring what auditing costs only:
     /// unaudited calls leave no trace.
     #[arg(long)]
@@ -49,6 +56,11 @@ pub(crate) struct ServeArgs {
 /// Run the server until Ctrl-C or SIGTERM.
 pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     init_logging();
+    let tls = match (args.tls_cert, args.tls_key) {
+        (Some(cert), Some(key)) => Some(warden_server::TlsFiles { cert, key }),
+        (None, None) => None,
+        _ => anyhow::bail!("--tls-cert and --tls-key go together"),
+    };
     let config = ServerConfig {
         listen: args.listen,
         data_dir: args.data_dir,
@@ -62,6 +74,7 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         trail_delivery_interval: std::time::Duration::from_secs(args.trail_delivery_interval),
         trail_digest_interval: std::time::Duration::from_secs(args.trail_digest_interval),
         workers_idle: warden_server::WorkersIdle::default(),
+        tls,
     };
     let workers_idle = config.workers_idle.clone();
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -28,7 +28,10 @@ fn keys_are_indexed_by_owner_through_puts_replacements_and_removals() {
     snapshot.put_key("AKIA2".to_owned(), key("111", Some("alice"), "AKIA2"));
     snapshot.put_key("AKIA3".to_owned(), key("111", None, "AKIA3"));
     snapshot.put_key("AKIA4".to_owned(), key("222", Some("alice"), "AKIA4"));
-    assert_eq!(snapshot.key_ids_of("111", Some("ALICE")), ["AKIA1", "AKIA2"]);
+    assert_eq!(
+        snapshot.key_ids_of("111", Some("ALICE")),
+        ["AKIA1", "AKIA2"]
+    );
     assert_eq!(snapshot.key_ids_of("111", None), ["AKIA3"]);
     assert_eq!(snapshot.key_ids_of("222", Some("alice")), ["AKIA4"]);
     // A key re-put under another owner moves in the index.

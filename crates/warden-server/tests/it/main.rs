@@ -6,6 +6,7 @@
     reason = "test code: a failure should panic"
 )]
 
+mod observe;
 mod operations;
 
 use std::sync::Arc;

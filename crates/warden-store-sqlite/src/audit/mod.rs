@@ -417,6 +417,10 @@ impl AuditLog for SqliteAuditLog {
             &self.anchor,
         )
     }
+
+    fn stats(&self) -> warden_store::AuditStats {
+        self.progress.stats()
+    }
 }
 
 impl Drop for SqliteAuditLog {

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
-use warden_store::StoreError;
+use warden_store::{AuditStats, BatchSizes, StoreError};
 
 /// The shared state of one open log.
 #[derive(Debug)]
@@ -22,6 +22,8 @@ pub(super) struct Progress {
     index_changed: Condvar,
     /// Signalled when a reader starts waiting for the index.
     reader_waiting: Condvar,
+    /// The sizes of the writer's group commits (for [`AuditLog::stats`](warden_store::AuditLog::stats)).
+    pub(super) batches: BatchSizes,
 }
 
 #[derive(Debug)]
@@ -51,6 +53,7 @@ impl Progress {
             }),
             index_changed: Condvar::new(),
             reader_waiting: Condvar::new(),
+            batches: BatchSizes::default(),
         }
     }
 
@@ -81,6 +84,21 @@ impl Progress {
     /// Records that everything up to `sequence` is on stable storage.
     pub(super) fn made_durable(&self, sequence: u64) {
         self.durable.fetch_max(sequence, Ordering::SeqCst);
+    }
+
+    /// Commit sizes, the durable head and how far the index is, for monitoring.
+    pub(super) fn stats(&self) -> AuditStats {
+        let mut stats = AuditStats {
+            durable_sequence: self.durable(),
+            indexed_sequence: self
+                .index
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .indexed,
+            ..AuditStats::default()
+        };
+        self.batches.fill(&mut stats);
+        stats
     }
 
     /// Records that everything up to `sequence` is indexed.

@@ -63,9 +63,11 @@ pub(super) fn run(
             answer_all(batch, &refusal);
             continue;
         }
+        let records = batch.iter().map(|job| job.records.len()).sum();
         let written = appender.append(batch, &mut buffer, to_syncer);
         match written {
             Ok(Some(written)) => {
+                progress.batches.observe(records);
                 if let Err(mpsc::SendError(ToSyncer::Written(written))) =
                     to_syncer.send(ToSyncer::Written(written))
                 {

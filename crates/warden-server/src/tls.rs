@@ -1,0 +1,170 @@
+//! HTTPS on the listener (`warden serve --tls-cert FILE --tls-key FILE`): rustls with the
+//! aws-lc-rs provider, HTTP/1.1 per accepted TLS stream, the same router and graceful
+//! shutdown as plain HTTP.
+//!
+//! Each request served over TLS carries a [`Transport`] extension, from which the pipeline
+//! sets `aws:SecureTransport`; plain HTTP requests carry none (not secure).
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::ConnectInfo;
+use axum::http::{Extensions, Request};
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use rustls_pki_types::pem::PemObject as _;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+use tower::ServiceExt as _;
+
+/// The certificate chain and private key `warden serve` presents (PEM files).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// The certificate chain, leaf first (`--tls-cert`, `WARDEN_TLS_CERT`).
+    pub cert: PathBuf,
+    /// The private key of the leaf: PKCS#8, PKCS#1 or SEC1 (`--tls-key`, `WARDEN_TLS_KEY`).
+    pub key: PathBuf,
+}
+
+/// How a request reached the server: a request extension set on connections that serve TLS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Transport {
+    /// Whether the request came over TLS.
+    pub(crate) tls: bool,
+}
+
+/// Whether the request with these extensions came over TLS (`aws:SecureTransport`).
+pub(crate) fn secure_transport(extensions: &Extensions) -> bool {
+    extensions
+        .get::<Transport>()
+        .is_some_and(|transport| transport.tls)
+}
+
+/// Why the TLS configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum TlsError {
+    /// A file could not be read or holds no usable PEM object.
+    #[error("cannot load the TLS {what} from {path}: {reason}")]
+    File {
+        /// `certificate` or `private key`.
+        what: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// rustls refused the pair (for example, the key does not match the certificate).
+    #[error("the TLS certificate and key are unusable: {0}")]
+    Config(#[from] rustls::Error),
+}
+
+/// Reads the PEM certificate chain and key and builds the acceptor (TLS 1.2 and 1.3, the
+/// aws-lc-rs provider's safe defaults, ALPN `http/1.1`).
+///
+/// # Errors
+///
+/// [`TlsError`] when a file is missing, unreadable, holds no certificate or key, or the key
+/// does not fit the certificate.
+pub(crate) fn acceptor(files: &TlsFiles) -> Result<TlsAcceptor, TlsError> {
+    let certs = load_certs(&files.cert)?;
+    let key = PrivateKeyDer::from_pem_file(&files.key).map_err(|error| TlsError::File {
+        what: "private key",
+        path: files.key.clone(),
+        reason: error.to_string(),
+    })?;
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(TlsAcceptor::from(Arc::new(config)))
+}
+
+fn load_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
+    let fail = |reason: String| TlsError::File {
+        what: "certificate",
+        path: path.to_path_buf(),
+        reason,
+    };
+    let certs = CertificateDer::pem_file_iter(path)
+        .map_err(|error| fail(error.to_string()))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| fail(error.to_string()))?;
+    if certs.is_empty() {
+        return Err(fail("no PEM certificate in the file".to_owned()));
+    }
+    Ok(certs)
+}
+
+/// How long a client may take to complete its TLS handshake.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves `router` over TLS on `listener` until `shutdown` completes, then stops accepting
+/// and waits for the open connections to finish their requests (like `axum::serve`'s
+/// graceful shutdown).
+pub(crate) async fn serve(
+    listener: TcpListener,
+    acceptor: TlsAcceptor,
+    router: Router,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    tracing::warn!(%error, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "cannot set TCP_NODELAY");
+        }
+        let (acceptor, router, watcher) = (acceptor.clone(), router.clone(), graceful.watcher());
+        tokio::spawn(async move {
+            let stream =
+                match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                    Ok(Ok(stream)) => stream,
+                    Ok(Err(error)) => {
+                        tracing::debug!(%peer, %error, "TLS handshake failed");
+                        return;
+                    }
+                    Err(_) => {
+                        tracing::debug!(%peer, "TLS handshake timed out");
+                        return;
+                    }
+                };
+            let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(ConnectInfo::<SocketAddr>(peer));
+                request.extensions_mut().insert(Transport { tls: true });
+                router.clone().oneshot(request)
+            });
+            let connection = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service);
+            if let Err(error) = watcher.watch(connection).await {
+                tracing::debug!(%peer, %error, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
