@@ -74,6 +74,7 @@ mod prune;
 mod read;
 mod recovery;
 mod scan;
+mod scratch;
 mod segment;
 mod sync;
 mod writer;
@@ -151,7 +152,7 @@ pub struct SqliteAuditLog {
     /// Held for reading while reading segments, for writing while removing them.
     segments: RwLock<()>,
     /// The throwaway journal directory of an in-memory log (removed after the threads stop).
-    _scratch: Option<tempfile::TempDir>,
+    _scratch: Option<scratch::Scratch>,
     /// The journal's lock file, locked exclusively while this log is open.
     _lock: std::fs::File,
 }
@@ -236,7 +237,7 @@ impl SqliteAuditLog {
     /// [`StoreError::Backend`] if the temporary directory, the database or a thread cannot
     /// be created.
     pub fn open_in_memory() -> Result<Self, StoreError> {
-        let scratch = tempfile::tempdir().map_err(|error| {
+        let scratch = scratch::Scratch::new().map_err(|error| {
             StoreError::Backend(format!("cannot create a temporary audit journal: {error}"))
         })?;
         let directory = scratch.path().to_owned();
@@ -251,7 +252,7 @@ impl SqliteAuditLog {
         journal: &Path,
         durable: bool,
         options: JournalOptions,
-        scratch: Option<tempfile::TempDir>,
+        scratch: Option<scratch::Scratch>,
     ) -> Result<Self, StoreError> {
         let lock = lock_journal(journal)?;
         legacy::import(&mut index, journal, durable)?;
