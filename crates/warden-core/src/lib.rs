@@ -25,6 +25,7 @@ mod caller;
 mod clock;
 pub mod cloudtrail;
 mod ctx;
+pub mod digest_key;
 mod error;
 pub mod iam;
 mod snapshot;
