@@ -4,7 +4,9 @@
 //! (policy engine over the in-memory snapshot) → handle → record (the call's CloudTrail event,
 //! durable before the reply) → encode. Beside it: a read-only S3 endpoint over trail buckets,
 //! trail delivery and audit retention as background tasks. [`app`] builds the axum
-//! router that production serves and tests drive in-process; [`serve`] binds it to a socket.
+//! router that production serves and tests drive in-process; [`serve`] binds it to a socket,
+//! over the [`Backend`] (store and audit log) that the binary opens: this crate chooses no
+//! storage engine.
 //!
 //! Only this crate knows HTTP.
 #![warn(missing_docs)]
@@ -26,5 +28,5 @@ mod workers_idle;
 pub use config::ServerConfig;
 pub use s3::Buckets;
 pub use serve::{ServeError, app, serve};
-pub use start::AUDIT_LINGER;
+pub use start::{AUDIT_LINGER, Backend};
 pub use workers_idle::WorkersIdle;

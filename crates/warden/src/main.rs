@@ -1,6 +1,7 @@
 //! The `warden` command: a thin clap front end over the Warden libraries.
 
 mod audit_cmd;
+mod backend;
 mod policy_cmd;
 mod serve_cmd;
 
