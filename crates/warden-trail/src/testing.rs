@@ -9,8 +9,9 @@ use jiff::Timestamp;
 use warden_audit::digest::{DigestFile, DigestKeys};
 use warden_audit::logfile::{ParsedLogFile, gunzip};
 use warden_audit::verify::{PublicKeys, verify_trail};
+use warden_journal::SqliteAuditLog;
 use warden_store::{AccountRecord, AuditLog, NewAuditRecord, Store, TrailRecord};
-use warden_store_sqlite::{SqliteAuditLog, SqliteStore};
+use warden_store_sqlite::SqliteStore;
 
 use crate::bucket::{self, ListRequest};
 use crate::{BucketSource, Delivery, DeliverySettings, location};

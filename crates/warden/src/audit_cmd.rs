@@ -11,8 +11,9 @@ use jiff::Timestamp;
 use warden_audit::verify::PublicKeys;
 use warden_core::{SystemClock, Warden};
 use warden_crypto::{RootKey, SystemRandom};
+use warden_journal::SqliteAuditLog;
 use warden_store::{AuditVerifyError, verify_audit_log};
-use warden_store_sqlite::{SqliteAuditLog, SqliteStore};
+use warden_store_sqlite::SqliteStore;
 use warden_trail::verify::{TimeRange, verify_delivered};
 
 use crate::backend::{AUDIT_JOURNAL_DIR, DATABASE_FILE};

@@ -4,8 +4,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use warden_journal::{JournalOptions, SqliteAuditLog};
 use warden_server::{AUDIT_LINGER, Backend, ServeError};
-use warden_store_sqlite::{JournalOptions, SqliteAuditLog, SqliteStore};
+use warden_store_sqlite::SqliteStore;
 
 /// File name of the embedded database inside the data directory.
 pub(crate) const DATABASE_FILE: &str = "warden.db";
