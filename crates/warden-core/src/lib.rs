@@ -28,6 +28,7 @@ mod ctx;
 pub mod digest_key;
 mod error;
 pub mod iam;
+mod ids;
 mod snapshot;
 mod snapshot_build;
 pub mod sts;
