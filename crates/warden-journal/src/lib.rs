@@ -46,21 +46,16 @@
 //!   account's records newest first.
 //!
 //! Why not SQLite as the log: each record cost an insert into a table with seven indexes
-//! inside the commit path, which capped group commit at about 20,000 records per second on
-//! two cores. Here the commit path is a hash, a checksum, an encoding and a sequential
+//! inside the commit path, which capped group commit far below the journal's rate. Here the commit path is a hash, a checksum, an encoding and a sequential
 //! write. Indexing still costs CPU and disk writes, so the indexer works in paced rounds
 //! (at most about half a core), at a lower priority than the calls (`background.rs`), and,
 //! under a sustained load above what it indexes in that share, falls behind; it catches
 //! up when the load eases, and a lookup meanwhile waits for it (lookups are rare; appends
 //! are every call).
 //!
-//! Measured with `benches/audit_append.rs` on two shared cores and a virtual disk
-//! (medians of 5 rounds of 3 s, one long-lived journal, ~1 KiB records, each durable
-//! before its call returns, one syncer): 64 threads appending one record per call,
-//! ~66,000 records/s; 256 tokio tasks awaiting `submit(..).finish()`, ~149,000 records/s,
-//! after which a lookup waited ~2 s for the index to catch up. The previous SQLite log
-//! managed ~21,000 with 64 threads. Other processes' load on the machine easily halves the
-//! thread figure.
+//! Throughput is measured with `benches/audit_append.rs`; the figures, and those behind
+//! the choices in `inbox.rs`, `sync.rs`, `background.rs` and `segment.rs`, are in
+//! `docs/BENCHMARKS.md` ("Figures behind design choices").
 #![warn(missing_docs)]
 
 mod anchor;
