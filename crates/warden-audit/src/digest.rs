@@ -21,6 +21,10 @@ use serde::{Deserialize, Serialize};
 use crate::logfile::{LogFile, gzip, sha256_hex};
 use crate::time::serde_format;
 
+mod keys;
+
+pub use keys::{DigestKeys, PublicKeyInfo};
+
 /// `digestSignatureAlgorithm` and the `signature-algorithm` metadata value.
 pub const SIGNATURE_ALGORITHM: &str = "SHA256withRSA";
 /// `hashAlgorithm` and `previousDigestHashAlgorithm`.

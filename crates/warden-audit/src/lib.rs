@@ -7,14 +7,15 @@
 //! - [`chain`] links stored records into a SHA-256 hash chain and finds the first record
 //!   that was altered, removed or inserted.
 //! - [`logfile`] and [`digest`] write CloudTrail log files and signed digest files in the
-//!   exact layout `aws cloudtrail validate-logs` checks; [`verify`] checks a whole trail
-//!   offline.
+//!   exact layout `aws cloudtrail validate-logs` checks, with the deployment's signing key
+//!   ([`digest::DigestKeys`]); [`verify`] checks a whole trail offline.
 //!
 //! # Architecture invariant
 //!
 //! This crate does no I/O and reads no clock: times, key material and file contents arrive
-//! as arguments. The one exception is [`digest::SigningKey::generate`], which draws
-//! randomness from aws-lc-rs's system RNG because aws-lc-rs accepts no injected one.
+//! as arguments. The one exception is key generation ([`digest::SigningKey::generate`],
+//! which [`digest::DigestKeys::generate`] calls): it draws randomness from aws-lc-rs's
+//! system RNG because aws-lc-rs accepts no injected one.
 #![warn(missing_docs)]
 
 pub mod chain;

@@ -17,10 +17,11 @@ use std::sync::Arc;
 use criterion::{BenchmarkId, Criterion};
 use warden_core::{Caller, FixedClock, RequestFacts, RootCredentials, Warden};
 use warden_crypto::{DeterministicRandom, RootKey, SecretString};
+use warden_journal::SqliteAuditLog;
 use warden_protocol::iam::{
     CreateAccessKeyRequest, CreateUserRequest, Operation, PutUserPolicyRequest,
 };
-use warden_store_sqlite::{SqliteAuditLog, SqliteStore};
+use warden_store_sqlite::SqliteStore;
 
 const ROOT_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
 const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}"#;

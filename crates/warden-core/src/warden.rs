@@ -49,7 +49,7 @@ pub struct Warden {
     /// The audit log every call is recorded in.
     pub(crate) audit: Arc<dyn AuditLog>,
     /// The key that signs trail digest files (ListPublicKeys publishes its public half).
-    digest_keys: Arc<warden_trail::DigestKeys>,
+    digest_keys: Arc<warden_audit::digest::DigestKeys>,
     /// Whether calls are recorded (on unless turned off to measure auditing's cost).
     recording: AtomicBool,
     snapshot: ArcSwap<Snapshot>,
@@ -84,7 +84,7 @@ impl Warden {
             load_or_create_data_key(store.as_ref(), root_key, clock.as_ref(), rng.as_ref())?;
         let sealer = Sealer::new(&data_key, Arc::clone(&rng))?;
         let digest_keys =
-            warden_trail::DigestKeys::load_or_create(store.as_ref(), &sealer, clock.now())
+            crate::digest_key::load_or_create(store.as_ref(), &sealer, clock.now())
                 .map_err(|error| StartError::State(format!("digest signing key: {error}")))?;
         let source = store.snapshot_source()?;
         let snapshot = snapshot_build::from_source(&source, &sealer)?;
@@ -142,7 +142,7 @@ impl Warden {
     }
 
     /// The digest signing key, shared with the trail delivery worker.
-    pub fn digest_keys(&self) -> &Arc<warden_trail::DigestKeys> {
+    pub fn digest_keys(&self) -> &Arc<warden_audit::digest::DigestKeys> {
         &self.digest_keys
     }
 

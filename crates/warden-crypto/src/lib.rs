@@ -11,6 +11,7 @@
 //! - [`credentials`] generates access key ids (with the account encoded as AWS does),
 //!   secret access keys, unique ids and account ids.
 //! - [`constant_time_eq`] compares secrets without leaking where they differ.
+//! - [`Uuid`] makes version 4 UUIDs (request and event ids) from a [`SecureRandom`].
 //!
 //! # Invariants
 //!
@@ -29,6 +30,7 @@ mod error;
 mod random;
 mod root_key;
 mod secret;
+mod uuid;
 
 pub use compare::constant_time_eq;
 pub use envelope::{DATA_KEY_PURPOSE, DataKey, Sealer};
@@ -38,3 +40,4 @@ pub use random::DeterministicRandom;
 pub use random::{SecureRandom, SystemRandom};
 pub use root_key::RootKey;
 pub use secret::SecretString;
+pub use uuid::Uuid;

@@ -5,7 +5,8 @@
 //! durable before the reply) → encode. Beside it: a read-only S3 endpoint over trail buckets,
 //! trail delivery and audit retention as background tasks. [`app`] builds the axum
 //! router that production serves and tests drive in-process; [`serve`] binds it to a socket,
-//! plain HTTP or, with [`ServerConfig::tls`], HTTPS.
+//! plain HTTP or, with [`ServerConfig::tls`], HTTPS, over the [`Backend`] (store and audit
+//! log) that the binary opens: this crate chooses no storage engine.
 //!
 //! Only this crate knows HTTP.
 #![warn(missing_docs)]
@@ -29,6 +30,6 @@ mod workers_idle;
 pub use config::ServerConfig;
 pub use s3::Buckets;
 pub use serve::{ServeError, app, serve};
-pub use start::AUDIT_LINGER;
+pub use start::{AUDIT_LINGER, Backend};
 pub use tls::{TlsError, TlsFiles};
 pub use workers_idle::WorkersIdle;

@@ -40,7 +40,7 @@ pub(crate) async fn aws_request(
     if crate::s3::is_s3_request(&request) {
         return crate::s3::s3_request(&state, request).await;
     }
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = state.warden.request_id().to_string();
     crate::observe::note_request_id(&request_id); // observability hook
     let (parts, body) = request.into_parts();
     let peer = parts

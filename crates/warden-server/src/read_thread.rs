@@ -6,7 +6,8 @@
 //! for its lock. On the blocking pool, 64 calls in flight meant up to 64 threads taking turns
 //! on that lock, with futex wake-ups and context switches on every call (over half the core
 //! for GetUser). One thread draining a queue serves the same reads back to back and sleeps
-//! only when the queue is empty: GetUser went from ~12,000 to ~25,000 requests/s on one core.
+//! only when the queue is empty, which served GetUser far faster on one core (figures:
+//! docs/BENCHMARKS.md, "Figures behind design choices").
 //! Writes stay on the blocking pool, so a read never waits behind another call's flush.
 
 use std::panic::AssertUnwindSafe;

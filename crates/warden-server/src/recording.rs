@@ -80,7 +80,7 @@ impl Trace {
             error,
             request_id,
         }
-        .to_event(uuid::Uuid::new_v4().to_string());
+        .to_event(warden.event_id()?);
         match warden.record(&event).await {
             Ok(()) => outcome,
             Err(error) => Err(error.into()),

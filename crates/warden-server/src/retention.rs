@@ -51,8 +51,9 @@ mod tests {
     use warden_core::audit::CallRecord;
     use warden_core::{Clock, RequestFacts, Warden};
     use warden_crypto::{RootKey, SystemRandom};
+    use warden_journal::SqliteAuditLog;
     use warden_store::{AuditQuery, verify_audit_log};
-    use warden_store_sqlite::{SqliteAuditLog, SqliteStore};
+    use warden_store_sqlite::SqliteStore;
 
     use super::prune_once;
 

@@ -152,7 +152,7 @@ impl S3Error {
 
 /// One S3 request.
 pub(crate) async fn s3_request(state: &Arc<AppState>, request: Request<Body>) -> Response {
-    let request_id = uuid::Uuid::new_v4().simple().to_string().to_uppercase();
+    let request_id = state.warden.request_id().simple_upper();
     let (parts, body) = request.into_parts();
     let head = parts.method == Method::HEAD;
     let result = async {

@@ -17,7 +17,7 @@ use crate::ServerConfig;
 use crate::health::{HEALTH_PATH, health};
 use crate::pipeline::{AppState, aws_request};
 use crate::read_thread::ReadThread;
-use crate::start::open_services;
+use crate::start::{Backend, open_services};
 
 /// Why the server could not start or stopped abnormally.
 #[derive(Debug, thiserror::Error)]
@@ -76,14 +76,19 @@ pub fn app(warden: Arc<Warden>, region: String) -> Router {
 /// How many derived SigV4 signing keys are cached (one per key, day, region and service).
 const SIGNING_KEY_CACHE_CAPACITY: usize = 4096;
 
-/// Check the data directory, bind, serve until Ctrl-C or SIGTERM, then drain and return.
-pub async fn serve(config: ServerConfig) -> Result<(), ServeError> {
+/// Check the data directory, open the backend there with `open_backend` (on a blocking
+/// thread, once the directory exists and is writable), bind, serve until Ctrl-C or SIGTERM,
+/// then drain and return.
+pub async fn serve<F>(config: ServerConfig, open_backend: F) -> Result<(), ServeError>
+where
+    F: FnOnce(&std::path::Path) -> Result<Backend, ServeError> + Send + 'static,
+{
     // Bad certificate or key files stop the start before anything else happens.
     let tls = config.tls.as_ref().map(crate::tls::acceptor).transpose()?;
     prepare_data_dir(&config.data_dir)?;
     let warden = tokio::task::spawn_blocking({
         let config = config.clone();
-        move || open_services(&config)
+        move || open_services(&config, open_backend)
     })
     .await
     .map_err(|error| ServeError::Start(format!("start-up task failed: {error}")))??;

@@ -1,5 +1,5 @@
-//! Opening a data directory: the embedded store, the root key, the services, and on first
-//! start the default account with its root credentials.
+//! Opening a data directory: the backend (opened by the caller, see [`Backend`]), the root
+//! key, the services, and on first start the default account with its root credentials.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -7,16 +7,11 @@ use std::sync::Arc;
 
 use warden_core::{Bootstrap, RootCredentials, StartError, SystemClock, Warden};
 use warden_crypto::{RootKey, SecretString, SystemRandom};
-use warden_store::AuditLog;
-use warden_store_sqlite::{JournalOptions, SqliteAuditLog, SqliteStore};
+use warden_store::{AuditLog, Store};
 
 use crate::ServerConfig;
 use crate::serve::ServeError;
 
-/// File name of the embedded database inside the data directory.
-pub(crate) const DATABASE_FILE: &str = "warden.db";
-/// Directory of the audit journal inside the data directory.
-pub(crate) const AUDIT_JOURNAL_DIR: &str = "audit";
 /// File name of the root key inside the data directory.
 pub(crate) const ROOT_KEY_FILE: &str = "root.key";
 /// File name of generated root credentials inside the data directory.
@@ -26,30 +21,30 @@ pub(crate) const ROOT_CREDENTIALS_FILE: &str = "root-credentials";
 /// workers do not run out of work sooner (see [`WorkersIdle`](crate::WorkersIdle)).
 pub const AUDIT_LINGER: std::time::Duration = std::time::Duration::from_millis(2);
 
-/// Open (or initialise) the data directory and build the services.
-pub(crate) fn open_services(config: &ServerConfig) -> Result<Arc<Warden>, ServeError> {
+/// The store and the audit log the services run on. The composition root (the `warden`
+/// binary) chooses and opens them; the server only uses them through their traits.
+pub struct Backend {
+    /// The store, the source of truth.
+    pub store: Arc<dyn Store>,
+    /// The audit log every call is recorded in. Its submitters are the runtime's workers:
+    /// open it with [`AUDIT_LINGER`] (see [`ServerConfig::workers_idle`]).
+    pub audit: Arc<dyn AuditLog>,
+}
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Backend").finish_non_exhaustive()
+    }
+}
+
+/// Open (or initialise) the data directory, with the backend `open_backend` opens there, and
+/// build the services.
+pub(crate) fn open_services(
+    config: &ServerConfig,
+    open_backend: impl FnOnce(&Path) -> Result<Backend, ServeError>,
+) -> Result<Arc<Warden>, ServeError> {
     let data_dir = &config.data_dir;
-    let store = SqliteStore::open(&data_dir.join(DATABASE_FILE)).map_err(|error| {
-        ServeError::Start(format!(
-            "cannot open the database in {}: {error}",
-            data_dir.display()
-        ))
-    })?;
-    let audit = SqliteAuditLog::open_with(
-        &data_dir.join(DATABASE_FILE),
-        &data_dir.join(AUDIT_JOURNAL_DIR),
-        JournalOptions {
-            linger: AUDIT_LINGER,
-            ..JournalOptions::default()
-        },
-    )
-    .map_err(|error| {
-        ServeError::Start(format!(
-            "cannot open the audit log in {}: {error}",
-            data_dir.display()
-        ))
-    })?;
-    let audit: Arc<dyn AuditLog> = Arc::new(audit);
+    let Backend { store, audit } = open_backend(data_dir)?;
     config.workers_idle.connect(&audit);
     let rng = Arc::new(SystemRandom::new());
     let root_key_path = match &config.root_key_file {
@@ -64,15 +59,9 @@ pub(crate) fn open_services(config: &ServerConfig) -> Result<Arc<Warden>, ServeE
     };
     let root_key = RootKey::load_or_create(&root_key_path, rng.as_ref())
         .map_err(|error| ServeError::Start(format!("root key: {error}")))?;
-    let warden = Warden::new(
-        Arc::new(store),
-        audit,
-        &root_key,
-        Arc::new(SystemClock),
-        rng,
-    )
-    .map_err(|error| start_error(&error))?
-    .in_region(&config.region);
+    let warden = Warden::new(store, audit, &root_key, Arc::new(SystemClock), rng)
+        .map_err(|error| start_error(&error))?
+        .in_region(&config.region);
     if !config.audit {
         tracing::warn!("auditing is OFF (--no-audit): calls are not recorded");
         println!("warden: WARNING: auditing is off; calls leave no trace");

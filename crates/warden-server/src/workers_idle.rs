@@ -41,9 +41,9 @@ mod tests {
     use std::sync::Arc;
     use std::time::Duration;
 
+    use warden_journal::{JournalOptions, SqliteAuditLog};
     use warden_store::AuditLog;
     use warden_store::conformance::audit_record;
-    use warden_store_sqlite::{JournalOptions, SqliteAuditLog};
 
     use super::WorkersIdle;
 

@@ -77,7 +77,7 @@ fn configure(connection: &Connection) -> Outcome<()> {
     connection.busy_timeout(BUSY_TIMEOUT)?;
     // The query planner stability guarantee: a cached statement keeps its plan whatever is
     // bound to it. Without it SQLite re-prepares some statements (the user-tags query, for
-    // one) on every execution, which cost GetUser about a tenth of its time.
+    // one) on every execution, a measurable share of GetUser (docs/BENCHMARKS.md).
     connection.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     connection.pragma_update(None, "foreign_keys", true)?;
     // FULL: in WAL mode every commit fsyncs the WAL before returning.

@@ -15,17 +15,17 @@
 //! - **Versioned schema.** Migrations are numbered SQL files compiled into the binary and
 //!   applied at open in one transaction; `PRAGMA user_version` records the version. A
 //!   database written by a newer Warden is refused rather than misread.
-//! - **The audit log** ([`SqliteAuditLog`]) is an append-only, hash-chained journal of
-//!   segment files with group commit (many records, one write, one fsync, every caller
-//!   answered only after it); this schema holds only its rebuildable lookup index.
+//! - **The audit log** (`warden-journal`) is an append-only, hash-chained journal of
+//!   segment files; this schema holds only its rebuildable lookup index (migration 4), and
+//!   the journal opens the database through [`database`] so that the schema is current.
 //! - Foreign keys are enforced; timestamps are `INTEGER` epoch milliseconds; secrets are the
 //!   sealed bytes the caller supplies.
 #![warn(missing_docs)]
 
 mod access_keys;
 mod accounts;
-mod audit;
 mod connection;
+pub mod database;
 mod failure;
 mod policies;
 mod snapshot;
@@ -41,8 +41,6 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use warden_store::StoreError;
 
 use crate::failure::Outcome;
-
-pub use audit::{JournalOptions, MAX_BATCH_RECORDS, SqliteAuditLog};
 
 /// How long a write waits for another process's write lock before failing.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

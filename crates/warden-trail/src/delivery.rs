@@ -28,14 +28,13 @@ use std::time::Duration;
 use jiff::Timestamp;
 use serde::Deserialize;
 use warden_audit::digest::{
-    DigestError, DigestFile, DigestLogFile, PreviousDigest, SIGNATURE_ALGORITHM,
+    DigestError, DigestFile, DigestKeys, DigestLogFile, PreviousDigest, SIGNATURE_ALGORITHM,
 };
 use warden_audit::logfile::{LogEntry, LogFile, LogFileError, TrailLocation};
 use warden_store::Store;
 use warden_store::{AuditLog, StoreError, StoredAuditRecord, TrailDelivery, TrailRecord};
 
 use crate::bucket::{self, BucketError};
-use crate::keys::DigestKeys;
 use crate::state::{DigestState, PendingLog, PlannedLog, TrailState};
 
 /// Records read from the audit log per query while scanning.

@@ -2,7 +2,8 @@
 //! signed, chained digest files, written into local buckets that a read-only S3 endpoint
 //! serves (so `aws cloudtrail validate-logs` works unmodified).
 //!
-//! - [`DigestKeys`] is the deployment's digest signing key (ListPublicKeys publishes it).
+//! - Digests are signed with the deployment's key, a
+//!   [`DigestKeys`](warden_audit::digest::DigestKeys) that the caller loads and shares.
 //! - [`Delivery`] runs delivery rounds; progress is kept in the store
 //!   ([`TrailDelivery`](warden_store::TrailDelivery)), so a round interrupted by a crash is
 //!   finished by the next one without duplicating or skipping events.
@@ -20,7 +21,6 @@
 
 pub mod bucket;
 mod delivery;
-mod keys;
 mod source;
 mod state;
 #[cfg(test)]
@@ -30,5 +30,4 @@ pub mod verify;
 pub use delivery::{
     Delivery, DeliveryError, DeliveryReport, DeliverySettings, TrailError, TrailFailure, location,
 };
-pub use keys::{DIGEST_KEY_NAME, DigestKeys, KeyError, PublicKeyInfo};
 pub use source::BucketSource;

@@ -6,15 +6,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use warden_audit::digest::DigestFile;
+use warden_audit::digest::{DigestFile, DigestKeys};
 use warden_audit::logfile::{ParsedLogFile, gunzip};
 use warden_audit::verify::{PublicKeys, verify_trail};
-use warden_crypto::{DataKey, DeterministicRandom, Sealer, SecureRandom};
+use warden_journal::SqliteAuditLog;
 use warden_store::{AccountRecord, AuditLog, NewAuditRecord, Store, TrailRecord};
-use warden_store_sqlite::{SqliteAuditLog, SqliteStore};
+use warden_store_sqlite::SqliteStore;
 
 use crate::bucket::{self, ListRequest};
-use crate::{BucketSource, Delivery, DeliverySettings, DigestKeys, location};
+use crate::{BucketSource, Delivery, DeliverySettings, location};
 
 pub(crate) const ACCOUNT: &str = "111122223333";
 pub(crate) const OTHER: &str = "444455556666";
@@ -43,9 +43,7 @@ impl Fixture {
                 })
                 .unwrap();
         }
-        let rng: Arc<dyn SecureRandom> = Arc::new(DeterministicRandom::new(7));
-        let sealer = Sealer::new(&DataKey::generate(rng.as_ref()).unwrap(), rng).unwrap();
-        let keys = Arc::new(DigestKeys::load_or_create(store.as_ref(), &sealer, at(0)).unwrap());
+        let keys = Arc::new(DigestKeys::generate(at(0)).unwrap().0);
         Self {
             store,
             audit: Arc::new(SqliteAuditLog::open_in_memory().unwrap()),

@@ -11,13 +11,14 @@ use jiff::Timestamp;
 use warden_audit::verify::PublicKeys;
 use warden_core::{SystemClock, Warden};
 use warden_crypto::{RootKey, SystemRandom};
+use warden_journal::SqliteAuditLog;
 use warden_store::{AuditVerifyError, verify_audit_log};
-use warden_store_sqlite::{SqliteAuditLog, SqliteStore};
+use warden_store_sqlite::SqliteStore;
 use warden_trail::verify::{TimeRange, verify_delivered};
 
+use crate::backend::{AUDIT_JOURNAL_DIR, DATABASE_FILE};
+
 /// The data directory's layout, as `warden serve` creates it.
-const DATABASE_FILE: &str = "warden.db";
-const AUDIT_JOURNAL_DIR: &str = "audit";
 const ROOT_KEY_FILE: &str = "root.key";
 const BUCKETS_DIR: &str = "buckets";
 /// Records read per query while verifying the chain.

@@ -1,6 +1,7 @@
 //! The `warden` command: a thin clap front end over the Warden libraries.
 
 mod audit_cmd;
+mod backend;
 mod policy_cmd;
 mod serve_cmd;
 
@@ -8,8 +9,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// The process allocator: mimalloc serves GetCallerIdentity about 8 % faster than glibc's
-/// malloc, which spent ~9 % of a request (docs/BENCHMARKS.md).
+/// The process allocator: mimalloc serves requests faster than glibc's malloc, which was a
+/// visible share of every request (figures: docs/BENCHMARKS.md, "Figures behind design
+/// choices").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -82,7 +82,10 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .on_thread_park(move || workers_idle.notify())
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(warden_server::serve(config))?;
+    runtime.block_on(warden_server::serve(
+        config,
+        crate::backend::open_for_serving,
+    ))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -17,8 +17,9 @@ use jiff::Timestamp;
 use tower::ServiceExt as _;
 use warden_core::{FixedClock, RootCredentials, Warden};
 use warden_crypto::{RootKey, SecretString, SystemRandom};
+use warden_journal::SqliteAuditLog;
 use warden_store::TrailRecord;
-use warden_store_sqlite::{SqliteAuditLog, SqliteStore};
+use warden_store_sqlite::SqliteStore;
 
 use super::Buckets;
 

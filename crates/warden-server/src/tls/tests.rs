@@ -19,7 +19,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tower::ServiceExt as _;
 use warden_core::{FixedClock, RootCredentials, Warden};
 use warden_crypto::{RootKey, SecretString, SystemRandom};
-use warden_store_sqlite::{SqliteAuditLog, SqliteStore};
+use warden_journal::SqliteAuditLog;
+use warden_store_sqlite::SqliteStore;
 
 use super::{TlsError, TlsFiles, acceptor};
 

@@ -17,7 +17,8 @@ use http_body_util::BodyExt as _;
 use tower::ServiceExt as _;
 use warden_core::{RootCredentials, SystemClock, Warden};
 use warden_crypto::{RootKey, SecretString, SystemRandom};
-use warden_store_sqlite::{SqliteAuditLog, SqliteStore};
+use warden_journal::SqliteAuditLog;
+use warden_store_sqlite::SqliteStore;
 
 fn app() -> axum::Router {
     let store = Arc::new(SqliteStore::open_in_memory().unwrap());

@@ -18,7 +18,8 @@ use tracing_subscriber::layer::{Context, SubscriberExt as _};
 use tracing_subscriber::registry::LookupSpan;
 use warden_core::{FixedClock, RootCredentials, Warden};
 use warden_crypto::{RootKey, SecretString, SystemRandom};
-use warden_store_sqlite::{SqliteAuditLog, SqliteStore};
+use warden_journal::SqliteAuditLog;
+use warden_store_sqlite::SqliteStore;
 
 const ACCOUNT: &str = "123456789012";
 const KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";

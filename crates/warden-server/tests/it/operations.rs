@@ -21,8 +21,9 @@ use serde_json::Value;
 use tower::ServiceExt as _;
 use warden_core::{FixedClock, RootCredentials, Warden};
 use warden_crypto::{DeterministicRandom, RootKey, SecretString};
+use warden_journal::SqliteAuditLog;
 use warden_protocol::{OperationInfo, ServiceMeta, cloudtrail, iam, sts};
-use warden_store_sqlite::{SqliteAuditLog, SqliteStore};
+use warden_store_sqlite::SqliteStore;
 
 const ACCOUNT: &str = "123456789012";
 const ROOT_KEY: &str = "AKIAIOSFODNN7EXAMPLE";

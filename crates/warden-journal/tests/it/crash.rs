@@ -7,8 +7,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use warden_journal::SqliteAuditLog;
 use warden_store::{AuditLog, NewAuditRecord, verify_audit_log};
-use warden_store_sqlite::SqliteAuditLog;
 
 const CHILD_ENV: &str = "WARDEN_AUDIT_CRASH_CHILD_DB";
 

@@ -7,8 +7,8 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use warden_journal::SqliteAuditLog;
 use warden_store::{AuditLog, verify_audit_log};
-use warden_store_sqlite::SqliteAuditLog;
 
 use crate::audit::record;
 

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use warden_store::PendingAppend;
 
 use super::Inbox;
-use crate::audit::frame::tests::record;
-use crate::audit::writer::Job;
+use crate::frame::tests::record;
+use crate::writer::Job;
 
 fn job(records: usize) -> Job {
     let (reply, _pending) = PendingAppend::channel();

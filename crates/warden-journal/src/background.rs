@@ -4,8 +4,8 @@
 //! indexer and the segment preparer are not: their work can wait, and when it competes
 //! with the calls for a core it shows up as latency (an indexing round holds the CPU for
 //! tens of milliseconds). So they run at a lower priority and use, first, the CPU the calls
-//! leave. Measured at half of peak load (GetCallerIdentity, one core): p99 latency 18–50 ms
-//! with the indexer at normal priority, 6–9 ms at nice 10 or 19.
+//! leave. At half of peak load this cut GetCallerIdentity's p99 latency severalfold
+//! (figures: docs/BENCHMARKS.md, "Figures behind design choices").
 
 /// The indexer's nice value: below the calls, but with a share (about a tenth of a busy
 /// core) that keeps it close to the journal under sustained load, so lookups do not wait

@@ -9,12 +9,11 @@
 //! than one, while one flushes, the writer writes the next batch and another syncer starts
 //! flushing it at once, instead of waiting for the first flush to end. Each syncer flushes
 //! through its own file descriptor (see `OpenSegment`). One is used: measured on the
-//! two-core test machine (session 3), three overlapping syncers gained nothing on the
-//! journal benchmark (64 threads: ~66,000 records/s with three, ~65,000 with one; 256 async
-//! tasks: ~161,000 and ~135,000, both far above need) and, in the server, whose writer
-//! batches by idleness (`inbox.rs`), their overlapping flushes slowed each other on the
-//! device: at half of peak load, p99 latency 3.7–22 ms with three against 3.5–3.7 ms with
-//! one. The count stays a constant so that faster devices can be measured with more.
+//! two-core test machine, three overlapping syncers gained nothing on the journal
+//! benchmark (both far above need) and, in the server, whose writer batches by idleness
+//! (`inbox.rs`), their overlapping flushes slowed each other on the device and raised p99
+//! latency (figures: docs/BENCHMARKS.md, "Figures behind design choices"). The count stays
+//! a constant so that faster devices can be measured with more.
 //!
 //! If a flush fails, the page cache may have dropped the unwritten pages, so a later
 //! successful flush proves nothing: the log turns *failed* and refuses every later append

@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
 
+use warden_journal::{JournalOptions, SqliteAuditLog};
 use warden_store::{AuditLog, verify_audit_log};
-use warden_store_sqlite::{JournalOptions, SqliteAuditLog};
 
 use crate::audit::{open, record, segments};
 

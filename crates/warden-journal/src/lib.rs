@@ -1,5 +1,7 @@
-//! [`SqliteAuditLog`]: the audit log as an append-only, hash-chained journal with group
-//! commit, indexed in SQLite for LookupEvents.
+//! The audit journal. [`SqliteAuditLog`] is Warden's [`AuditLog`]: an append-only,
+//! hash-chained journal with group commit, indexed in SQLite (the store's database, opened
+//! through `warden_store_sqlite::database`) for LookupEvents. `README.md` lists its
+//! invariants.
 //!
 //! # Design
 //!
@@ -11,8 +13,7 @@
 //!   background, zero-filled, so that flushes overwrite allocated blocks instead of growing
 //!   the file (which costs a file-system journal commit per flush; `segment.rs`). Pruning
 //!   moves the *anchor* (a small file replaced atomically) and removes segments holding
-//!   only pruned records. Records of a version-2 database (audit log in SQLite) move into
-//!   the journal on first open (`legacy.rs`).
+//!   only pruned records.
 //! - **Group commit.** Submissions queue to a writer thread (`inbox.rs`). It takes every queued
 //!   submission (up to [`MAX_BATCH_RECORDS`] records), links the records into the chain,
 //!   encodes their frames and appends them with one `write` (`writer.rs`). A syncer thread
@@ -45,42 +46,39 @@
 //!   account's records newest first.
 //!
 //! Why not SQLite as the log: each record cost an insert into a table with seven indexes
-//! inside the commit path, which capped group commit at about 20,000 records per second on
-//! two cores. Here the commit path is a hash, a checksum, an encoding and a sequential
+//! inside the commit path, which capped group commit far below the journal's rate. Here the commit path is a hash, a checksum, an encoding and a sequential
 //! write. Indexing still costs CPU and disk writes, so the indexer works in paced rounds
 //! (at most about half a core), at a lower priority than the calls (`background.rs`), and,
 //! under a sustained load above what it indexes in that share, falls behind; it catches
 //! up when the load eases, and a lookup meanwhile waits for it (lookups are rare; appends
 //! are every call).
 //!
-//! Measured with `benches/audit_append.rs` on two shared cores and a virtual disk
-//! (medians of 5 rounds of 3 s, one long-lived journal, ~1 KiB records, each durable
-//! before its call returns, one syncer): 64 threads appending one record per call,
-//! ~66,000 records/s; 256 tokio tasks awaiting `submit(..).finish()`, ~149,000 records/s,
-//! after which a lookup waited ~2 s for the index to catch up. The previous SQLite log
-//! managed ~21,000 with 64 threads. Other processes' load on the machine easily halves the
-//! thread figure.
+//! Throughput is measured with `benches/audit_append.rs`; the figures, and those behind
+//! the choices in `inbox.rs`, `sync.rs`, `background.rs` and `segment.rs`, are in
+//! `docs/BENCHMARKS.md` ("Figures behind design choices").
+#![warn(missing_docs)]
 
 mod anchor;
 mod background;
 mod crc32c;
 mod error;
+mod failure;
 mod frame;
 mod inbox;
 mod indexer;
-mod legacy;
 mod progress;
 mod prune;
 mod read;
 mod recovery;
 mod scan;
+mod scratch;
 mod segment;
 mod sync;
 mod writer;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
@@ -92,7 +90,6 @@ use warden_store::{
 
 use self::error::JournalError;
 use self::progress::Progress;
-use crate::{connection, lock};
 
 /// The most records one group commit writes.
 pub const MAX_BATCH_RECORDS: usize = 8192;
@@ -129,7 +126,7 @@ impl Default for JournalOptions {
 }
 
 /// A [`warden_store::AuditLog`]: a journal directory (the record of truth) indexed in an
-/// SQLite database (which may be the [`SqliteStore`](crate::SqliteStore)'s file).
+/// SQLite database (which may be the [`SqliteStore`](warden_store_sqlite::SqliteStore)'s file).
 #[derive(Debug)]
 pub struct SqliteAuditLog {
     /// The submissions waiting for the writer thread.
@@ -151,9 +148,15 @@ pub struct SqliteAuditLog {
     /// Held for reading while reading segments, for writing while removing them.
     segments: RwLock<()>,
     /// The throwaway journal directory of an in-memory log (removed after the threads stop).
-    _scratch: Option<tempfile::TempDir>,
+    _scratch: Option<scratch::Scratch>,
     /// The journal's lock file, locked exclusively while this log is open.
     _lock: std::fs::File,
+}
+
+/// Locks a connection. A panic in another thread cannot have left a transaction open
+/// (rusqlite rolls back on drop), so a poisoned lock is safe to take over.
+fn lock(connection: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    connection.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The lock file inside the journal directory.
@@ -194,7 +197,7 @@ impl SqliteAuditLog {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Backend`] as for [`SqliteStore::open`](crate::SqliteStore::open), if the
+    /// [`StoreError::Backend`] as for [`SqliteStore::open`](warden_store_sqlite::SqliteStore::open), if the
     /// journal cannot be read or created, is corrupt before its last frame, or a thread
     /// cannot be started.
     pub fn open(index_db: &Path, journal_dir: &Path) -> Result<Self, StoreError> {
@@ -211,7 +214,7 @@ impl SqliteAuditLog {
         journal_dir: &Path,
         options: JournalOptions,
     ) -> Result<Self, StoreError> {
-        let (writer, reader) = connection::open_file(index_db)?;
+        let (writer, reader) = warden_store_sqlite::database::open(index_db)?;
         let sqlite = |error: rusqlite::Error| StoreError::Backend(format!("sqlite: {error}"));
         // The index is rebuilt from the journal after a crash: its commits need no flush.
         // (NORMAL still flushes checkpoints, which may carry the store's own commits.)
@@ -236,25 +239,24 @@ impl SqliteAuditLog {
     /// [`StoreError::Backend`] if the temporary directory, the database or a thread cannot
     /// be created.
     pub fn open_in_memory() -> Result<Self, StoreError> {
-        let scratch = tempfile::tempdir().map_err(|error| {
+        let scratch = scratch::Scratch::new().map_err(|error| {
             StoreError::Backend(format!("cannot create a temporary audit journal: {error}"))
         })?;
         let directory = scratch.path().to_owned();
         let options = JournalOptions::default();
-        let index = connection::open_memory()?;
+        let index = warden_store_sqlite::database::open_in_memory()?;
         Self::start(index, None, &directory, false, options, Some(scratch))
     }
 
     fn start(
-        mut index: Connection,
+        index: Connection,
         reader: Option<Connection>,
         journal: &Path,
         durable: bool,
         options: JournalOptions,
-        scratch: Option<tempfile::TempDir>,
+        scratch: Option<scratch::Scratch>,
     ) -> Result<Self, StoreError> {
         let lock = lock_journal(journal)?;
-        legacy::import(&mut index, journal, durable)?;
         let recovered = recovery::open(journal, durable, options.segment_bytes)?;
         let head = recovered.appender.head.sequence;
         let index_writer = Arc::new(Mutex::new(index));
@@ -337,7 +339,7 @@ impl SqliteAuditLog {
     /// Runs a read on the index's reader connection (or the only one).
     fn read_index<T>(
         &self,
-        operation: impl FnOnce(&Connection) -> crate::failure::Outcome<T>,
+        operation: impl FnOnce(&Connection) -> failure::Outcome<T>,
     ) -> Result<T, StoreError> {
         let mut connection = match &self.reader {
             Some(reader) => lock(reader),

@@ -1,9 +1,9 @@
 //! The inbox: submissions waiting for the writer, and when the writer takes them.
 //!
 //! Every commit costs a `write`, an `fdatasync` and the wake-ups of the threads involved
-//! (on a virtual disk, about 70 µs of CPU before any waiting). When the submitters share
-//! their cores with the writer, committing each record as it arrives spends that CPU once
-//! per record and takes it from the calls being served. So the writer can *linger*: with
+//! (on a virtual disk, tens of microseconds of CPU before any waiting; docs/BENCHMARKS.md).
+//! When the submitters share their cores with the writer, committing each record as it
+//! arrives spends that CPU once per record and takes it from the calls being served. So the writer can *linger*: with
 //! [`JournalOptions::linger`](super::JournalOptions::linger) above zero, it takes the
 //! queued submissions only once the submitters say they are idle
 //! ([`AuditLog::submitters_idle`](warden_store::AuditLog::submitters_idle): every call in

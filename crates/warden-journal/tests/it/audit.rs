@@ -1,15 +1,16 @@
 //! The journaled audit log beyond the shared conformance checks: reopening, sharing the
 //! store's database, segment rotation and pruning, rebuilding the index, tampering,
 //! oversized records and asynchronous submitters. (Crashes: `audit_recovery.rs`; write
-//! failures: `audit_failure.rs`; version-2 databases: `audit_legacy.rs`.)
+//! failures: `audit_failure.rs`.)
 
 use std::path::{Path, PathBuf};
 
+use warden_journal::{JournalOptions, SqliteAuditLog};
 use warden_store::{
     AccountRecord, AuditLog, AuditQuery, AuditResource, LookupAttribute, NewAuditRecord, Store,
     verify_audit_log,
 };
-use warden_store_sqlite::{JournalOptions, SqliteAuditLog, SqliteStore};
+use warden_store_sqlite::SqliteStore;
 
 pub(crate) fn record(event_time: i64, name: &str) -> NewAuditRecord {
     NewAuditRecord {

@@ -288,7 +288,7 @@ pub(super) mod tests {
     use super::{Body, FrameError, HEADER_BYTES, decode, decode_header, encode};
 
     /// A small record for unit tests.
-    pub(in crate::audit) fn record() -> NewAuditRecord {
+    pub(crate) fn record() -> NewAuditRecord {
         NewAuditRecord {
             account_id: "111122223333".to_owned(),
             event_time: -5,

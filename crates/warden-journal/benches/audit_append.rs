@@ -25,8 +25,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use warden_journal::SqliteAuditLog;
 use warden_store::{AuditLog, AuditQuery, AuditResource, NewAuditRecord, verify_audit_log};
-use warden_store_sqlite::SqliteAuditLog;
 
 fn main() {
     let writers = setting("WRITERS", 64);

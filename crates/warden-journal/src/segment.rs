@@ -87,11 +87,12 @@ const PREPARE_PAUSE: std::time::Duration = std::time::Duration::from_millis(1);
 /// Prepares the next segment: [`PREPARED`] with the magic and zeros up to `bytes`,
 /// flushed. Overwriting allocated, initialized blocks makes each flush a pure data flush;
 /// appending to a file also has to commit its new size (a file system journal commit per
-/// flush), which measured about twice as slow.
+/// flush), which measured markedly slower.
 ///
 /// The zeros go out a chunk at a time, each flushed, with a pause between: a device flush
 /// waits for every write in flight, so 64 MiB written at once held the journal's flushes
-/// for 20–30 ms. A 64 MiB segment takes about a second to prepare this way.
+/// for milliseconds. Preparing a segment this way takes much longer, off the commit path.
+/// (Figures: docs/BENCHMARKS.md, "Figures behind design choices".)
 pub(super) fn prepare(directory: &Path, bytes: u64) -> Result<File, JournalError> {
     let path = directory.join(PREPARED);
     let file = OpenOptions::new()
