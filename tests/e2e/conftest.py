@@ -117,7 +117,13 @@ def workdir():
 
 @pytest.fixture(scope="session")
 def server(workdir):
-    srv = start_server(workdir / "data")
+    # Many tests here fail authentication on purpose from one address: a higher failure
+    # limit keeps them from throttling each other (test_abuse.py tests the defaults), and a
+    # one-second aggregation interval makes failed calls' records visible quickly.
+    srv = start_server(
+        workdir / "data",
+        extra_args=("--auth-failure-limit", "1000", "--audit-aggregate-interval", "1"),
+    )
     try:
         yield srv
     finally:

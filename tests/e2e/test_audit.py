@@ -12,6 +12,18 @@ from botocore.exceptions import ClientError
 from conftest import ACCOUNT_ID, aws_cli, client
 
 
+def eventually(cloudtrail, attributes, done, seconds=30):
+    """The events matching `attributes` once `done(events)` holds (records of failed
+    unauthenticated calls arrive as aggregates at the end of an interval)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        events = lookup_all(cloudtrail, LookupAttributes=attributes)
+        if done(events) or time.monotonic() > deadline:
+            assert done(events), events
+            return events
+        time.sleep(0.2)
+
+
 def lookup_all(cloudtrail, **kwargs):
     """Every event matching the query, following NextToken."""
     events, token = [], None
@@ -91,15 +103,19 @@ def test_failed_authentication_and_validation_errors_are_recorded(server, audite
     assert invalid.value.response["Error"]["Code"] == "ValidationError"
 
     cloudtrail = client("cloudtrail", server.endpoint)
-    [unknown_event] = lookup_all(cloudtrail, LookupAttributes=[{"AttributeKey": "AccessKeyId", "AttributeValue": unknown}])
+    # Failed unauthenticated calls are recorded as aggregates, written once per interval
+    # (one second for this server).
+    [unknown_event] = eventually(cloudtrail, [{"AttributeKey": "AccessKeyId", "AttributeValue": unknown}], bool)
     record = parsed(unknown_event)
     assert record["eventName"] == "GetCallerIdentity"
     assert record["eventSource"] == "sts.amazonaws.com"
     assert record["errorCode"] == "InvalidClientTokenId"
     assert record["userIdentity"] == {"type": "Unknown", "accessKeyId": unknown}
+    assert record["additionalEventData"]["aggregatedEventCount"] == 1
+    assert record["additionalEventData"]["accessKeyIds"] == [unknown]
 
-    mine = lookup_all(cloudtrail, LookupAttributes=[{"AttributeKey": "AccessKeyId", "AttributeValue": key["AccessKeyId"]}])
-    assert "SignatureDoesNotMatch" in {parsed(e).get("errorCode") for e in mine}
+    by_key = [{"AttributeKey": "AccessKeyId", "AttributeValue": key["AccessKeyId"]}]
+    eventually(cloudtrail, by_key, lambda events: "SignatureDoesNotMatch" in {parsed(e).get("errorCode") for e in events})
 
     creates = lookup_all(cloudtrail, LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateUser"}])
     invalid_events = [e for e in creates if parsed(e).get("requestParameters", {}) == {"userName": "x" * 65}]

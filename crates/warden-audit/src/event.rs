@@ -47,6 +47,10 @@ pub struct AuditEvent {
     pub request_parameters: Option<Value>,
     /// The response's elements, redacted; `null` for reads and failures.
     pub response_elements: Option<Value>,
+    /// Further facts about the call; Warden sets it on aggregated records of failed
+    /// unauthenticated calls (how many calls the record stands for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_event_data: Option<Value>,
     /// The request id, the value of the `x-amzn-RequestId` response header.
     #[serde(rename = "requestID")]
     pub request_id: String,

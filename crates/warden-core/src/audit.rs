@@ -91,6 +91,7 @@ impl CallRecord<'_> {
             management_event: true,
             recipient_account_id: self.recipient_account_id.to_owned(),
             event_category: EventCategory::Management,
+            additional_event_data: None,
             tls_details: None,
         }
     }

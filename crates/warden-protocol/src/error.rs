@@ -122,11 +122,26 @@ impl AwsError {
     /// `AccessDeniedException` (400) there, where the Query services say `AccessDenied` (403).
     #[must_use]
     pub fn for_json_protocol(self) -> Self {
-        if self.code == "AccessDenied" {
-            Self::new("AccessDeniedException", 400, self.message)
-        } else {
-            self
+        match self.code.as_ref() {
+            "AccessDenied" => Self::new("AccessDeniedException", 400, self.message),
+            "Throttling" => self.with_code("ThrottlingException"),
+            _ => self,
         }
+    }
+
+    /// `Throttling` (400, "Rate exceeded"): the caller is over a rate limit. The SDKs retry
+    /// it with backoff; the JSON protocol spells it `ThrottlingException`.
+    pub fn throttling() -> Self {
+        Self::new("Throttling", 400, "Rate exceeded")
+    }
+
+    /// `RequestTimeout` (400): the client did not send its request body in time.
+    pub fn request_timeout() -> Self {
+        Self::new(
+            "RequestTimeout",
+            400,
+            "Your socket connection to the server was not read from or written to within the timeout period.",
+        )
     }
 
     /// `MissingParameter` (400): a parameter the protocol itself needs is absent.

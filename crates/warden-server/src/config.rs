@@ -38,6 +38,9 @@ pub struct ServerConfig {
     /// Serve HTTPS with this certificate and key instead of plain HTTP (`--tls-cert`,
     /// `--tls-key`); requests then have `aws:SecureTransport` true.
     pub tls: Option<crate::TlsFiles>,
+    /// Connection, throttling and disk limits (`--header-timeout`, `--max-connections`,
+    /// `--auth-failure-limit`, `--rate-limit-per-key`, …).
+    pub limits: crate::Limits,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -55,6 +58,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("trail_digest_interval", &self.trail_digest_interval)
             .field("workers_idle", &self.workers_idle)
             .field("tls", &self.tls)
+            .field("limits", &self.limits)
             .field(
                 "root_secret_access_key",
                 &self.root_secret_access_key.as_ref().map(|_| "<redacted>"),

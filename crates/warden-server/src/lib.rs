@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 mod config;
+mod guard;
 mod health;
 mod observe;
 mod pipeline;
@@ -28,8 +29,9 @@ mod transport;
 mod workers_idle;
 
 pub use config::ServerConfig;
+pub use guard::Limits;
 pub use s3::Buckets;
-pub use serve::{ServeError, app, serve};
+pub use serve::{ServeError, app, app_with_limits, serve};
 pub use start::{AUDIT_LINGER, Backend};
 pub use tls::{TlsError, TlsFiles};
 pub use workers_idle::WorkersIdle;

@@ -15,6 +15,7 @@ use warden_core::{Caller, Ran, RequestFacts, Warden};
 use warden_protocol::{AwsError, QueryParams, ResponseFormat, ServiceMeta};
 use warden_sigv4::{RequestParts, SignedRequest, SigningKeyCache};
 
+use crate::guard::Guard;
 use crate::read_thread::ReadThread;
 use crate::recording::{Outcome, Trace};
 use crate::routing::{QueryService, choose_query_service};
@@ -30,6 +31,8 @@ pub(crate) struct AppState {
     pub(crate) region: String,
     /// Where read-only IAM calls run (writes and CloudTrail calls run on the blocking pool).
     pub(crate) reads: ReadThread,
+    /// Abuse limits: throttling, timeouts, the aggregation of unauthenticated failures.
+    pub(crate) guard: Arc<Guard>,
 }
 
 /// One AWS API request, any service, any protocol.
@@ -49,8 +52,22 @@ pub(crate) async fn aws_request(
         .map(|ConnectInfo(addr)| addr.ip());
     let format = ResponseFormat::from_accept(header_value(&parts.headers, "accept"));
     let json_target = header_value(&parts.headers, "x-amz-target").map(str::to_owned);
-    let body = match read_body(&parts.headers, body).await {
+    let body = read_body(&parts.headers, body);
+    let body = match tokio::time::timeout(state.guard.limits.body_timeout, body)
+        .await
+        .unwrap_or(Err(BodyError::TimedOut))
+    {
         Ok(body) => body,
+        Err(BodyError::TimedOut) => {
+            let error = AwsError::request_timeout();
+            let mut response =
+                query_error(&warden_protocol::iam::META, &error, &request_id, format);
+            response.headers_mut().insert(
+                header::CONNECTION,
+                header::HeaderValue::from_static("close"),
+            );
+            return response;
+        }
         Err(BodyError::TooLarge) => {
             return query_error(
                 &warden_protocol::iam::META,
@@ -137,7 +154,12 @@ impl Call<'_> {
         let mut trace = self.trace(QueryService::Iam.event_source());
         let (meta, outcome) = self.query_outcome(params_bytes, &mut trace).await;
         let outcome = trace
-            .record(&self.state.warden, self.request_id, outcome)
+            .record(
+                &self.state.warden,
+                &self.state.guard.unauthenticated,
+                self.request_id,
+                outcome,
+            )
             .await;
         match outcome {
             Ok((operation, output)) => {
@@ -194,18 +216,15 @@ impl Call<'_> {
         trace: &mut Trace,
     ) -> Outcome {
         let meta = service.meta();
-        let signed = signed.map_err(|error| sigv4_error(&error))?;
-        if let Some(signed) = &signed {
-            trace.facts.region.clone_from(&signed.scope.region);
-        }
         let action = params.get("Action");
         let info = action.and_then(|name| meta.operation(name));
         trace.operation = info;
         let unauthenticated = info.is_some_and(|info| info.unauthenticated);
         let caller = if unauthenticated {
+            note_region(signed.map_err(|error| sigv4_error(&error))?.as_ref(), trace);
             None
         } else {
-            Some(self.authenticate(signed.as_ref(), trace)?)
+            Some(self.authenticated(signed, trace)?)
         };
         let action = action.ok_or_else(AwsError::missing_action)?;
         let info = info
@@ -270,7 +289,12 @@ impl Call<'_> {
             .await
             .map_err(AwsError::for_json_protocol);
         let outcome = trace
-            .record(&self.state.warden, self.request_id, outcome)
+            .record(
+                &self.state.warden,
+                &self.state.guard.unauthenticated,
+                self.request_id,
+                outcome,
+            )
             .await;
         let (status, body) = match outcome {
             Ok((_, output)) => (
@@ -298,11 +322,7 @@ impl Call<'_> {
     }
 
     async fn json_call(&self, cloudtrail: bool, operation: &str, trace: &mut Trace) -> Outcome {
-        let signed = warden_sigv4::parse(&self.sig_parts).map_err(|error| sigv4_error(&error))?;
-        if let Some(signed) = &signed {
-            trace.facts.region.clone_from(&signed.scope.region);
-        }
-        let caller = self.authenticate(signed.as_ref(), trace)?;
+        let caller = self.authenticated(warden_sigv4::parse(&self.sig_parts), trace)?;
         if !cloudtrail {
             return Err(AwsError::unknown_operation());
         }
@@ -329,6 +349,45 @@ impl Call<'_> {
         .map_err(|_| AwsError::internal())?;
         trace.resources = resources;
         Ok((info.name, result.map_err(AwsError::from)?))
+    }
+
+    /// Authentication under the abuse limits: a source or claimed key that failed too often
+    /// is answered `Throttling` before its signature is checked; a failure spends their
+    /// tokens; an authenticated caller then meets the opt-in rate limits.
+    fn authenticated(
+        &self,
+        signed: Result<Option<SignedRequest>, warden_sigv4::SigV4Error>,
+        trace: &mut Trace,
+    ) -> Result<Arc<Caller>, AwsError> {
+        let guard = &self.state.guard;
+        let source = self.facts_base.source_ip;
+        let claimed = signed
+            .as_ref()
+            .ok()
+            .and_then(Option::as_ref)
+            .map(|signed| signed.scope.access_key_id.clone());
+        if guard.refuses_source(source) {
+            trace.access_key_id = claimed;
+            return Err(AwsError::throttling());
+        }
+        let caller = signed
+            .map_err(|error| sigv4_error(&error))
+            .and_then(|signed| {
+                note_region(signed.as_ref(), trace);
+                self.authenticate(signed.as_ref(), trace)
+            });
+        match caller {
+            Ok(caller) => {
+                guard
+                    .admits_call(source, &caller.access_key_id)
+                    .map_err(|_| AwsError::throttling())?;
+                Ok(caller)
+            }
+            Err(error) => match guard.failed_authentication(source, claimed.as_deref()) {
+                Some(_) => Err(AwsError::throttling()),
+                None => Err(error),
+            },
+        }
     }
 
     /// SigV4: the key must exist and be active, the signature must verify, and the clock
@@ -362,6 +421,13 @@ impl Call<'_> {
         trace.caller = Some(Arc::clone(&key.caller));
         crate::observe::note_principal(&key.caller.arn); // observability hook
         Ok(Arc::clone(&key.caller))
+    }
+}
+
+/// A signed request's credential scope names the region the call is recorded in.
+fn note_region(signed: Option<&SignedRequest>, trace: &mut Trace) {
+    if let Some(signed) = signed {
+        trace.facts.region.clone_from(&signed.scope.region);
     }
 }
 

@@ -1,12 +1,16 @@
 //! The audit step of the pipeline: what a call revealed about itself ([`Trace`]) becomes one
 //! CloudTrail record, durable before the reply. If it cannot be recorded, the call answers
-//! `ServiceUnavailable` instead of its result (fail closed).
+//! `ServiceUnavailable` instead of its result (fail closed). A call that failed without an
+//! authenticated caller is folded into an aggregate record instead
+//! ([`crate::guard::unauthenticated`]), so floods of them cost bounded disk.
 
 use std::sync::Arc;
 
 use warden_core::audit::{CallRecord, lower_camel_keys};
 use warden_core::{Caller, Output, RequestFacts, ServiceError, Warden};
 use warden_protocol::{Arn, AwsError, OperationInfo};
+
+use crate::guard::Unauthenticated;
 
 /// What the pipeline learned about a call as it went, for its audit record.
 pub(crate) struct Trace {
@@ -39,12 +43,14 @@ impl Trace {
     pub(crate) async fn record(
         self,
         warden: &Warden,
+        unauthenticated: &Unauthenticated,
         request_id: &str,
         outcome: Outcome,
     ) -> Outcome {
         if !warden.is_recording() {
             return outcome;
         }
+        let aggregated = self.caller.is_none() && outcome.is_err();
         // CloudTrail keeps response elements of successful writes only: reads skip the work.
         let response_elements = match &outcome {
             Ok((_, Some(output))) if self.operation.is_some_and(|info| !info.read_only) => {
@@ -81,6 +87,10 @@ impl Trace {
             request_id,
         }
         .to_event(warden.event_id()?);
+        if aggregated {
+            unauthenticated.note(event);
+            return outcome;
+        }
         match warden.record(&event).await {
             Ok(()) => outcome,
             Err(error) => Err(error.into()),

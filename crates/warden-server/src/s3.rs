@@ -29,7 +29,7 @@ use warden_sigv4::{PathEncoding, RequestParts, SigV4Error, VerifyOptions};
 use warden_trail::bucket::{self, BucketError, ListRequest, ListResult, MAX_KEYS};
 
 use crate::pipeline::AppState;
-use crate::transport::{header as header_value, header_pairs, read_body};
+use crate::transport::{BodyError, header as header_value, header_pairs, read_body};
 
 /// The buckets root, put in the router's extensions by [`crate::serve`]; without it the S3
 /// endpoint answers `NoSuchBucket` for every bucket.
@@ -156,13 +156,20 @@ pub(crate) async fn s3_request(state: &Arc<AppState>, request: Request<Body>) ->
     let (parts, body) = request.into_parts();
     let head = parts.method == Method::HEAD;
     let result = async {
-        let body = read_body(&parts.headers, body).await.map_err(|_| {
-            S3Error::new(
-                "IncompleteBody",
-                StatusCode::BAD_REQUEST,
-                "The request body could not be read.",
-            )
-        })?;
+        let body = tokio::time::timeout(
+            state.guard.limits.body_timeout,
+            read_body(&parts.headers, body),
+        );
+        let body = body
+            .await
+            .unwrap_or(Err(BodyError::TimedOut))
+            .map_err(|_| {
+                S3Error::new(
+                    "IncompleteBody",
+                    StatusCode::BAD_REQUEST,
+                    "The request body could not be read.",
+                )
+            })?;
         let headers = header_pairs(&parts.headers);
         let sig_parts = RequestParts {
             method: parts.method.as_str(),
@@ -171,7 +178,11 @@ pub(crate) async fn s3_request(state: &Arc<AppState>, request: Request<Body>) ->
             headers: &headers,
             body: &body,
         };
-        let caller = authenticate(state, &sig_parts)?;
+        let source = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
+        let caller = guarded_authenticate(state, &sig_parts, source)?;
         let (bucket, operation) = route(&parts.method, parts.uri.path(), sig_parts.query)?;
         let facts = RequestFacts {
             source_ip: parts
@@ -212,6 +223,48 @@ pub(crate) async fn s3_request(state: &Arc<AppState>, request: Request<Body>) ->
         response.headers_mut().insert("x-amz-request-id", value);
     }
     response
+}
+
+/// [`authenticate`] under the abuse limits, as the AWS endpoints have them: a source or
+/// claimed key that failed too often gets S3's throttling answer (`SlowDown`, 503) unchecked.
+fn guarded_authenticate(
+    state: &AppState,
+    parts: &RequestParts<'_>,
+    source: Option<std::net::IpAddr>,
+) -> Result<Arc<Caller>, S3Error> {
+    let claimed = warden_sigv4::parse(parts)
+        .ok()
+        .flatten()
+        .map(|signed| signed.scope.access_key_id);
+    let slow_down = || {
+        S3Error::new(
+            "SlowDown",
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Please reduce your request rate.",
+        )
+    };
+    if state.guard.refuses_source(source) {
+        return Err(slow_down());
+    }
+    let caller = match authenticate(state, parts) {
+        Ok(caller) => caller,
+        Err(error) => {
+            return Err(
+                match state
+                    .guard
+                    .failed_authentication(source, claimed.as_deref())
+                {
+                    Some(_) => slow_down(),
+                    None => error,
+                },
+            );
+        }
+    };
+    state
+        .guard
+        .admits_call(source, &caller.access_key_id)
+        .map_err(|_| slow_down())?;
+    Ok(caller)
 }
 
 /// SigV4 for S3: signed for `s3`, an active key, the signature verifying with S3's rules.

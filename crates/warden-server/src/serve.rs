@@ -7,13 +7,13 @@ use std::sync::Arc;
 use axum::Router;
 use axum::handler::Handler as _;
 use axum::routing::get;
-use axum::serve::ListenerExt as _;
 use tokio::net::TcpListener;
 
 use warden_core::Warden;
 use warden_sigv4::SigningKeyCache;
 
 use crate::ServerConfig;
+use crate::guard::{Guard, Headroom, Limits};
 use crate::health::{HEALTH_PATH, health};
 use crate::pipeline::{AppState, aws_request};
 use crate::read_thread::ReadThread;
@@ -49,18 +49,37 @@ pub enum ServeError {
     Io(#[from] io::Error),
 }
 
-/// Build the router production serves and tests drive in-process.
+/// Build the router tests drive in-process, with the default [`Limits`].
 pub fn app(warden: Arc<Warden>, region: String) -> Router {
+    app_with_limits(warden, region, Limits::default())
+}
+
+/// Build the router with the given abuse limits (disk headroom unmeasured).
+pub fn app_with_limits(warden: Arc<Warden>, region: String, limits: Limits) -> Router {
+    guarded_app(
+        warden,
+        region,
+        Arc::new(Guard::new(limits, Headroom::Unmeasured)),
+    )
+}
+
+/// The router production serves, sharing `guard` with the accept loop.
+fn guarded_app(warden: Arc<Warden>, region: String, guard: Arc<Guard>) -> Router {
     let state = Arc::new(AppState {
         warden,
         signing_keys: SigningKeyCache::new(SIGNING_KEY_CACHE_CAPACITY),
         region,
         reads: ReadThread::start(),
+        guard,
     });
     let metrics = Arc::new(crate::observe::Metrics::default());
     let scrape = {
-        let (metrics, warden) = (Arc::clone(&metrics), Arc::clone(&state.warden));
-        move || std::future::ready(crate::observe::metrics::scrape(&metrics, &warden))
+        let (metrics, warden, guard) = (
+            Arc::clone(&metrics),
+            Arc::clone(&state.warden),
+            Arc::clone(&state.guard),
+        );
+        move || std::future::ready(crate::observe::metrics::scrape(&metrics, &warden, &guard))
     };
     let aws = aws_request.layer(axum::middleware::from_fn_with_state(
         metrics,
@@ -92,6 +111,12 @@ where
     })
     .await
     .map_err(|error| ServeError::Start(format!("start-up task failed: {error}")))??;
+    raise_open_file_limit();
+    let guard = Arc::new(Guard::new(
+        config.limits.clone(),
+        Headroom::Directory(config.data_dir.clone()),
+    ));
+    let unauthenticated = spawn_unauthenticated_flush(Arc::clone(&warden), Arc::clone(&guard));
     let retention = crate::retention::spawn(Arc::clone(&warden), config.audit_retention_days);
     let buckets = config.data_dir.join(crate::trail_delivery::BUCKETS_DIR);
     let delivery = crate::trail_delivery::DeliveryTask::spawn(
@@ -112,28 +137,55 @@ where
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(%local, %scheme, data_dir = %config.data_dir.display(), "warden listening");
     println!("warden listening on {scheme}://{local}");
-    let router =
-        app(warden, config.region.clone()).layer(axum::Extension(crate::s3::Buckets(buckets)));
-    if let Some(acceptor) = tls {
-        crate::tls::serve(listener, acceptor, router, shutdown_signal()).await?;
-    } else {
-        // Answers are small and written in pieces: without TCP_NODELAY, Nagle's algorithm
-        // can hold a response's last segment back until the client acknowledges the previous
-        // one. (The TLS path sets it per connection.)
-        let listener = listener.tap_io(|stream| {
-            if let Err(error) = stream.set_nodelay(true) {
-                tracing::debug!(%error, "cannot set TCP_NODELAY");
-            }
-        });
-        let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(listener, service)
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
-    }
+    let router = guarded_app(
+        Arc::clone(&warden),
+        config.region.clone(),
+        Arc::clone(&guard),
+    )
+    .layer(axum::Extension(crate::s3::Buckets(buckets)));
+    crate::guard::serve(listener, tls, router, Arc::clone(&guard), shutdown_signal()).await?;
+    unauthenticated.abort();
+    guard.unauthenticated.flush(&warden).await;
     retention.abort();
     delivery.finish().await;
     tracing::info!("warden stopped");
     Ok(())
+}
+
+/// Writes the aggregates of unauthenticated failures at the end of every interval, and
+/// forgets rate-limit keys whose buckets are full again.
+fn spawn_unauthenticated_flush(
+    warden: Arc<Warden>,
+    guard: Arc<Guard>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(guard.limits.aggregate_interval);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            guard.unauthenticated.flush(&warden).await;
+            guard.forget_idle();
+        }
+    })
+}
+
+/// Raises the soft limit on open files to the hard limit, so that the connection caps, not
+/// the descriptor table, decide how many clients are served.
+fn raise_open_file_limit() {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    if limit.current < limit.maximum {
+        let raised = rustix::process::Rlimit {
+            current: limit.maximum,
+            maximum: limit.maximum,
+        };
+        if let Err(error) = setrlimit(Resource::Nofile, raised) {
+            tracing::warn!(%error, "cannot raise the open-file limit");
+        }
+    }
+    let now = getrlimit(Resource::Nofile);
+    tracing::debug!(soft = ?now.current, hard = ?now.maximum, "open-file limit");
 }
 
 fn prepare_data_dir(path: &std::path::Path) -> Result<(), ServeError> {

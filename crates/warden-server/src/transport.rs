@@ -16,6 +16,8 @@ pub(crate) enum BodyError {
     TooLarge,
     /// The client went away or sent broken framing.
     Broken,
+    /// The client did not finish sending it within the body timeout (`--body-timeout`).
+    TimedOut,
 }
 
 /// Read the whole body, refusing early when `Content-Length` already says it is too large and

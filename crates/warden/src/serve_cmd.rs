@@ -47,10 +47,68 @@ pub(crate) struct ServeArgs {
     /// The private key of the `--tls-cert` leaf, PEM (PKCS#8, PKCS#1 or SEC1).
     #[arg(long, env = "WARDEN_TLS_KEY", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
     /// Do not record calls in the audit trail. For measuring what auditing costs only:
     /// unaudited calls leave no trace.
     #[arg(long)]
     no_audit: bool,
+}
+
+/// Abuse limits of `warden serve` (the README's table lists them with their defaults).
+#[derive(Debug, Args)]
+struct LimitArgs {
+    /// Seconds a client may take to send a request's head, from its first byte.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..), env = "WARDEN_HEADER_TIMEOUT")]
+    header_timeout: u64,
+    /// Seconds a client may take to send a request's body.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..), env = "WARDEN_BODY_TIMEOUT")]
+    body_timeout: u64,
+    /// Seconds a keep-alive connection may stay idle between requests.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..), env = "WARDEN_IDLE_TIMEOUT")]
+    idle_timeout: u64,
+    /// Connections open at once, from all clients; more are closed on accept.
+    #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..), env = "WARDEN_MAX_CONNECTIONS")]
+    max_connections: u64,
+    /// Connections open at once from one source address.
+    #[arg(long, default_value_t = 128, value_parser = clap::value_parser!(u64).range(1..), env = "WARDEN_MAX_CONNECTIONS_PER_SOURCE")]
+    max_connections_per_source: u64,
+    /// Failed authentications per second allowed per source address and per claimed access
+    /// key id (burst: five seconds' worth); past it, answers are `Throttling`.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..), env = "WARDEN_AUTH_FAILURE_LIMIT")]
+    auth_failure_limit: u32,
+    /// Authenticated calls per second allowed per access key (off unless given).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..), env = "WARDEN_RATE_LIMIT_PER_KEY")]
+    rate_limit_per_key: Option<u32>,
+    /// Authenticated calls per second allowed per source address (off unless given).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..), env = "WARDEN_RATE_LIMIT_PER_SOURCE")]
+    rate_limit_per_source: Option<u32>,
+    /// MiB of free disk below which aggregated records of unauthenticated failures are
+    /// dropped, keeping the space for authenticated calls' records.
+    #[arg(long, default_value_t = 1024, env = "WARDEN_AUDIT_DISK_RESERVE")]
+    audit_disk_reserve: u64,
+    /// Seconds between the aggregate records of failed unauthenticated calls.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..), env = "WARDEN_AUDIT_AGGREGATE_INTERVAL")]
+    audit_aggregate_interval: u64,
+}
+
+impl From<LimitArgs> for warden_server::Limits {
+    fn from(args: LimitArgs) -> Self {
+        let seconds = std::time::Duration::from_secs;
+        let count = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        Self {
+            header_timeout: seconds(args.header_timeout),
+            body_timeout: seconds(args.body_timeout),
+            idle_timeout: seconds(args.idle_timeout),
+            max_connections: count(args.max_connections),
+            max_connections_per_source: count(args.max_connections_per_source),
+            auth_failures_per_second: args.auth_failure_limit,
+            calls_per_key: args.rate_limit_per_key,
+            calls_per_source: args.rate_limit_per_source,
+            audit_disk_reserve: args.audit_disk_reserve.saturating_mul(1024 * 1024),
+            aggregate_interval: seconds(args.audit_aggregate_interval),
+        }
+    }
 }
 
 /// Run the server until Ctrl-C or SIGTERM.
@@ -75,6 +133,7 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         trail_digest_interval: std::time::Duration::from_secs(args.trail_digest_interval),
         workers_idle: warden_server::WorkersIdle::default(),
         tls,
+        limits: args.limits.into(),
     };
     let workers_idle = config.workers_idle.clone();
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -54,6 +54,7 @@ fn assumed_role_call() -> AuditEvent {
         management_event: true,
         recipient_account_id: "111122223333".to_owned(),
         event_category: EventCategory::Management,
+        additional_event_data: None,
         tls_details: None,
     }
 }

@@ -296,7 +296,7 @@ fn render_audit(out: &mut String, stats: &warden_store::AuditStats) {
     let _ = writeln!(out, "warden_audit_index_lag_records {}", stats.index_lag());
 }
 
-fn header_lines(out: &mut String, name: &str, kind: &str, help: &str) {
+pub(crate) fn header_lines(out: &mut String, name: &str, kind: &str, help: &str) {
     let _ = writeln!(out, "# HELP {name} {help}");
     let _ = writeln!(out, "# TYPE {name} {kind}");
 }
@@ -360,11 +360,8 @@ impl Histogram {
 }
 
 /// Answers a scrape.
-pub(crate) fn scrape(metrics: &Metrics, warden: &Warden) -> Response {
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, CONTENT_TYPE)],
-        metrics.render(warden),
-    )
-        .into_response()
+pub(crate) fn scrape(metrics: &Metrics, warden: &Warden, guard: &crate::guard::Guard) -> Response {
+    let mut text = metrics.render(warden);
+    crate::guard::render_metrics(&mut text, guard);
+    (StatusCode::OK, [(header::CONTENT_TYPE, CONTENT_TYPE)], text).into_response()
 }

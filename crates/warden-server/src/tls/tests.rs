@@ -163,10 +163,15 @@ async fn https_calls_have_secure_transport() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(super::serve(
+    let guard = Arc::new(crate::guard::Guard::new(
+        crate::Limits::default(),
+        crate::guard::Headroom::Unmeasured,
+    ));
+    let server = tokio::spawn(crate::guard::serve(
         listener,
-        acceptor(&pki.files).unwrap(),
+        Some(acceptor(&pki.files).unwrap()),
         router.clone(),
+        guard,
         async {
             drop(stopped.await);
         },

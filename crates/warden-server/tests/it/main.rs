@@ -6,6 +6,7 @@
     reason = "test code: a failure should panic"
 )]
 
+mod guard;
 mod observe;
 mod operations;
 

@@ -138,15 +138,20 @@ impl Sample {
 
 /// An in-process Warden with a fixed clock and deterministic ids: root, alice (with an
 /// access key) and carol; nobody (with an access key and no policy).
-struct Harness {
-    app: axum::Router,
-    warden: Arc<Warden>,
+pub(super) struct Harness {
+    pub(super) app: axum::Router,
+    pub(super) warden: Arc<Warden>,
     alice_key: String,
-    nobody: (String, String),
+    pub(super) nobody: (String, String),
 }
 
 impl Harness {
     async fn new() -> Self {
+        Self::with_limits(warden_server::Limits::default()).await
+    }
+
+    /// The harness with the given abuse limits.
+    pub(super) async fn with_limits(limits: warden_server::Limits) -> Self {
         let warden = Warden::new(
             Arc::new(SqliteStore::open_in_memory().unwrap()),
             Arc::new(SqliteAuditLog::open_in_memory().unwrap()),
@@ -166,7 +171,11 @@ impl Harness {
             .unwrap();
         let warden = Arc::new(warden);
         let mut harness = Self {
-            app: warden_server::app(Arc::clone(&warden), "us-east-1".to_owned()),
+            app: warden_server::app_with_limits(
+                Arc::clone(&warden),
+                "us-east-1".to_owned(),
+                limits,
+            ),
             warden,
             alice_key: String::new(),
             nobody: (String::new(), String::new()),
@@ -208,7 +217,7 @@ impl Harness {
         body
     }
 
-    async fn send(&self, request: Request<Body>) -> (StatusCode, String) {
+    pub(super) async fn send(&self, request: Request<Body>) -> (StatusCode, String) {
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let body = response.into_body().collect().await.unwrap().to_bytes();
@@ -232,7 +241,7 @@ impl Harness {
     }
 
     /// Every recorded event, oldest first, as JSON.
-    fn events(&self) -> Vec<Value> {
+    pub(super) fn events(&self) -> Vec<Value> {
         self.warden
             .audit_log()
             .records_after(0, 100_000)
@@ -288,7 +297,12 @@ fn signed(
     request
 }
 
-fn query_request(meta: &ServiceMeta, body: &str, key: &str, secret: &str) -> Request<Body> {
+pub(super) fn query_request(
+    meta: &ServiceMeta,
+    body: &str,
+    key: &str,
+    secret: &str,
+) -> Request<Body> {
     signed(
         ("POST", "http://127.0.0.1/"),
         &[
@@ -305,7 +319,7 @@ fn query_request(meta: &ServiceMeta, body: &str, key: &str, secret: &str) -> Req
     )
 }
 
-fn json_request(
+pub(super) fn json_request(
     meta: &ServiceMeta,
     operation: &str,
     body: &str,
