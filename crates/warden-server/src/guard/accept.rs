@@ -63,22 +63,31 @@ pub(crate) async fn serve(
             graceful.watcher(),
         );
         tokio::spawn(async move {
-            let _admission = admission;
-            let limits = &guard.limits;
-            match tls {
-                None => {
-                    let connection = connection(stream, peer, false, router, limits);
-                    finish(watcher.watch(connection).await, peer);
+            let admission = Arc::new(admission);
+            let evicted = Arc::clone(&admission.evicted);
+            let serving = async {
+                let limits = &guard.limits;
+                match tls {
+                    None => {
+                        let connection =
+                            connection(stream, peer, false, router, limits, &admission);
+                        finish(watcher.watch(connection).await, peer);
+                    }
+                    Some(acceptor) => {
+                        let timeout = limits.header_timeout;
+                        let Some(stream) = handshake(&acceptor, stream, peer, timeout).await else {
+                            return;
+                        };
+                        let connection = connection(stream, peer, true, router, limits, &admission);
+                        finish(watcher.watch(connection).await, peer);
+                    }
                 }
-                Some(acceptor) => {
-                    let Some(stream) =
-                        handshake(&acceptor, stream, peer, limits.header_timeout).await
-                    else {
-                        return;
-                    };
-                    let connection = connection(stream, peer, true, router, limits);
-                    finish(watcher.watch(connection).await, peer);
-                }
+            };
+            // An evicted connection (all slots taken, and it had sent no request) is
+            // dropped, which closes it.
+            tokio::select! {
+                () = serving => {},
+                () = evicted.notified() => tracing::debug!(%peer, "connection evicted"),
             }
         });
     }
@@ -94,11 +103,14 @@ fn connection<S>(
     tls: bool,
     router: Router,
     limits: &super::Limits,
+    admission: &Arc<super::connections::Admission>,
 ) -> impl hyper_util::server::graceful::GracefulConnection<Error = hyper::Error>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let (stream, phase) = Deadlines::new(stream, limits.header_timeout, limits.idle_timeout);
+    let admission = Arc::clone(admission);
+    phase.on_first_request(move || admission.first_request());
     let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
         request
             .extensions_mut()

@@ -17,8 +17,19 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::{Instant, Sleep};
 
 /// Where a connection is in its request cycle, shared by its reader and its service.
-#[derive(Debug, Clone)]
-pub(crate) struct Phase(Arc<Mutex<State>>);
+#[derive(Clone)]
+pub(crate) struct Phase(Arc<Mutex<State>>, Arc<Mutex<Option<FirstRequest>>>);
+
+/// Called once, when the connection's first request head is complete.
+type FirstRequest = Box<dyn FnOnce() + Send>;
+
+impl std::fmt::Debug for Phase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Phase")
+            .field(&self.0)
+            .finish_non_exhaustive()
+    }
+}
 
 #[derive(Debug, Clone, Copy)]
 enum State {
@@ -32,7 +43,15 @@ enum State {
 
 impl Phase {
     fn new() -> Self {
-        Self(Arc::new(Mutex::new(State::Idle(Instant::now()))))
+        Self(
+            Arc::new(Mutex::new(State::Idle(Instant::now()))),
+            Arc::new(Mutex::new(None)),
+        )
+    }
+
+    /// Runs `first_request` when the first request's head is complete.
+    pub(crate) fn on_first_request(&self, first_request: impl FnOnce() + Send + 'static) {
+        *self.1.lock().unwrap_or_else(PoisonError::into_inner) = Some(Box::new(first_request));
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
@@ -42,6 +61,10 @@ impl Phase {
     /// hyper has the request's head: the request is being served.
     pub(crate) fn busy(&self) {
         self.with(|state| *state = State::Busy);
+        let first = self.1.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(first_request) = first {
+            first_request();
+        }
     }
 
     /// The request's answer is ready: the connection waits for the next one.

@@ -72,6 +72,14 @@ pub(crate) fn render_metrics(out: &mut String, guard: &Guard) {
     }
     header_lines(
         out,
+        "warden_connections_evicted_total",
+        "counter",
+        "Connections closed before their first request to make room when all slots were taken.",
+    );
+    let evicted = guard.connections.evicted.load(Ordering::Relaxed);
+    let _ = writeln!(out, "warden_connections_evicted_total {evicted}");
+    header_lines(
+        out,
         "warden_throttled_total",
         "counter",
         "Requests answered Throttling, by the limit they were over.",

@@ -86,3 +86,35 @@ async fn a_request_head_that_never_completes_is_cut_at_the_header_timeout() {
     let received = until_closed(&mut slow).await;
     assert!(!received.starts_with(b"HTTP/1.1 200"));
 }
+
+#[tokio::test]
+async fn when_full_a_client_with_a_request_displaces_a_silent_connection() {
+    let (port, _stop) = server(Limits {
+        max_connections: 2,
+        ..Limits::default()
+    })
+    .await;
+    let mut silent = Vec::new();
+    for _ in 0..2 {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        stream.write_all(b"POST / HTTP/1.1\r\n").await.unwrap();
+        silent.push(stream);
+    }
+    // Give the server a moment to admit both (admission is in order of accept).
+    let mut served = false;
+    for _ in 0..100 {
+        let mut client = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        let _ = client
+            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await;
+        if until_closed(&mut client).await.starts_with(b"HTTP/1.1 200") {
+            served = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(served, "a newcomer is served although all slots were held");
+    // The oldest silent connection was the one closed.
+    let received = until_closed(&mut silent[0]).await;
+    assert!(!received.starts_with(b"HTTP/1.1 200"));
+}
