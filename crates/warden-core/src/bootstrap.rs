@@ -2,6 +2,7 @@
 
 use warden_crypto::SecretString;
 use warden_crypto::credentials::{self, AccessKeyKind};
+use warden_store::StoreExt;
 use warden_store::{AccessKeyRecord, AccessKeyStatus, AccountRecord};
 
 use crate::operation::Principal;
@@ -63,11 +64,16 @@ impl Warden {
         supplied: Option<RootCredentials>,
     ) -> Result<Bootstrap, StartError> {
         let now = self.clock.now().as_millisecond();
-        let account_id = match self.store.list_accounts()?.into_iter().next() {
+        let account_id = match self
+            .store
+            .read(|tx| tx.accounts().list())?
+            .into_iter()
+            .next()
+        {
             Some(first) => {
                 if !self
                     .store
-                    .list_access_keys(&first.account_id, None)?
+                    .read(|tx| tx.access_keys().list(&first.account_id, None))?
                     .is_empty()
                 {
                     return Ok(Bootstrap::Existing {
@@ -87,9 +93,11 @@ impl Warden {
                     }
                     None => credentials::account_id(self.rng.as_ref())?,
                 };
-                self.store.create_account(&AccountRecord {
-                    account_id: account_id.clone(),
-                    create_date: now,
+                self.store.write(|tx| {
+                    tx.accounts().create(&AccountRecord {
+                        account_id: account_id.clone(),
+                        create_date: now,
+                    })
                 })?;
                 account_id
             }
@@ -127,9 +135,9 @@ impl Warden {
             status: AccessKeyStatus::Active,
             create_date: now,
         };
-        self.write(&account_id, |touched| {
+        self.write(&account_id, |tx, touched| {
             touched.push(Principal::Root);
-            Ok(self.store.create_access_key(&record)?)
+            Ok(tx.access_keys().create(&record)?)
         })
         .map_err(|error| StartError::State(error.to_string()))?;
         Ok(Bootstrap::Created {

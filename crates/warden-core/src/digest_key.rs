@@ -8,6 +8,7 @@
 use jiff::Timestamp;
 use warden_audit::digest::{DigestError, DigestKeys};
 use warden_crypto::{CryptoError, Sealer};
+use warden_store::StoreExt;
 use warden_store::{Store, StoreError, WrappedKeyRecord};
 
 /// The wrapped-key name of the digest signing key (also the sealing AAD).
@@ -42,21 +43,25 @@ pub fn load_or_create(
     sealer: &Sealer,
     now: Timestamp,
 ) -> Result<DigestKeys, KeyError> {
-    if let Some(record) = store.wrapped_key(DIGEST_KEY_NAME)? {
+    if let Some(record) = store.read(|tx| tx.wrapped_keys().get(DIGEST_KEY_NAME))? {
         return open(&record, sealer);
     }
     let (keys, pkcs8) = DigestKeys::generate(now)?;
     let sealed = sealer.seal(&pkcs8, DIGEST_KEY_NAME.as_bytes())?;
-    match store.create_wrapped_key(&WrappedKeyRecord {
-        name: DIGEST_KEY_NAME.to_owned(),
-        wrapped: sealed,
-        create_date: now.as_millisecond(),
+    match store.write(|tx| {
+        tx.wrapped_keys().create(&WrappedKeyRecord {
+            name: DIGEST_KEY_NAME.to_owned(),
+            wrapped: sealed,
+            create_date: now.as_millisecond(),
+        })
     }) {
         Ok(()) => Ok(keys),
         Err(StoreError::AlreadyExists { .. }) => {
-            let record = store.wrapped_key(DIGEST_KEY_NAME)?.ok_or_else(|| {
-                StoreError::Backend("the digest key vanished after a conflict".to_owned())
-            })?;
+            let record = store
+                .read(|tx| tx.wrapped_keys().get(DIGEST_KEY_NAME))?
+                .ok_or_else(|| {
+                    StoreError::Backend("the digest key vanished after a conflict".to_owned())
+                })?;
             open(&record, sealer)
         }
         Err(error) => Err(error.into()),
@@ -75,7 +80,7 @@ mod tests {
     use std::sync::Arc;
 
     use warden_crypto::{DataKey, DeterministicRandom, Sealer, SecureRandom};
-    use warden_store::Store;
+    use warden_store::StoreExt;
     use warden_store_sqlite::SqliteStore;
 
     use super::{DIGEST_KEY_NAME, KeyError, load_or_create};
@@ -91,7 +96,10 @@ mod tests {
         let sealer = sealer(1);
         let now = jiff::Timestamp::from_second(1_700_000_000).unwrap();
         let first = load_or_create(&store, &sealer, now).unwrap();
-        let stored = store.wrapped_key(DIGEST_KEY_NAME).unwrap().unwrap();
+        let stored = store
+            .read(|tx| tx.wrapped_keys().get(DIGEST_KEY_NAME))
+            .unwrap()
+            .unwrap();
         let der = first.public_keys()[0].der.clone();
         assert!(
             !stored

@@ -8,17 +8,18 @@
 //! 1. authorizes every IAM action of the operation (from the generated table) on the
 //!    declared resources — a handler receives an [`Authorized`] it cannot make itself, so it
 //!    cannot act unauthorized;
-//! 2. runs a write operation (the table's `read_only` is false) under the writer lock, so a
-//!    quota check and the write it guards cannot interleave with another write, and read-only
-//!    operations without it;
-//! 3. refreshes the authorization snapshot for exactly the principals the handler's writes
-//!    touched ([`Authorized::write`]), and publishes it before the call returns;
+//! 2. runs a write operation (the table's `read_only` is false) in one write transaction, so
+//!    a quota check and the write it guards are atomic, and everything the handler wrote is
+//!    discarded when it fails; read-only operations read in read transactions;
+//! 3. refreshes the authorization snapshot, inside that transaction, for exactly the
+//!    principals the handler's writes touched ([`Authorized::write`]), and publishes it when
+//!    the transaction has committed (durably), before the call returns;
 //! 4. returns the typed output — the type the model gives the operation, checked by the
 //!    compiler through [`OperationShape`] — with the resources the audit record names.
 
 use warden_policy::ContextValue;
 use warden_protocol::{Arn, NoOutput, OperationShape};
-use warden_store::{Store, StoreError};
+use warden_store::{StoreError, StoreExt, Tx};
 
 use crate::authorize::{Permission, authorize};
 use crate::{Ctx, Output, ServiceError};
@@ -86,6 +87,8 @@ pub(crate) trait Handle: OperationShape + Sized {
 pub(crate) struct Authorized<'c, 'a> {
     /// The call's context.
     pub(crate) ctx: &'c Ctx<'a>,
+    /// The write transaction of a write operation; `None` for a read-only one.
+    tx: Option<&'c dyn Tx>,
     /// The principals the call's writes touched.
     touched: Vec<Principal>,
     /// Keeps the constructor private to this module.
@@ -96,30 +99,43 @@ pub(crate) struct Authorized<'c, 'a> {
 struct Proof;
 
 impl Authorized<'_, '_> {
-    /// The store, for reads.
-    pub(crate) fn store(&self) -> &dyn Store {
-        self.ctx.warden.store()
+    /// Reads the store: inside the call's write transaction (seeing its own writes), or,
+    /// for a read-only operation, in a read transaction of its own.
+    pub(crate) fn read<T>(
+        &self,
+        read: impl FnOnce(&dyn Tx) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        match self.tx {
+            Some(tx) => read(tx),
+            None => self.ctx.warden.store().read(read),
+        }
     }
 
-    /// Runs a store write that changes what `principal` may do or sign with; the runner
-    /// refreshes that principal in the snapshot before the call returns.
+    /// Writes, in the call's transaction, something that changes what `principal` may do
+    /// or sign with; the runner refreshes that principal in the snapshot when the
+    /// transaction commits.
     pub(crate) fn write<T>(
         &mut self,
         principal: Principal,
-        write: impl FnOnce(&dyn Store) -> Result<T, StoreError>,
+        write: impl FnOnce(&dyn Tx) -> Result<T, StoreError>,
     ) -> Result<T, ServiceError> {
         if !self.touched.contains(&principal) {
             self.touched.push(principal);
         }
-        Ok(write(self.ctx.warden.store())?)
+        Ok(self.write_outside_snapshot(write)?)
     }
 
-    /// Runs a store write that changes nothing the snapshot holds (trails, say).
+    /// Writes, in the call's transaction, something the snapshot does not hold (trails).
     pub(crate) fn write_outside_snapshot<T>(
         &mut self,
-        write: impl FnOnce(&dyn Store) -> Result<T, StoreError>,
+        write: impl FnOnce(&dyn Tx) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        write(self.ctx.warden.store())
+        match self.tx {
+            Some(tx) => write(tx),
+            None => Err(StoreError::Backend(
+                "a read-only operation cannot write".to_owned(),
+            )),
+        }
     }
 }
 
@@ -188,19 +204,24 @@ fn handle<Op: Handle>(ctx: &Ctx<'_>, input: Op) -> Result<Option<Output>, Servic
 where
     Op::Output: 'static,
 {
-    let mut call = Authorized {
-        ctx,
-        touched: Vec::new(),
-        _proof: Proof,
-    };
     let output = if Op::INFO.read_only {
-        input.handle(&mut call)?
+        input.handle(&mut Authorized {
+            ctx,
+            tx: None,
+            touched: Vec::new(),
+            _proof: Proof,
+        })?
     } else {
-        ctx.warden.write(ctx.account(), |touched| {
-            let result = input.handle(&mut call);
-            // Refresh whatever was written, whether or not the handler then failed.
+        ctx.warden.write(ctx.account(), |tx, touched| {
+            let mut call = Authorized {
+                ctx,
+                tx: Some(tx),
+                touched: Vec::new(),
+                _proof: Proof,
+            };
+            let output = input.handle(&mut call)?;
             touched.append(&mut call.touched);
-            result
+            Ok(output)
         })?
     };
     Ok(boxed::<Op>(output))

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use warden_crypto::Sealer;
 use warden_policy::{Policy, PolicyKind};
 use warden_store::{
-    AccessKeyRecord, AccessKeyStatus, SnapshotSource, Store, UserPolicyRecord, UserRecord,
+    AccessKeyRecord, AccessKeyStatus, SnapshotSource, Tx, UserPolicyRecord, UserRecord,
 };
 
 use crate::caller::{Caller, CallerKind};
@@ -82,7 +82,7 @@ pub(crate) fn from_source(
 /// Re-read one user (its record, inline policies and keys) into `snapshot`; removes it when
 /// the user no longer exists. `previous_keys` are the key ids the snapshot held for the user.
 pub(crate) fn refresh_user(
-    store: &dyn Store,
+    tx: &dyn Tx,
     sealer: &Sealer,
     snapshot: &mut Snapshot,
     account_id: &str,
@@ -91,17 +91,17 @@ pub(crate) fn refresh_user(
     for key_id in snapshot.key_ids_of(account_id, Some(user_name)) {
         snapshot.remove_key(&key_id);
     }
-    let Some(user) = store.user(account_id, user_name)? else {
+    let Some(user) = tx.users().get(account_id, user_name)? else {
         snapshot.remove_user(account_id, user_name);
         return Ok(());
     };
-    let policies = store.list_user_policies(account_id, &user.user_name)?;
+    let policies = tx.user_policies().list(account_id, &user.user_name)?;
     snapshot.put_user(
         account_id,
         &user.user_name,
         user_entry(&user, policies.iter()),
     );
-    for key in store.list_access_keys(account_id, Some(&user.user_name))? {
+    for key in tx.access_keys().list(account_id, Some(&user.user_name))? {
         let entry = key_entry(&key, Some(&user), sealer)?;
         snapshot.put_key(key.access_key_id.clone(), entry);
     }
@@ -110,7 +110,7 @@ pub(crate) fn refresh_user(
 
 /// Re-read the root user's keys of an account into `snapshot`.
 pub(crate) fn refresh_root_keys(
-    store: &dyn Store,
+    tx: &dyn Tx,
     sealer: &Sealer,
     snapshot: &mut Snapshot,
     account_id: &str,
@@ -118,7 +118,7 @@ pub(crate) fn refresh_root_keys(
     for key_id in snapshot.key_ids_of(account_id, None) {
         snapshot.remove_key(&key_id);
     }
-    for key in store.list_access_keys(account_id, None)? {
+    for key in tx.access_keys().list(account_id, None)? {
         let entry = key_entry(&key, None, sealer)?;
         snapshot.put_key(key.access_key_id.clone(), entry);
     }

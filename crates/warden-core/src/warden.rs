@@ -2,11 +2,11 @@
 //! the sealer for secrets at rest, the clock and the random source.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use arc_swap::ArcSwap;
 use warden_crypto::{DATA_KEY_PURPOSE, DataKey, RootKey, Sealer, SecureRandom};
-use warden_store::{AuditLog, Store, StoreError, WrappedKeyRecord};
+use warden_store::{AuditLog, Store, StoreError, StoreExt, Tx, WrappedKeyRecord};
 
 use crate::clock::Clock;
 use crate::error::ServiceError;
@@ -52,15 +52,13 @@ pub struct Warden {
     digest_keys: Arc<warden_audit::digest::DigestKeys>,
     /// Whether calls are recorded (on unless turned off to measure auditing's cost).
     recording: AtomicBool,
-    snapshot: ArcSwap<Snapshot>,
+    snapshots: Arc<Snapshots>,
     pub(crate) sealer: Sealer,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) rng: Arc<dyn SecureRandom>,
     /// The account created on first start ([`Warden::bootstrap`]); it receives the audit
     /// records of calls that name no known account.
     pub(crate) default_account: OnceLock<String>,
-    /// Serializes writers so that each publishes a snapshot derived from the latest one.
-    writes: Mutex<()>,
     /// The partition resource ARNs are built in (`aws`, `aws-cn`, …).
     partition: &'static str,
 }
@@ -86,19 +84,21 @@ impl Warden {
         let digest_keys =
             crate::digest_key::load_or_create(store.as_ref(), &sealer, clock.now())
                 .map_err(|error| StartError::State(format!("digest signing key: {error}")))?;
-        let source = store.snapshot_source()?;
-        let snapshot = snapshot_build::from_source(&source, &sealer)?;
+        let source = store.read(|tx| tx.snapshot_source())?;
+        let snapshot = Arc::new(snapshot_build::from_source(&source, &sealer)?);
         Ok(Self {
             store,
             audit,
             digest_keys: Arc::new(digest_keys),
             recording: AtomicBool::new(true),
-            snapshot: ArcSwap::from_pointee(snapshot),
+            snapshots: Arc::new(Snapshots {
+                published: ArcSwap::new(Arc::clone(&snapshot)),
+                staged: Mutex::new(snapshot),
+            }),
             sealer,
             clock,
             rng,
             default_account: OnceLock::new(),
-            writes: Mutex::new(()),
             partition: "aws",
         })
     }
@@ -117,13 +117,13 @@ impl Warden {
 
     /// The current authorization snapshot (never blocks).
     pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.snapshot.load_full()
+        self.snapshots.published.load_full()
     }
 
     /// How many authorization snapshots were published since start (0: the one loaded at
     /// start). Grows by one per successful write; for monitoring.
     pub fn snapshot_generation(&self) -> u64 {
-        self.snapshot.load().generation()
+        self.snapshots.published.load().generation()
     }
 
     /// The current time from the injected clock.
@@ -167,45 +167,81 @@ impl Warden {
         Arc::clone(&self.store)
     }
 
-    /// Runs `work` (an operation's writes) under the writer lock, then refreshes in the
-    /// snapshot every principal of `account` it reported touching, and publishes the next
-    /// generation — even when `work` failed after writing. Writers are serialized; readers
-    /// keep using the previous generation until the new one is published.
+    /// Runs `work` (an operation's writes) in a write transaction. When it succeeds, the
+    /// principals of `account` it reported touching are re-read inside that transaction
+    /// into the staged snapshot, which is published once the transaction has committed; when
+    /// it fails, nothing it wrote is kept. Readers use the previous generation until then.
     pub(crate) fn write<T>(
         &self,
         account: &str,
-        work: impl FnOnce(&mut Vec<Principal>) -> Result<T, ServiceError>,
+        work: impl FnOnce(&dyn Tx, &mut Vec<Principal>) -> Result<T, ServiceError>,
     ) -> Result<T, ServiceError> {
-        let _serial = self
-            .writes
-            .lock()
-            .map_err(|_| ServiceError::Internal("writer lock poisoned".to_owned()))?;
-        let mut touched = Vec::new();
-        let result = work(&mut touched);
-        if !touched.is_empty() {
-            let current = self.snapshot.load();
-            let mut next = Snapshot::clone(&current);
-            next.follow(&current);
-            for principal in &touched {
-                let store = self.store.as_ref();
-                match principal {
-                    Principal::User(name) => {
-                        snapshot_build::refresh_user(
-                            store,
-                            &self.sealer,
-                            &mut next,
-                            account,
-                            name,
-                        )?;
-                    }
-                    Principal::Root => {
-                        snapshot_build::refresh_root_keys(store, &self.sealer, &mut next, account)?;
-                    }
+        let snapshots = Arc::clone(&self.snapshots);
+        self.store.write_then(
+            |tx| {
+                let mut touched = Vec::new();
+                let value = work(tx, &mut touched)?;
+                if !touched.is_empty() {
+                    self.snapshots.stage(|next| {
+                        for principal in &touched {
+                            match principal {
+                                Principal::User(name) => snapshot_build::refresh_user(
+                                    tx,
+                                    &self.sealer,
+                                    next,
+                                    account,
+                                    name,
+                                )?,
+                                Principal::Root => snapshot_build::refresh_root_keys(
+                                    tx,
+                                    &self.sealer,
+                                    next,
+                                    account,
+                                )?,
+                            }
+                        }
+                        Ok(())
+                    })?;
                 }
-            }
-            self.snapshot.store(Arc::new(next));
+                Ok(value)
+            },
+            Box::new(move |committed| snapshots.settle(committed)),
+        )
+    }
+}
+
+/// The published authorization snapshot, and the staged one: the published one plus the
+/// kept writes of the transaction now open.
+struct Snapshots {
+    published: ArcSwap<Snapshot>,
+    /// Used only by write transactions' work and commit callbacks, which the store runs
+    /// one at a time: never contended.
+    staged: Mutex<Arc<Snapshot>>,
+}
+
+impl Snapshots {
+    /// Applies `change` to the next generation of the staged snapshot; a failed change
+    /// leaves the staged snapshot as it was.
+    fn stage(
+        &self,
+        change: impl FnOnce(&mut Snapshot) -> Result<(), ServiceError>,
+    ) -> Result<(), ServiceError> {
+        let mut staged = self.staged.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut next = Snapshot::clone(&staged);
+        next.follow(&staged);
+        change(&mut next)?;
+        *staged = Arc::new(next);
+        Ok(())
+    }
+
+    /// Publishes the staged snapshot once its transaction committed; forgets it otherwise.
+    fn settle(&self, committed: bool) {
+        let mut staged = self.staged.lock().unwrap_or_else(PoisonError::into_inner);
+        if committed {
+            self.published.store(Arc::clone(&staged));
+        } else {
+            *staged = self.published.load_full();
         }
-        result
     }
 }
 
@@ -215,7 +251,7 @@ fn load_or_create_data_key(
     clock: &dyn Clock,
     rng: &dyn SecureRandom,
 ) -> Result<DataKey, StartError> {
-    if let Some(record) = store.wrapped_key(SECRETS_KEY_NAME)? {
+    if let Some(record) = store.read(|tx| tx.wrapped_keys().get(SECRETS_KEY_NAME))? {
         return root_key
             .unwrap_data_key(&record.wrapped, DATA_KEY_PURPOSE)
             .map_err(|_| {
@@ -227,10 +263,12 @@ fn load_or_create_data_key(
     }
     let data_key = DataKey::generate(rng)?;
     let wrapped = root_key.wrap_data_key(&data_key, DATA_KEY_PURPOSE, rng)?;
-    match store.create_wrapped_key(&WrappedKeyRecord {
-        name: SECRETS_KEY_NAME.to_owned(),
-        wrapped,
-        create_date: clock.now().as_millisecond(),
+    match store.write(|tx| {
+        tx.wrapped_keys().create(&WrappedKeyRecord {
+            name: SECRETS_KEY_NAME.to_owned(),
+            wrapped,
+            create_date: clock.now().as_millisecond(),
+        })
     }) {
         Ok(()) => Ok(data_key),
         // Another node stored its key first: the first writer wins, use that one.

@@ -18,6 +18,7 @@ use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use warden_store::StoreExt;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -477,7 +478,7 @@ impl Handler<'_> {
             .state
             .warden
             .store()
-            .list_trails(None)
+            .read(|tx| tx.trails().list(None))
             .map_err(|error| {
                 tracing::error!(%error, "cannot list trails");
                 S3Error::internal()

@@ -1,35 +1,91 @@
 //! Accounts and wrapped keys.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use warden_store::{AccountRecord, EntityKind, StoreError, WrappedKeyRecord};
+use warden_store::{
+    AccountRecord, Accounts, EntityKind, StoreError, WrappedKeyRecord, WrappedKeys,
+};
 
 use crate::failure::Outcome;
+use crate::tx::{SqliteTx, settle};
 
-pub(crate) fn create(connection: &Connection, account: &AccountRecord) -> Outcome<()> {
-    if exists(connection, &account.account_id)? {
-        return Err(StoreError::already_exists(EntityKind::Account, &account.account_id).into());
+impl Accounts for SqliteTx<'_> {
+    fn create(&self, account: &AccountRecord) -> Result<(), StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            if exists(connection, &account.account_id)? {
+                return Err(
+                    StoreError::already_exists(EntityKind::Account, &account.account_id).into(),
+                );
+            }
+            connection.execute(
+                "INSERT INTO accounts (account_id, create_date) VALUES (?1, ?2)",
+                params![account.account_id, account.create_date],
+            )?;
+            Ok(())
+        })
     }
-    connection.execute(
-        "INSERT INTO accounts (account_id, create_date) VALUES (?1, ?2)",
-        params![account.account_id, account.create_date],
-    )?;
-    Ok(())
+
+    fn get(&self, account_id: &str) -> Result<Option<AccountRecord>, StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            Ok(connection
+                .prepare_cached(
+                    "SELECT account_id, create_date FROM accounts WHERE account_id = ?1",
+                )?
+                .query_row([account_id], account_from_row)
+                .optional()?)
+        })
+    }
+
+    fn list(&self) -> Result<Vec<AccountRecord>, StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            let mut statement = connection.prepare_cached(
+                "SELECT account_id, create_date FROM accounts ORDER BY account_id",
+            )?;
+            let accounts = statement
+                .query_map([], account_from_row)?
+                .collect::<Result<_, _>>()?;
+            Ok(accounts)
+        })
+    }
 }
 
-pub(crate) fn get(connection: &Connection, account_id: &str) -> Outcome<Option<AccountRecord>> {
-    Ok(connection
-        .prepare_cached("SELECT account_id, create_date FROM accounts WHERE account_id = ?1")?
-        .query_row([account_id], account_from_row)
-        .optional()?)
-}
+impl WrappedKeys for SqliteTx<'_> {
+    fn create(&self, key: &WrappedKeyRecord) -> Result<(), StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            let taken = connection
+                .prepare_cached("SELECT 1 FROM wrapped_keys WHERE name = ?1")?
+                .exists([&key.name])?;
+            if taken {
+                return Err(StoreError::already_exists(EntityKind::WrappedKey, &key.name).into());
+            }
+            connection.execute(
+                "INSERT INTO wrapped_keys (name, wrapped, create_date) VALUES (?1, ?2, ?3)",
+                params![key.name, key.wrapped, key.create_date],
+            )?;
+            Ok(())
+        })
+    }
 
-pub(crate) fn list(connection: &Connection) -> Outcome<Vec<AccountRecord>> {
-    let mut statement = connection
-        .prepare_cached("SELECT account_id, create_date FROM accounts ORDER BY account_id")?;
-    let accounts = statement
-        .query_map([], account_from_row)?
-        .collect::<Result<_, _>>()?;
-    Ok(accounts)
+    fn get(&self, name: &str) -> Result<Option<WrappedKeyRecord>, StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            Ok(connection
+                .prepare_cached(
+                    "SELECT name, wrapped, create_date FROM wrapped_keys WHERE name = ?1",
+                )?
+                .query_row([name], |row| {
+                    Ok(WrappedKeyRecord {
+                        name: row.get(0)?,
+                        wrapped: row.get(1)?,
+                        create_date: row.get(2)?,
+                    })
+                })
+                .optional()?)
+        })
+    }
 }
 
 /// Whether the account exists.
@@ -46,36 +102,6 @@ pub(crate) fn require(connection: &Connection, account_id: &str) -> Outcome<()> 
     } else {
         Err(StoreError::not_found(EntityKind::Account, account_id).into())
     }
-}
-
-pub(crate) fn create_wrapped_key(connection: &Connection, key: &WrappedKeyRecord) -> Outcome<()> {
-    let taken = connection
-        .prepare_cached("SELECT 1 FROM wrapped_keys WHERE name = ?1")?
-        .exists([&key.name])?;
-    if taken {
-        return Err(StoreError::already_exists(EntityKind::WrappedKey, &key.name).into());
-    }
-    connection.execute(
-        "INSERT INTO wrapped_keys (name, wrapped, create_date) VALUES (?1, ?2, ?3)",
-        params![key.name, key.wrapped, key.create_date],
-    )?;
-    Ok(())
-}
-
-pub(crate) fn wrapped_key(
-    connection: &Connection,
-    name: &str,
-) -> Outcome<Option<WrappedKeyRecord>> {
-    Ok(connection
-        .prepare_cached("SELECT name, wrapped, create_date FROM wrapped_keys WHERE name = ?1")?
-        .query_row([name], |row| {
-            Ok(WrappedKeyRecord {
-                name: row.get(0)?,
-                wrapped: row.get(1)?,
-                create_date: row.get(2)?,
-            })
-        })
-        .optional()?)
 }
 
 pub(crate) fn account_from_row(row: &Row<'_>) -> rusqlite::Result<AccountRecord> {

@@ -5,13 +5,15 @@
 //! - **Durable writes.** The database runs in WAL mode with `synchronous=FULL`: a write
 //!   transaction has been fsynced to the WAL when its method returns `Ok`, so `kill -9` at
 //!   any moment loses nothing acknowledged.
-//! - **One writer.** All writes go through one connection behind a mutex and run in
-//!   `BEGIN IMMEDIATE` transactions, so rules spanning rows (the access-key quota, delete
-//!   conflicts, case-insensitive uniqueness) are checked and applied atomically. Other
-//!   processes opening the same file wait up to [`BUSY_TIMEOUT`] for the write lock.
+//! - **One writer, group commit.** All writes go through one connection behind a mutex and
+//!   run in `BEGIN IMMEDIATE` transactions, so rules spanning rows (the access-key quota,
+//!   delete conflicts, case-insensitive uniqueness) are checked and applied atomically.
+//!   Concurrent writes share a transaction, each in its own savepoint, and one commit
+//!   (`writer.rs`): one fsync for up to [`MAX_BATCH`] writes, none acknowledged before it.
+//!   Other processes opening the same file wait up to [`BUSY_TIMEOUT`] for the write lock.
 //! - **Consistent reads.** Reads use a second, query-only connection (WAL lets it proceed
 //!   while a write is in progress), each read in its own transaction, so a multi-query read
-//!   such as [`Store::snapshot_source`](warden_store::Store::snapshot_source) sees one state.
+//!   such as [`Tx::snapshot_source`] sees one state.
 //! - **Versioned schema.** Migrations are numbered SQL files compiled into the binary and
 //!   applied at open in one transaction; `PRAGMA user_version` records the version. A
 //!   database written by a newer Warden is refused rather than misread.
@@ -29,30 +31,39 @@ pub mod database;
 mod failure;
 mod policies;
 mod snapshot;
-mod store_impl;
 mod trails;
+mod tx;
 mod users;
+mod writer;
 
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::Mutex;
 use std::time::Duration;
 
-use rusqlite::{Connection, Transaction, TransactionBehavior};
-use warden_store::StoreError;
+use rusqlite::Connection;
+use warden_store::{OnCommit, Store, StoreError, Tx, WriteWork};
 
 use crate::failure::Outcome;
+use crate::tx::SqliteTx;
+pub use crate::writer::MAX_BATCH;
+use crate::writer::{Writer, lock};
 
 /// How long a write waits for another process's write lock before failing.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A [`warden_store::Store`] kept in one SQLite database file.
-#[derive(Debug)]
 pub struct SqliteStore {
-    /// The only connection that writes.
-    writer: Mutex<Connection>,
+    /// The only connection that writes, with its group commit.
+    writer: Writer,
     /// A query-only connection for reads; `None` for an in-memory store, which has one
     /// connection only.
     reader: Option<Mutex<Connection>>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").finish_non_exhaustive()
+    }
 }
 
 impl SqliteStore {
@@ -67,19 +78,20 @@ impl SqliteStore {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let (writer, reader) = connection::open_file(path)?;
         Ok(Self {
-            writer: Mutex::new(writer),
+            writer: Writer::new(writer, MAX_BATCH),
             reader: Some(Mutex::new(reader)),
         })
     }
 
-    /// A fresh, private, in-memory store (for tests). Nothing is persisted.
+    /// A fresh, private, in-memory store (for tests). Nothing is persisted; writes do not
+    /// share commits (its reads use the writing connection).
     ///
     /// # Errors
     ///
     /// [`StoreError::Backend`] if SQLite cannot allocate the database.
     pub fn open_in_memory() -> Result<Self, StoreError> {
         Ok(Self {
-            writer: Mutex::new(connection::open_memory()?),
+            writer: Writer::new(connection::open_memory()?, 1),
             reader: None,
         })
     }
@@ -97,56 +109,46 @@ impl SqliteStore {
                 destination.display()
             ))
         })?;
-        let connection = lock(&self.writer);
-        connection
-            .execute("VACUUM INTO ?1", [destination])
-            .map_err(|error| {
-                StoreError::Backend(format!("backup to {destination} failed: {error}"))
-            })?;
+        self.writer.with_connection(|connection| {
+            connection
+                .execute("VACUUM INTO ?1", [destination])
+                .map_err(|error| {
+                    StoreError::Backend(format!("backup to {destination} failed: {error}"))
+                })
+        })?;
         Ok(())
     }
 
-    /// Runs `operation` in a `BEGIN IMMEDIATE` transaction on the writer; on success bumps
-    /// the generation and commits (durably), on failure rolls back.
-    fn write<T>(
-        &self,
-        operation: impl FnOnce(&Transaction<'_>) -> Outcome<T>,
-    ) -> Result<T, StoreError> {
-        let mut connection = lock(&self.writer);
-        let run = || -> Outcome<T> {
-            let transaction =
-                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let value = operation(&transaction)?;
-            transaction.execute(
-                "UPDATE store_meta SET generation = generation + 1 WHERE id = 1",
-                [],
-            )?;
-            transaction.commit()?;
-            Ok(value)
-        };
-        Ok(run()?)
-    }
-
-    /// Runs `operation` in a read transaction on the reader (or the only connection).
-    fn read<T>(
-        &self,
-        operation: impl FnOnce(&Transaction<'_>) -> Outcome<T>,
-    ) -> Result<T, StoreError> {
-        let mut connection = lock(self.reader.as_ref().unwrap_or(&self.writer));
-        let run = || -> Outcome<T> {
+    /// Runs `read` in a read transaction on the reader (or the only connection).
+    fn read_on<T>(&self, read: impl FnOnce(&Connection) -> Outcome<T>) -> Result<T, StoreError> {
+        let run = |connection: &mut Connection| -> Outcome<T> {
             let transaction = connection.transaction()?;
-            let value = operation(&transaction)?;
+            let value = read(&transaction)?;
             transaction.commit()?;
             Ok(value)
         };
-        Ok(run()?)
+        Ok(match &self.reader {
+            Some(reader) => run(&mut lock(reader)),
+            None => self.writer.with_connection(run),
+        }?)
     }
 }
 
-/// Locks a connection. A panic in another thread cannot have left a transaction open
-/// (rusqlite rolls back on drop), so a poisoned lock is safe to take over.
-fn lock(connection: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
-    connection.lock().unwrap_or_else(PoisonError::into_inner)
+impl Store for SqliteStore {
+    fn run_read(&self, work: &mut dyn FnMut(&dyn Tx)) -> Result<(), StoreError> {
+        self.read_on(|connection| {
+            work(&SqliteTx { connection });
+            Ok(())
+        })
+    }
+
+    fn run_write(&self, work: &mut WriteWork<'_>, on_commit: OnCommit) -> Result<(), StoreError> {
+        self.writer.run(work, on_commit)
+    }
+
+    fn generation(&self) -> Result<u64, StoreError> {
+        self.read_on(snapshot::generation)
+    }
 }
 
 #[cfg(test)]
@@ -155,14 +157,17 @@ mod tests {
 
     fn pragma(store: &SqliteStore, reader: bool, name: &str) -> String {
         let connection = if reader {
-            lock(store.reader.as_ref().unwrap())
-        } else {
-            lock(&store.writer)
-        };
-        connection
-            .query_row(&format!("PRAGMA {name}"), [], |row| {
+            lock(store.reader.as_ref().unwrap()).query_row(&format!("PRAGMA {name}"), [], |row| {
                 row.get::<_, rusqlite::types::Value>(0)
             })
+        } else {
+            store.writer.with_connection(|connection| {
+                connection.query_row(&format!("PRAGMA {name}"), [], |row| {
+                    row.get::<_, rusqlite::types::Value>(0)
+                })
+            })
+        };
+        connection
             .map(|value| match value {
                 rusqlite::types::Value::Integer(i) => i.to_string(),
                 rusqlite::types::Value::Text(t) => t,

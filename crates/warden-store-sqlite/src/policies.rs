@@ -1,18 +1,17 @@
 //! Inline user policies.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
-use warden_store::{EntityKind, StoreError, UserPolicyRecord, name_key};
+use rusqlite::{OptionalExtension, Row, params};
+use warden_store::{EntityKind, StoreError, UserPolicies, UserPolicyRecord, name_key};
 
-use crate::failure::Outcome;
+use crate::tx::{SqliteTx, settle};
 use crate::users;
 
-/// Selects policies with their user's stored name; callers append a WHERE clause.
-pub(crate) const SELECT_POLICIES: &str = "SELECT p.account_id, u.user_name, p.policy_name, p.document \
-     FROM user_policies p JOIN users u ON u.account_id = p.account_id AND u.name_key = p.user_key";
-
-pub(crate) fn put(connection: &Connection, policy: &UserPolicyRecord) -> Outcome<()> {
-    let user_key = users::require(connection, &policy.account_id, &policy.user_name)?;
-    connection.execute(
+impl UserPolicies for SqliteTx<'_> {
+    fn put(&self, policy: &UserPolicyRecord) -> Result<(), StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            let user_key = users::require(connection, &policy.account_id, &policy.user_name)?;
+            connection.execute(
         "INSERT INTO user_policies (account_id, user_key, policy_key, policy_name, document) \
          VALUES (?1, ?2, ?3, ?4, ?5) \
          ON CONFLICT (account_id, user_key, policy_key) \
@@ -25,59 +24,70 @@ pub(crate) fn put(connection: &Connection, policy: &UserPolicyRecord) -> Outcome
             policy.document,
         ],
     )?;
-    Ok(())
-}
+            Ok(())
+        })
+    }
 
-pub(crate) fn get(
-    connection: &Connection,
-    account_id: &str,
-    user_name: &str,
-    policy_name: &str,
-) -> Outcome<Option<UserPolicyRecord>> {
-    let sql = format!(
-        "{SELECT_POLICIES} WHERE p.account_id = ?1 AND p.user_key = ?2 AND p.policy_key = ?3"
-    );
-    Ok(connection
-        .prepare_cached(&sql)?
-        .query_row(
-            params![account_id, name_key(user_name), name_key(policy_name)],
-            policy_from_row,
-        )
-        .optional()?)
-}
+    fn get(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        policy_name: &str,
+    ) -> Result<Option<UserPolicyRecord>, StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            let sql = format!(
+                "{SELECT_POLICIES} WHERE p.account_id = ?1 AND p.user_key = ?2 AND p.policy_key = ?3"
+            );
+            Ok(connection
+                .prepare_cached(&sql)?
+                .query_row(
+                    params![account_id, name_key(user_name), name_key(policy_name)],
+                    policy_from_row,
+                )
+                .optional()?)
+        })
+    }
 
-pub(crate) fn list(
-    connection: &Connection,
-    account_id: &str,
-    user_name: &str,
-) -> Outcome<Vec<UserPolicyRecord>> {
-    let user_key = users::require(connection, account_id, user_name)?;
-    let sql = format!(
-        "{SELECT_POLICIES} WHERE p.account_id = ?1 AND p.user_key = ?2 ORDER BY p.policy_key"
-    );
-    let policies = connection
-        .prepare_cached(&sql)?
-        .query_map(params![account_id, user_key], policy_from_row)?
-        .collect::<Result<_, _>>()?;
-    Ok(policies)
-}
+    fn list(&self, account_id: &str, user_name: &str) -> Result<Vec<UserPolicyRecord>, StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            let user_key = users::require(connection, account_id, user_name)?;
+            let sql = format!(
+                "{SELECT_POLICIES} WHERE p.account_id = ?1 AND p.user_key = ?2 ORDER BY p.policy_key"
+            );
+            let policies = connection
+                .prepare_cached(&sql)?
+                .query_map(params![account_id, user_key], policy_from_row)?
+                .collect::<Result<_, _>>()?;
+            Ok(policies)
+        })
+    }
 
-pub(crate) fn delete(
-    connection: &Connection,
-    account_id: &str,
-    user_name: &str,
-    policy_name: &str,
-) -> Outcome<()> {
-    let user_key = users::require(connection, account_id, user_name)?;
-    let deleted = connection.execute(
+    fn delete(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        policy_name: &str,
+    ) -> Result<(), StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            let user_key = users::require(connection, account_id, user_name)?;
+            let deleted = connection.execute(
         "DELETE FROM user_policies WHERE account_id = ?1 AND user_key = ?2 AND policy_key = ?3",
         params![account_id, user_key, name_key(policy_name)],
     )?;
-    if deleted == 0 {
-        return Err(StoreError::not_found(EntityKind::UserPolicy, policy_name).into());
+            if deleted == 0 {
+                return Err(StoreError::not_found(EntityKind::UserPolicy, policy_name).into());
+            }
+            Ok(())
+        })
     }
-    Ok(())
 }
+
+/// Selects policies with their user's stored name; callers append a WHERE clause.
+pub(crate) const SELECT_POLICIES: &str = "SELECT p.account_id, u.user_name, p.policy_name, p.document \
+     FROM user_policies p JOIN users u ON u.account_id = p.account_id AND u.name_key = p.user_key";
 
 /// Reads a row selected by [`SELECT_POLICIES`].
 pub(crate) fn policy_from_row(row: &Row<'_>) -> rusqlite::Result<UserPolicyRecord> {

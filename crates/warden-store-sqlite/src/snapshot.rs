@@ -3,10 +3,11 @@
 use std::collections::HashMap;
 
 use rusqlite::Connection;
-use warden_store::SnapshotSource;
+use warden_store::{Accounts, SnapshotSource};
 
 use crate::failure::{Outcome, corrupt};
-use crate::{access_keys, accounts, policies, users};
+use crate::tx::SqliteTx;
+use crate::{access_keys, policies, users};
 
 pub(crate) fn generation(connection: &Connection) -> Outcome<u64> {
     let generation: i64 = connection
@@ -18,7 +19,7 @@ pub(crate) fn generation(connection: &Connection) -> Outcome<u64> {
 /// Reads everything; the caller runs this inside one read transaction.
 pub(crate) fn source(connection: &Connection) -> Outcome<SnapshotSource> {
     let generation = generation(connection)?;
-    let accounts = accounts::list(connection)?;
+    let accounts = Accounts::list(&SqliteTx { connection })?;
 
     let mut tags: HashMap<(String, String), Vec<(String, String)>> = HashMap::new();
     let mut statement = connection.prepare_cached(

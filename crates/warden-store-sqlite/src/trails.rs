@@ -1,63 +1,65 @@
 //! CloudTrail trails, their tags and their delivery records.
 
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
-use warden_store::{EntityKind, StoreError, TrailDelivery, TrailRecord};
+use warden_store::{EntityKind, StoreError, TrailDelivery, TrailRecord, Trails};
 
 use crate::accounts;
 use crate::failure::Outcome;
+use crate::tx::{SqliteTx, settle};
 
-/// The trail setting columns, in the order [`trail_from_row`] reads them.
-const TRAIL_COLUMNS: &str = "account_id, name, home_region, arn, s3_bucket_name, s3_key_prefix, \
-     sns_topic_name, include_global_service_events, is_multi_region_trail, \
-     log_file_validation_enabled, is_organization_trail, cloud_watch_logs_log_group_arn, \
-     cloud_watch_logs_role_arn, kms_key_id, logging, start_logging_time, stop_logging_time, \
-     create_date";
-
-pub(crate) fn create(connection: &Connection, trail: &TrailRecord) -> Outcome<()> {
-    accounts::require(connection, &trail.account_id)?;
-    if exists(connection, &trail.account_id, &trail.name)? {
-        return Err(StoreError::already_exists(EntityKind::Trail, &trail.name).into());
-    }
-    connection.execute(
-        &format!(
-            "INSERT INTO trails ({TRAIL_COLUMNS}) VALUES \
+impl Trails for SqliteTx<'_> {
+    fn create(&self, trail: &TrailRecord) -> Result<(), StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            accounts::require(connection, &trail.account_id)?;
+            if exists(connection, &trail.account_id, &trail.name)? {
+                return Err(StoreError::already_exists(EntityKind::Trail, &trail.name).into());
+            }
+            connection.execute(
+                &format!(
+                    "INSERT INTO trails ({TRAIL_COLUMNS}) VALUES \
              (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
-        ),
-        settings(trail).as_slice(),
-    )?;
-    write_tags(connection, trail)
-}
+                ),
+                settings(trail).as_slice(),
+            )?;
+            write_tags(connection, trail)
+        })
+    }
 
-pub(crate) fn get(
-    connection: &Connection,
-    account_id: &str,
-    name: &str,
-) -> Outcome<Option<TrailRecord>> {
-    let trail = connection
-        .prepare_cached(&format!(
-            "SELECT {TRAIL_COLUMNS} FROM trails WHERE account_id = ?1 AND name = ?2"
-        ))?
-        .query_row(params![account_id, name], trail_from_row)
-        .optional()?;
-    trail.map(|trail| with_tags(connection, trail)).transpose()
-}
+    fn get(&self, account_id: &str, name: &str) -> Result<Option<TrailRecord>, StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            let trail = connection
+                .prepare_cached(&format!(
+                    "SELECT {TRAIL_COLUMNS} FROM trails WHERE account_id = ?1 AND name = ?2"
+                ))?
+                .query_row(params![account_id, name], trail_from_row)
+                .optional()?;
+            trail.map(|trail| with_tags(connection, trail)).transpose()
+        })
+    }
 
-pub(crate) fn list(connection: &Connection, account_id: Option<&str>) -> Outcome<Vec<TrailRecord>> {
-    let trails: Vec<TrailRecord> = connection
-        .prepare_cached(&format!(
-            "SELECT {TRAIL_COLUMNS} FROM trails WHERE ?1 IS NULL OR account_id = ?1 \
+    fn list(&self, account_id: Option<&str>) -> Result<Vec<TrailRecord>, StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            let trails: Vec<TrailRecord> = connection
+                .prepare_cached(&format!(
+                    "SELECT {TRAIL_COLUMNS} FROM trails WHERE ?1 IS NULL OR account_id = ?1 \
              ORDER BY account_id, name"
-        ))?
-        .query_map([account_id], trail_from_row)?
-        .collect::<Result<_, _>>()?;
-    trails
-        .into_iter()
-        .map(|trail| with_tags(connection, trail))
-        .collect()
-}
+                ))?
+                .query_map([account_id], trail_from_row)?
+                .collect::<Result<_, _>>()?;
+            trails
+                .into_iter()
+                .map(|trail| with_tags(connection, trail))
+                .collect()
+        })
+    }
 
-pub(crate) fn update(connection: &Connection, trail: &TrailRecord) -> Outcome<()> {
-    let updated = connection.execute(
+    fn update(&self, trail: &TrailRecord) -> Result<(), StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            let updated = connection.execute(
         "UPDATE trails SET home_region = ?3, arn = ?4, s3_bucket_name = ?5, s3_key_prefix = ?6, \
          sns_topic_name = ?7, include_global_service_events = ?8, is_multi_region_trail = ?9, \
          log_file_validation_enabled = ?10, is_organization_trail = ?11, \
@@ -66,37 +68,39 @@ pub(crate) fn update(connection: &Connection, trail: &TrailRecord) -> Outcome<()
          WHERE account_id = ?1 AND name = ?2",
         settings(trail).as_slice(),
     )?;
-    if updated == 0 {
-        return Err(StoreError::not_found(EntityKind::Trail, &trail.name).into());
+            if updated == 0 {
+                return Err(StoreError::not_found(EntityKind::Trail, &trail.name).into());
+            }
+            connection.execute(
+                "DELETE FROM trail_tags WHERE account_id = ?1 AND trail_name = ?2",
+                params![trail.account_id, trail.name],
+            )?;
+            write_tags(connection, trail)
+        })
     }
-    connection.execute(
-        "DELETE FROM trail_tags WHERE account_id = ?1 AND trail_name = ?2",
-        params![trail.account_id, trail.name],
-    )?;
-    write_tags(connection, trail)
-}
 
-pub(crate) fn delete(connection: &Connection, account_id: &str, name: &str) -> Outcome<()> {
-    connection.execute(
-        "DELETE FROM trail_tags WHERE account_id = ?1 AND trail_name = ?2",
-        params![account_id, name],
-    )?;
-    let deleted = connection.execute(
-        "DELETE FROM trails WHERE account_id = ?1 AND name = ?2",
-        params![account_id, name],
-    )?;
-    if deleted == 0 {
-        return Err(StoreError::not_found(EntityKind::Trail, name).into());
+    fn delete(&self, account_id: &str, name: &str) -> Result<(), StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            connection.execute(
+                "DELETE FROM trail_tags WHERE account_id = ?1 AND trail_name = ?2",
+                params![account_id, name],
+            )?;
+            let deleted = connection.execute(
+                "DELETE FROM trails WHERE account_id = ?1 AND name = ?2",
+                params![account_id, name],
+            )?;
+            if deleted == 0 {
+                return Err(StoreError::not_found(EntityKind::Trail, name).into());
+            }
+            Ok(())
+        })
     }
-    Ok(())
-}
 
-pub(crate) fn delivery(
-    connection: &Connection,
-    account_id: &str,
-    name: &str,
-) -> Outcome<TrailDelivery> {
-    connection
+    fn delivery(&self, account_id: &str, name: &str) -> Result<TrailDelivery, StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            connection
         .prepare_cached(
             "SELECT latest_delivery_time, latest_digest_delivery_time, latest_delivery_error, \
              delivery_state FROM trails WHERE account_id = ?1 AND name = ?2",
@@ -111,31 +115,43 @@ pub(crate) fn delivery(
         })
         .optional()?
         .ok_or_else(|| StoreError::not_found(EntityKind::Trail, name).into())
+        })
+    }
+
+    fn set_delivery(
+        &self,
+        account_id: &str,
+        name: &str,
+        delivery: &TrailDelivery,
+    ) -> Result<(), StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            let updated = connection.execute(
+                "UPDATE trails SET latest_delivery_time = ?3, latest_digest_delivery_time = ?4, \
+         latest_delivery_error = ?5, delivery_state = ?6 WHERE account_id = ?1 AND name = ?2",
+                params![
+                    account_id,
+                    name,
+                    delivery.latest_delivery_time,
+                    delivery.latest_digest_delivery_time,
+                    delivery.latest_delivery_error,
+                    delivery.state,
+                ],
+            )?;
+            if updated == 0 {
+                return Err(StoreError::not_found(EntityKind::Trail, name).into());
+            }
+            Ok(())
+        })
+    }
 }
 
-pub(crate) fn set_delivery(
-    connection: &Connection,
-    account_id: &str,
-    name: &str,
-    delivery: &TrailDelivery,
-) -> Outcome<()> {
-    let updated = connection.execute(
-        "UPDATE trails SET latest_delivery_time = ?3, latest_digest_delivery_time = ?4, \
-         latest_delivery_error = ?5, delivery_state = ?6 WHERE account_id = ?1 AND name = ?2",
-        params![
-            account_id,
-            name,
-            delivery.latest_delivery_time,
-            delivery.latest_digest_delivery_time,
-            delivery.latest_delivery_error,
-            delivery.state,
-        ],
-    )?;
-    if updated == 0 {
-        return Err(StoreError::not_found(EntityKind::Trail, name).into());
-    }
-    Ok(())
-}
+/// The trail setting columns, in the order [`trail_from_row`] reads them.
+const TRAIL_COLUMNS: &str = "account_id, name, home_region, arn, s3_bucket_name, s3_key_prefix, \
+     sns_topic_name, include_global_service_events, is_multi_region_trail, \
+     log_file_validation_enabled, is_organization_trail, cloud_watch_logs_log_group_arn, \
+     cloud_watch_logs_role_arn, kms_key_id, logging, start_logging_time, stop_logging_time, \
+     create_date";
 
 /// A trail's settings as SQL parameters `?1`…`?18`, in [`TRAIL_COLUMNS`] order.
 fn settings(trail: &TrailRecord) -> [&dyn ToSql; 18] {

@@ -2,30 +2,30 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use warden_store::{
-    EntityKind, Page, PageRequest, StoreError, TAGS_PER_RESOURCE, UserRecord, UserUpdate, name_key,
-    tag_key_fold,
+    EntityKind, Page, PageRequest, StoreError, TAGS_PER_RESOURCE, UserRecord, UserUpdate, Users,
+    name_key, tag_key_fold,
 };
 
 use crate::accounts;
 use crate::failure::Outcome;
+use crate::tx::{SqliteTx, settle};
 
-/// The user columns, in the order [`user_from_row`] reads them.
-pub(crate) const USER_COLUMNS: &str =
-    "account_id, user_name, user_id, path, arn, create_date, permissions_boundary";
-
-pub(crate) fn create(connection: &Connection, user: &UserRecord) -> Outcome<()> {
-    accounts::require(connection, &user.account_id)?;
-    let key = name_key(&user.user_name);
-    if find_key(connection, &user.account_id, &user.user_name)?.is_some() {
-        return Err(StoreError::already_exists(EntityKind::User, &user.user_name).into());
-    }
-    let id_taken = connection
-        .prepare_cached("SELECT 1 FROM users WHERE user_id = ?1")?
-        .exists([&user.user_id])?;
-    if id_taken {
-        return Err(StoreError::already_exists(EntityKind::User, &user.user_id).into());
-    }
-    connection.execute(
+impl Users for SqliteTx<'_> {
+    fn create(&self, user: &UserRecord) -> Result<(), StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            accounts::require(connection, &user.account_id)?;
+            let key = name_key(&user.user_name);
+            if find_key(connection, &user.account_id, &user.user_name)?.is_some() {
+                return Err(StoreError::already_exists(EntityKind::User, &user.user_name).into());
+            }
+            let id_taken = connection
+                .prepare_cached("SELECT 1 FROM users WHERE user_id = ?1")?
+                .exists([&user.user_id])?;
+            if id_taken {
+                return Err(StoreError::already_exists(EntityKind::User, &user.user_id).into());
+            }
+            connection.execute(
         "INSERT INTO users (account_id, name_key, user_name, user_id, path, arn, create_date, \
          permissions_boundary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
@@ -39,155 +39,184 @@ pub(crate) fn create(connection: &Connection, user: &UserRecord) -> Outcome<()> 
             user.permissions_boundary,
         ],
     )?;
-    let mut insert_tag = connection.prepare_cached(
-        "INSERT INTO user_tags (account_id, user_key, position, tag_key, tag_value) \
+            let mut insert_tag = connection.prepare_cached(
+                "INSERT INTO user_tags (account_id, user_key, position, tag_key, tag_value) \
          VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    for (position, (tag_key, tag_value)) in user.tags.iter().enumerate() {
-        let position =
-            i64::try_from(position).map_err(|_| StoreError::Backend("too many tags".to_owned()))?;
-        insert_tag.execute(params![user.account_id, key, position, tag_key, tag_value])?;
+            )?;
+            for (position, (tag_key, tag_value)) in user.tags.iter().enumerate() {
+                let position = i64::try_from(position)
+                    .map_err(|_| StoreError::Backend("too many tags".to_owned()))?;
+                insert_tag.execute(params![user.account_id, key, position, tag_key, tag_value])?;
+            }
+            Ok(())
+        })
     }
-    Ok(())
-}
 
-pub(crate) fn get(
-    connection: &Connection,
-    account_id: &str,
-    user_name: &str,
-) -> Outcome<Option<UserRecord>> {
-    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE account_id = ?1 AND name_key = ?2");
-    let user = connection
-        .prepare_cached(&sql)?
-        .query_row(params![account_id, name_key(user_name)], user_from_row)
-        .optional()?;
-    user.map(|user| with_tags(connection, user)).transpose()
-}
+    fn get(&self, account_id: &str, user_name: &str) -> Result<Option<UserRecord>, StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            let sql =
+                format!("SELECT {USER_COLUMNS} FROM users WHERE account_id = ?1 AND name_key = ?2");
+            let user = connection
+                .prepare_cached(&sql)?
+                .query_row(params![account_id, name_key(user_name)], user_from_row)
+                .optional()?;
+            user.map(|user| with_tags(connection, user)).transpose()
+        })
+    }
 
-pub(crate) fn list(
-    connection: &Connection,
-    account_id: &str,
-    path_prefix: Option<&str>,
-    page: &PageRequest,
-) -> Outcome<Page<UserRecord>> {
-    let max_items = page.max_items.max(1);
-    let limit = i64::try_from(max_items.saturating_add(1)).unwrap_or(i64::MAX);
-    let sql = format!(
-        "SELECT {USER_COLUMNS} FROM users WHERE account_id = ?1 \
+    fn list(
+        &self,
+        account_id: &str,
+        path_prefix: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<UserRecord>, StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            let max_items = page.max_items.max(1);
+            let limit = i64::try_from(max_items.saturating_add(1)).unwrap_or(i64::MAX);
+            let sql = format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE account_id = ?1 \
          AND (?2 IS NULL OR substr(path, 1, length(?2)) = ?2) \
          AND (?3 IS NULL OR name_key > ?3) \
          ORDER BY name_key LIMIT ?4"
-    );
-    let mut users: Vec<UserRecord> = connection
-        .prepare_cached(&sql)?
-        .query_map(
-            params![account_id, path_prefix, page.marker, limit],
-            user_from_row,
-        )?
-        .collect::<Result<_, _>>()?;
-    let next_marker = if users.len() > max_items {
-        users.truncate(max_items);
-        users.last().map(|last| name_key(&last.user_name))
-    } else {
-        None
-    };
-    let items = users
-        .into_iter()
-        .map(|user| with_tags(connection, user))
-        .collect::<Outcome<_>>()?;
-    Ok(Page { items, next_marker })
-}
-
-pub(crate) fn update(
-    connection: &Connection,
-    account_id: &str,
-    user_name: &str,
-    update: &UserUpdate,
-) -> Outcome<UserRecord> {
-    let old_key = require(connection, account_id, user_name)?;
-    let current: String = connection
-        .prepare_cached("SELECT user_name FROM users WHERE account_id = ?1 AND name_key = ?2")?
-        .query_row(params![account_id, old_key], |row| row.get(0))?;
-    let new_key = name_key(&update.user_name);
-    if update.user_name != current
-        && (new_key == old_key || find_key(connection, account_id, &update.user_name)?.is_some())
-    {
-        return Err(StoreError::already_exists(EntityKind::User, &update.user_name).into());
+            );
+            let mut users: Vec<UserRecord> = connection
+                .prepare_cached(&sql)?
+                .query_map(
+                    params![account_id, path_prefix, page.marker, limit],
+                    user_from_row,
+                )?
+                .collect::<Result<_, _>>()?;
+            let next_marker = if users.len() > max_items {
+                users.truncate(max_items);
+                users.last().map(|last| name_key(&last.user_name))
+            } else {
+                None
+            };
+            let items = users
+                .into_iter()
+                .map(|user| with_tags(connection, user))
+                .collect::<Outcome<_>>()?;
+            Ok(Page { items, next_marker })
+        })
     }
-    // Tags, policies and keys follow through ON UPDATE CASCADE.
-    connection.execute(
-        "UPDATE users SET name_key = ?1, user_name = ?2, path = ?3, arn = ?4 \
+
+    fn update(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        update: &UserUpdate,
+    ) -> Result<UserRecord, StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            let old_key = require(connection, account_id, user_name)?;
+            let current: String = connection
+                .prepare_cached(
+                    "SELECT user_name FROM users WHERE account_id = ?1 AND name_key = ?2",
+                )?
+                .query_row(params![account_id, old_key], |row| row.get(0))?;
+            let new_key = name_key(&update.user_name);
+            if update.user_name != current
+                && (new_key == old_key
+                    || find_key(connection, account_id, &update.user_name)?.is_some())
+            {
+                return Err(StoreError::already_exists(EntityKind::User, &update.user_name).into());
+            }
+            // Tags, policies and keys follow through ON UPDATE CASCADE.
+            connection.execute(
+                "UPDATE users SET name_key = ?1, user_name = ?2, path = ?3, arn = ?4 \
          WHERE account_id = ?5 AND name_key = ?6",
-        params![
-            new_key,
-            update.user_name,
-            update.path,
-            update.arn,
-            account_id,
-            old_key
-        ],
-    )?;
-    get(connection, account_id, &update.user_name)?
-        .ok_or_else(|| StoreError::not_found(EntityKind::User, &update.user_name).into())
+                params![
+                    new_key,
+                    update.user_name,
+                    update.path,
+                    update.arn,
+                    account_id,
+                    old_key
+                ],
+            )?;
+            Ok(self
+                .get(account_id, &update.user_name)?
+                .ok_or_else(|| StoreError::not_found(EntityKind::User, &update.user_name))?)
+        })
+    }
+
+    fn tag(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        tags: &[(String, String)],
+    ) -> Result<(), StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            let key = require(connection, account_id, user_name)?;
+            let mut merged = tags_of(connection, account_id, &key)?;
+            for (tag_key, tag_value) in tags {
+                let fold = tag_key_fold(tag_key);
+                match merged
+                    .iter_mut()
+                    .find(|(existing, _)| tag_key_fold(existing) == fold)
+                {
+                    Some(existing) => *existing = (tag_key.clone(), tag_value.clone()),
+                    None => merged.push((tag_key.clone(), tag_value.clone())),
+                }
+            }
+            if merged.len() > TAGS_PER_RESOURCE {
+                return Err(StoreError::tag_quota_exceeded(EntityKind::User).into());
+            }
+            write_tags(connection, account_id, &key, &merged)
+        })
+    }
+
+    fn untag(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        tag_keys: &[String],
+    ) -> Result<(), StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            let key = require(connection, account_id, user_name)?;
+            let removed: Vec<String> = tag_keys.iter().map(|k| tag_key_fold(k)).collect();
+            let mut remaining = tags_of(connection, account_id, &key)?;
+            remaining.retain(|(tag_key, _)| !removed.contains(&tag_key_fold(tag_key)));
+            write_tags(connection, account_id, &key, &remaining)
+        })
+    }
+
+    fn delete(&self, account_id: &str, user_name: &str) -> Result<(), StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            let key = require(connection, account_id, user_name)?;
+            let has_keys = connection
+                .prepare_cached(
+                    "SELECT 1 FROM access_keys WHERE account_id = ?1 AND user_key = ?2",
+                )?
+                .exists(params![account_id, key])?;
+            if has_keys {
+                return Err(StoreError::user_has_access_keys().into());
+            }
+            let has_policies = connection
+                .prepare_cached(
+                    "SELECT 1 FROM user_policies WHERE account_id = ?1 AND user_key = ?2",
+                )?
+                .exists(params![account_id, key])?;
+            if has_policies {
+                return Err(StoreError::user_has_policies().into());
+            }
+            connection.execute(
+                "DELETE FROM users WHERE account_id = ?1 AND name_key = ?2",
+                params![account_id, key],
+            )?;
+            Ok(())
+        })
+    }
 }
 
-pub(crate) fn tag(
-    connection: &Connection,
-    account_id: &str,
-    user_name: &str,
-    tags: &[(String, String)],
-) -> Outcome<()> {
-    let key = require(connection, account_id, user_name)?;
-    let mut merged = tags_of(connection, account_id, &key)?;
-    for (tag_key, tag_value) in tags {
-        let fold = tag_key_fold(tag_key);
-        match merged
-            .iter_mut()
-            .find(|(existing, _)| tag_key_fold(existing) == fold)
-        {
-            Some(existing) => *existing = (tag_key.clone(), tag_value.clone()),
-            None => merged.push((tag_key.clone(), tag_value.clone())),
-        }
-    }
-    if merged.len() > TAGS_PER_RESOURCE {
-        return Err(StoreError::tag_quota_exceeded(EntityKind::User).into());
-    }
-    write_tags(connection, account_id, &key, &merged)
-}
-
-pub(crate) fn untag(
-    connection: &Connection,
-    account_id: &str,
-    user_name: &str,
-    tag_keys: &[String],
-) -> Outcome<()> {
-    let key = require(connection, account_id, user_name)?;
-    let removed: Vec<String> = tag_keys.iter().map(|k| tag_key_fold(k)).collect();
-    let mut remaining = tags_of(connection, account_id, &key)?;
-    remaining.retain(|(tag_key, _)| !removed.contains(&tag_key_fold(tag_key)));
-    write_tags(connection, account_id, &key, &remaining)
-}
-
-pub(crate) fn delete(connection: &Connection, account_id: &str, user_name: &str) -> Outcome<()> {
-    let key = require(connection, account_id, user_name)?;
-    let has_keys = connection
-        .prepare_cached("SELECT 1 FROM access_keys WHERE account_id = ?1 AND user_key = ?2")?
-        .exists(params![account_id, key])?;
-    if has_keys {
-        return Err(StoreError::user_has_access_keys().into());
-    }
-    let has_policies = connection
-        .prepare_cached("SELECT 1 FROM user_policies WHERE account_id = ?1 AND user_key = ?2")?
-        .exists(params![account_id, key])?;
-    if has_policies {
-        return Err(StoreError::user_has_policies().into());
-    }
-    connection.execute(
-        "DELETE FROM users WHERE account_id = ?1 AND name_key = ?2",
-        params![account_id, key],
-    )?;
-    Ok(())
-}
+/// The user columns, in the order [`user_from_row`] reads them.
+pub(crate) const USER_COLUMNS: &str =
+    "account_id, user_name, user_id, path, arn, create_date, permissions_boundary";
 
 /// The case-folded key of the user of this name, if the user exists.
 pub(crate) fn find_key(
@@ -283,13 +312,14 @@ mod tests {
     #[test]
     fn cached_tag_query_is_not_re_prepared() {
         let store = SqliteStore::open_in_memory().unwrap();
-        let connection = crate::lock(store.reader.as_ref().unwrap_or(&store.writer));
-        for round in 0..3 {
-            let user = format!("user-{round}");
-            let tags = super::tags_of(&connection, "123456789012", &user).unwrap();
-            assert!(tags.is_empty());
-        }
-        let statement = connection.prepare_cached(super::TAGS_OF_USER).unwrap();
-        assert_eq!(statement.get_status(StatementStatus::RePrepare), 0);
+        store.writer.with_connection(|connection| {
+            for round in 0..3 {
+                let user = format!("user-{round}");
+                let tags = super::tags_of(connection, "123456789012", &user).unwrap();
+                assert!(tags.is_empty());
+            }
+            let statement = connection.prepare_cached(super::TAGS_OF_USER).unwrap();
+            assert_eq!(statement.get_status(StatementStatus::RePrepare), 0);
+        });
     }
 }

@@ -60,6 +60,7 @@ mod fixtures;
 mod policies;
 mod tags;
 mod trails;
+mod transactions;
 mod users;
 
 pub use audit::record as audit_record;
@@ -208,6 +209,18 @@ pub const CHECKS: &[Check] = &[
     check(
         "trails_delivery_record_round_trips",
         trails::delivery_record_round_trips,
+    ),
+    check(
+        "transactions_discarded_write_changes_nothing",
+        transactions::discarded_write_changes_nothing,
+    ),
+    check(
+        "transactions_concurrent_writes_keep_their_own_outcomes",
+        transactions::concurrent_writes_keep_their_own_outcomes,
+    ),
+    check(
+        "transactions_commit_callbacks_follow_the_order_of_kept_writes",
+        transactions::commit_callbacks_follow_the_order_of_kept_writes,
     ),
 ];
 

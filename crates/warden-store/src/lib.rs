@@ -1,9 +1,11 @@
 //! The storage interface of Warden: the [`Store`] trait, the records it reads and writes,
 //! and (feature `test-util`) a conformance suite every backend must pass.
 //!
-//! The trait is domain-level (`create_user`, `create_access_key`, …), not SQL. Each backend
-//! (SQLite now, PostgreSQL later) implements it in its own dialect, and both run the same
-//! [`conformance`] checks.
+//! The interface is domain-level, not SQL: a [`Store`] runs read and write transactions
+//! ([`StoreExt::read`], [`StoreExt::write`]); inside one, a [`Tx`] hands out one repository
+//! per aggregate ([`Users`], [`AccessKeys`], [`UserPolicies`], [`Trails`], …). Each backend
+//! (SQLite now, PostgreSQL later) implements the repositories in its own dialect, and both
+//! run the same [`conformance`] checks.
 //!
 //! # Invariants every backend upholds
 //!
@@ -15,12 +17,14 @@
 //!   IAM names are ASCII), computed in Rust so that every backend folds identically.
 //!   Tag keys of a user are unique case-insensitively too ([`tag_key_fold`]); a tag written
 //!   again under another spelling replaces the old one.
-//! - **Writes are atomic and durable.** Each mutating method is one transaction: it either
-//!   happens completely or not at all, and it has reached stable storage when it returns
-//!   `Ok`. Rules that span rows (at most [`ACCESS_KEYS_PER_USER`] keys per user, no deleting a
-//!   user that still owns keys or policies) are checked inside that same transaction.
-//! - **Every successful write bumps [`Store::generation`]**, so a node can tell that its
-//!   authorization snapshot is stale. Failed writes change nothing, the generation included.
+//! - **Writes are atomic and durable.** A write transaction either happens completely or not
+//!   at all, and it has reached stable storage when [`StoreExt::write`] returns `Ok`.
+//!   Concurrent writes may share one commit (group commit), never one outcome: each runs in
+//!   its own savepoint. Rules that span rows (at most [`ACCESS_KEYS_PER_USER`] keys per
+//!   user, no deleting a user that still owns keys or policies) are checked inside the
+//!   transaction, so a check and the write it guards are atomic.
+//! - **Every kept write bumps [`Store::generation`]**, so a node can tell that its
+//!   authorization snapshot is stale. Discarded writes change nothing, the generation included.
 //! - **No plaintext secrets.** Secret access keys arrive already sealed (see
 //!   `warden-crypto`); the store keeps and returns opaque bytes. [`StoreError`] messages never
 //!   contain secret material.
@@ -30,7 +34,7 @@
 //! The audit trail has its own trait, [`AuditLog`] (append-mostly, group-committed,
 //! hash-chained); see its module documentation for its invariants.
 //!
-//! The traits are synchronous: the server calls it from `tokio::task::spawn_blocking`.
+//! The traits are synchronous: the server calls them from `tokio::task::spawn_blocking`.
 #![warn(missing_docs)]
 
 mod audit;
@@ -40,6 +44,7 @@ pub mod conformance;
 mod error;
 mod names;
 mod records;
+mod repositories;
 mod store;
 
 pub use audit::{
@@ -55,4 +60,5 @@ pub use records::{
     SnapshotSource, TAGS_PER_RESOURCE, TrailDelivery, TrailRecord, UserPolicyRecord, UserRecord,
     UserUpdate, WrappedKeyRecord,
 };
-pub use store::Store;
+pub use repositories::{AccessKeys, Accounts, Trails, UserPolicies, Users, WrappedKeys};
+pub use store::{OnCommit, Store, StoreExt, Tx, WriteWork};

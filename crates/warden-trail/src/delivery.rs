@@ -24,6 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use warden_store::StoreExt;
 
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -176,16 +177,19 @@ impl Delivery {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut report = DeliveryReport::default();
-        for trail in self.store.list_trails(None)? {
+        for trail in self.store.read(|tx| tx.trails().list(None))? {
             if let Err(error) = self.deliver_trail(&trail, now, &mut report) {
                 let error = error.to_string();
                 // Best effort: if even this write fails, the failure is still reported.
-                if let Ok(mut delivery) = self.store.trail_delivery(&trail.account_id, &trail.name)
+                if let Ok(mut delivery) = self
+                    .store
+                    .read(|tx| tx.trails().delivery(&trail.account_id, &trail.name))
                 {
                     delivery.latest_delivery_error = Some(error.clone());
-                    let _ =
-                        self.store
-                            .set_trail_delivery(&trail.account_id, &trail.name, &delivery);
+                    let _ = self.store.write(|tx| {
+                        tx.trails()
+                            .set_delivery(&trail.account_id, &trail.name, &delivery)
+                    });
                 }
                 report.failures.push(TrailFailure {
                     trail_arn: trail.arn.clone(),
@@ -206,7 +210,9 @@ impl Delivery {
             return Ok(()); // Never started logging.
         };
         let mut run = Run {
-            delivery: self.store.trail_delivery(&trail.account_id, &trail.name)?,
+            delivery: self
+                .store
+                .read(|tx| tx.trails().delivery(&trail.account_id, &trail.name))?,
             state: TrailState::default(),
             trail,
             now,
@@ -458,8 +464,10 @@ impl Delivery {
 
     fn persist(&self, run: &mut Run<'_>) -> Result<(), TrailError> {
         run.delivery.state = run.state.encode()?;
-        self.store
-            .set_trail_delivery(&run.trail.account_id, &run.trail.name, &run.delivery)?;
+        self.store.write(|tx| {
+            tx.trails()
+                .set_delivery(&run.trail.account_id, &run.trail.name, &run.delivery)
+        })?;
         Ok(())
     }
 }

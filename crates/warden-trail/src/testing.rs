@@ -4,13 +4,14 @@
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
+use warden_store::StoreExt;
 
 use jiff::Timestamp;
 use warden_audit::digest::{DigestFile, DigestKeys};
 use warden_audit::logfile::{ParsedLogFile, gunzip};
 use warden_audit::verify::{PublicKeys, verify_trail};
 use warden_journal::SqliteAuditLog;
-use warden_store::{AccountRecord, AuditLog, NewAuditRecord, Store, TrailRecord};
+use warden_store::{AccountRecord, AuditLog, NewAuditRecord, TrailRecord};
 use warden_store_sqlite::SqliteStore;
 
 use crate::bucket::{self, ListRequest};
@@ -37,9 +38,11 @@ impl Fixture {
         let store = Arc::new(SqliteStore::open_in_memory().unwrap());
         for account in [ACCOUNT, OTHER] {
             store
-                .create_account(&AccountRecord {
-                    account_id: account.to_owned(),
-                    create_date: 0,
+                .write(|tx| {
+                    tx.accounts().create(&AccountRecord {
+                        account_id: account.to_owned(),
+                        create_date: 0,
+                    })
                 })
                 .unwrap();
         }
@@ -96,7 +99,7 @@ impl Fixture {
             tags: Vec::new(),
         };
         edit(&mut trail);
-        self.store.create_trail(&trail).unwrap();
+        self.store.write(|tx| tx.trails().create(&trail)).unwrap();
         trail
     }
 

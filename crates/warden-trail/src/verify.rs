@@ -17,6 +17,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::Path;
+use warden_store::StoreExt;
 
 use jiff::Timestamp;
 use warden_audit::chain::{ChainHash, link_hash};
@@ -155,9 +156,12 @@ pub fn verify_delivered(
     range: TimeRange,
 ) -> Result<Vec<TrailCheck>, VerifyError> {
     let mut checks = Vec::new();
-    for trail in store.list_trails(None)? {
-        let state =
-            TrailState::decode(&store.trail_delivery(&trail.account_id, &trail.name)?.state)?;
+    for trail in store.read(|tx| tx.trails().list(None))? {
+        let state = TrailState::decode(
+            &store
+                .read(|tx| tx.trails().delivery(&trail.account_id, &trail.name))?
+                .state,
+        )?;
         let source = BucketSource {
             root: buckets_root.to_owned(),
             bucket: trail.s3_bucket_name.clone(),

@@ -12,6 +12,7 @@ mod update_trail;
 
 use warden_protocol::Arn;
 use warden_protocol::cloudtrail::{Trail, arn};
+use warden_store::StoreExt;
 use warden_store::{StoreError, TrailRecord};
 
 use super::names::{not_found, trail_name};
@@ -28,7 +29,11 @@ pub(super) fn trail_arn(ctx: &Ctx<'_>, name: &str) -> Arn {
 fn trail_access(ctx: &Ctx<'_>, given: &str) -> Result<Access, ServiceError> {
     let name = trail_name(given, ctx.account())?;
     Ok(Access::on(
-        match ctx.warden.store().trail(ctx.account(), &name)? {
+        match ctx
+            .warden
+            .store()
+            .read(|tx| tx.trails().get(ctx.account(), &name))?
+        {
             Some(trail) => Arn {
                 resource_type: &arn::TRAIL,
                 value: trail.arn,
@@ -42,8 +47,7 @@ fn trail_access(ctx: &Ctx<'_>, given: &str) -> Result<Access, ServiceError> {
 fn find_trail(call: &Authorized<'_, '_>, given: &str) -> Result<TrailRecord, ServiceError> {
     let account = call.ctx.account();
     let name = trail_name(given, account)?;
-    call.store()
-        .trail(account, &name)?
+    call.read(|tx| tx.trails().get(account, &name))?
         .ok_or_else(|| not_found(given, account))
 }
 
@@ -53,7 +57,7 @@ fn update(
     trail: &TrailRecord,
     given: &str,
 ) -> Result<(), ServiceError> {
-    match call.write_outside_snapshot(|store| store.update_trail(trail)) {
+    match call.write_outside_snapshot(|tx| tx.trails().update(trail)) {
         Err(StoreError::NotFound { .. }) => Err(not_found(given, call.ctx.account())),
         other => Ok(other?),
     }

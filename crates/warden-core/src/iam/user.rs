@@ -17,9 +17,10 @@ use crate::{ServiceError, timestamp};
 
 /// The user, or AWS's NoSuchEntity.
 pub(super) fn find_user(call: &Authorized<'_, '_>, name: &str) -> Result<UserRecord, ServiceError> {
-    call.store().user(call.ctx.account(), name)?.ok_or_else(|| {
-        ServiceError::NoSuchEntity(format!("The user with name {name} cannot be found."))
-    })
+    call.read(|tx| tx.users().get(call.ctx.account(), name))?
+        .ok_or_else(|| {
+            ServiceError::NoSuchEntity(format!("The user with name {name} cannot be found."))
+        })
 }
 
 /// A stored user as the API shows it.

@@ -4,6 +4,7 @@
 //! failures: `audit_failure.rs`.)
 
 use std::path::{Path, PathBuf};
+use warden_store::StoreExt;
 
 use warden_journal::{JournalOptions, SqliteAuditLog};
 use warden_store::{
@@ -66,9 +67,11 @@ fn the_chain_continues_across_reopening_and_shares_the_store_database() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("warden.db")).unwrap();
     store
-        .create_account(&AccountRecord {
-            account_id: "111122223333".to_owned(),
-            create_date: 1,
+        .write(|tx| {
+            tx.accounts().create(&AccountRecord {
+                account_id: "111122223333".to_owned(),
+                create_date: 1,
+            })
         })
         .unwrap();
     {
@@ -84,7 +87,7 @@ fn the_chain_continues_across_reopening_and_shares_the_store_database() {
     assert_eq!(names_by_resource(&log, "target-A"), vec!["A"]);
     // Audit appends do not touch the store's state or generation.
     assert_eq!(store.generation().unwrap(), 1);
-    assert_eq!(store.list_accounts().unwrap().len(), 1);
+    assert_eq!(store.read(|tx| tx.accounts().list()).unwrap().len(), 1);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::SystemTime;
+use warden_store::StoreExt;
 
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{
@@ -56,26 +57,28 @@ fn fixture() -> Fixture {
         .unwrap();
     warden
         .store()
-        .create_trail(&TrailRecord {
-            account_id: ACCOUNT.to_owned(),
-            name: "main".to_owned(),
-            home_region: "us-east-1".to_owned(),
-            arn: format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/main"),
-            s3_bucket_name: "logs".to_owned(),
-            s3_key_prefix: None,
-            sns_topic_name: None,
-            include_global_service_events: true,
-            is_multi_region_trail: false,
-            log_file_validation_enabled: true,
-            is_organization_trail: false,
-            cloud_watch_logs_log_group_arn: None,
-            cloud_watch_logs_role_arn: None,
-            kms_key_id: None,
-            logging: true,
-            start_logging_time: Some(NOW * 1000),
-            stop_logging_time: None,
-            create_date: NOW * 1000,
-            tags: Vec::new(),
+        .write(|tx| {
+            tx.trails().create(&TrailRecord {
+                account_id: ACCOUNT.to_owned(),
+                name: "main".to_owned(),
+                home_region: "us-east-1".to_owned(),
+                arn: format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/main"),
+                s3_bucket_name: "logs".to_owned(),
+                s3_key_prefix: None,
+                sns_topic_name: None,
+                include_global_service_events: true,
+                is_multi_region_trail: false,
+                log_file_validation_enabled: true,
+                is_organization_trail: false,
+                cloud_watch_logs_log_group_arn: None,
+                cloud_watch_logs_role_arn: None,
+                kms_key_id: None,
+                logging: true,
+                start_logging_time: Some(NOW * 1000),
+                stop_logging_time: None,
+                create_date: NOW * 1000,
+                tags: Vec::new(),
+            })
         })
         .unwrap();
     let dir = tempfile::tempdir().unwrap();

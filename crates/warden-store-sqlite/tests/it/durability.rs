@@ -1,5 +1,6 @@
 use std::fs;
 use std::thread;
+use warden_store::StoreExt;
 
 use warden_store::{
     AccessKeyRecord, AccessKeyStatus, AccountRecord, PageRequest, Store, StoreError, UserRecord,
@@ -45,22 +46,27 @@ fn writes_survive_closing_and_reopening() {
     let path = dir.path().join("warden.sqlite");
     let (before, generation) = {
         let store = SqliteStore::open(&path).unwrap();
-        store.create_account(&account()).unwrap();
-        store.create_user(&user("alice")).unwrap();
+        store.write(|tx| tx.accounts().create(&account())).unwrap();
+        store.write(|tx| tx.users().create(&user("alice"))).unwrap();
         store
-            .create_access_key(&key("alice", "AKIAREOPEN0000000001"))
+            .write(|tx| {
+                tx.access_keys()
+                    .create(&key("alice", "AKIAREOPEN0000000001"))
+            })
             .unwrap();
         (
-            store.snapshot_source().unwrap(),
+            store.read(|tx| tx.snapshot_source()).unwrap(),
             store.generation().unwrap(),
         )
     };
     assert_eq!(generation, 3);
     let reopened = SqliteStore::open(&path).unwrap();
-    assert_eq!(reopened.snapshot_source().unwrap(), before);
+    assert_eq!(reopened.read(|tx| tx.snapshot_source()).unwrap(), before);
     assert_eq!(reopened.generation().unwrap(), generation);
     // The schema is not re-applied, and writing continues from the stored state.
-    reopened.create_user(&user("bob")).unwrap();
+    reopened
+        .write(|tx| tx.users().create(&user("bob")))
+        .unwrap();
     assert_eq!(reopened.generation().unwrap(), generation + 1);
 }
 
@@ -70,10 +76,18 @@ fn two_handles_see_each_others_writes() {
     let path = dir.path().join("warden.sqlite");
     let first = SqliteStore::open(&path).unwrap();
     let second = SqliteStore::open(&path).unwrap();
-    first.create_account(&account()).unwrap();
-    assert_eq!(second.account(ACCOUNT).unwrap(), Some(account()));
-    second.create_user(&user("alice")).unwrap();
-    assert_eq!(first.user(ACCOUNT, "ALICE").unwrap(), Some(user("alice")));
+    first.write(|tx| tx.accounts().create(&account())).unwrap();
+    assert_eq!(
+        second.read(|tx| tx.accounts().get(ACCOUNT)).unwrap(),
+        Some(account())
+    );
+    second
+        .write(|tx| tx.users().create(&user("alice")))
+        .unwrap();
+    assert_eq!(
+        first.read(|tx| tx.users().get(ACCOUNT, "ALICE")).unwrap(),
+        Some(user("alice"))
+    );
     assert_eq!(
         first.generation().unwrap(),
         second.generation().unwrap(),
@@ -81,7 +95,7 @@ fn two_handles_see_each_others_writes() {
     );
     // Uniqueness holds across handles.
     assert!(matches!(
-        first.create_user(&user("Alice")),
+        first.write(|tx| tx.users().create(&user("Alice"))),
         Err(StoreError::AlreadyExists { .. })
     ));
 }
@@ -91,8 +105,8 @@ fn the_key_quota_holds_across_concurrent_handles() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("warden.sqlite");
     let setup = SqliteStore::open(&path).unwrap();
-    setup.create_account(&account()).unwrap();
-    setup.create_user(&user("alice")).unwrap();
+    setup.write(|tx| tx.accounts().create(&account())).unwrap();
+    setup.write(|tx| tx.users().create(&user("alice"))).unwrap();
     let handles: Vec<SqliteStore> = (0..4).map(|_| SqliteStore::open(&path).unwrap()).collect();
     let results: Vec<_> = thread::scope(|scope| {
         let threads: Vec<_> = handles
@@ -101,7 +115,10 @@ fn the_key_quota_holds_across_concurrent_handles() {
             .flat_map(|(h, store)| (0..3).map(move |k| (h, k, store)))
             .map(|(h, k, store)| {
                 scope.spawn(move || {
-                    store.create_access_key(&key("alice", &format!("AKIAHANDLE{h}KEY{k}00000")))
+                    store.write(|tx| {
+                        tx.access_keys()
+                            .create(&key("alice", &format!("AKIAHANDLE{h}KEY{k}00000")))
+                    })
                 })
             })
             .collect();
@@ -119,7 +136,7 @@ fn the_key_quota_holds_across_concurrent_handles() {
     );
     assert_eq!(
         setup
-            .list_access_keys(ACCOUNT, Some("alice"))
+            .read(|tx| tx.access_keys().list(ACCOUNT, Some("alice")))
             .unwrap()
             .len(),
         2
@@ -185,14 +202,18 @@ fn reports_unusable_locations_clearly() {
 fn listing_pages_through_many_users() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("warden.sqlite")).unwrap();
-    store.create_account(&account()).unwrap();
+    store.write(|tx| tx.accounts().create(&account())).unwrap();
     for n in 0..250 {
-        store.create_user(&user(&format!("user{n:03}"))).unwrap();
+        store
+            .write(|tx| tx.users().create(&user(&format!("user{n:03}"))))
+            .unwrap();
     }
     let mut request = PageRequest::first(100);
     let mut sizes = Vec::new();
     loop {
-        let page = store.list_users(ACCOUNT, Some("/"), &request).unwrap();
+        let page = store
+            .read(|tx| tx.users().list(ACCOUNT, Some("/"), &request))
+            .unwrap();
         sizes.push(page.items.len());
         match page.next_marker {
             Some(marker) => request.marker = Some(marker),
@@ -220,7 +241,7 @@ fn acknowledged_writes_survive_kill_9() {
         let mut stdout = std::io::stdout();
         for n in 0..100_000 {
             let name = format!("crash{n:06}");
-            store.create_user(&user(&name)).unwrap();
+            store.write(|tx| tx.users().create(&user(&name))).unwrap();
             writeln!(stdout, "acked {name}").unwrap();
             stdout.flush().unwrap();
         }
@@ -231,7 +252,7 @@ fn acknowledged_writes_survive_kill_9() {
     let path = dir.path().join("warden.sqlite");
     SqliteStore::open(&path)
         .unwrap()
-        .create_account(&account())
+        .write(|tx| tx.accounts().create(&account()))
         .unwrap();
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
@@ -262,33 +283,41 @@ fn acknowledged_writes_survive_kill_9() {
     let store = SqliteStore::open(&path).unwrap();
     for name in &acknowledged {
         assert!(
-            store.user(ACCOUNT, name).unwrap().is_some(),
+            store
+                .read(|tx| tx.users().get(ACCOUNT, name))
+                .unwrap()
+                .is_some(),
             "acknowledged {name} was lost"
         );
     }
     // The database is intact and writable after the crash.
-    store.create_user(&user("after-crash")).unwrap();
+    store
+        .write(|tx| tx.users().create(&user("after-crash")))
+        .unwrap();
 }
 
 #[test]
 fn backups_are_complete_openable_copies() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("warden.sqlite")).unwrap();
-    store.create_account(&account()).unwrap();
-    store.create_user(&user("alice")).unwrap();
+    store.write(|tx| tx.accounts().create(&account())).unwrap();
+    store.write(|tx| tx.users().create(&user("alice"))).unwrap();
     store
-        .create_access_key(&key("alice", "AKIABACKUP0000000001"))
+        .write(|tx| {
+            tx.access_keys()
+                .create(&key("alice", "AKIABACKUP0000000001"))
+        })
         .unwrap();
     let backup = dir.path().join("backup.sqlite");
     store.backup_to(&backup).unwrap();
     // Later writes do not reach the backup.
-    store.create_user(&user("bob")).unwrap();
+    store.write(|tx| tx.users().create(&user("bob"))).unwrap();
 
     let restored = SqliteStore::open(&backup).unwrap();
-    let mut expected = store.snapshot_source().unwrap();
+    let mut expected = store.read(|tx| tx.snapshot_source()).unwrap();
     expected.users.retain(|u| u.user_name != "bob");
     expected.generation -= 1;
-    assert_eq!(restored.snapshot_source().unwrap(), expected);
+    assert_eq!(restored.read(|tx| tx.snapshot_source()).unwrap(), expected);
     // A backup never overwrites an existing file.
     let error = store.backup_to(&backup).unwrap_err().to_string();
     assert!(error.contains("backup to"), "{error}");

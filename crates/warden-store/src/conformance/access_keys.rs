@@ -2,11 +2,11 @@
 
 use super::fixtures::{ACCOUNT, OTHER_ACCOUNT, account, account_with_user, key, user};
 use super::{Failure, ensure_error};
-use crate::{AccessKeyStatus, EntityKind, Store, StoreError};
+use crate::{AccessKeyStatus, EntityKind, Store, StoreError, StoreExt};
 
 pub(super) fn create_and_look_up(store: &dyn Store) -> Result<(), Failure> {
     account_with_user(store, "Alice")?;
-    store.create_user(&user(ACCOUNT, "bob"))?;
+    store.write(|tx| tx.users().create(&user(ACCOUNT, "bob")))?;
     // The owner may be named in any case; records carry the stored spelling.
     let mut first = key(ACCOUNT, Some("ALICE"), "AKIAEXAMPLEKEY000002");
     first.create_date = 20;
@@ -15,165 +15,252 @@ pub(super) fn create_and_look_up(store: &dyn Store) -> Result<(), Failure> {
     second.status = AccessKeyStatus::Inactive;
     let root = key(ACCOUNT, None, "AKIAEXAMPLEROOTKEY01");
     for record in [&first, &second, &root] {
-        store.create_access_key(record)?;
+        store.write(|tx| tx.access_keys().create(record))?;
     }
     first.user_name = Some("Alice".to_owned());
     second.user_name = Some("Alice".to_owned());
 
     ensure_eq!(
-        store.access_key("AKIAEXAMPLEKEY000002")?,
+        store.read(|tx| tx.access_keys().get("AKIAEXAMPLEKEY000002"))?,
         Some(first.clone())
     );
     ensure_eq!(
-        store.access_key("AKIAEXAMPLEROOTKEY01")?,
+        store.read(|tx| tx.access_keys().get("AKIAEXAMPLEROOTKEY01"))?,
         Some(root.clone())
     );
-    ensure_eq!(store.access_key("AKIAEXAMPLEKEY999999")?, None);
-    // Ids are matched exactly.
-    ensure_eq!(store.access_key("akiaexamplekey000002")?, None);
     ensure_eq!(
-        store.list_access_keys(ACCOUNT, Some("alice"))?,
+        store.read(|tx| tx.access_keys().get("AKIAEXAMPLEKEY999999"))?,
+        None
+    );
+    // Ids are matched exactly.
+    ensure_eq!(
+        store.read(|tx| tx.access_keys().get("akiaexamplekey000002"))?,
+        None
+    );
+    ensure_eq!(
+        store.read(|tx| tx.access_keys().list(ACCOUNT, Some("alice")))?,
         vec![first, second]
     );
-    ensure_eq!(store.list_access_keys(ACCOUNT, None)?, vec![root]);
-    ensure_eq!(store.list_access_keys(ACCOUNT, Some("bob"))?, Vec::new());
+    ensure_eq!(
+        store.read(|tx| tx.access_keys().list(ACCOUNT, None))?,
+        vec![root]
+    );
+    ensure_eq!(
+        store.read(|tx| tx.access_keys().list(ACCOUNT, Some("bob")))?,
+        Vec::new()
+    );
     Ok(())
 }
 
 pub(super) fn limit_per_user(store: &dyn Store) -> Result<(), Failure> {
     account_with_user(store, "alice")?;
-    store.create_user(&user(ACCOUNT, "bob"))?;
-    store.create_access_key(&key(ACCOUNT, Some("alice"), "AKIAALICE00000000001"))?;
-    store.create_access_key(&key(ACCOUNT, Some("alice"), "AKIAALICE00000000002"))?;
+    store.write(|tx| tx.users().create(&user(ACCOUNT, "bob")))?;
+    store.write(|tx| {
+        tx.access_keys()
+            .create(&key(ACCOUNT, Some("alice"), "AKIAALICE00000000001"))
+    })?;
+    store.write(|tx| {
+        tx.access_keys()
+            .create(&key(ACCOUNT, Some("alice"), "AKIAALICE00000000002"))
+    })?;
     ensure_error(
-        store.create_access_key(&key(ACCOUNT, Some("Alice"), "AKIAALICE00000000003")),
+        store.write(|tx| {
+            tx.access_keys()
+                .create(&key(ACCOUNT, Some("Alice"), "AKIAALICE00000000003"))
+        }),
         &StoreError::access_key_quota_exceeded(),
         "third key for a user",
     )?;
-    ensure_eq!(store.access_key("AKIAALICE00000000003")?, None);
+    ensure_eq!(
+        store.read(|tx| tx.access_keys().get("AKIAALICE00000000003"))?,
+        None
+    );
     // Inactive keys count too, and other owners are unaffected.
-    store.update_access_key_status(
-        ACCOUNT,
-        Some("alice"),
-        "AKIAALICE00000000001",
-        AccessKeyStatus::Inactive,
-    )?;
+    store.write(|tx| {
+        tx.access_keys().update_status(
+            ACCOUNT,
+            Some("alice"),
+            "AKIAALICE00000000001",
+            AccessKeyStatus::Inactive,
+        )
+    })?;
     ensure_error(
-        store.create_access_key(&key(ACCOUNT, Some("alice"), "AKIAALICE00000000003")),
+        store.write(|tx| {
+            tx.access_keys()
+                .create(&key(ACCOUNT, Some("alice"), "AKIAALICE00000000003"))
+        }),
         &StoreError::access_key_quota_exceeded(),
         "third key while one is inactive",
     )?;
-    store.create_access_key(&key(ACCOUNT, Some("bob"), "AKIABOB0000000000001"))?;
-    store.create_access_key(&key(ACCOUNT, None, "AKIAROOT000000000001"))?;
-    store.create_access_key(&key(ACCOUNT, None, "AKIAROOT000000000002"))?;
+    store.write(|tx| {
+        tx.access_keys()
+            .create(&key(ACCOUNT, Some("bob"), "AKIABOB0000000000001"))
+    })?;
+    store.write(|tx| {
+        tx.access_keys()
+            .create(&key(ACCOUNT, None, "AKIAROOT000000000001"))
+    })?;
+    store.write(|tx| {
+        tx.access_keys()
+            .create(&key(ACCOUNT, None, "AKIAROOT000000000002"))
+    })?;
     ensure_error(
-        store.create_access_key(&key(ACCOUNT, None, "AKIAROOT000000000003")),
+        store.write(|tx| {
+            tx.access_keys()
+                .create(&key(ACCOUNT, None, "AKIAROOT000000000003"))
+        }),
         &StoreError::access_key_quota_exceeded(),
         "third key for the root user",
     )?;
     // Deleting a key frees a slot.
-    store.delete_access_key(ACCOUNT, Some("alice"), "AKIAALICE00000000001")?;
-    store.create_access_key(&key(ACCOUNT, Some("alice"), "AKIAALICE00000000003"))?;
-    ensure_eq!(store.list_access_keys(ACCOUNT, Some("alice"))?.len(), 2);
+    store.write(|tx| {
+        tx.access_keys()
+            .delete(ACCOUNT, Some("alice"), "AKIAALICE00000000001")
+    })?;
+    store.write(|tx| {
+        tx.access_keys()
+            .create(&key(ACCOUNT, Some("alice"), "AKIAALICE00000000003"))
+    })?;
+    ensure_eq!(
+        store
+            .read(|tx| tx.access_keys().list(ACCOUNT, Some("alice")))?
+            .len(),
+        2
+    );
     Ok(())
 }
 
 pub(super) fn ids_are_unique(store: &dyn Store) -> Result<(), Failure> {
     account_with_user(store, "alice")?;
-    store.create_account(&account(OTHER_ACCOUNT))?;
-    store.create_access_key(&key(ACCOUNT, Some("alice"), "AKIADUPLICATE0000001"))?;
+    store.write(|tx| tx.accounts().create(&account(OTHER_ACCOUNT)))?;
+    store.write(|tx| {
+        tx.access_keys()
+            .create(&key(ACCOUNT, Some("alice"), "AKIADUPLICATE0000001"))
+    })?;
     ensure_error(
-        store.create_access_key(&key(OTHER_ACCOUNT, None, "AKIADUPLICATE0000001")),
+        store.write(|tx| {
+            tx.access_keys()
+                .create(&key(OTHER_ACCOUNT, None, "AKIADUPLICATE0000001"))
+        }),
         &StoreError::already_exists(EntityKind::AccessKey, "AKIADUPLICATE0000001"),
         "reusing a key id in another account",
     )?;
-    ensure_eq!(store.list_access_keys(OTHER_ACCOUNT, None)?, Vec::new());
+    ensure_eq!(
+        store.read(|tx| tx.access_keys().list(OTHER_ACCOUNT, None))?,
+        Vec::new()
+    );
     Ok(())
 }
 
 pub(super) fn require_owner(store: &dyn Store) -> Result<(), Failure> {
     ensure_error(
-        store.create_access_key(&key(ACCOUNT, None, "AKIANOACCOUNT0000001")),
+        store.write(|tx| {
+            tx.access_keys()
+                .create(&key(ACCOUNT, None, "AKIANOACCOUNT0000001"))
+        }),
         &StoreError::not_found(EntityKind::Account, ACCOUNT),
         "root key in a missing account",
     )?;
     ensure_error(
-        store.list_access_keys(ACCOUNT, None),
+        store.read(|tx| tx.access_keys().list(ACCOUNT, None)),
         &StoreError::not_found(EntityKind::Account, ACCOUNT),
         "listing root keys of a missing account",
     )?;
     account_with_user(store, "alice")?;
     ensure_error(
-        store.create_access_key(&key(ACCOUNT, Some("bob"), "AKIANOUSER0000000001")),
+        store.write(|tx| {
+            tx.access_keys()
+                .create(&key(ACCOUNT, Some("bob"), "AKIANOUSER0000000001"))
+        }),
         &StoreError::not_found(EntityKind::User, "bob"),
         "key for a missing user",
     )?;
     ensure_error(
-        store.list_access_keys(ACCOUNT, Some("bob")),
+        store.read(|tx| tx.access_keys().list(ACCOUNT, Some("bob"))),
         &StoreError::not_found(EntityKind::User, "bob"),
         "listing keys of a missing user",
     )?;
-    ensure_eq!(store.access_key("AKIANOUSER0000000001")?, None);
+    ensure_eq!(
+        store.read(|tx| tx.access_keys().get("AKIANOUSER0000000001"))?,
+        None
+    );
     Ok(())
 }
 
 pub(super) fn update_status(store: &dyn Store) -> Result<(), Failure> {
     account_with_user(store, "alice")?;
-    store.create_user(&user(ACCOUNT, "bob"))?;
-    store.create_access_key(&key(ACCOUNT, Some("alice"), "AKIASTATUS0000000001"))?;
+    store.write(|tx| tx.users().create(&user(ACCOUNT, "bob")))?;
+    store.write(|tx| {
+        tx.access_keys()
+            .create(&key(ACCOUNT, Some("alice"), "AKIASTATUS0000000001"))
+    })?;
     let status = |store: &dyn Store| -> Result<Option<AccessKeyStatus>, Failure> {
-        Ok(store.access_key("AKIASTATUS0000000001")?.map(|k| k.status))
+        Ok(store
+            .read(|tx| tx.access_keys().get("AKIASTATUS0000000001"))?
+            .map(|k| k.status))
     };
-    store.update_access_key_status(
-        ACCOUNT,
-        Some("ALICE"),
-        "AKIASTATUS0000000001",
-        AccessKeyStatus::Inactive,
-    )?;
+    store.write(|tx| {
+        tx.access_keys().update_status(
+            ACCOUNT,
+            Some("ALICE"),
+            "AKIASTATUS0000000001",
+            AccessKeyStatus::Inactive,
+        )
+    })?;
     ensure_eq!(status(store)?, Some(AccessKeyStatus::Inactive));
-    store.update_access_key_status(
-        ACCOUNT,
-        Some("alice"),
-        "AKIASTATUS0000000001",
-        AccessKeyStatus::Active,
-    )?;
+    store.write(|tx| {
+        tx.access_keys().update_status(
+            ACCOUNT,
+            Some("alice"),
+            "AKIASTATUS0000000001",
+            AccessKeyStatus::Active,
+        )
+    })?;
     ensure_eq!(status(store)?, Some(AccessKeyStatus::Active));
     // Setting the current status again is fine.
-    store.update_access_key_status(
-        ACCOUNT,
-        Some("alice"),
-        "AKIASTATUS0000000001",
-        AccessKeyStatus::Active,
-    )?;
+    store.write(|tx| {
+        tx.access_keys().update_status(
+            ACCOUNT,
+            Some("alice"),
+            "AKIASTATUS0000000001",
+            AccessKeyStatus::Active,
+        )
+    })?;
     for (owner, context) in [(Some("bob"), "another user"), (None, "the root user")] {
         ensure_error(
-            store.update_access_key_status(
-                ACCOUNT,
-                owner,
-                "AKIASTATUS0000000001",
-                AccessKeyStatus::Inactive,
-            ),
+            store.write(|tx| {
+                tx.access_keys().update_status(
+                    ACCOUNT,
+                    owner,
+                    "AKIASTATUS0000000001",
+                    AccessKeyStatus::Inactive,
+                )
+            }),
             &StoreError::not_found(EntityKind::AccessKey, "AKIASTATUS0000000001"),
             context,
         )?;
     }
     ensure_error(
-        store.update_access_key_status(
-            ACCOUNT,
-            Some("carol"),
-            "AKIASTATUS0000000001",
-            AccessKeyStatus::Inactive,
-        ),
+        store.write(|tx| {
+            tx.access_keys().update_status(
+                ACCOUNT,
+                Some("carol"),
+                "AKIASTATUS0000000001",
+                AccessKeyStatus::Inactive,
+            )
+        }),
         &StoreError::not_found(EntityKind::User, "carol"),
         "a missing user",
     )?;
     ensure_error(
-        store.update_access_key_status(
-            ACCOUNT,
-            Some("alice"),
-            "AKIAMISSING000000001",
-            AccessKeyStatus::Inactive,
-        ),
+        store.write(|tx| {
+            tx.access_keys().update_status(
+                ACCOUNT,
+                Some("alice"),
+                "AKIAMISSING000000001",
+                AccessKeyStatus::Inactive,
+            )
+        }),
         &StoreError::not_found(EntityKind::AccessKey, "AKIAMISSING000000001"),
         "a missing key",
     )?;
@@ -183,31 +270,60 @@ pub(super) fn update_status(store: &dyn Store) -> Result<(), Failure> {
 
 pub(super) fn delete(store: &dyn Store) -> Result<(), Failure> {
     account_with_user(store, "alice")?;
-    store.create_user(&user(ACCOUNT, "bob"))?;
-    store.create_access_key(&key(ACCOUNT, Some("alice"), "AKIADELETE0000000001"))?;
-    store.create_access_key(&key(ACCOUNT, None, "AKIADELETEROOT000001"))?;
+    store.write(|tx| tx.users().create(&user(ACCOUNT, "bob")))?;
+    store.write(|tx| {
+        tx.access_keys()
+            .create(&key(ACCOUNT, Some("alice"), "AKIADELETE0000000001"))
+    })?;
+    store.write(|tx| {
+        tx.access_keys()
+            .create(&key(ACCOUNT, None, "AKIADELETEROOT000001"))
+    })?;
     for (owner, context) in [(Some("bob"), "another user"), (None, "the root user")] {
         ensure_error(
-            store.delete_access_key(ACCOUNT, owner, "AKIADELETE0000000001"),
+            store.write(|tx| {
+                tx.access_keys()
+                    .delete(ACCOUNT, owner, "AKIADELETE0000000001")
+            }),
             &StoreError::not_found(EntityKind::AccessKey, "AKIADELETE0000000001"),
             context,
         )?;
     }
     ensure_error(
-        store.delete_access_key(OTHER_ACCOUNT, None, "AKIADELETEROOT000001"),
+        store.write(|tx| {
+            tx.access_keys()
+                .delete(OTHER_ACCOUNT, None, "AKIADELETEROOT000001")
+        }),
         &StoreError::not_found(EntityKind::Account, OTHER_ACCOUNT),
         "root key of a missing account",
     )?;
     ensure!(
-        store.access_key("AKIADELETE0000000001")?.is_some(),
+        store
+            .read(|tx| tx.access_keys().get("AKIADELETE0000000001"))?
+            .is_some(),
         "a refused delete removed the key"
     );
-    store.delete_access_key(ACCOUNT, Some("Alice"), "AKIADELETE0000000001")?;
-    store.delete_access_key(ACCOUNT, None, "AKIADELETEROOT000001")?;
-    ensure_eq!(store.access_key("AKIADELETE0000000001")?, None);
-    ensure_eq!(store.access_key("AKIADELETEROOT000001")?, None);
+    store.write(|tx| {
+        tx.access_keys()
+            .delete(ACCOUNT, Some("Alice"), "AKIADELETE0000000001")
+    })?;
+    store.write(|tx| {
+        tx.access_keys()
+            .delete(ACCOUNT, None, "AKIADELETEROOT000001")
+    })?;
+    ensure_eq!(
+        store.read(|tx| tx.access_keys().get("AKIADELETE0000000001"))?,
+        None
+    );
+    ensure_eq!(
+        store.read(|tx| tx.access_keys().get("AKIADELETEROOT000001"))?,
+        None
+    );
     ensure_error(
-        store.delete_access_key(ACCOUNT, Some("alice"), "AKIADELETE0000000001"),
+        store.write(|tx| {
+            tx.access_keys()
+                .delete(ACCOUNT, Some("alice"), "AKIADELETE0000000001")
+        }),
         &StoreError::not_found(EntityKind::AccessKey, "AKIADELETE0000000001"),
         "deleting a deleted key",
     )?;

@@ -4,7 +4,9 @@ use std::thread;
 
 use super::fixtures::{ACCOUNT, OTHER_ACCOUNT, account, account_with_user, key, policy, user};
 use super::{Failure, ensure_error};
-use crate::{AccessKeyStatus, EntityKind, SnapshotSource, Store, StoreError, WrappedKeyRecord};
+use crate::{
+    AccessKeyStatus, EntityKind, SnapshotSource, Store, StoreError, StoreExt, WrappedKeyRecord,
+};
 
 pub(super) fn wrapped_keys_first_writer_wins(store: &dyn Store) -> Result<(), Failure> {
     let first = WrappedKeyRecord {
@@ -12,17 +14,26 @@ pub(super) fn wrapped_keys_first_writer_wins(store: &dyn Store) -> Result<(), Fa
         wrapped: vec![1, 0, 2, 255, 0],
         create_date: 5,
     };
-    ensure_eq!(store.wrapped_key("secrets-at-rest")?, None);
-    store.create_wrapped_key(&first)?;
+    ensure_eq!(
+        store.read(|tx| tx.wrapped_keys().get("secrets-at-rest"))?,
+        None
+    );
+    store.write(|tx| tx.wrapped_keys().create(&first))?;
     let mut second = first.clone();
     second.wrapped = vec![9, 9, 9];
     ensure_error(
-        store.create_wrapped_key(&second),
+        store.write(|tx| tx.wrapped_keys().create(&second)),
         &StoreError::already_exists(EntityKind::WrappedKey, "secrets-at-rest"),
         "second create_wrapped_key",
     )?;
-    ensure_eq!(store.wrapped_key("secrets-at-rest")?, Some(first));
-    ensure_eq!(store.wrapped_key("SECRETS-AT-REST")?, None);
+    ensure_eq!(
+        store.read(|tx| tx.wrapped_keys().get("secrets-at-rest"))?,
+        Some(first)
+    );
+    ensure_eq!(
+        store.read(|tx| tx.wrapped_keys().get("SECRETS-AT-REST"))?,
+        None
+    );
     Ok(())
 }
 
@@ -37,41 +48,64 @@ pub(super) fn generation_bumps_on_successful_writes_only(store: &dyn Store) -> R
         last = now;
         Ok(())
     };
-    store.create_account(&account(ACCOUNT))?;
+    store.write(|tx| tx.accounts().create(&account(ACCOUNT)))?;
     expect_bump(store, "create_account")?;
-    store.create_user(&user(ACCOUNT, "alice"))?;
+    store.write(|tx| tx.users().create(&user(ACCOUNT, "alice")))?;
     expect_bump(store, "create_user")?;
-    store.put_user_policy(&policy(ACCOUNT, "alice", "p", "{}"))?;
+    store.write(|tx| tx.user_policies().put(&policy(ACCOUNT, "alice", "p", "{}")))?;
     expect_bump(store, "put_user_policy")?;
-    store.put_user_policy(&policy(ACCOUNT, "alice", "p", "{ }"))?;
+    store.write(|tx| {
+        tx.user_policies()
+            .put(&policy(ACCOUNT, "alice", "p", "{ }"))
+    })?;
     expect_bump(store, "put_user_policy (replace)")?;
-    store.create_access_key(&key(ACCOUNT, Some("alice"), "AKIAGENERATION000001"))?;
+    store.write(|tx| {
+        tx.access_keys()
+            .create(&key(ACCOUNT, Some("alice"), "AKIAGENERATION000001"))
+    })?;
     expect_bump(store, "create_access_key")?;
-    store.update_access_key_status(
-        ACCOUNT,
-        Some("alice"),
-        "AKIAGENERATION000001",
-        AccessKeyStatus::Inactive,
-    )?;
+    store.write(|tx| {
+        tx.access_keys().update_status(
+            ACCOUNT,
+            Some("alice"),
+            "AKIAGENERATION000001",
+            AccessKeyStatus::Inactive,
+        )
+    })?;
     expect_bump(store, "update_access_key_status")?;
-    store.delete_access_key(ACCOUNT, Some("alice"), "AKIAGENERATION000001")?;
+    store.write(|tx| {
+        tx.access_keys()
+            .delete(ACCOUNT, Some("alice"), "AKIAGENERATION000001")
+    })?;
     expect_bump(store, "delete_access_key")?;
-    store.delete_user_policy(ACCOUNT, "alice", "p")?;
+    store.write(|tx| tx.user_policies().delete(ACCOUNT, "alice", "p"))?;
     expect_bump(store, "delete_user_policy")?;
-    store.delete_user(ACCOUNT, "alice")?;
+    store.write(|tx| tx.users().delete(ACCOUNT, "alice"))?;
     expect_bump(store, "delete_user")?;
 
     let unchanged = store.generation()?;
     let failures = [
-        store.create_account(&account(ACCOUNT)).err(),
-        store.create_user(&user(OTHER_ACCOUNT, "bob")).err(),
-        store.delete_user(ACCOUNT, "alice").err(),
-        store.delete_user_policy(ACCOUNT, "alice", "p").err(),
         store
-            .create_access_key(&key(ACCOUNT, Some("alice"), "AKIAGENERATION000002"))
+            .write(|tx| tx.accounts().create(&account(ACCOUNT)))
             .err(),
         store
-            .delete_access_key(ACCOUNT, None, "AKIAGENERATION000002")
+            .write(|tx| tx.users().create(&user(OTHER_ACCOUNT, "bob")))
+            .err(),
+        store.write(|tx| tx.users().delete(ACCOUNT, "alice")).err(),
+        store
+            .write(|tx| tx.user_policies().delete(ACCOUNT, "alice", "p"))
+            .err(),
+        store
+            .write(|tx| {
+                tx.access_keys()
+                    .create(&key(ACCOUNT, Some("alice"), "AKIAGENERATION000002"))
+            })
+            .err(),
+        store
+            .write(|tx| {
+                tx.access_keys()
+                    .delete(ACCOUNT, None, "AKIAGENERATION000002")
+            })
             .err(),
     ];
     ensure!(
@@ -80,14 +114,14 @@ pub(super) fn generation_bumps_on_successful_writes_only(store: &dyn Store) -> R
     );
     ensure_eq!(store.generation()?, unchanged);
     // Reads do not bump it either.
-    store.list_accounts()?;
-    store.snapshot_source()?;
+    store.read(|tx| tx.accounts().list())?;
+    store.read(|tx| tx.snapshot_source())?;
     ensure_eq!(store.generation()?, unchanged);
     Ok(())
 }
 
 pub(super) fn snapshot_source_reads_everything(store: &dyn Store) -> Result<(), Failure> {
-    let empty = store.snapshot_source()?;
+    let empty = store.read(|tx| tx.snapshot_source())?;
     ensure_eq!(empty.generation, store.generation()?);
     ensure!(
         empty.accounts.is_empty() && empty.users.is_empty() && empty.access_keys.is_empty(),
@@ -95,24 +129,39 @@ pub(super) fn snapshot_source_reads_everything(store: &dyn Store) -> Result<(), 
     );
 
     let mut alice = account_with_user(store, "alice")?;
-    store.create_account(&account(OTHER_ACCOUNT))?;
+    store.write(|tx| tx.accounts().create(&account(OTHER_ACCOUNT)))?;
     let mut bob = user(OTHER_ACCOUNT, "Bob");
     bob.tags = vec![("team".to_owned(), "ops".to_owned())];
-    store.create_user(&bob)?;
+    store.write(|tx| tx.users().create(&bob))?;
     let zed = user(ACCOUNT, "zed");
-    store.create_user(&zed)?;
-    store.put_user_policy(&policy(ACCOUNT, "alice", "b", "{\"b\":1}"))?;
-    store.put_user_policy(&policy(ACCOUNT, "alice", "A", "{\"a\":1}"))?;
-    store.put_user_policy(&policy(OTHER_ACCOUNT, "bob", "p", "{}"))?;
-    store.create_access_key(&key(ACCOUNT, Some("alice"), "AKIASNAPSHOT00000002"))?;
-    store.create_access_key(&key(OTHER_ACCOUNT, None, "AKIASNAPSHOT00000001"))?;
+    store.write(|tx| tx.users().create(&zed))?;
+    store.write(|tx| {
+        tx.user_policies()
+            .put(&policy(ACCOUNT, "alice", "b", "{\"b\":1}"))
+    })?;
+    store.write(|tx| {
+        tx.user_policies()
+            .put(&policy(ACCOUNT, "alice", "A", "{\"a\":1}"))
+    })?;
+    store.write(|tx| {
+        tx.user_policies()
+            .put(&policy(OTHER_ACCOUNT, "bob", "p", "{}"))
+    })?;
+    store.write(|tx| {
+        tx.access_keys()
+            .create(&key(ACCOUNT, Some("alice"), "AKIASNAPSHOT00000002"))
+    })?;
+    store.write(|tx| {
+        tx.access_keys()
+            .create(&key(OTHER_ACCOUNT, None, "AKIASNAPSHOT00000001"))
+    })?;
     let mut inactive = key(OTHER_ACCOUNT, Some("bob"), "AKIASNAPSHOT00000003");
     inactive.status = AccessKeyStatus::Inactive;
-    store.create_access_key(&inactive)?;
+    store.write(|tx| tx.access_keys().create(&inactive))?;
     inactive.user_name = Some("Bob".to_owned());
     alice.tags.clear();
 
-    let snapshot = store.snapshot_source()?;
+    let snapshot = store.read(|tx| tx.snapshot_source())?;
     let expected = SnapshotSource {
         generation: store.generation()?,
         accounts: vec![account(ACCOUNT), account(OTHER_ACCOUNT)],
@@ -138,11 +187,13 @@ pub(super) fn concurrent_key_creation_respects_the_limit(store: &dyn Store) -> R
         let handles: Vec<_> = (0..8)
             .map(|i| {
                 scope.spawn(move || {
-                    store.create_access_key(&key(
-                        ACCOUNT,
-                        Some("alice"),
-                        &format!("AKIACONCURRENT0000{i:02}"),
-                    ))
+                    store.write(|tx| {
+                        tx.access_keys().create(&key(
+                            ACCOUNT,
+                            Some("alice"),
+                            &format!("AKIACONCURRENT0000{i:02}"),
+                        ))
+                    })
                 })
             })
             .collect();
@@ -163,19 +214,26 @@ pub(super) fn concurrent_key_creation_respects_the_limit(store: &dyn Store) -> R
             "unexpected outcome {result:?}"
         );
     }
-    ensure_eq!(store.list_access_keys(ACCOUNT, Some("alice"))?.len(), 2);
+    ensure_eq!(
+        store
+            .read(|tx| tx.access_keys().list(ACCOUNT, Some("alice")))?
+            .len(),
+        2
+    );
     Ok(())
 }
 
 pub(super) fn concurrent_user_creation_keeps_names_unique(
     store: &dyn Store,
 ) -> Result<(), Failure> {
-    store.create_account(&account(ACCOUNT))?;
+    store.write(|tx| tx.accounts().create(&account(ACCOUNT)))?;
     let spellings = ["carol", "Carol", "CAROL", "cArOl", "caRol", "CARol"];
     let results: Vec<Result<(), StoreError>> = thread::scope(|scope| {
         let handles: Vec<_> = spellings
             .iter()
-            .map(|name| scope.spawn(move || store.create_user(&user(ACCOUNT, name))))
+            .map(|name| {
+                scope.spawn(move || store.write(|tx| tx.users().create(&user(ACCOUNT, name))))
+            })
             .collect();
         handles
             .into_iter()
@@ -201,7 +259,7 @@ pub(super) fn concurrent_user_creation_keeps_names_unique(
         );
     }
     ensure!(
-        store.user(ACCOUNT, "CAROL")?.is_some(),
+        store.read(|tx| tx.users().get(ACCOUNT, "CAROL"))?.is_some(),
         "no carol was stored"
     );
     Ok(())
@@ -210,26 +268,26 @@ pub(super) fn concurrent_user_creation_keeps_names_unique(
 pub(super) fn snapshot_generation_matches_its_data_under_writes(
     store: &dyn Store,
 ) -> Result<(), Failure> {
-    store.create_account(&account(ACCOUNT))?;
+    store.write(|tx| tx.accounts().create(&account(ACCOUNT)))?;
     let base = store.generation()?;
     const WRITES: u64 = 40;
     let observations: Vec<Result<SnapshotSource, StoreError>> = thread::scope(|scope| {
         let writer = scope.spawn(move || -> Result<(), StoreError> {
             for n in 0..WRITES {
-                store.create_user(&user(ACCOUNT, &format!("writer{n:03}")))?;
+                store.write(|tx| tx.users().create(&user(ACCOUNT, &format!("writer{n:03}"))))?;
             }
             Ok(())
         });
         let mut seen = Vec::new();
         while !writer.is_finished() {
-            seen.push(store.snapshot_source());
+            seen.push(store.read(|tx| tx.snapshot_source()));
             thread::yield_now();
         }
         seen.push(
             writer
                 .join()
                 .unwrap_or_else(|_| Err(StoreError::Backend("writer thread panicked".to_owned())))
-                .and_then(|()| store.snapshot_source()),
+                .and_then(|()| store.read(|tx| tx.snapshot_source())),
         );
         seen
     });

@@ -1,6 +1,8 @@
 //! Records the checks create.
 
-use crate::{AccessKeyRecord, AccessKeyStatus, AccountRecord, Store, UserPolicyRecord, UserRecord};
+use crate::{
+    AccessKeyRecord, AccessKeyStatus, AccountRecord, Store, StoreExt, UserPolicyRecord, UserRecord,
+};
 
 use super::Failure;
 
@@ -80,8 +82,8 @@ pub(super) fn sealed_bytes(seed: &str) -> Vec<u8> {
 
 /// Creates the main account and a user in it.
 pub(super) fn account_with_user(store: &dyn Store, user_name: &str) -> Result<UserRecord, Failure> {
-    store.create_account(&account(ACCOUNT))?;
+    store.write(|tx| tx.accounts().create(&account(ACCOUNT)))?;
     let record = user(ACCOUNT, user_name);
-    store.create_user(&record)?;
+    store.write(|tx| tx.users().create(&record))?;
     Ok(record)
 }

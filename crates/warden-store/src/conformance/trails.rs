@@ -1,6 +1,6 @@
 //! Trails: CRUD, per-account names, tags and the delivery record.
 
-use crate::{EntityKind, Store, StoreError, TrailDelivery, TrailRecord};
+use crate::{EntityKind, Store, StoreError, StoreExt, TrailDelivery, TrailRecord};
 
 use super::Failure;
 use super::fixtures::{ACCOUNT, OTHER_ACCOUNT, account};
@@ -31,14 +31,17 @@ fn trail(account_id: &str, name: &str) -> TrailRecord {
 
 /// Create, read, list (per account and across accounts), update, delete.
 pub(super) fn create_get_list_update_delete(store: &dyn Store) -> Result<(), Failure> {
-    store.create_account(&account(ACCOUNT))?;
-    store.create_account(&account(OTHER_ACCOUNT))?;
+    store.write(|tx| tx.accounts().create(&account(ACCOUNT)))?;
+    store.write(|tx| tx.accounts().create(&account(OTHER_ACCOUNT)))?;
     let main = trail(ACCOUNT, "main");
-    store.create_trail(&main)?;
-    store.create_trail(&trail(ACCOUNT, "second"))?;
-    store.create_trail(&trail(OTHER_ACCOUNT, "main"))?;
-    ensure_eq!(store.trail(ACCOUNT, "main")?, Some(main.clone()));
-    ensure_eq!(store.trail(ACCOUNT, "MAIN")?, None);
+    store.write(|tx| tx.trails().create(&main))?;
+    store.write(|tx| tx.trails().create(&trail(ACCOUNT, "second")))?;
+    store.write(|tx| tx.trails().create(&trail(OTHER_ACCOUNT, "main")))?;
+    ensure_eq!(
+        store.read(|tx| tx.trails().get(ACCOUNT, "main"))?,
+        Some(main.clone())
+    );
+    ensure_eq!(store.read(|tx| tx.trails().get(ACCOUNT, "MAIN"))?, None);
     let names = |trails: Vec<TrailRecord>| {
         trails
             .into_iter()
@@ -46,10 +49,10 @@ pub(super) fn create_get_list_update_delete(store: &dyn Store) -> Result<(), Fai
             .collect::<Vec<_>>()
     };
     ensure_eq!(
-        names(store.list_trails(Some(ACCOUNT))?),
+        names(store.read(|tx| tx.trails().list(Some(ACCOUNT)))?),
         vec![format!("{ACCOUNT}/main"), format!("{ACCOUNT}/second")]
     );
-    ensure_eq!(store.list_trails(None)?.len(), 3);
+    ensure_eq!(store.read(|tx| tx.trails().list(None))?.len(), 3);
     let updated = TrailRecord {
         logging: true,
         start_logging_time: Some(1_700_000_100_000),
@@ -57,12 +60,17 @@ pub(super) fn create_get_list_update_delete(store: &dyn Store) -> Result<(), Fai
         tags: Vec::new(),
         ..main
     };
-    store.update_trail(&updated)?;
-    ensure_eq!(store.trail(ACCOUNT, "main")?, Some(updated));
-    store.delete_trail(ACCOUNT, "main")?;
-    ensure_eq!(store.trail(ACCOUNT, "main")?, None);
+    store.write(|tx| tx.trails().update(&updated))?;
+    ensure_eq!(
+        store.read(|tx| tx.trails().get(ACCOUNT, "main"))?,
+        Some(updated)
+    );
+    store.write(|tx| tx.trails().delete(ACCOUNT, "main"))?;
+    ensure_eq!(store.read(|tx| tx.trails().get(ACCOUNT, "main"))?, None);
     ensure!(
-        store.trail(OTHER_ACCOUNT, "main")?.is_some(),
+        store
+            .read(|tx| tx.trails().get(OTHER_ACCOUNT, "main"))?
+            .is_some(),
         "deleting one account's trail kept the other's"
     );
     Ok(())
@@ -72,7 +80,7 @@ pub(super) fn create_get_list_update_delete(store: &dyn Store) -> Result<(), Fai
 pub(super) fn report_conflicts_and_absence(store: &dyn Store) -> Result<(), Failure> {
     ensure!(
         matches!(
-            store.create_trail(&trail(ACCOUNT, "main")),
+            store.write(|tx| tx.trails().create(&trail(ACCOUNT, "main"))),
             Err(StoreError::NotFound {
                 kind: EntityKind::Account,
                 ..
@@ -80,11 +88,11 @@ pub(super) fn report_conflicts_and_absence(store: &dyn Store) -> Result<(), Fail
         ),
         "a trail needs its account"
     );
-    store.create_account(&account(ACCOUNT))?;
-    store.create_trail(&trail(ACCOUNT, "main"))?;
+    store.write(|tx| tx.accounts().create(&account(ACCOUNT)))?;
+    store.write(|tx| tx.trails().create(&trail(ACCOUNT, "main")))?;
     ensure!(
         matches!(
-            store.create_trail(&trail(ACCOUNT, "main")),
+            store.write(|tx| tx.trails().create(&trail(ACCOUNT, "main"))),
             Err(StoreError::AlreadyExists {
                 kind: EntityKind::Trail,
                 ..
@@ -102,16 +110,27 @@ pub(super) fn report_conflicts_and_absence(store: &dyn Store) -> Result<(), Fail
         )
     };
     ensure!(
-        missing(store.update_trail(&trail(ACCOUNT, "absent"))),
+        missing(store.write(|tx| tx.trails().update(&trail(ACCOUNT, "absent")))),
         "update"
     );
-    ensure!(missing(store.delete_trail(ACCOUNT, "absent")), "delete");
     ensure!(
-        missing(store.set_trail_delivery(ACCOUNT, "absent", &TrailDelivery::default())),
+        missing(store.write(|tx| tx.trails().delete(ACCOUNT, "absent"))),
+        "delete"
+    );
+    ensure!(
+        missing(store.write(|tx| tx.trails().set_delivery(
+            ACCOUNT,
+            "absent",
+            &TrailDelivery::default()
+        ))),
         "set delivery"
     );
     ensure!(
-        missing(store.trail_delivery(ACCOUNT, "absent").map(drop)),
+        missing(
+            store
+                .read(|tx| tx.trails().delivery(ACCOUNT, "absent"))
+                .map(drop)
+        ),
         "delivery"
     );
     Ok(())
@@ -119,11 +138,11 @@ pub(super) fn report_conflicts_and_absence(store: &dyn Store) -> Result<(), Fail
 
 /// The delivery record starts empty, is replaced whole, and survives settings updates.
 pub(super) fn delivery_record_round_trips(store: &dyn Store) -> Result<(), Failure> {
-    store.create_account(&account(ACCOUNT))?;
+    store.write(|tx| tx.accounts().create(&account(ACCOUNT)))?;
     let main = trail(ACCOUNT, "main");
-    store.create_trail(&main)?;
+    store.write(|tx| tx.trails().create(&main))?;
     ensure_eq!(
-        store.trail_delivery(ACCOUNT, "main")?,
+        store.read(|tx| tx.trails().delivery(ACCOUNT, "main"))?,
         TrailDelivery::default()
     );
     let delivery = TrailDelivery {
@@ -132,11 +151,16 @@ pub(super) fn delivery_record_round_trips(store: &dyn Store) -> Result<(), Failu
         latest_delivery_error: None,
         state: b"{\"delivered_through\":42}".to_vec(),
     };
-    store.set_trail_delivery(ACCOUNT, "main", &delivery)?;
-    store.update_trail(&TrailRecord {
-        logging: true,
-        ..main
+    store.write(|tx| tx.trails().set_delivery(ACCOUNT, "main", &delivery))?;
+    store.write(|tx| {
+        tx.trails().update(&TrailRecord {
+            logging: true,
+            ..main
+        })
     })?;
-    ensure_eq!(store.trail_delivery(ACCOUNT, "main")?, delivery);
+    ensure_eq!(
+        store.read(|tx| tx.trails().delivery(ACCOUNT, "main"))?,
+        delivery
+    );
     Ok(())
 }

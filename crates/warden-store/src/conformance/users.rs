@@ -4,10 +4,10 @@ use super::fixtures::{
     ACCOUNT, OTHER_ACCOUNT, account, account_with_user, key, policy, user, user_at,
 };
 use super::{Failure, ensure_error};
-use crate::{EntityKind, PageRequest, Store, StoreError, UserRecord};
+use crate::{EntityKind, PageRequest, Store, StoreError, StoreExt, UserRecord};
 
 pub(super) fn create_and_get(store: &dyn Store) -> Result<(), Failure> {
-    store.create_account(&account(ACCOUNT))?;
+    store.write(|tx| tx.accounts().create(&account(ACCOUNT)))?;
     let mut alice = user_at(ACCOUNT, "/engineering/", "Alice");
     alice.tags = vec![
         ("team".to_owned(), "core".to_owned()),
@@ -15,13 +15,25 @@ pub(super) fn create_and_get(store: &dyn Store) -> Result<(), Failure> {
         ("a".to_owned(), "z".to_owned()),
     ];
     alice.permissions_boundary = Some("arn:aws:iam::111122223333:policy/Boundary".to_owned());
-    store.create_user(&alice)?;
-    ensure_eq!(store.user(ACCOUNT, "Alice")?, Some(alice.clone()));
+    store.write(|tx| tx.users().create(&alice))?;
+    ensure_eq!(
+        store.read(|tx| tx.users().get(ACCOUNT, "Alice"))?,
+        Some(alice.clone())
+    );
     // Lookups are case-insensitive and return the name as created.
-    ensure_eq!(store.user(ACCOUNT, "alice")?, Some(alice.clone()));
-    ensure_eq!(store.user(ACCOUNT, "ALICE")?, Some(alice));
-    ensure_eq!(store.user(ACCOUNT, "bob")?, None);
-    ensure_eq!(store.user(OTHER_ACCOUNT, "Alice")?, None);
+    ensure_eq!(
+        store.read(|tx| tx.users().get(ACCOUNT, "alice"))?,
+        Some(alice.clone())
+    );
+    ensure_eq!(
+        store.read(|tx| tx.users().get(ACCOUNT, "ALICE"))?,
+        Some(alice)
+    );
+    ensure_eq!(store.read(|tx| tx.users().get(ACCOUNT, "bob"))?, None);
+    ensure_eq!(
+        store.read(|tx| tx.users().get(OTHER_ACCOUNT, "Alice"))?,
+        None
+    );
     Ok(())
 }
 
@@ -30,15 +42,17 @@ pub(super) fn unique_case_insensitively(store: &dyn Store) -> Result<(), Failure
     let mut shouting = user(ACCOUNT, "ALICE");
     shouting.user_id = "AIDAOTHERUSERID000001".to_owned();
     ensure_error(
-        store.create_user(&shouting),
+        store.write(|tx| tx.users().create(&shouting)),
         &StoreError::already_exists(EntityKind::User, "ALICE"),
         "create_user differing only in case",
     )?;
     // The same name in another account is a different user.
-    store.create_account(&account(OTHER_ACCOUNT))?;
-    store.create_user(&user(OTHER_ACCOUNT, "alice"))?;
+    store.write(|tx| tx.accounts().create(&account(OTHER_ACCOUNT)))?;
+    store.write(|tx| tx.users().create(&user(OTHER_ACCOUNT, "alice")))?;
     ensure_eq!(
-        store.user(ACCOUNT, "alice")?.map(|u| u.user_name),
+        store
+            .read(|tx| tx.users().get(ACCOUNT, "alice"))?
+            .map(|u| u.user_name),
         Some("Alice".to_owned())
     );
     Ok(())
@@ -49,17 +63,17 @@ pub(super) fn user_id_is_unique(store: &dyn Store) -> Result<(), Failure> {
     let mut bob = user(ACCOUNT, "bob");
     bob.user_id.clone_from(&alice.user_id);
     ensure_error(
-        store.create_user(&bob),
+        store.write(|tx| tx.users().create(&bob)),
         &StoreError::already_exists(EntityKind::User, &alice.user_id),
         "create_user with a taken user_id",
     )?;
-    ensure_eq!(store.user(ACCOUNT, "bob")?, None);
+    ensure_eq!(store.read(|tx| tx.users().get(ACCOUNT, "bob"))?, None);
     Ok(())
 }
 
 pub(super) fn require_account(store: &dyn Store) -> Result<(), Failure> {
     ensure_error(
-        store.create_user(&user(ACCOUNT, "alice")),
+        store.write(|tx| tx.users().create(&user(ACCOUNT, "alice"))),
         &StoreError::not_found(EntityKind::Account, ACCOUNT),
         "create_user in a missing account",
     )?;
@@ -67,14 +81,14 @@ pub(super) fn require_account(store: &dyn Store) -> Result<(), Failure> {
 }
 
 pub(super) fn list_paginates_in_name_order(store: &dyn Store) -> Result<(), Failure> {
-    store.create_account(&account(ACCOUNT))?;
-    store.create_account(&account(OTHER_ACCOUNT))?;
+    store.write(|tx| tx.accounts().create(&account(ACCOUNT)))?;
+    store.write(|tx| tx.accounts().create(&account(OTHER_ACCOUNT)))?;
     for name in ["eve", "Bob", "carol", "alice", "Dave"] {
-        store.create_user(&user(ACCOUNT, name))?;
+        store.write(|tx| tx.users().create(&user(ACCOUNT, name)))?;
     }
-    store.create_user(&user(OTHER_ACCOUNT, "aaron"))?;
+    store.write(|tx| tx.users().create(&user(OTHER_ACCOUNT, "aaron")))?;
 
-    let all = store.list_users(ACCOUNT, None, &PageRequest::first(100))?;
+    let all = store.read(|tx| tx.users().list(ACCOUNT, None, &PageRequest::first(100)))?;
     ensure_eq!(names(&all.items), ["alice", "Bob", "carol", "Dave", "eve"]);
     ensure_eq!(all.next_marker, None);
 
@@ -82,7 +96,7 @@ pub(super) fn list_paginates_in_name_order(store: &dyn Store) -> Result<(), Fail
     let mut request = PageRequest::first(2);
     let mut pages = 0;
     loop {
-        let page = store.list_users(ACCOUNT, None, &request)?;
+        let page = store.read(|tx| tx.users().list(ACCOUNT, None, &request))?;
         pages += 1;
         ensure!(
             page.items.len() <= 2,
@@ -100,20 +114,22 @@ pub(super) fn list_paginates_in_name_order(store: &dyn Store) -> Result<(), Fail
     ensure_eq!(seen, ["alice", "Bob", "carol", "Dave", "eve"]);
 
     // An exactly full page is not truncated.
-    let exact = store.list_users(ACCOUNT, None, &PageRequest::first(5))?;
+    let exact = store.read(|tx| tx.users().list(ACCOUNT, None, &PageRequest::first(5)))?;
     ensure_eq!(exact.items.len(), 5);
     ensure_eq!(exact.next_marker, None);
     // Zero is treated as one.
     ensure_eq!(
         store
-            .list_users(ACCOUNT, None, &PageRequest::first(0))?
+            .read(|tx| tx.users().list(ACCOUNT, None, &PageRequest::first(0)))?
             .items
             .len(),
         1
     );
     ensure_eq!(
         store
-            .list_users("999999999999", None, &PageRequest::first(10))?
+            .read(|tx| tx
+                .users()
+                .list("999999999999", None, &PageRequest::first(10)))?
             .items,
         Vec::new()
     );
@@ -121,7 +137,7 @@ pub(super) fn list_paginates_in_name_order(store: &dyn Store) -> Result<(), Fail
 }
 
 pub(super) fn list_filters_by_path_prefix(store: &dyn Store) -> Result<(), Failure> {
-    store.create_account(&account(ACCOUNT))?;
+    store.write(|tx| tx.accounts().create(&account(ACCOUNT)))?;
     for (path, name) in [
         ("/", "root-level"),
         ("/eng/", "dev1"),
@@ -130,12 +146,12 @@ pub(super) fn list_filters_by_path_prefix(store: &dyn Store) -> Result<(), Failu
         ("/ops/", "oncall"),
         ("/eng/", "dev0"),
     ] {
-        store.create_user(&user_at(ACCOUNT, path, name))?;
+        store.write(|tx| tx.users().create(&user_at(ACCOUNT, path, name)))?;
     }
     let list = |prefix| -> Result<Vec<String>, Failure> {
         Ok(names(
             &store
-                .list_users(ACCOUNT, prefix, &PageRequest::first(100))?
+                .read(|tx| tx.users().list(ACCOUNT, prefix, &PageRequest::first(100)))?
                 .items,
         ))
     };
@@ -146,16 +162,21 @@ pub(super) fn list_filters_by_path_prefix(store: &dyn Store) -> Result<(), Failu
     ensure_eq!(list(Some("/ENG/"))?, Vec::<String>::new());
     ensure_eq!(list(Some("/nope/"))?, Vec::<String>::new());
     // Pagination within a filtered listing.
-    let first = store.list_users(ACCOUNT, Some("/eng/"), &PageRequest::first(2))?;
+    let first = store.read(|tx| {
+        tx.users()
+            .list(ACCOUNT, Some("/eng/"), &PageRequest::first(2))
+    })?;
     ensure_eq!(names(&first.items), ["dev0", "dev1"]);
-    let rest = store.list_users(
-        ACCOUNT,
-        Some("/eng/"),
-        &PageRequest {
-            marker: first.next_marker,
-            max_items: 2,
-        },
-    )?;
+    let rest = store.read(|tx| {
+        tx.users().list(
+            ACCOUNT,
+            Some("/eng/"),
+            &PageRequest {
+                marker: first.next_marker,
+                max_items: 2,
+            },
+        )
+    })?;
     ensure_eq!(names(&rest.items), ["dev2"]);
     ensure_eq!(rest.next_marker, None);
     Ok(())
@@ -164,70 +185,89 @@ pub(super) fn list_filters_by_path_prefix(store: &dyn Store) -> Result<(), Failu
 pub(super) fn delete(store: &dyn Store) -> Result<(), Failure> {
     let mut alice = user(ACCOUNT, "Alice");
     alice.tags = vec![("k".to_owned(), "v".to_owned())];
-    store.create_account(&account(ACCOUNT))?;
-    store.create_user(&alice)?;
-    store.create_user(&user(ACCOUNT, "bob"))?;
-    store.delete_user(ACCOUNT, "ALICE")?;
-    ensure_eq!(store.user(ACCOUNT, "alice")?, None);
+    store.write(|tx| tx.accounts().create(&account(ACCOUNT)))?;
+    store.write(|tx| tx.users().create(&alice))?;
+    store.write(|tx| tx.users().create(&user(ACCOUNT, "bob")))?;
+    store.write(|tx| tx.users().delete(ACCOUNT, "ALICE"))?;
+    ensure_eq!(store.read(|tx| tx.users().get(ACCOUNT, "alice"))?, None);
     ensure!(
-        store.user(ACCOUNT, "bob")?.is_some(),
+        store.read(|tx| tx.users().get(ACCOUNT, "bob"))?.is_some(),
         "deleting alice removed bob"
     );
     ensure_error(
-        store.delete_user(ACCOUNT, "alice"),
+        store.write(|tx| tx.users().delete(ACCOUNT, "alice")),
         &StoreError::not_found(EntityKind::User, "alice"),
         "deleting a deleted user",
     )?;
     ensure_error(
-        store.delete_user(OTHER_ACCOUNT, "bob"),
+        store.write(|tx| tx.users().delete(OTHER_ACCOUNT, "bob")),
         &StoreError::not_found(EntityKind::User, "bob"),
         "deleting in another account",
     )?;
     // The name (and even the id) can be used again, and no old tags resurface.
     let mut again = user(ACCOUNT, "alice");
     again.user_id = alice.user_id;
-    store.create_user(&again)?;
-    ensure_eq!(store.user(ACCOUNT, "Alice")?, Some(again));
+    store.write(|tx| tx.users().create(&again))?;
+    ensure_eq!(
+        store.read(|tx| tx.users().get(ACCOUNT, "Alice"))?,
+        Some(again)
+    );
     Ok(())
 }
 
 pub(super) fn delete_conflicts_with_access_keys(store: &dyn Store) -> Result<(), Failure> {
     account_with_user(store, "alice")?;
-    store.create_access_key(&key(ACCOUNT, Some("alice"), "AKIAEXAMPLEKEY000001"))?;
+    store.write(|tx| {
+        tx.access_keys()
+            .create(&key(ACCOUNT, Some("alice"), "AKIAEXAMPLEKEY000001"))
+    })?;
     ensure_error(
-        store.delete_user(ACCOUNT, "alice"),
+        store.write(|tx| tx.users().delete(ACCOUNT, "alice")),
         &StoreError::user_has_access_keys(),
         "deleting a user with an access key",
     )?;
     ensure!(
-        store.user(ACCOUNT, "alice")?.is_some(),
+        store.read(|tx| tx.users().get(ACCOUNT, "alice"))?.is_some(),
         "the conflicting delete removed the user"
     );
     ensure!(
-        store.access_key("AKIAEXAMPLEKEY000001")?.is_some(),
+        store
+            .read(|tx| tx.access_keys().get("AKIAEXAMPLEKEY000001"))?
+            .is_some(),
         "the conflicting delete removed the key"
     );
-    store.delete_access_key(ACCOUNT, Some("alice"), "AKIAEXAMPLEKEY000001")?;
-    store.delete_user(ACCOUNT, "alice")?;
-    ensure_eq!(store.user(ACCOUNT, "alice")?, None);
+    store.write(|tx| {
+        tx.access_keys()
+            .delete(ACCOUNT, Some("alice"), "AKIAEXAMPLEKEY000001")
+    })?;
+    store.write(|tx| tx.users().delete(ACCOUNT, "alice"))?;
+    ensure_eq!(store.read(|tx| tx.users().get(ACCOUNT, "alice"))?, None);
     Ok(())
 }
 
 pub(super) fn delete_conflicts_with_policies(store: &dyn Store) -> Result<(), Failure> {
     account_with_user(store, "alice")?;
-    store.put_user_policy(&policy(ACCOUNT, "alice", "inline", "{}"))?;
+    store.write(|tx| {
+        tx.user_policies()
+            .put(&policy(ACCOUNT, "alice", "inline", "{}"))
+    })?;
     ensure_error(
-        store.delete_user(ACCOUNT, "alice"),
+        store.write(|tx| tx.users().delete(ACCOUNT, "alice")),
         &StoreError::user_has_policies(),
         "deleting a user with an inline policy",
     )?;
     ensure!(
-        store.user(ACCOUNT, "alice")?.is_some(),
+        store.read(|tx| tx.users().get(ACCOUNT, "alice"))?.is_some(),
         "the conflicting delete removed the user"
     );
-    ensure_eq!(store.list_user_policies(ACCOUNT, "alice")?.len(), 1);
-    store.delete_user_policy(ACCOUNT, "alice", "inline")?;
-    store.delete_user(ACCOUNT, "alice")?;
+    ensure_eq!(
+        store
+            .read(|tx| tx.user_policies().list(ACCOUNT, "alice"))?
+            .len(),
+        1
+    );
+    store.write(|tx| tx.user_policies().delete(ACCOUNT, "alice", "inline"))?;
+    store.write(|tx| tx.users().delete(ACCOUNT, "alice"))?;
     Ok(())
 }
 

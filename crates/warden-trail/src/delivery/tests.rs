@@ -1,5 +1,5 @@
 use warden_audit::logfile::{ParsedLogFile, gunzip};
-use warden_store::Store;
+use warden_store::StoreExt;
 
 use super::location;
 use crate::bucket;
@@ -79,7 +79,10 @@ fn delivers_the_trails_events_and_signed_chained_digests() {
     assert!(report.is_valid(), "{:?}", report.problems);
     assert_eq!((report.digests_valid, report.log_files_valid), (3, 2));
 
-    let status = fx.store.trail_delivery(ACCOUNT, "main").unwrap();
+    let status = fx
+        .store
+        .read(|tx| tx.trails().delivery(ACCOUNT, "main"))
+        .unwrap();
     assert_eq!(status.latest_delivery_time, Some(at(61).as_millisecond()));
     assert_eq!(
         status.latest_digest_delivery_time,
@@ -156,7 +159,10 @@ fn an_interrupted_round_is_finished_without_duplicates_or_gaps() {
     let report = delivery.deliver(at(5)).unwrap();
     assert_eq!(report.failures.len(), 1);
     assert_eq!(report.failures[0].trail_arn, trail.arn);
-    let status = fx.store.trail_delivery(ACCOUNT, "main").unwrap();
+    let status = fx
+        .store
+        .read(|tx| tx.trails().delivery(ACCOUNT, "main"))
+        .unwrap();
     assert!(status.latest_delivery_error.is_some());
     // More events arrive before the next round.
     fx.iam(6);
@@ -168,7 +174,10 @@ fn an_interrupted_round_is_finished_without_duplicates_or_gaps() {
         fx.delivered_sequences("us-east-1"),
         [first, first + 1, first + 2]
     );
-    let status = fx.store.trail_delivery(ACCOUNT, "main").unwrap();
+    let status = fx
+        .store
+        .read(|tx| tx.trails().delivery(ACCOUNT, "main"))
+        .unwrap();
     assert_eq!(status.latest_delivery_error, None);
 
     // An interrupted digest: the digest's place is a directory, so its write fails.
@@ -199,7 +208,7 @@ fn stopping_delivers_up_to_the_stop_then_a_final_digest_and_restarting_starts_a_
     let before_stop = fx.iam(3);
     trail.logging = false;
     trail.stop_logging_time = Some(at(4).as_millisecond());
-    fx.store.update_trail(&trail).unwrap();
+    fx.store.write(|tx| tx.trails().update(&trail)).unwrap();
     let after_stop = fx.iam(5);
     let report = delivery.deliver(at(10)).unwrap();
     assert_eq!((report.records, report.digest_files), (1, 1));
@@ -216,7 +225,7 @@ fn stopping_delivers_up_to_the_stop_then_a_final_digest_and_restarting_starts_a_
 
     trail.logging = true;
     trail.start_logging_time = Some(at(300).as_millisecond());
-    fx.store.update_trail(&trail).unwrap();
+    fx.store.write(|tx| tx.trails().update(&trail)).unwrap();
     let restarted = fx.iam(301);
     delivery.deliver(at(302)).unwrap();
     delivery.deliver(at(365)).unwrap();

@@ -43,7 +43,7 @@ impl Handle for CreateTrailRequest {
                 .map(|tag| (tag.key, tag.value.unwrap_or_default()))
                 .collect(),
         };
-        match call.write_outside_snapshot(|store| store.create_trail(&record)) {
+        match call.write_outside_snapshot(|tx| tx.trails().create(&record)) {
             Err(StoreError::AlreadyExists { .. }) => {
                 return Err(ServiceError::modeled(
                     &errors::TRAIL_ALREADY_EXISTS,

@@ -15,9 +15,7 @@ impl Handle for DeleteTrailRequest {
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<DeleteTrailResponse, ServiceError> {
         let trail = find_trail(call, &self.name)?;
-        match call
-            .write_outside_snapshot(|store| store.delete_trail(&trail.account_id, &trail.name))
-        {
+        match call.write_outside_snapshot(|tx| tx.trails().delete(&trail.account_id, &trail.name)) {
             Err(StoreError::NotFound { .. }) => Err(not_found(&self.name, call.ctx.account())),
             other => Ok(other?),
         }?;

@@ -16,14 +16,14 @@ impl Handle for DescribeTrailsRequest {
         let account = call.ctx.account();
         let names = self.trail_name_list.unwrap_or_default();
         let trails = if names.is_empty() {
-            call.store().list_trails(Some(account))?
+            call.read(|tx| tx.trails().list(Some(account)))?
         } else {
             let mut found = Vec::new();
             for given in &names {
                 let Ok(name) = trail_name(given, account) else {
                     continue;
                 };
-                if let Some(trail) = call.store().trail(account, &name)? {
+                if let Some(trail) = call.read(|tx| tx.trails().get(account, &name))? {
                     found.push(trail);
                 }
             }

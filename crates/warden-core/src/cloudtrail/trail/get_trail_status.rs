@@ -13,9 +13,7 @@ impl Handle for GetTrailStatusRequest {
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<GetTrailStatusResponse, ServiceError> {
         let trail = find_trail(call, &self.name)?;
-        let delivery = call
-            .store()
-            .trail_delivery(&trail.account_id, &trail.name)?;
+        let delivery = call.read(|tx| tx.trails().delivery(&trail.account_id, &trail.name))?;
         let time = |millis: Option<i64>| millis.map(timestamp);
         let text = |millis: Option<i64>| {
             millis.map(|millis| timestamp(millis).strftime("%Y-%m-%dT%H:%M:%SZ").to_string())

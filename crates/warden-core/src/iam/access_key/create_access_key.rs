@@ -47,7 +47,7 @@ impl Handle for CreateAccessKeyRequest {
             status: AccessKeyStatus::Active,
             create_date: ctx.warden.now().as_millisecond(),
         };
-        call.write(owner.principal(), |store| store.create_access_key(&record))?;
+        call.write(owner.principal(), |tx| tx.access_keys().create(&record))?;
         Ok(CreateAccessKeyResponse {
             access_key: AccessKey {
                 user_name: user_name.unwrap_or_default(),

@@ -15,8 +15,8 @@ impl Handle for DeleteAccessKeyRequest {
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
         let ctx = call.ctx;
         let owner = Owner::of(ctx, self.user_name.as_deref());
-        call.write(owner.principal(), |store| {
-            store.delete_access_key(
+        call.write(owner.principal(), |tx| {
+            tx.access_keys().delete(
                 ctx.account(),
                 owner.user_name.as_deref(),
                 &self.access_key_id,

@@ -13,9 +13,10 @@ impl Handle for ListAccessKeysRequest {
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<ListAccessKeysResponse, ServiceError> {
         let owner = Owner::of(call.ctx, self.user_name.as_deref());
-        let keys = call
-            .store()
-            .list_access_keys(call.ctx.account(), owner.user_name.as_deref())?;
+        let keys = call.read(|tx| {
+            tx.access_keys()
+                .list(call.ctx.account(), owner.user_name.as_deref())
+        })?;
         Ok(ListAccessKeysResponse {
             access_key_metadata: keys
                 .iter()

@@ -19,8 +19,8 @@ impl Handle for UpdateAccessKeyRequest {
         let status = AccessKeyStatus::parse(&self.status).ok_or_else(|| {
             ServiceError::InvalidParameterValue(format!("Invalid status {}", self.status))
         })?;
-        call.write(owner.principal(), |store| {
-            store.update_access_key_status(
+        call.write(owner.principal(), |tx| {
+            tx.access_keys().update_status(
                 ctx.account(),
                 owner.user_name.as_deref(),
                 &self.access_key_id,

@@ -49,8 +49,8 @@ impl Handle for CreateUserRequest {
             create_date: ctx.warden.now().as_millisecond(),
             permissions_boundary: None,
         };
-        call.write(Principal::User(record.user_name.clone()), |store| {
-            store.create_user(&record)
+        call.write(Principal::User(record.user_name.clone()), |tx| {
+            tx.users().create(&record)
         })?;
         Ok(CreateUserResponse {
             user: Some(user_shape(&record)),

@@ -13,8 +13,8 @@ impl Handle for DeleteUserRequest {
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
         let account = call.ctx.account();
-        call.write(Principal::User(self.user_name.clone()), |store| {
-            store.delete_user(account, &self.user_name)
+        call.write(Principal::User(self.user_name.clone()), |tx| {
+            tx.users().delete(account, &self.user_name)
         })?;
         Ok(NoOutput)
     }

@@ -23,7 +23,7 @@ impl Handle for GetUserRequest {
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<GetUserResponse, ServiceError> {
         let ctx = call.ctx;
         if self.user_name.is_none() && ctx.caller.user_name().is_none() {
-            let account = call.store().account(ctx.account())?;
+            let account = call.read(|tx| tx.accounts().get(ctx.account()))?;
             return Ok(GetUserResponse {
                 user: User {
                     user_id: ctx.account().to_owned(),

@@ -24,9 +24,10 @@ impl Handle for ListUsersRequest {
                 .and_then(|n| usize::try_from(n).ok())
                 .unwrap_or(DEFAULT_MAX_ITEMS),
         };
-        let page =
-            call.store()
-                .list_users(call.ctx.account(), self.path_prefix.as_deref(), &page)?;
+        let page = call.read(|tx| {
+            tx.users()
+                .list(call.ctx.account(), self.path_prefix.as_deref(), &page)
+        })?;
         let users: Vec<User> = page
             .items
             .iter()

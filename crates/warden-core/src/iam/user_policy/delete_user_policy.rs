@@ -13,8 +13,9 @@ impl Handle for DeleteUserPolicyRequest {
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
         let account = call.ctx.account();
-        call.write(Principal::User(self.user_name.clone()), |store| {
-            store.delete_user_policy(account, &self.user_name, &self.policy_name)
+        call.write(Principal::User(self.user_name.clone()), |tx| {
+            tx.user_policies()
+                .delete(account, &self.user_name, &self.policy_name)
         })?;
         Ok(NoOutput)
     }

@@ -14,8 +14,10 @@ impl Handle for GetUserPolicyRequest {
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<GetUserPolicyResponse, ServiceError> {
         let user = find_user(call, &self.user_name)?;
         let policy = call
-            .store()
-            .user_policy(call.ctx.account(), &user.user_name, &self.policy_name)?
+            .read(|tx| {
+                tx.user_policies()
+                    .get(call.ctx.account(), &user.user_name, &self.policy_name)
+            })?
             .ok_or_else(|| {
                 ServiceError::NoSuchEntity(format!(
                     "The user policy with name {} cannot be found.",

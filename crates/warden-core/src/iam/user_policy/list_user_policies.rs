@@ -17,8 +17,7 @@ impl Handle for ListUserPoliciesRequest {
     ) -> Result<ListUserPoliciesResponse, ServiceError> {
         let user = find_user(call, &self.user_name)?;
         let names = call
-            .store()
-            .list_user_policies(call.ctx.account(), &user.user_name)?
+            .read(|tx| tx.user_policies().list(call.ctx.account(), &user.user_name))?
             .into_iter()
             .map(|p| p.policy_name)
             .collect();

@@ -26,8 +26,7 @@ impl Handle for PutUserPolicyRequest {
         )
         .map_err(|error| ServiceError::MalformedPolicyDocument(error.to_string()))?;
         let others: usize = call
-            .store()
-            .list_user_policies(call.ctx.account(), &user.user_name)?
+            .read(|tx| tx.user_policies().list(call.ctx.account(), &user.user_name))?
             .iter()
             .filter(|p| !p.policy_name.eq_ignore_ascii_case(&self.policy_name))
             .map(|p| size_without_whitespace(&p.document))
@@ -44,8 +43,8 @@ impl Handle for PutUserPolicyRequest {
             policy_name: self.policy_name,
             document: self.policy_document,
         };
-        call.write(Principal::User(record.user_name.clone()), |store| {
-            store.put_user_policy(&record)
+        call.write(Principal::User(record.user_name.clone()), |tx| {
+            tx.user_policies().put(&record)
         })?;
         Ok(NoOutput)
     }

@@ -1,0 +1,19 @@
+//! One repository trait per aggregate, reached through a [`Tx`](crate::Tx).
+//!
+//! Lookups return `Ok(None)` when the entity is absent; mutations that refer to a missing
+//! entity return [`StoreError::NotFound`](crate::StoreError::NotFound). Names are matched
+//! case-insensitively unless a method says otherwise. Rules that span rows (quotas, delete
+//! conflicts, uniqueness) are checked inside the calling transaction, so they hold against
+//! concurrent writes.
+
+mod access_keys;
+mod accounts;
+mod trails;
+mod user_policies;
+mod users;
+
+pub use access_keys::AccessKeys;
+pub use accounts::{Accounts, WrappedKeys};
+pub use trails::Trails;
+pub use user_policies::UserPolicies;
+pub use users::Users;

@@ -1,0 +1,45 @@
+//! [`Accounts`] and [`WrappedKeys`].
+
+use crate::{AccountRecord, StoreError, WrappedKeyRecord};
+
+/// Accounts: the owners of every other record.
+pub trait Accounts {
+    /// Creates an account.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::AlreadyExists`] if the id is taken.
+    fn create(&self, account: &AccountRecord) -> Result<(), StoreError>;
+
+    /// The account with this id.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] only.
+    fn get(&self, account_id: &str) -> Result<Option<AccountRecord>, StoreError>;
+
+    /// All accounts, ordered by id.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] only.
+    fn list(&self) -> Result<Vec<AccountRecord>, StoreError>;
+}
+
+/// Data keys wrapped under the root key, by name (exact match).
+pub trait WrappedKeys {
+    /// Stores a wrapped data key under a new name. The first writer wins: on
+    /// [`StoreError::AlreadyExists`], read the stored one with [`WrappedKeys::get`].
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::AlreadyExists`] (wrapped key).
+    fn create(&self, key: &WrappedKeyRecord) -> Result<(), StoreError>;
+
+    /// The wrapped data key of this name (exact match).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] only.
+    fn get(&self, name: &str) -> Result<Option<WrappedKeyRecord>, StoreError>;
+}
