@@ -2,20 +2,108 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use warden_store::Store;
-use warden_store::conformance::run_conformance;
+use warden_store::conformance::{CHECKS, run_conformance};
 use warden_store_sqlite::SqliteStore;
 
-#[test]
-fn in_memory_store_conforms() {
-    let make = || Box::new(SqliteStore::open_in_memory().unwrap()) as Box<dyn Store>;
-    if let Err(failures) = run_conformance(&make) {
-        panic!("{failures}");
+/// A fresh in-memory store (one connection for reads and writes, commits not shared).
+fn in_memory() -> (Option<tempfile::TempDir>, Box<dyn Store>) {
+    (None, Box::new(SqliteStore::open_in_memory().unwrap()))
+}
+
+/// A fresh store on disk (reads on their own connection, commits shared).
+fn on_disk() -> (Option<tempfile::TempDir>, Box<dyn Store>) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("store.sqlite")).unwrap();
+    (Some(dir), Box::new(store))
+}
+
+/// Runs the conformance check of this name against a fresh store.
+fn run(name: &str, make: fn() -> (Option<tempfile::TempDir>, Box<dyn Store>)) {
+    let check = CHECKS
+        .iter()
+        .find(|check| check.name == name)
+        .unwrap_or_else(|| panic!("no conformance check named {name}"));
+    let (_dir, store) = make();
+    if let Err(failure) = (check.run)(store.as_ref()) {
+        panic!("{name}: {failure}");
     }
 }
 
+/// One test per check and backend, so that nextest runs, filters and reports each.
+macro_rules! conformance_tests {
+    ($($check:ident),+ $(,)?) => {
+        /// The checks that have a test here.
+        const TESTED: &[&str] = &[$(stringify!($check)),+];
+
+        mod in_memory {
+            $(#[test]
+            fn $check() {
+                super::run(stringify!($check), super::in_memory);
+            })+
+        }
+
+        mod on_disk {
+            $(#[test]
+            fn $check() {
+                super::run(stringify!($check), super::on_disk);
+            })+
+        }
+    };
+}
+
+conformance_tests![
+    accounts_create_get_list,
+    accounts_reject_duplicates,
+    users_create_and_get,
+    users_unique_case_insensitively,
+    users_user_id_is_unique,
+    users_require_account,
+    users_list_paginates_in_name_order,
+    users_list_filters_by_path_prefix,
+    users_delete,
+    users_update_renames_and_moves,
+    users_update_rejects_taken_names,
+    user_tags_merge_case_insensitively,
+    user_tags_are_limited,
+    users_delete_conflicts_with_access_keys,
+    users_delete_conflicts_with_policies,
+    user_policies_put_get_list_delete,
+    user_policies_upsert_case_insensitively,
+    user_policies_require_user,
+    user_policies_are_per_user,
+    access_keys_create_and_look_up,
+    access_keys_limit_per_user,
+    access_keys_ids_are_unique,
+    access_keys_require_owner,
+    access_keys_update_status,
+    access_keys_delete,
+    wrapped_keys_first_writer_wins,
+    generation_bumps_on_successful_writes_only,
+    snapshot_source_reads_everything,
+    concurrent_key_creation_respects_the_limit,
+    concurrent_user_creation_keeps_names_unique,
+    snapshot_generation_matches_its_data_under_writes,
+    trails_create_get_list_update_delete,
+    trails_report_conflicts_and_absence,
+    trails_delivery_record_round_trips,
+    transactions_discarded_write_changes_nothing,
+    transactions_concurrent_writes_keep_their_own_outcomes,
+    transactions_commit_callbacks_follow_the_order_of_kept_writes,
+];
+
 #[test]
-fn on_disk_store_conforms() {
-    // On disk, reads go through a second connection, unlike in memory.
+fn every_check_has_a_test() {
+    let mut tested: Vec<&str> = TESTED.to_vec();
+    let mut checks: Vec<&str> = CHECKS.iter().map(|check| check.name).collect();
+    tested.sort_unstable();
+    checks.sort_unstable();
+    assert_eq!(tested, checks, "add the new check to conformance_tests!");
+}
+
+/// The whole suite through the runner backends use, with a store per check on one
+/// directory (as a deployment would open them).
+#[test]
+fn whole_suite_runs_through_run_conformance() {
     let dir = tempfile::tempdir().unwrap();
     let counter = AtomicUsize::new(0);
     let make = || {
