@@ -41,7 +41,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use rusqlite::Connection;
-use warden_store::{OnCommit, Store, StoreError, Tx, WriteWork};
+use warden_store::{CommitStats, OnCommit, Store, StoreError, Tx, WriteWork};
 
 use crate::failure::Outcome;
 use crate::tx::SqliteTx;
@@ -148,6 +148,10 @@ impl Store for SqliteStore {
 
     fn generation(&self) -> Result<u64, StoreError> {
         self.read_on(snapshot::generation)
+    }
+
+    fn commit_stats(&self) -> CommitStats {
+        self.writer.stats()
     }
 }
 

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use rusqlite::Connection;
-use warden_store::{OnCommit, StoreError, WriteWork};
+use warden_store::{CommitStats, OnCommit, StoreError, WriteWork};
 
 use crate::tx::SqliteTx;
 
@@ -30,15 +30,6 @@ pub(crate) struct Writer {
     /// Transactions committed, and the kept writes they carried.
     commits: AtomicU64,
     committed_writes: AtomicU64,
-}
-
-/// How many commits the writer made and how many kept writes they carried.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CommitStats {
-    /// Transactions committed.
-    pub commits: u64,
-    /// Kept writes those transactions carried.
-    pub writes: u64,
 }
 
 struct State {

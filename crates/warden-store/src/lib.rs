@@ -61,4 +61,4 @@ pub use records::{
     UserUpdate, WrappedKeyRecord,
 };
 pub use repositories::{AccessKeys, Accounts, Trails, UserPolicies, Users, WrappedKeys};
-pub use store::{OnCommit, Store, StoreExt, Tx, WriteWork};
+pub use store::{CommitStats, OnCommit, Store, StoreExt, Tx, WriteWork};

@@ -74,6 +74,19 @@ pub trait Store: Send + Sync {
     ///
     /// [`StoreError::Backend`] only.
     fn generation(&self) -> Result<u64, StoreError>;
+
+    /// How many write transactions committed since the store was opened, and how many kept
+    /// writes they carried (their ratio is the group commit's batch size).
+    fn commit_stats(&self) -> CommitStats;
+}
+
+/// Commits made by a [`Store`] since it was opened.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CommitStats {
+    /// Write transactions committed.
+    pub commits: u64,
+    /// Kept writes those transactions carried.
+    pub writes: u64,
 }
 
 /// The generic forms of [`Store`]'s transactions.

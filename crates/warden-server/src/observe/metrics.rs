@@ -205,6 +205,7 @@ impl Metrics {
             "warden_snapshot_generation {}",
             warden.snapshot_generation()
         );
+        render_store_commits(&mut out, warden.store().commit_stats());
         out
     }
 
@@ -246,6 +247,24 @@ impl Metrics {
 }
 
 /// The audit log's figures.
+/// The store's group commit: commits, and the writes they carried.
+fn render_store_commits(out: &mut String, stats: warden_store::CommitStats) {
+    header_lines(
+        out,
+        "warden_store_commits_total",
+        "counter",
+        "Store write transactions committed (concurrent writes share one).",
+    );
+    let _ = writeln!(out, "warden_store_commits_total {}", stats.commits);
+    header_lines(
+        out,
+        "warden_store_committed_writes_total",
+        "counter",
+        "Writes those commits carried.",
+    );
+    let _ = writeln!(out, "warden_store_committed_writes_total {}", stats.writes);
+}
+
 fn render_audit(out: &mut String, stats: &warden_store::AuditStats) {
     header_lines(
         out,

@@ -2,9 +2,9 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 
-use warden_store::{AccountRecord, StoreError};
+use warden_store::{AccountRecord, CommitStats, StoreError};
 
-use super::{CommitStats, Writer};
+use super::Writer;
 use crate::connection;
 
 fn writer(dir: &tempfile::TempDir) -> Writer {

@@ -1,3 +1,11 @@
+//! The store conformance suite against both SQLite stores: one test per check and backend.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers: a store that does not open, or a failed check, is the test failing"
+)]
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
