@@ -7,8 +7,11 @@ The generator busy-polls its own core (`--busy-poll`): over loopback, an answer 
 sleeping client would make the server's core pay for waking it, which a client on another
 machine never costs the server. Every server is driven the same way.
 
-Usage: python3 bench/load.py [--seconds 5] [--rounds 3]
-Installs moto[server] into bench/.venv on first use; builds release binaries with cargo.
+Usage: python3 bench/load.py [--seconds 5] [--rounds 3] [--baseline-bin OLD_WARDEN] [--no-build]
+With --baseline-bin, an earlier binary runs beside this build (audited, same core, same
+generator), for an A/B comparison in one run.
+Installs moto[server] into bench/.venv on first use; builds release binaries with cargo (into
+$CARGO_TARGET_DIR, default target/).
 """
 
 import argparse
@@ -73,9 +76,11 @@ def ensure_moto():
     return python
 
 
-def build():
-    subprocess.run(["cargo", "build", "--release", "-p", "warden", "-p", "warden-loadgen"], cwd=REPO, check=True)
-    return REPO / "target" / "release" / "warden", REPO / "target" / "release" / "warden-loadgen"
+def build(run_cargo=True):
+    if run_cargo:
+        subprocess.run(["cargo", "build", "--release", "-p", "warden", "-p", "warden-loadgen"], cwd=REPO, check=True)
+    target = Path(os.environ.get("CARGO_TARGET_DIR") or REPO / "target") / "release"
+    return target / "warden", target / "warden-loadgen"
 
 
 def loadgen(binary, endpoint, call, seconds, connections, rate=None):
@@ -106,20 +111,26 @@ def main():
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--baseline-bin", type=Path,
+                        help="an earlier warden binary, run beside this build (A/B in one run)")
+    parser.add_argument("--no-build", action="store_true", help="use the release binaries already built")
     args = parser.parse_args()
     python = ensure_moto()
-    warden_bin, loadgen_bin = build()
+    warden_bin, loadgen_bin = build(not args.no_build)
     workdir = Path(tempfile.mkdtemp(prefix="warden-bench-"))
     procs = []
     try:
-        warden_port, unaudited_port, moto_port = free_port(), free_port(), free_port()
+        warden_port, unaudited_port, moto_port, baseline_port = free_port(), free_port(), free_port(), free_port()
         # Each server gets the same single core; Warden runs one runtime worker on it. Warden
         # runs twice: as shipped (every call durably audited before its reply) and with
         # `--no-audit`, which isolates the request pipeline (SigV4, routing, authorization).
         env = dict(os.environ, WARDEN_ROOT_ACCESS_KEY_ID=KEY_ID, WARDEN_ROOT_SECRET_ACCESS_KEY=SECRET,
                    WARDEN_ACCOUNT_ID="123456789012", WARDEN_LOG="warn", TOKIO_WORKER_THREADS="1")
-        for port, name, extra in ((warden_port, "data", []), (unaudited_port, "data-unaudited", ["--no-audit"])):
-            procs.append(subprocess.Popen(pinned([str(warden_bin), "serve", "--listen", f"127.0.0.1:{port}",
+        wardens = [(warden_bin, warden_port, "data", []), (warden_bin, unaudited_port, "data-unaudited", ["--no-audit"])]
+        if args.baseline_bin:
+            wardens.append((args.baseline_bin, baseline_port, "data-baseline", []))
+        for binary, port, name, extra in wardens:
+            procs.append(subprocess.Popen(pinned([str(binary), "serve", "--listen", f"127.0.0.1:{port}",
                                                   "--data-dir", str(workdir / name), *extra], SERVER_CORE), env=env,
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         procs.append(subprocess.Popen(pinned([str(VENV / "bin" / "moto_server"), "-p", str(moto_port)], SERVER_CORE),
@@ -129,6 +140,8 @@ def main():
             "warden-no-audit": f"http://127.0.0.1:{unaudited_port}",
             "moto": f"http://127.0.0.1:{moto_port}",
         }
+        if args.baseline_bin:
+            targets["warden-baseline"] = f"http://127.0.0.1:{baseline_port}"
         for name, endpoint in targets.items():
             wait_http(f"{endpoint}/moto-api/" if name == "moto" else f"{endpoint}/_warden/health")
             create_bench_user(python, endpoint)
@@ -157,6 +170,10 @@ def main():
             for target in ("warden", "warden-no-audit"):
                 w = statistics.median(r["rps"] for r in results[(call, target)])
                 print(f"ratio {target}/moto {call} = {w / m:.1f}")
+            if args.baseline_bin:
+                b = statistics.median(r["rps"] for r in results[(call, "warden-baseline")])
+                w = statistics.median(r["rps"] for r in results[(call, "warden")])
+                print(f"ratio warden/warden-baseline {call} = {w / b:.2f}")
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
