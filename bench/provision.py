@@ -55,6 +55,7 @@ import time
 from array import array
 from collections import Counter
 from pathlib import Path
+import urllib.request
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -394,12 +395,32 @@ def run_server(kind, binary, workdir, extra, args, round_no):
         result["rss_mb"] = {"end": rss_mb(server.pid), "peak": stop_sampling()["peak_rss_mb"]}
         if server.data_dir:
             result["data_dir_mb"] = {k: round(v / MB, 2) for k, v in disk(server.data_dir).items()}
+        if kind == "warden":
+            result["store_commits"] = store_commits(server.endpoint)
     finally:
         server.stop()
     if server.data_dir:
         result["data_dir_mb_stopped"] = {k: round(v / MB, 2) for k, v in disk(server.data_dir).items()}
         shutil.rmtree(server.data_dir, ignore_errors=True)
     return result
+
+
+def store_commits(endpoint):
+    """Warden's group commit: store commits and the writes they carried (from its metrics)."""
+    try:
+        text = urllib.request.urlopen(endpoint + "/_warden/metrics", timeout=5).read().decode()
+    except OSError:
+        return None
+    values = {}
+    for line in text.splitlines():
+        for name in ("warden_store_commits_total", "warden_store_committed_writes_total"):
+            if line.startswith(name + " "):
+                values[name] = float(line.split()[1])
+    if len(values) < 2:
+        return None  # a build from before group commit
+    commits, writes = values["warden_store_commits_total"], values["warden_store_committed_writes_total"]
+    return {"commits": int(commits), "writes": int(writes),
+            "writes_per_commit": round(writes / commits, 2) if commits else None}
 
 
 def show(kind, r):
@@ -418,6 +439,10 @@ def show(kind, r):
         line += f"\n         data dir {d['total']} MB (audit {d['audit']}, WAL {d['wal']}; {s['total']} MB once stopped)"
     if r["connections_opened"] is not None:
         line += f"  connections opened {r['connections_opened']}"
+    if r.get("store_commits"):
+        sc = r["store_commits"]
+        line += (f"\n         store: {sc['writes']:,} writes in {sc['commits']:,} commits "
+                 f"({sc['writes_per_commit']} writes per commit)")
     line += "\n         by call p50/p99 ms: " + ", ".join(
         f"{a} {v['p50']}/{v['p99']}" for a, v in r["by_action_ms"].items())
     print(line, flush=True)

@@ -76,9 +76,20 @@ impl SqliteStore {
     /// the file cannot be opened or is not a database, WAL mode cannot be enabled, or the
     /// schema is newer than this build.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with_max_batch(path, MAX_BATCH)
+    }
+
+    /// [`SqliteStore::open`], sharing each commit among at most `max_batch` writes (1: every
+    /// write commits alone). For measuring what sharing commits buys; `open` uses
+    /// [`MAX_BATCH`].
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::open`].
+    pub fn open_with_max_batch(path: &Path, max_batch: usize) -> Result<Self, StoreError> {
         let (writer, reader) = connection::open_file(path)?;
         Ok(Self {
-            writer: Writer::new(writer, MAX_BATCH),
+            writer: Writer::new(writer, max_batch),
             reader: Some(Mutex::new(reader)),
         })
     }
