@@ -11,6 +11,7 @@
 //! Only this crate knows HTTP.
 #![warn(missing_docs)]
 
+mod authenticate;
 mod config;
 mod guard;
 mod health;

@@ -13,8 +13,9 @@ use axum::response::{IntoResponse, Response};
 use warden_core::audit::{lower_camel_keys, parameters_from_query};
 use warden_core::{Caller, Ran, RequestFacts, Warden};
 use warden_protocol::{AwsError, QueryParams, ResponseFormat, ServiceMeta};
-use warden_sigv4::{RequestParts, SignedRequest, SigningKeyCache};
+use warden_sigv4::{RequestParts, SignedRequest, SigningKeyCache, VerifyOptions};
 
+use crate::authenticate::{AuthFailure, Learned, Rules, authenticate};
 use crate::guard::Guard;
 use crate::read_thread::ReadThread;
 use crate::recording::{Outcome, Trace};
@@ -351,76 +352,52 @@ impl Call<'_> {
         Ok((info.name, result.map_err(AwsError::from)?))
     }
 
-    /// Authentication under the abuse limits: a source or claimed key that failed too often
-    /// is answered `Throttling` before its signature is checked; a failure spends their
-    /// tokens; an authenticated caller then meets the opt-in rate limits.
+    /// The one authentication path ([`authenticate`]) with AWS's Query/JSON answers;
+    /// what it learned (the claimed key, its account, the region, the caller) goes into
+    /// `trace`.
     fn authenticated(
         &self,
         signed: Result<Option<SignedRequest>, warden_sigv4::SigV4Error>,
         trace: &mut Trace,
     ) -> Result<Arc<Caller>, AwsError> {
-        let guard = &self.state.guard;
-        let source = self.facts_base.source_ip;
-        let claimed = signed
-            .as_ref()
-            .ok()
-            .and_then(Option::as_ref)
-            .map(|signed| signed.scope.access_key_id.clone());
-        if guard.refuses_source(source) {
-            trace.access_key_id = claimed;
-            return Err(AwsError::throttling());
-        }
-        let caller = signed
-            .map_err(|error| sigv4_error(&error))
-            .and_then(|signed| {
-                note_region(signed.as_ref(), trace);
-                self.authenticate(signed.as_ref(), trace)
-            });
-        match caller {
-            Ok(caller) => {
-                guard
-                    .admits_call(source, &caller.access_key_id)
-                    .map_err(|_| AwsError::throttling())?;
-                Ok(caller)
-            }
-            Err(error) => match guard.failed_authentication(source, claimed.as_deref()) {
-                Some(_) => Err(AwsError::throttling()),
-                None => Err(error),
-            },
-        }
-    }
-
-    /// SigV4: the key must exist and be active, the signature must verify, and the clock
-    /// window must hold. Errors are AWS's, in AWS's order. What is learned on the way (the
-    /// key, its account, the caller) goes into `trace`.
-    fn authenticate(
-        &self,
-        signed: Option<&SignedRequest>,
-        trace: &mut Trace,
-    ) -> Result<Arc<Caller>, AwsError> {
-        let signed = signed.ok_or_else(missing_token)?;
-        trace.access_key_id = Some(signed.scope.access_key_id.clone());
-        let snapshot = self.state.warden.snapshot();
-        let key = snapshot
-            .key(&signed.scope.access_key_id)
-            .filter(|key| key.active)
-            .ok_or_else(invalid_client_token)?;
-        trace.key_account = Some(key.caller.account_id.clone());
-        if signed.session_token.is_some() {
-            // Long-term keys carry no session token; a token names a session Warden never issued.
-            return Err(invalid_client_token());
-        }
-        warden_sigv4::verify(
-            signed,
+        let rules = Rules {
+            service: None,
+            verify: VerifyOptions::default(),
+        };
+        let mut learned = Learned::default();
+        let result = authenticate(
+            self.state,
             &self.sig_parts,
-            &key.secret,
-            self.state.warden.now(),
-            &self.state.signing_keys,
-        )
-        .map_err(|error| sigv4_error(&error))?;
-        trace.caller = Some(Arc::clone(&key.caller));
-        crate::observe::note_principal(&key.caller.arn); // observability hook
-        Ok(Arc::clone(&key.caller))
+            signed,
+            self.facts_base.source_ip,
+            rules,
+            &mut learned,
+        );
+        if let Some(region) = learned.region {
+            trace.facts.region = region;
+        }
+        if learned.claimed_key.is_some() {
+            trace.access_key_id = learned.claimed_key;
+        }
+        if learned.key_account.is_some() {
+            trace.key_account = learned.key_account;
+        }
+        if let Some(caller) = &learned.caller {
+            trace.caller = Some(Arc::clone(caller));
+            crate::observe::note_principal(&caller.arn); // observability hook
+        }
+        let caller = result.map_err(|failure| match failure {
+            AuthFailure::Throttled => AwsError::throttling(),
+            AuthFailure::Unsigned => missing_token(),
+            AuthFailure::Signature(error) => sigv4_error(&error),
+            AuthFailure::WrongService(service) => AwsError::new(
+                "SignatureDoesNotMatch",
+                403,
+                format!("Credential should be scoped to correct service: '{service}'."),
+            ),
+            AuthFailure::UnknownKey => invalid_client_token(),
+        })?;
+        Ok(caller)
     }
 }
 

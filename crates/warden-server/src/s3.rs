@@ -26,6 +26,9 @@ use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use warden_core::{Caller, Permission, RequestFacts, authorize};
+use warden_protocol::xml::escape;
+
+use crate::authenticate::{AuthFailure, Learned, Rules, authenticate};
 use warden_sigv4::{PathEncoding, RequestParts, SigV4Error, VerifyOptions};
 use warden_trail::bucket::{self, BucketError, ListRequest, ListResult, MAX_KEYS};
 
@@ -226,93 +229,45 @@ pub(crate) async fn s3_request(state: &Arc<AppState>, request: Request<Body>) ->
     response
 }
 
-/// [`authenticate`] under the abuse limits, as the AWS endpoints have them: a source or
-/// claimed key that failed too often gets S3's throttling answer (`SlowDown`, 503) unchecked.
+/// The one authentication path, with S3's rules (signed for `s3`, S3's canonical path,
+/// unsigned payloads allowed) and S3's answers: over an abuse limit, `SlowDown` (503).
 fn guarded_authenticate(
     state: &AppState,
     parts: &RequestParts<'_>,
     source: Option<std::net::IpAddr>,
 ) -> Result<Arc<Caller>, S3Error> {
-    let claimed = warden_sigv4::parse(parts)
-        .ok()
-        .flatten()
-        .map(|signed| signed.scope.access_key_id);
-    let slow_down = || {
-        S3Error::new(
-            "SlowDown",
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Please reduce your request rate.",
-        )
+    let rules = Rules {
+        service: Some("s3"),
+        verify: VerifyOptions {
+            normalize_path: false,
+            path_encoding: PathEncoding::Single,
+            allow_unsigned_payload: true,
+        },
     };
-    if state.guard.refuses_source(source) {
-        return Err(slow_down());
-    }
-    let caller = match authenticate(state, parts) {
-        Ok(caller) => caller,
-        Err(error) => {
-            return Err(
-                match state
-                    .guard
-                    .failed_authentication(source, claimed.as_deref())
-                {
-                    Some(_) => slow_down(),
-                    None => error,
-                },
-            );
-        }
-    };
-    state
-        .guard
-        .admits_call(source, &caller.access_key_id)
-        .map_err(|_| slow_down())?;
-    Ok(caller)
-}
-
-/// SigV4 for S3: signed for `s3`, an active key, the signature verifying with S3's rules.
-fn authenticate(state: &AppState, parts: &RequestParts<'_>) -> Result<Arc<Caller>, S3Error> {
-    let signed = warden_sigv4::parse(parts)
-        .map_err(|error| S3Error::from_sigv4(&error))?
-        .ok_or_else(S3Error::access_denied)?;
-    if signed.scope.service != "s3" {
-        return Err(S3Error::new(
-            "AuthorizationHeaderMalformed",
-            StatusCode::BAD_REQUEST,
-            format!(
-                "The authorization header is malformed; incorrect service \"{}\". This endpoint belongs to \"s3\".",
-                signed.scope.service
+    let signed = warden_sigv4::parse(parts);
+    authenticate(state, parts, signed, source, rules, &mut Learned::default()).map_err(
+        |failure| match failure {
+            AuthFailure::Throttled => S3Error::new(
+                "SlowDown",
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Please reduce your request rate.",
             ),
-        ));
-    }
-    let snapshot = state.warden.snapshot();
-    let invalid_key = || {
-        S3Error::new(
-            "InvalidAccessKeyId",
-            StatusCode::FORBIDDEN,
-            "The AWS Access Key Id you provided does not exist in our records.",
-        )
-    };
-    let key = snapshot
-        .key(&signed.scope.access_key_id)
-        .filter(|key| key.active)
-        .ok_or_else(invalid_key)?;
-    if signed.session_token.is_some() {
-        return Err(invalid_key());
-    }
-    let options = VerifyOptions {
-        normalize_path: false,
-        path_encoding: PathEncoding::Single,
-        allow_unsigned_payload: true,
-    };
-    warden_sigv4::verify_with_options(
-        &signed,
-        parts,
-        &key.secret,
-        state.warden.now(),
-        &state.signing_keys,
-        options,
+            AuthFailure::Unsigned => S3Error::access_denied(),
+            AuthFailure::Signature(error) => S3Error::from_sigv4(&error),
+            AuthFailure::WrongService(service) => S3Error::new(
+                "AuthorizationHeaderMalformed",
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "The authorization header is malformed; incorrect service \"{service}\". This endpoint belongs to \"s3\"."
+                ),
+            ),
+            AuthFailure::UnknownKey => S3Error::new(
+                "InvalidAccessKeyId",
+                StatusCode::FORBIDDEN,
+                "The AWS Access Key Id you provided does not exist in our records.",
+            ),
+        },
     )
-    .map_err(|error| S3Error::from_sigv4(&error))?;
-    Ok(Arc::clone(&key.caller))
 }
 
 fn scope_region(parts: &RequestParts<'_>) -> Option<String> {
@@ -701,21 +656,6 @@ fn xml(body: String) -> Response {
         body,
     )
         .into_response()
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `encoding-type=url`: everything but unreserved characters and `/` percent-encoded.
