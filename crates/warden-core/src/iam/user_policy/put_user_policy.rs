@@ -1,6 +1,6 @@
 //! PutUserPolicy: add or replace an inline policy, within the user's size quota. The quota
-//! check and the write run under the runner's writer lock, so concurrent puts cannot both
-//! pass the check.
+//! check and the write run in the operation's one write transaction (writes run one at a
+//! time), so concurrent puts cannot both pass the check.
 
 use warden_policy::limits::USER_INLINE as USER_POLICY_SIZE_QUOTA;
 use warden_policy::{Policy, PolicyKind, size_without_whitespace};
