@@ -2,7 +2,9 @@
 
 use std::thread;
 
-use super::fixtures::{ACCOUNT, OTHER_ACCOUNT, account, account_with_user, key, policy, user};
+use super::fixtures::{
+    ACCOUNT, OTHER_ACCOUNT, account, account_with_user, concurrently, key, policy, user,
+};
 use super::{Failure, ensure_error};
 use crate::{
     AccessKeyStatus, EntityKind, SnapshotSource, Store, StoreError, StoreExt, WrappedKeyRecord,
@@ -183,28 +185,14 @@ pub(super) fn snapshot_source_reads_everything(store: &dyn Store) -> Result<(), 
 
 pub(super) fn concurrent_key_creation_respects_the_limit(store: &dyn Store) -> Result<(), Failure> {
     account_with_user(store, "alice")?;
-    let results: Vec<Result<(), StoreError>> = thread::scope(|scope| {
-        let handles: Vec<_> = (0..8)
-            .map(|i| {
-                scope.spawn(move || {
-                    store.write(|tx| {
-                        tx.access_keys().create(&key(
-                            ACCOUNT,
-                            Some("alice"),
-                            &format!("AKIACONCURRENT0000{i:02}"),
-                        ))
-                    })
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle.join().unwrap_or_else(|_| {
-                    Err(StoreError::Backend("writer thread panicked".to_owned()))
-                })
-            })
-            .collect()
+    let results = concurrently(8, |i| {
+        store.write(|tx| {
+            tx.access_keys().create(&key(
+                ACCOUNT,
+                Some("alice"),
+                &format!("AKIACONCURRENT0000{i:02}"),
+            ))
+        })
     });
     let created = results.iter().filter(|r| r.is_ok()).count();
     ensure_eq!(created, 2);
@@ -228,21 +216,9 @@ pub(super) fn concurrent_user_creation_keeps_names_unique(
 ) -> Result<(), Failure> {
     store.write(|tx| tx.accounts().create(&account(ACCOUNT)))?;
     let spellings = ["carol", "Carol", "CAROL", "cArOl", "caRol", "CARol"];
-    let results: Vec<Result<(), StoreError>> = thread::scope(|scope| {
-        let handles: Vec<_> = spellings
-            .iter()
-            .map(|name| {
-                scope.spawn(move || store.write(|tx| tx.users().create(&user(ACCOUNT, name))))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle.join().unwrap_or_else(|_| {
-                    Err(StoreError::Backend("writer thread panicked".to_owned()))
-                })
-            })
-            .collect()
+    let results = concurrently(spellings.len(), |i| {
+        let name = spellings.get(i).copied().unwrap_or_default();
+        store.write(|tx| tx.users().create(&user(ACCOUNT, name)))
     });
     ensure_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
     for result in &results {

@@ -1,7 +1,8 @@
 //! Records the checks create.
 
 use crate::{
-    AccessKeyRecord, AccessKeyStatus, AccountRecord, Store, StoreExt, UserPolicyRecord, UserRecord,
+    AccessKeyRecord, AccessKeyStatus, AccountRecord, Store, StoreError, StoreExt, UserPolicyRecord,
+    UserRecord,
 };
 
 use super::Failure;
@@ -86,4 +87,26 @@ pub(super) fn account_with_user(store: &dyn Store, user_name: &str) -> Result<Us
     let record = user(ACCOUNT, user_name);
     store.write(|tx| tx.users().create(&record))?;
     Ok(record)
+}
+
+/// Runs `write(i)` for every `i` below `writers`, each on its own thread, all at once; their
+/// results in order of `i` (a panicked thread counts as a backend error).
+pub(super) fn concurrently<T: Send>(
+    writers: usize,
+    write: impl Fn(usize) -> Result<T, StoreError> + Sync,
+) -> Vec<Result<T, StoreError>> {
+    std::thread::scope(|scope| {
+        let write = &write;
+        let handles: Vec<_> = (0..writers)
+            .map(|i| scope.spawn(move || write(i)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle.join().unwrap_or_else(|_| {
+                    Err(StoreError::Backend("writer thread panicked".to_owned()))
+                })
+            })
+            .collect()
+    })
 }

@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
 use super::Failure;
-use super::fixtures::{ACCOUNT, account, key, user};
+use super::fixtures::{ACCOUNT, account, concurrently, key, user};
 use crate::{Store, StoreError, StoreExt};
 
 /// The writes the concurrent checks run at once.
@@ -53,28 +53,14 @@ pub(super) fn discarded_write_changes_nothing(store: &dyn Store) -> Result<(), F
 pub(super) fn concurrent_writes_keep_their_own_outcomes(store: &dyn Store) -> Result<(), Failure> {
     store.write(|tx| tx.accounts().create(&account(ACCOUNT)))?;
     let before = store.generation()?;
-    let results: Vec<Result<(), StoreError>> = thread::scope(|scope| {
-        let handles: Vec<_> = (0..WRITERS)
-            .map(|i| {
-                scope.spawn(move || {
-                    store.write(|tx| {
-                        tx.users().create(&user(ACCOUNT, &format!("user{i}")))?;
-                        if i % 2 == 1 {
-                            return Err(StoreError::Conflict(format!("discard {i}")));
-                        }
-                        Ok(())
-                    })
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle.join().unwrap_or_else(|_| {
-                    Err(StoreError::Backend("writer thread panicked".to_owned()))
-                })
-            })
-            .collect()
+    let results = concurrently(WRITERS, |i| {
+        store.write(|tx| {
+            tx.users().create(&user(ACCOUNT, &format!("user{i}")))?;
+            if i % 2 == 1 {
+                return Err(StoreError::Conflict(format!("discard {i}")));
+            }
+            Ok(())
+        })
     });
     for (i, result) in results.iter().enumerate() {
         let stored = store.read(|tx| tx.users().get(ACCOUNT, &format!("user{i}")))?;
