@@ -90,7 +90,13 @@ impl Writer {
         let attempt = match savepoint(&state.connection, work) {
             Ok(attempt) => attempt,
             Err(error) => {
+                // The savepoint could not be closed, so the whole batch is rolled back; this
+                // write's callback is told too (whatever its work decided), so that state
+                // derived from it inside the work is dropped with the rest.
                 let error = StoreError::Backend(format!("sqlite: {error}"));
+                if let Some(batch) = state.batch.as_mut() {
+                    batch.on_commit.push(on_commit);
+                }
                 state.finish(Some(error.clone()));
                 return Err(error);
             }

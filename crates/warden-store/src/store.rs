@@ -34,7 +34,8 @@ pub trait Tx {
 pub type WriteWork<'w> = dyn FnMut(&dyn Tx) -> bool + 'w;
 
 /// Told, once the transaction holding a kept write has committed (`true`) or failed
-/// (`false`), before any later write runs.
+/// (`false`), before any later write runs. A write whose savepoint could not be closed is
+/// told `false` too, whatever its work decided.
 pub type OnCommit = Box<dyn FnOnce(bool) + Send>;
 
 /// Warden's persistent state: transactions over per-aggregate repositories.

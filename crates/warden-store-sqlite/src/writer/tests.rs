@@ -129,3 +129,34 @@ fn a_discarded_write_keeps_nothing() {
         assert_eq!(count, 0);
     });
 }
+
+/// When a write's savepoint cannot be closed (here: the generation row is gone), the batch
+/// rolls back and that write's own callback hears `false`, so state it derived inside the
+/// work (the staged snapshot) is dropped.
+#[test]
+fn a_failed_savepoint_tells_its_own_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let writer = writer(&dir);
+    writer.with_connection(|connection| connection.execute_batch("DROP TABLE store_meta").unwrap());
+    let told = Arc::new(Mutex::new(Vec::new()));
+    let told_here = Arc::clone(&told);
+    let result = writer.run(
+        &mut |tx| {
+            tx.accounts()
+                .create(&AccountRecord {
+                    account_id: "111111111111".to_owned(),
+                    create_date: 1,
+                })
+                .is_ok()
+        },
+        Box::new(move |ok| told_here.lock().unwrap().push(ok)),
+    );
+    assert!(matches!(result, Err(StoreError::Backend(_))), "{result:?}");
+    assert_eq!(*told.lock().unwrap(), [false]);
+    writer.with_connection(|connection| {
+        let count: i64 = connection
+            .query_row("SELECT COUNT(*) FROM accounts", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(count, 0);
+    });
+}
