@@ -23,6 +23,23 @@ impl XmlWriter {
         }
     }
 
+    /// A writer for a whole document: it starts with the XML declaration
+    /// (`<?xml version="1.0" encoding="UTF-8"?>`), as S3's answers do.
+    pub fn document() -> Self {
+        let mut writer = Self::new();
+        writer
+            .out
+            .push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        writer
+    }
+
+    /// Writes `<name xmlns="namespace"/>`, an element with no content.
+    pub fn empty_with_namespace(&mut self, name: &str, namespace: &str) {
+        self.start_with_namespace(name, namespace);
+        self.out.pop();
+        self.out.push_str("/>");
+    }
+
     /// Writes `<name>`.
     pub fn start(&mut self, name: &str) {
         self.out.push('<');
@@ -111,6 +128,19 @@ pub fn is_xml_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_start_with_the_declaration_and_empty_elements_close_themselves() {
+        let mut w = XmlWriter::document();
+        w.empty_with_namespace("LocationConstraint", "urn:x");
+        assert_eq!(
+            w.finish(),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint xmlns=\"urn:x\"/>"
+        );
+        let mut w = XmlWriter::new();
+        w.empty_with_namespace("Empty", "");
+        assert_eq!(w.finish(), "<Empty/>");
+    }
 
     #[test]
     fn escapes_markup_and_forbidden_characters() {

@@ -19,7 +19,7 @@ use crate::authenticate::{AuthFailure, Learned, Rules, authenticate};
 use crate::guard::Guard;
 use crate::read_thread::ReadThread;
 use crate::recording::{Outcome, Trace};
-use crate::routing::{QueryService, choose_query_service};
+use crate::service::{Placement, Service, Wire};
 use crate::transport::{BodyError, header as header_value, header_pairs, read_body};
 
 /// What every request handler shares.
@@ -51,36 +51,21 @@ pub(crate) async fn aws_request(
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip());
-    let format = ResponseFormat::from_accept(header_value(&parts.headers, "accept"));
-    let json_target = header_value(&parts.headers, "x-amz-target").map(str::to_owned);
+    let framing = match header_value(&parts.headers, "x-amz-target") {
+        Some(target) => Framing::Json {
+            target: target.to_owned(),
+        },
+        None => Framing::Query {
+            format: ResponseFormat::from_accept(header_value(&parts.headers, "accept")),
+        },
+    };
     let body = read_body(&parts.headers, body);
     let body = match tokio::time::timeout(state.guard.limits.body_timeout, body)
         .await
         .unwrap_or(Err(BodyError::TimedOut))
     {
         Ok(body) => body,
-        Err(BodyError::TimedOut) => {
-            let error = AwsError::request_timeout();
-            let mut response =
-                query_error(&warden_protocol::iam::META, &error, &request_id, format);
-            response.headers_mut().insert(
-                header::CONNECTION,
-                header::HeaderValue::from_static("close"),
-            );
-            return response;
-        }
-        Err(BodyError::TooLarge) => {
-            return query_error(
-                &warden_protocol::iam::META,
-                &too_large(),
-                &request_id,
-                format,
-            );
-        }
-        Err(BodyError::Broken) => {
-            let error = AwsError::malformed_query_string("The request body could not be read.");
-            return query_error(&warden_protocol::iam::META, &error, &request_id, format);
-        }
+        Err(error) => return framing.body_error(&error, &request_id),
     };
     let headers = header_pairs(&parts.headers);
     let raw_query = parts.uri.query().unwrap_or("");
@@ -103,15 +88,129 @@ pub(crate) async fn aws_request(
             secure_transport: crate::tls::secure_transport(&parts.extensions), // TLS hook
         },
     };
-    if let Some(target) = json_target {
-        return call.json_protocol(&target).await;
-    }
     let params_bytes = if parts.method == Method::GET || body.is_empty() {
         raw_query.as_bytes()
     } else {
         &body
     };
-    call.query_protocol(params_bytes, format).await
+    call.serve(&framing, params_bytes).await
+}
+
+/// How a request is framed, which decides how it is opened and how it is answered.
+enum Framing {
+    /// AWS Query: parameters in the form body or query string; XML (or JSON) answers.
+    Query {
+        /// The answer's format (`Accept`).
+        format: ResponseFormat,
+    },
+    /// JSON 1.1: `X-Amz-Target: Prefix.Operation`, JSON both ways.
+    Json {
+        /// The `X-Amz-Target` header.
+        target: String,
+    },
+}
+
+/// A request opened by its framing: the service (when known), the operation it names and
+/// its members.
+struct Opened<'a> {
+    service: Option<&'static Service>,
+    action: Option<&'a str>,
+    wire: Wire<'a>,
+}
+
+impl Framing {
+    /// The answer to a finished call, in this framing.
+    fn respond(
+        &self,
+        service: Option<&'static Service>,
+        outcome: Outcome,
+        request_id: &str,
+    ) -> Response {
+        match self {
+            Self::Query { format } => {
+                let meta = service.unwrap_or_else(crate::service::iam).meta;
+                match outcome {
+                    Ok((operation, output)) => {
+                        let body = warden_protocol::render::render_query_success(
+                            meta,
+                            operation,
+                            output
+                                .as_deref()
+                                .map(|o| o as &dyn warden_protocol::encode::Encode),
+                            request_id,
+                            *format,
+                        );
+                        respond(StatusCode::OK, format.content_type(), request_id, body)
+                    }
+                    Err(error) => query_error(meta, &error, request_id, *format),
+                }
+            }
+            Self::Json { target } => {
+                let (status, body) = match outcome {
+                    Ok((_, output)) => (
+                        StatusCode::OK,
+                        warden_protocol::render::render_json_success(
+                            output
+                                .as_deref()
+                                .map(|o| o as &dyn warden_protocol::encode::Encode),
+                        ),
+                    ),
+                    Err(error) => {
+                        tracing::debug!(%target, code = %error.code, "json request refused");
+                        (
+                            StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST),
+                            warden_protocol::render::render_json_error(&error),
+                        )
+                    }
+                };
+                respond(
+                    status,
+                    warden_protocol::render::JSON_1_1_CONTENT_TYPE,
+                    request_id,
+                    body,
+                )
+            }
+        }
+    }
+
+    /// The answer to a request whose body could not be read (not recorded: nothing about
+    /// the call is known).
+    fn body_error(&self, error: &BodyError, request_id: &str) -> Response {
+        let aws_error = match error {
+            BodyError::TimedOut => AwsError::request_timeout(),
+            BodyError::TooLarge => too_large(),
+            BodyError::Broken => {
+                AwsError::malformed_query_string("The request body could not be read.")
+            }
+        };
+        let aws_error = match self {
+            Self::Query { .. } => aws_error,
+            Self::Json { .. } => aws_error.for_json_protocol(),
+        };
+        let mut response = self.respond(None, Err(aws_error), request_id);
+        if matches!(error, BodyError::TimedOut) {
+            response.headers_mut().insert(
+                header::CONNECTION,
+                header::HeaderValue::from_static("close"),
+            );
+        }
+        response
+    }
+
+    /// The error for an operation the service does not have (or a request naming none).
+    fn unknown_operation(&self, action: Option<&str>, wire: Wire<'_>) -> AwsError {
+        match (self, action) {
+            (Self::Json { .. }, _) => AwsError::unknown_operation(),
+            (Self::Query { .. }, None) => AwsError::missing_action(),
+            (Self::Query { .. }, Some(action)) => {
+                let version = match wire {
+                    Wire::Query(params) => params.get("Version"),
+                    Wire::Json(_) => None,
+                };
+                AwsError::invalid_action(action, version.unwrap_or(""))
+            }
+        }
+    }
 }
 
 struct FactsBase {
@@ -131,9 +230,9 @@ struct Call<'a> {
 
 impl Call<'_> {
     /// A trace for this request, before anything about the call is known.
-    fn trace(&self, event_source: &'static str) -> Trace {
+    fn trace(&self) -> Trace {
         Trace {
-            event_source,
+            event_source: crate::service::iam().event_source,
             event_name: String::new(),
             operation: None,
             resources: Vec::new(),
@@ -151,9 +250,14 @@ impl Call<'_> {
         }
     }
 
-    async fn query_protocol(&self, params_bytes: &[u8], format: ResponseFormat) -> Response {
-        let mut trace = self.trace(QueryService::Iam.event_source());
-        let (meta, outcome) = self.query_outcome(params_bytes, &mut trace).await;
+    /// The one path of every Query and JSON call: open, authenticate, run, record, answer.
+    async fn serve(&self, framing: &Framing, params_bytes: &[u8]) -> Response {
+        let mut trace = self.trace();
+        let (service, outcome) = self.outcome(framing, params_bytes, &mut trace).await;
+        let outcome = match framing {
+            Framing::Query { .. } => outcome,
+            Framing::Json { .. } => outcome.map_err(AwsError::for_json_protocol),
+        };
         let outcome = trace
             .record(
                 &self.state.warden,
@@ -162,192 +266,105 @@ impl Call<'_> {
                 outcome,
             )
             .await;
-        match outcome {
-            Ok((operation, output)) => {
-                let body = warden_protocol::render::render_query_success(
-                    meta,
-                    operation,
-                    output
-                        .as_deref()
-                        .map(|o| o as &dyn warden_protocol::encode::Encode),
-                    self.request_id,
-                    format,
-                );
-                respond(StatusCode::OK, format.content_type(), self.request_id, body)
-            }
-            Err(error) => query_error(meta, &error, self.request_id, format),
-        }
+        framing.respond(service, outcome, self.request_id)
     }
 
-    /// Decodes, routes and runs a Query-protocol call, noting what it learns in `trace`.
-    async fn query_outcome(
+    /// Opens the request by its framing and runs it.
+    async fn outcome(
         &self,
+        framing: &Framing,
         params_bytes: &[u8],
         trace: &mut Trace,
-    ) -> (&'static ServiceMeta, Outcome) {
+    ) -> (Option<&'static Service>, Outcome) {
         let signed = warden_sigv4::parse(&self.sig_parts);
-        let params = match QueryParams::parse(params_bytes) {
-            Ok(params) => params,
-            Err(error) => return (&warden_protocol::iam::META, Err(error)),
+        let params;
+        let opened = match framing {
+            Framing::Query { .. } => {
+                params = match QueryParams::parse(params_bytes) {
+                    Ok(params) => params,
+                    Err(error) => return (None, Err(error)),
+                };
+                self.open_query(&params, signed.as_ref().ok().and_then(Option::as_ref))
+            }
+            Framing::Json { target } => self.open_json(target),
         };
-        trace.event_name = params.get("Action").unwrap_or("").to_owned();
-        if self.state.warden.is_recording() {
-            trace.request_parameters = parameters_from_query(params.iter());
-        }
-        let scope_service = signed
-            .as_ref()
-            .ok()
-            .and_then(Option::as_ref)
-            .map(|s| s.scope.service.as_str());
-        let service =
-            choose_query_service(scope_service, params.get("Version"), params.get("Action"));
-        trace.event_source = service.event_source();
-        crate::observe::note_call(trace.event_source, &trace.event_name); // observability hook
         (
-            service.meta(),
-            self.query_call(service, signed, &params, trace).await,
+            opened.service,
+            self.run(framing, opened, signed, trace).await,
         )
     }
 
-    async fn query_call(
+    fn open_query<'p>(
         &self,
-        service: QueryService,
+        params: &'p QueryParams,
+        signed: Option<&SignedRequest>,
+    ) -> Opened<'p> {
+        let action = params.get("Action");
+        let scope_service = signed.map(|s| s.scope.service.as_str());
+        let service = crate::service::query_service(scope_service, params.get("Version"), action);
+        Opened {
+            service: Some(service),
+            action,
+            wire: Wire::Query(params),
+        }
+    }
+
+    fn open_json<'t>(&'t self, target: &'t str) -> Opened<'t> {
+        let (prefix, operation) = target.rsplit_once('.').unwrap_or(("", target));
+        Opened {
+            service: crate::service::json_service(prefix),
+            action: Some(operation),
+            wire: Wire::Json(self.sig_parts.body),
+        }
+    }
+
+    /// Authenticates and runs an opened call, noting what it learns in `trace`.
+    async fn run(
+        &self,
+        framing: &Framing,
+        opened: Opened<'_>,
         signed: Result<Option<SignedRequest>, warden_sigv4::SigV4Error>,
-        params: &QueryParams,
         trace: &mut Trace,
     ) -> Outcome {
-        let meta = service.meta();
-        let action = params.get("Action");
-        let info = action.and_then(|name| meta.operation(name));
+        let Opened {
+            service,
+            action,
+            wire,
+        } = opened;
+        trace.event_name = action.unwrap_or("").to_owned();
+        trace.event_source = service.map_or("unknown", |service| service.event_source);
+        crate::observe::note_call(trace.event_source, &trace.event_name); // observability hook
+        if service.is_some() && self.state.warden.is_recording() {
+            trace.request_parameters = request_parameters(wire);
+        }
+        let info = service
+            .zip(action)
+            .and_then(|(service, action)| service.meta.operation(action));
         trace.operation = info;
-        let unauthenticated = info.is_some_and(|info| info.unauthenticated);
-        let caller = if unauthenticated {
+        let caller = if info.is_some_and(|info| info.unauthenticated) {
             note_region(signed.map_err(|error| sigv4_error(&error))?.as_ref(), trace);
             None
         } else {
             Some(self.authenticated(signed, trace)?)
         };
-        let action = action.ok_or_else(AwsError::missing_action)?;
-        let info = info
-            .ok_or_else(|| AwsError::invalid_action(action, params.get("Version").unwrap_or("")))?;
-        warden_protocol::query::check_version(meta, action, params)?;
+        let (Some(service), Some(action), Some(info)) = (service, action, info) else {
+            return Err(framing.unknown_operation(action, wire));
+        };
+        if let Wire::Query(params) = wire {
+            warden_protocol::query::check_version(service.meta, action, params)?;
+        }
+        let prepared = (service.prepare)(action, wire)?;
         let facts = trace.facts.clone();
         let warden = Arc::clone(&self.state.warden);
-        let ran = match service {
-            QueryService::Iam => {
-                let operation = warden_protocol::iam::Operation::from_query(action, params)?;
-                let caller = caller.ok_or_else(missing_token)?;
-                self.run_store_call(info.read_only, move || {
-                    warden_core::iam::call(&warden, &caller, &facts, operation)
-                })
-                .await
-            }
-            // STS reads only the in-memory snapshot: no blocking work, no thread hop.
-            QueryService::Sts => {
-                let operation = warden_protocol::sts::Operation::from_query(action, params)?;
-                Some(warden_core::sts::call(
-                    &warden,
-                    caller.as_deref(),
-                    &facts,
-                    operation,
-                ))
+        let run = move || prepared(&warden, caller.as_deref(), &facts);
+        let ran = match service.placement {
+            Placement::Inline => Some(run()),
+            Placement::ReadThreadForReads if info.read_only => self.state.reads.run(run).await,
+            Placement::ReadThreadForReads | Placement::Blocking => {
+                tokio::task::spawn_blocking(run).await.ok()
             }
         };
         let Ran { result, resources } = ran.ok_or_else(AwsError::internal)?;
-        trace.resources = resources;
-        Ok((info.name, result.map_err(AwsError::from)?))
-    }
-
-    /// Run an IAM call off the async workers: on the read thread when the operation only
-    /// reads (the generated table's `read_only`), else on the blocking pool. `None` when the
-    /// call panicked.
-    async fn run_store_call<T: Send + 'static>(
-        &self,
-        read_only: bool,
-        call: impl FnOnce() -> T + Send + 'static,
-    ) -> Option<T> {
-        if read_only {
-            self.state.reads.run(call).await
-        } else {
-            tokio::task::spawn_blocking(call).await.ok()
-        }
-    }
-
-    /// JSON 1.1 (`X-Amz-Target`): CloudTrail today; KMS and Organizations plug in here.
-    /// Requests are authenticated before the target is looked at, as AWS does.
-    async fn json_protocol(&self, target: &str) -> Response {
-        let (prefix, operation) = target.rsplit_once('.').unwrap_or(("", target));
-        let cloudtrail = prefix == warden_protocol::cloudtrail::META.target_prefix;
-        let mut trace = self.trace(if cloudtrail {
-            "cloudtrail.amazonaws.com"
-        } else {
-            "unknown"
-        });
-        trace.event_name = operation.to_owned();
-        crate::observe::note_call(trace.event_source, operation); // observability hook
-        let outcome = self
-            .json_call(cloudtrail, operation, &mut trace)
-            .await
-            .map_err(AwsError::for_json_protocol);
-        let outcome = trace
-            .record(
-                &self.state.warden,
-                &self.state.guard.unauthenticated,
-                self.request_id,
-                outcome,
-            )
-            .await;
-        let (status, body) = match outcome {
-            Ok((_, output)) => (
-                StatusCode::OK,
-                warden_protocol::render::render_json_success(
-                    output
-                        .as_deref()
-                        .map(|o| o as &dyn warden_protocol::encode::Encode),
-                ),
-            ),
-            Err(error) => {
-                tracing::debug!(%target, code = %error.code, "json request refused");
-                (
-                    StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST),
-                    warden_protocol::render::render_json_error(&error),
-                )
-            }
-        };
-        respond(
-            status,
-            warden_protocol::render::JSON_1_1_CONTENT_TYPE,
-            self.request_id,
-            body,
-        )
-    }
-
-    async fn json_call(&self, cloudtrail: bool, operation: &str, trace: &mut Trace) -> Outcome {
-        let caller = self.authenticated(warden_sigv4::parse(&self.sig_parts), trace)?;
-        if !cloudtrail {
-            return Err(AwsError::unknown_operation());
-        }
-        if self.state.warden.is_recording() {
-            trace.request_parameters =
-                serde_json::from_slice::<serde_json::Value>(self.sig_parts.body)
-                    .ok()
-                    .filter(|body| body.as_object().is_some_and(|members| !members.is_empty()))
-                    .map(lower_camel_keys);
-        }
-        let info = warden_protocol::cloudtrail::META
-            .operation(operation)
-            .ok_or_else(AwsError::unknown_operation)?;
-        trace.operation = Some(info);
-        let operation =
-            warden_protocol::cloudtrail::Operation::from_json(operation, self.sig_parts.body)?;
-        let (warden, facts) = (Arc::clone(&self.state.warden), trace.facts.clone());
-        // Not on the read thread: a lookup may wait for the audit index to catch up, and
-        // nothing should queue behind that.
-        let Ran { result, resources } = tokio::task::spawn_blocking(move || {
-            warden_core::cloudtrail::call(&warden, &caller, &facts, operation)
-        })
-        .await
-        .map_err(|_| AwsError::internal())?;
         trace.resources = resources;
         Ok((info.name, result.map_err(AwsError::from)?))
     }
@@ -398,6 +415,17 @@ impl Call<'_> {
             AuthFailure::UnknownKey => invalid_client_token(),
         })?;
         Ok(caller)
+    }
+}
+
+/// The request's members in CloudTrail's shape (lowerCamel keys), `None` when it has none.
+fn request_parameters(wire: Wire<'_>) -> Option<serde_json::Value> {
+    match wire {
+        Wire::Query(params) => parameters_from_query(params.iter()),
+        Wire::Json(body) => serde_json::from_slice::<serde_json::Value>(body)
+            .ok()
+            .filter(|body| body.as_object().is_some_and(|members| !members.is_empty()))
+            .map(lower_camel_keys),
     }
 }
 

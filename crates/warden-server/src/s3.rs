@@ -10,11 +10,11 @@
 //! Every request is SigV4-signed with the `s3` service (S3 canonicalization: the path
 //! encoded once, never normalized; `UNSIGNED-PAYLOAD` accepted) and authorized with
 //! `warden_core::authorize`: `s3:ListBucket` / `s3:GetBucketLocation` on
-//! `arn:aws:s3:::<bucket>`, `s3:GetObject` on `arn:aws:s3:::<bucket>/<key>`. A bucket
+//! `arn:aws:s3:::<bucket>`, `s3:GetObject` on `arn:aws:s3:::<bucket>/<key>` (in the
+//! configured partition). Documents are written with the protocol crate's `XmlWriter`. A bucket
 //! belongs to the accounts whose trails deliver into it; callers of other accounts are
 //! denied (there are no bucket policies).
 
-use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -26,7 +26,7 @@ use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use warden_core::{Caller, Permission, RequestFacts, authorize};
-use warden_protocol::xml::escape;
+use warden_protocol::xml::XmlWriter;
 
 use crate::authenticate::{AuthFailure, Learned, Rules, authenticate};
 use warden_sigv4::{PathEncoding, RequestParts, SigV4Error, VerifyOptions};
@@ -375,22 +375,21 @@ impl Handler<'_> {
         query: &[(String, String)],
         region: &str,
     ) -> Result<Response, S3Error> {
-        let bucket_arn = format!("arn:aws:s3:::{}", self.bucket);
+        // S3 ARNs name no Region or account: `arn:PARTITION:s3:::bucket[/key]`.
+        let bucket_arn = format!("arn:{}:s3:::{}", self.state.warden.partition(), self.bucket);
         match operation {
             Operation::GetBucketLocation => {
                 self.authorize("s3:GetBucketLocation", bucket_arn, Vec::new())?;
                 self.require_bucket()?;
-                let body = if region == "us-east-1" {
-                    format!(
-                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint xmlns=\"{NAMESPACE}\"/>"
-                    )
+                let mut body = XmlWriter::document();
+                if region == "us-east-1" {
+                    body.empty_with_namespace("LocationConstraint", NAMESPACE);
                 } else {
-                    format!(
-                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint xmlns=\"{NAMESPACE}\">{}</LocationConstraint>",
-                        escape(region)
-                    )
-                };
-                Ok(xml(body))
+                    body.start_with_namespace("LocationConstraint", NAMESPACE);
+                    body.text(region);
+                    body.end("LocationConstraint");
+                }
+                Ok(xml(body.finish()))
             }
             Operation::HeadBucket => {
                 self.authorize("s3:ListBucket", bucket_arn, Vec::new())?;
@@ -518,76 +517,64 @@ fn list_xml(
     query: &[(String, String)],
     url: bool,
 ) -> String {
+    // `encoding-type=url`: keys, prefixes, delimiters and markers come percent-encoded.
     let text = |value: &str| {
         if url {
-            escape(&url_encode(value))
+            url_encode(value)
         } else {
-            escape(value)
+            value.to_owned()
         }
     };
-    let mut out = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"{NAMESPACE}\"><Name>{}</Name><Prefix>{}</Prefix>",
-        escape(bucket),
-        text(&request.prefix)
-    );
+    let mut out = XmlWriter::document();
+    out.start_with_namespace("ListBucketResult", NAMESPACE);
+    out.text_element("Name", bucket);
+    out.text_element("Prefix", &text(&request.prefix));
     if v2 {
         let count = result.objects.len() + result.common_prefixes.len();
-        let _ = write!(out, "<KeyCount>{count}</KeyCount>");
+        out.text_element("KeyCount", &count.to_string());
         if let Some(token) = param(query, "continuation-token") {
-            let _ = write!(
-                out,
-                "<ContinuationToken>{}</ContinuationToken>",
-                escape(token)
-            );
+            out.text_element("ContinuationToken", token);
         }
         if let Some(start_after) = param(query, "start-after") {
-            let _ = write!(out, "<StartAfter>{}</StartAfter>", text(start_after));
+            out.text_element("StartAfter", &text(start_after));
         }
     } else {
-        let _ = write!(
-            out,
-            "<Marker>{}</Marker>",
-            text(param(query, "marker").unwrap_or(""))
-        );
+        out.text_element("Marker", &text(param(query, "marker").unwrap_or("")));
     }
-    let _ = write!(out, "<MaxKeys>{}</MaxKeys>", request.max_keys);
+    out.text_element("MaxKeys", &request.max_keys.to_string());
     if let Some(delimiter) = &request.delimiter {
-        let _ = write!(out, "<Delimiter>{}</Delimiter>", text(delimiter));
+        out.text_element("Delimiter", &text(delimiter));
     }
     if url {
-        out.push_str("<EncodingType>url</EncodingType>");
+        out.text_element("EncodingType", "url");
     }
-    let _ = write!(out, "<IsTruncated>{}</IsTruncated>", result.is_truncated);
+    out.text_element(
+        "IsTruncated",
+        if result.is_truncated { "true" } else { "false" },
+    );
     if let Some(next) = result.next_after.as_deref().filter(|_| result.is_truncated) {
         if v2 {
-            let _ = write!(
-                out,
-                "<NextContinuationToken>{}</NextContinuationToken>",
-                hex::encode(next)
-            );
+            out.text_element("NextContinuationToken", &hex::encode(next));
         } else if request.delimiter.is_some() {
-            let _ = write!(out, "<NextMarker>{}</NextMarker>", text(next));
+            out.text_element("NextMarker", &text(next));
         }
     }
     for object in &result.objects {
-        let _ = write!(
-            out,
-            "<Contents><Key>{}</Key><LastModified>{}</LastModified><ETag>{}</ETag><Size>{}</Size><StorageClass>STANDARD</StorageClass></Contents>",
-            text(&object.key),
-            iso_time(object.last_modified),
-            escape(&object.etag),
-            object.size
-        );
+        out.element("Contents", |out| {
+            out.text_element("Key", &text(&object.key));
+            out.text_element("LastModified", &iso_time(object.last_modified));
+            out.text_element("ETag", &object.etag);
+            out.text_element("Size", &object.size.to_string());
+            out.text_element("StorageClass", "STANDARD");
+        });
     }
     for prefix in &result.common_prefixes {
-        let _ = write!(
-            out,
-            "<CommonPrefixes><Prefix>{}</Prefix></CommonPrefixes>",
-            text(prefix)
-        );
+        out.element("CommonPrefixes", |out| {
+            out.text_element("Prefix", &text(prefix))
+        });
     }
-    out.push_str("</ListBucketResult>");
-    out
+    out.end("ListBucketResult");
+    out.finish()
 }
 
 fn decode_token(token: &str) -> Result<String, S3Error> {
@@ -635,12 +622,13 @@ fn error_response(error: &S3Error, request_id: &str, head: bool) -> Response {
     if head {
         return error.status.into_response();
     }
-    let body = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{}</Code><Message>{}</Message><RequestId>{}</RequestId></Error>",
-        error.code,
-        escape(&error.message),
-        escape(request_id)
-    );
+    let mut body = XmlWriter::document();
+    body.element("Error", |body| {
+        body.text_element("Code", error.code);
+        body.text_element("Message", &error.message);
+        body.text_element("RequestId", request_id);
+    });
+    let body = body.finish();
     (
         error.status,
         [(header::CONTENT_TYPE, "application/xml")],
