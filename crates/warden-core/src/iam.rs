@@ -4,6 +4,7 @@
 //! one name in the `served!` list below.
 
 mod access_key;
+mod paging;
 mod user;
 mod user_policy;
 
@@ -13,7 +14,8 @@ use crate::operation::{Ran, served};
 use crate::{Caller, Ctx, RequestFacts, ServiceError, Warden};
 
 served!(iam:
-    CreateUser, GetUser, ListUsers, DeleteUser,
+    CreateUser, GetUser, ListUsers, UpdateUser, DeleteUser,
+    TagUser, UntagUser, ListUserTags,
     CreateAccessKey, ListAccessKeys, UpdateAccessKey, DeleteAccessKey,
     PutUserPolicy, GetUserPolicy, ListUserPolicies, DeleteUserPolicy,
 );

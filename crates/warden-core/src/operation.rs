@@ -119,10 +119,16 @@ impl Authorized<'_, '_> {
         principal: Principal,
         write: impl FnOnce(&dyn Tx) -> Result<T, StoreError>,
     ) -> Result<T, ServiceError> {
+        self.touch(principal);
+        Ok(self.write_outside_snapshot(write)?)
+    }
+
+    /// Marks another principal whose snapshot entry the call's writes change (a rename
+    /// changes the entry under the old name and the one under the new).
+    pub(crate) fn touch(&mut self, principal: Principal) {
         if !self.touched.contains(&principal) {
             self.touched.push(principal);
         }
-        Ok(self.write_outside_snapshot(write)?)
     }
 
     /// Writes, in the call's transaction, something the snapshot does not hold (trails).

@@ -1,10 +1,12 @@
-//! Users: CreateUser, GetUser, ListUsers, DeleteUser, and what they share — the user as
+//! Users: CreateUser, GetUser, ListUsers, UpdateUser, DeleteUser, their tags, and what they share — the user as
 //! the API shows it, tag rules and tag condition keys.
 
 mod create_user;
 mod delete_user;
 mod get_user;
 mod list_users;
+mod tag_user;
+mod update_user;
 
 use std::collections::HashSet;
 

@@ -57,6 +57,22 @@ const SAMPLES: &[Sample] = &[
     ),
     query(&iam::META, "GetUser", "UserName=alice"),
     query(&iam::META, "ListUsers", ""),
+    query(
+        &iam::META,
+        "TagUser",
+        "UserName=bob&Tags.member.1.Key=cost-center&Tags.member.1.Value=12",
+    ),
+    query(&iam::META, "ListUserTags", "UserName=bob"),
+    query(
+        &iam::META,
+        "UntagUser",
+        "UserName=bob&TagKeys.member.1=team",
+    ),
+    query(
+        &iam::META,
+        "UpdateUser",
+        "UserName=carol&NewUserName=caroline&NewPath=%2Fops%2F",
+    ),
     query(&iam::META, "CreateAccessKey", "UserName=bob"),
     query(&iam::META, "ListAccessKeys", "UserName=alice"),
     query(
@@ -85,7 +101,7 @@ const SAMPLES: &[Sample] = &[
         "DeleteAccessKey",
         "UserName=alice&AccessKeyId={KEY}",
     ),
-    query(&iam::META, "DeleteUser", "UserName=carol"),
+    query(&iam::META, "DeleteUser", "UserName=caroline"),
     query(&sts::META, "GetCallerIdentity", ""),
     query(&sts::META, "GetAccessKeyInfo", "AccessKeyId={KEY}"),
     json(

@@ -1,0 +1,74 @@
+//! TagUser, UntagUser, ListUserTags. A user's tags are also its `aws:PrincipalTag/…` keys, so
+//! changing them refreshes the user in the snapshot.
+
+use warden_policy::ContextValue;
+use warden_protocol::NoOutput;
+use warden_protocol::iam::{
+    ListUserTagsRequest, ListUserTagsResponse, Tag, TagUserRequest, UntagUserRequest,
+};
+
+use super::{check_tags, find_user, tag_keys, tag_pairs};
+use crate::iam::paging::page_of;
+use crate::operation::{Access, Authorized, Handle, Principal};
+use crate::{Ctx, ServiceError};
+
+impl Handle for TagUserRequest {
+    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
+        let tags = tag_pairs(Some(&self.tags));
+        check_tags(&tags)?;
+        Ok(Access::Check {
+            resources: vec![ctx.user_arn(&self.user_name)],
+            keys: tag_keys(&tags),
+        })
+    }
+
+    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
+        let account = call.ctx.account();
+        let tags = tag_pairs(Some(&self.tags));
+        call.write(Principal::User(self.user_name.clone()), |tx| {
+            tx.users().tag(account, &self.user_name, &tags)
+        })?;
+        Ok(NoOutput)
+    }
+}
+
+impl Handle for UntagUserRequest {
+    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
+        Ok(Access::Check {
+            resources: vec![ctx.user_arn(&self.user_name)],
+            keys: vec![(
+                "aws:TagKeys".to_owned(),
+                ContextValue::Multi(self.tag_keys.clone()),
+            )],
+        })
+    }
+
+    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
+        let account = call.ctx.account();
+        call.write(Principal::User(self.user_name.clone()), |tx| {
+            tx.users().untag(account, &self.user_name, &self.tag_keys)
+        })?;
+        Ok(NoOutput)
+    }
+}
+
+impl Handle for ListUserTagsRequest {
+    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
+        Ok(Access::on(ctx.user_arn(&self.user_name)))
+    }
+
+    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<ListUserTagsResponse, ServiceError> {
+        let user = find_user(call, &self.user_name)?;
+        let tags = user
+            .tags
+            .into_iter()
+            .map(|(key, value)| Tag { key, value })
+            .collect();
+        let (tags, marker) = page_of(tags, self.marker.as_deref(), self.max_items)?;
+        Ok(ListUserTagsResponse {
+            tags,
+            is_truncated: Some(marker.is_some()),
+            marker,
+        })
+    }
+}
