@@ -72,13 +72,13 @@ pub fn authorize(
         resource_account: Some(permission.resource_account),
         context,
     };
-    let policies = match principal_entry {
-        Some(user) => PolicySet {
-            identity: user.identity_policies().collect(),
-            boundary: user.boundary.as_ref(),
-            ..PolicySet::default()
-        },
-        None => PolicySet::default(),
+    let identity = principal_entry
+        .map(|user| snapshot.identity_policies(&caller.account_id, user))
+        .unwrap_or_default();
+    let policies = PolicySet {
+        identity: identity.policies,
+        boundary: principal_entry.and_then(|user| user.boundary.as_ref()),
+        ..PolicySet::default()
     };
     if matches!(caller.kind, CallerKind::User { .. }) && principal_entry.is_none() {
         // The key's user vanished between authentication and now: fail closed.
@@ -88,9 +88,9 @@ pub fn authorize(
             "because the principal no longer exists",
         ));
     }
-    if let Some(user) = principal_entry.filter(|user| !user.broken.is_empty()) {
+    if !identity.broken.is_empty() {
         // A stored policy that no longer compiles may hold a Deny: fail closed.
-        tracing::error!(principal = %caller.arn, broken = ?user.broken, "denying: policy cannot be evaluated");
+        tracing::error!(principal = %caller.arn, broken = ?identity.broken, "denying: policy cannot be evaluated");
         return Err(denied(
             caller,
             &request,

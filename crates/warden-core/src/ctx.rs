@@ -62,4 +62,52 @@ impl<'a> Ctx<'a> {
             None => self.new_user_arn("/", user_name),
         }
     }
+
+    /// The ARN of a group of the caller's account with this path (`/` when none).
+    pub(crate) fn new_group_arn(&self, path: &str, group_name: &str) -> Arn {
+        iam::arn::group(
+            self.partition(),
+            self.account(),
+            &format!("{}{group_name}", path.trim_start_matches('/')),
+        )
+    }
+
+    /// The ARN of a group for authorization: its real ARN (with its path) when it exists,
+    /// else the ARN it would have at path `/`.
+    pub(crate) fn group_arn(&self, group_name: &str) -> Arn {
+        match self.warden.snapshot().group(self.account(), group_name) {
+            Some(group) => Arn {
+                resource_type: &iam::arn::GROUP,
+                value: group.arn.clone(),
+            },
+            None => self.new_group_arn("/", group_name),
+        }
+    }
+}
+
+/// The IAM path in an entity's ARN: `arn:aws:iam::1:user/a/b/name` → `/a/b/`.
+pub(crate) fn path_in_arn(arn: &str) -> String {
+    let resource = arn.splitn(6, ':').nth(5).unwrap_or("");
+    match (resource.find('/'), resource.rfind('/')) {
+        (Some(first), Some(last)) => resource.get(first..=last).unwrap_or("/").to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_in_arn;
+
+    #[test]
+    fn the_path_in_an_entity_arn() {
+        assert_eq!(path_in_arn("arn:aws:iam::123456789012:user/alice"), "/");
+        assert_eq!(
+            path_in_arn("arn:aws:iam::123456789012:user/a/b/alice"),
+            "/a/b/"
+        );
+        assert_eq!(
+            path_in_arn("arn:aws:iam::123456789012:group/eng/devs"),
+            "/eng/"
+        );
+    }
 }

@@ -116,6 +116,8 @@ pub(crate) fn not_found_message(kind: EntityKind, name: &str) -> String {
     match kind {
         EntityKind::User => format!("The user with name {name} cannot be found."),
         EntityKind::UserPolicy => format!("The user policy with name {name} cannot be found."),
+        EntityKind::Group => format!("The group with name {name} cannot be found."),
+        EntityKind::GroupPolicy => format!("The group policy with name {name} cannot be found."),
         EntityKind::AccessKey => format!("The Access Key with id {name} cannot be found."),
         EntityKind::Account => format!("The account {name} cannot be found."),
         EntityKind::AuditPageToken => format!("Invalid NextToken {name}."),
@@ -127,7 +129,10 @@ pub(crate) fn not_found_message(kind: EntityKind, name: &str) -> String {
 fn already_exists_message(kind: EntityKind, name: &str) -> String {
     match kind {
         EntityKind::User => format!("User with name {name} already exists."),
-        EntityKind::UserPolicy => format!("Policy with name {name} already exists."),
+        EntityKind::UserPolicy | EntityKind::GroupPolicy => {
+            format!("Policy with name {name} already exists.")
+        }
+        EntityKind::Group => format!("Group with name {name} already exists."),
         EntityKind::AccessKey => format!("Access key {name} already exists."),
         EntityKind::Account => format!("Account {name} already exists."),
         EntityKind::AuditPageToken => format!("Token {name} already exists."),

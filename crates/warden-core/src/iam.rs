@@ -1,9 +1,12 @@
-//! IAM operations: one file per operation under its entity (`user/`, `access_key/`,
-//! `user_policy/`), each implementing [`crate::operation::Handle`] on the operation's
+//! IAM operations: one file per operation (or per small set of one entity's operations)
+//! under its entity (`user/`, `access_key/`, `user_policy/`, `group/`, `group_policy.rs`), each implementing [`crate::operation::Handle`] on the operation's
 //! generated input; [`call`] dispatches to the runner. Adding an operation is one file and
 //! one name in the `served!` list below.
 
 mod access_key;
+mod group;
+mod group_policy;
+mod inline_policy;
 mod paging;
 mod user;
 mod user_policy;
@@ -18,6 +21,9 @@ served!(iam:
     TagUser, UntagUser, ListUserTags,
     CreateAccessKey, ListAccessKeys, UpdateAccessKey, DeleteAccessKey,
     PutUserPolicy, GetUserPolicy, ListUserPolicies, DeleteUserPolicy,
+    CreateGroup, GetGroup, ListGroups, UpdateGroup, DeleteGroup,
+    AddUserToGroup, RemoveUserFromGroup, ListGroupsForUser,
+    PutGroupPolicy, GetGroupPolicy, ListGroupPolicies, DeleteGroupPolicy,
 );
 
 /// Run one IAM operation for `caller`: AccessDenied, the operation's result or its modeled

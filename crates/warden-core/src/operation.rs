@@ -56,6 +56,28 @@ impl Access {
         }
     }
 
+    /// A rename or move of the entity now at `current` (named `name`): the operation's
+    /// actions on its current ARN and, when the name or path changes, on the ARN it will
+    /// have — AWS requires permission on both. `arn_at(path, name)` builds the new one.
+    pub(crate) fn renaming(
+        current: Arn,
+        name: &str,
+        new_path: Option<&str>,
+        new_name: Option<&str>,
+        arn_at: impl FnOnce(&str, &str) -> Arn,
+    ) -> Self {
+        let target = (new_path.is_some() || new_name.is_some()).then(|| {
+            let current_path = crate::ctx::path_in_arn(&current.value);
+            arn_at(new_path.unwrap_or(&current_path), new_name.unwrap_or(name))
+        });
+        let mut resources = vec![current];
+        resources.extend(target.filter(|target| resources.iter().all(|r| r.value != target.value)));
+        Self::Check {
+            resources,
+            keys: Vec::new(),
+        }
+    }
+
     fn resources(&self) -> &[Arn] {
         match self {
             Self::Check { resources, .. } => resources,
@@ -67,8 +89,10 @@ impl Access {
 /// A principal whose part of the authorization snapshot a write changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Principal {
-    /// An IAM user of the caller's account: its record, policies and keys.
+    /// An IAM user of the caller's account: its record, policies, groups and keys.
     User(String),
+    /// An IAM group of the caller's account: its record and policies.
+    Group(String),
     /// The root user of the caller's account: its keys.
     Root,
 }

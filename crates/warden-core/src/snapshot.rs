@@ -51,16 +51,32 @@ pub struct UserEntry {
     pub inline: Vec<Policy>,
     /// The compiled permissions boundary, if one is set.
     pub boundary: Option<Policy>,
+    /// The groups the user is a member of, by case-folded name (their policies apply).
+    pub groups: Vec<String>,
     /// Stored policies that no longer compile: their presence denies every request of the
     /// user (fail closed), with these descriptions as the reason.
     pub broken: Vec<String>,
 }
 
-impl UserEntry {
-    /// Every identity-based policy that applies to the user.
-    pub fn identity_policies(&self) -> impl Iterator<Item = &Policy> {
-        self.inline.iter()
-    }
+/// An IAM group's authorization-relevant facts: the policies it gives its members.
+#[derive(Debug, Clone)]
+pub struct GroupEntry {
+    /// The group's ARN.
+    pub arn: String,
+    /// Compiled inline policies.
+    pub inline: Vec<Policy>,
+    /// Stored policies that no longer compile: every member is denied everything.
+    pub broken: Vec<String>,
+}
+
+/// Every identity-based policy that applies to a user — its own and its groups' — and the
+/// descriptions of any that cannot be evaluated.
+#[derive(Debug, Default)]
+pub struct IdentityPolicies<'s> {
+    /// The compiled policies.
+    pub policies: Vec<&'s Policy>,
+    /// Stored policies that no longer compile (the user must be denied).
+    pub broken: Vec<&'s str>,
 }
 
 /// One immutable generation of the authorization data.
@@ -68,6 +84,8 @@ impl UserEntry {
 pub struct Snapshot {
     keys: HashMap<String, Arc<KeyEntry>>,
     users: HashMap<(String, String), Arc<UserEntry>>,
+    /// Groups by (account, case-folded name).
+    groups: HashMap<(String, String), Arc<GroupEntry>>,
     /// Key ids by owner: (account, lower-cased user name; `None` for the root user).
     keys_by_owner: HashMap<Owner, Arc<[String]>>,
     /// How many generations were published before this one.
@@ -97,6 +115,51 @@ impl Snapshot {
         self.users
             .get(&(account_id.to_owned(), user_name.to_ascii_lowercase()))
             .map(Arc::as_ref)
+    }
+
+    /// The group with this name (case-insensitive) in this account.
+    pub fn group(&self, account_id: &str, group_name: &str) -> Option<&GroupEntry> {
+        self.groups
+            .get(&(account_id.to_owned(), group_name.to_ascii_lowercase()))
+            .map(Arc::as_ref)
+    }
+
+    /// Every identity-based policy of `user` (of `account_id`): its inline policies and
+    /// those of its groups. A group the snapshot does not hold counts as broken (fail
+    /// closed: a membership without its group cannot be evaluated).
+    pub fn identity_policies<'s>(
+        &'s self,
+        account_id: &str,
+        user: &'s UserEntry,
+    ) -> IdentityPolicies<'s> {
+        let mut found = IdentityPolicies {
+            policies: user.inline.iter().collect(),
+            broken: user.broken.iter().map(String::as_str).collect(),
+        };
+        for name in &user.groups {
+            match self.groups.get(&(account_id.to_owned(), name.clone())) {
+                Some(group) => {
+                    found.policies.extend(group.inline.iter());
+                    found.broken.extend(group.broken.iter().map(String::as_str));
+                }
+                None => found.broken.push("a group of the user is missing"),
+            }
+        }
+        found
+    }
+
+    /// Insert or replace a group.
+    pub fn put_group(&mut self, account_id: &str, group_name: &str, entry: GroupEntry) {
+        self.groups.insert(
+            (account_id.to_owned(), group_name.to_ascii_lowercase()),
+            Arc::new(entry),
+        );
+    }
+
+    /// Remove a group.
+    pub fn remove_group(&mut self, account_id: &str, group_name: &str) {
+        self.groups
+            .remove(&(account_id.to_owned(), group_name.to_ascii_lowercase()));
     }
 
     /// How many generations were published before this one (0 at start-up).

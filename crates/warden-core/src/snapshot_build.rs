@@ -6,12 +6,13 @@ use std::sync::Arc;
 use warden_crypto::Sealer;
 use warden_policy::{Policy, PolicyKind};
 use warden_store::{
-    AccessKeyRecord, AccessKeyStatus, SnapshotSource, Tx, UserPolicyRecord, UserRecord,
+    AccessKeyRecord, AccessKeyStatus, GroupRecord, InlinePolicyRecord, SnapshotSource, Tx,
+    UserRecord, name_key,
 };
 
 use crate::caller::{Caller, CallerKind};
 use crate::error::ServiceError;
-use crate::snapshot::{KeyEntry, Snapshot, UserEntry};
+use crate::snapshot::{GroupEntry, KeyEntry, Snapshot, UserEntry};
 use crate::warden::StartError;
 
 /// The associated data a secret access key is sealed with: binds the ciphertext to its key id.
@@ -30,15 +31,19 @@ pub(crate) fn from_source(
     sealer: &Sealer,
 ) -> Result<Snapshot, StartError> {
     use std::collections::HashMap;
-    use warden_store::name_key;
 
     // Group once, so start-up is linear in the number of records.
-    let mut policies_by_user: HashMap<(&str, String), Vec<&UserPolicyRecord>> = HashMap::new();
-    for policy in &source.user_policies {
-        policies_by_user
-            .entry((policy.account_id.as_str(), name_key(&policy.user_name)))
+    let policies_by_user = by_holder(&source.user_policies);
+    let policies_by_group = by_holder(&source.group_policies);
+    let mut groups_by_user: HashMap<(String, String), Vec<String>> = HashMap::new();
+    for membership in &source.memberships {
+        groups_by_user
+            .entry((
+                membership.account_id.clone(),
+                name_key(&membership.user_name),
+            ))
             .or_default()
-            .push(policy);
+            .push(name_key(&membership.group_name));
     }
     let users: HashMap<(&str, String), &UserRecord> = source
         .users
@@ -46,12 +51,23 @@ pub(crate) fn from_source(
         .map(|user| ((user.account_id.as_str(), name_key(&user.user_name)), user))
         .collect();
     let mut snapshot = Snapshot::default();
-    for (key, user) in &users {
-        let policies = policies_by_user.get(key).into_iter().flatten().copied();
+    for ((account, name), user) in &users {
+        let key = ((*account).to_owned(), name.clone());
+        let policies = policies_by_user.get(&key).into_iter().flatten().copied();
+        let groups = groups_by_user.remove(&key).unwrap_or_default();
         snapshot.put_user(
             &user.account_id,
             &user.user_name,
-            user_entry(user, policies),
+            user_entry(user, policies, groups),
+        );
+    }
+    for group in &source.groups {
+        let key = (group.account_id.clone(), name_key(&group.group_name));
+        let policies = policies_by_group.get(&key).into_iter().flatten().copied();
+        snapshot.put_group(
+            &group.account_id,
+            &group.group_name,
+            group_entry(group, policies),
         );
     }
     for key in &source.access_keys {
@@ -79,6 +95,20 @@ pub(crate) fn from_source(
     Ok(snapshot)
 }
 
+/// Inline policies grouped by (account, case-folded holder name).
+fn by_holder(
+    policies: &[InlinePolicyRecord],
+) -> std::collections::HashMap<(String, String), Vec<&InlinePolicyRecord>> {
+    let mut grouped: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
+    for policy in policies {
+        grouped
+            .entry((policy.account_id.clone(), name_key(&policy.holder_name)))
+            .or_default()
+            .push(policy);
+    }
+    grouped
+}
+
 /// Re-read one user (its record, inline policies and keys) into `snapshot`; removes it when
 /// the user no longer exists. `previous_keys` are the key ids the snapshot held for the user.
 pub(crate) fn refresh_user(
@@ -96,15 +126,42 @@ pub(crate) fn refresh_user(
         return Ok(());
     };
     let policies = tx.user_policies().list(account_id, &user.user_name)?;
+    let groups = tx
+        .groups()
+        .groups_of(account_id, &user.user_name)?
+        .iter()
+        .map(|group| name_key(&group.group_name))
+        .collect();
     snapshot.put_user(
         account_id,
         &user.user_name,
-        user_entry(&user, policies.iter()),
+        user_entry(&user, policies.iter(), groups),
     );
     for key in tx.access_keys().list(account_id, Some(&user.user_name))? {
         let entry = key_entry(&key, Some(&user), sealer)?;
         snapshot.put_key(key.access_key_id.clone(), entry);
     }
+    Ok(())
+}
+
+/// Re-read one group (its record and inline policies) into `snapshot`; removes it when the
+/// group no longer exists. Its members' entries name it and need no change.
+pub(crate) fn refresh_group(
+    tx: &dyn Tx,
+    snapshot: &mut Snapshot,
+    account_id: &str,
+    group_name: &str,
+) -> Result<(), ServiceError> {
+    let Some(group) = tx.groups().get(account_id, group_name)? else {
+        snapshot.remove_group(account_id, group_name);
+        return Ok(());
+    };
+    let policies = tx.group_policies().list(account_id, &group.group_name)?;
+    snapshot.put_group(
+        account_id,
+        &group.group_name,
+        group_entry(&group, policies.iter()),
+    );
     Ok(())
 }
 
@@ -127,27 +184,50 @@ pub(crate) fn refresh_root_keys(
 
 fn user_entry<'a>(
     user: &UserRecord,
-    policies: impl Iterator<Item = &'a UserPolicyRecord>,
+    policies: impl Iterator<Item = &'a InlinePolicyRecord>,
+    groups: Vec<String>,
 ) -> UserEntry {
-    let mut inline = Vec::new();
-    let mut broken = Vec::new();
-    for record in policies {
-        let id = format!("{}#inline/{}", user.arn, record.policy_name);
-        match Policy::parse(id, &record.document, PolicyKind::Identity) {
-            Ok(policy) => inline.push(policy),
-            // Stored documents were validated on write; one that no longer parses must not
-            // be skipped (it may hold a Deny): the user is denied everything instead.
-            Err(error) => broken.push(format!("{}: {error}", record.policy_name)),
-        }
-    }
+    let (inline, broken) = compile_inline(&user.arn, policies);
     UserEntry {
         arn: user.arn.clone(),
         user_id: user.user_id.clone(),
         tags: user.tags.clone(),
         inline,
         boundary: None,
+        groups,
         broken,
     }
+}
+
+fn group_entry<'a>(
+    group: &GroupRecord,
+    policies: impl Iterator<Item = &'a InlinePolicyRecord>,
+) -> GroupEntry {
+    let (inline, broken) = compile_inline(&group.arn, policies);
+    GroupEntry {
+        arn: group.arn.clone(),
+        inline,
+        broken,
+    }
+}
+
+/// Compiles a holder's inline policies; those that no longer compile are described instead.
+fn compile_inline<'a>(
+    holder_arn: &str,
+    policies: impl Iterator<Item = &'a InlinePolicyRecord>,
+) -> (Vec<Policy>, Vec<String>) {
+    let mut inline = Vec::new();
+    let mut broken = Vec::new();
+    for record in policies {
+        let id = format!("{holder_arn}#inline/{}", record.policy_name);
+        match Policy::parse(id, &record.document, PolicyKind::Identity) {
+            Ok(policy) => inline.push(policy),
+            // Stored documents were validated on write; one that no longer parses must not
+            // be skipped (it may hold a Deny): the holder's principals are denied instead.
+            Err(error) => broken.push(format!("{}: {error}", record.policy_name)),
+        }
+    }
+    (inline, broken)
 }
 
 fn key_entry(

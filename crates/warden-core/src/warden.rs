@@ -192,6 +192,9 @@ impl Warden {
                                     account,
                                     name,
                                 )?,
+                                Principal::Group(name) => {
+                                    snapshot_build::refresh_group(tx, next, account, name)?;
+                                }
                                 Principal::Root => snapshot_build::refresh_root_keys(
                                     tx,
                                     &self.sealer,

@@ -15,6 +15,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (2, include_str!("../migrations/0002_audit.sql")),
     (3, include_str!("../migrations/0003_trails.sql")),
     (4, include_str!("../migrations/0004_audit_journal.sql")),
+    (5, include_str!("../migrations/0005_groups.sql")),
 ];
 
 /// Opens the writer and the reader connection to the database file at `path`, creating

@@ -29,6 +29,8 @@ mod accounts;
 mod connection;
 pub mod database;
 mod failure;
+mod groups;
+mod paging;
 mod policies;
 mod snapshot;
 mod trails;
@@ -148,7 +150,7 @@ impl SqliteStore {
 impl Store for SqliteStore {
     fn run_read(&self, work: &mut dyn FnMut(&dyn Tx)) -> Result<(), StoreError> {
         self.read_on(|connection| {
-            work(&SqliteTx { connection });
+            work(&SqliteTx::new(connection));
             Ok(())
         })
     }

@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 
 use rusqlite::Connection;
-use warden_store::{Accounts, SnapshotSource};
+use warden_store::{Accounts, Membership, SnapshotSource};
 
 use crate::failure::{Outcome, corrupt};
 use crate::tx::SqliteTx;
-use crate::{access_keys, policies, users};
+use crate::{access_keys, groups, policies, users};
 
 pub(crate) fn generation(connection: &Connection) -> Outcome<u64> {
     let generation: i64 = connection
@@ -19,7 +19,7 @@ pub(crate) fn generation(connection: &Connection) -> Outcome<u64> {
 /// Reads everything; the caller runs this inside one read transaction.
 pub(crate) fn source(connection: &Connection) -> Outcome<SnapshotSource> {
     let generation = generation(connection)?;
-    let accounts = Accounts::list(&SqliteTx { connection })?;
+    let accounts = Accounts::list(&SqliteTx::new(connection))?;
 
     let mut tags: HashMap<(String, String), Vec<(String, String)>> = HashMap::new();
     let mut statement = connection.prepare_cached(
@@ -49,13 +49,30 @@ pub(crate) fn source(connection: &Connection) -> Outcome<SnapshotSource> {
         user.tags = tags.remove(&key).unwrap_or_default();
     }
 
+    let user_policies = policies::USER_POLICIES.all(connection)?;
+    let group_policies = policies::GROUP_POLICIES.all(connection)?;
     let sql = format!(
-        "{} ORDER BY p.account_id, p.user_key, p.policy_key",
-        policies::SELECT_POLICIES
+        "SELECT {} FROM groups ORDER BY account_id, name_key",
+        groups::GROUP_COLUMNS
     );
-    let user_policies = connection
+    let groups = connection
         .prepare_cached(&sql)?
-        .query_map([], policies::policy_from_row)?
+        .query_map([], groups::group_from_row)?
+        .collect::<Result<_, _>>()?;
+    let memberships = connection
+        .prepare_cached(
+            "SELECT m.account_id, g.group_name, u.user_name FROM group_members m \
+             JOIN groups g ON g.account_id = m.account_id AND g.name_key = m.group_key \
+             JOIN users u ON u.account_id = m.account_id AND u.name_key = m.user_key \
+             ORDER BY m.account_id, m.group_key, m.user_key",
+        )?
+        .query_map([], |row| {
+            Ok(Membership {
+                account_id: row.get(0)?,
+                group_name: row.get(1)?,
+                user_name: row.get(2)?,
+            })
+        })?
         .collect::<Result<_, _>>()?;
 
     let sql = format!("{} ORDER BY k.access_key_id", access_keys::SELECT_KEYS);
@@ -69,6 +86,9 @@ pub(crate) fn source(connection: &Connection) -> Outcome<SnapshotSource> {
         accounts,
         users,
         user_policies,
+        groups,
+        group_policies,
+        memberships,
         access_keys,
     })
 }

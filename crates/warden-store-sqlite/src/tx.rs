@@ -2,10 +2,12 @@
 
 use rusqlite::Connection;
 use warden_store::{
-    AccessKeys, Accounts, SnapshotSource, StoreError, Trails, Tx, UserPolicies, Users, WrappedKeys,
+    AccessKeys, Accounts, Groups, InlinePolicies, SnapshotSource, StoreError, Trails, Tx, Users,
+    WrappedKeys,
 };
 
 use crate::failure::Outcome;
+use crate::policies::{GROUP_POLICIES, SqlitePolicies, USER_POLICIES};
 use crate::snapshot;
 
 /// The repositories of one transaction: the connection it is open on. The repository
@@ -13,6 +15,27 @@ use crate::snapshot;
 pub(crate) struct SqliteTx<'c> {
     /// The connection, inside `BEGIN` (reads) or a savepoint (writes).
     pub(crate) connection: &'c Connection,
+    /// Inline policies of users, on the same connection.
+    user_policies: SqlitePolicies<'c>,
+    /// Inline policies of groups, on the same connection.
+    group_policies: SqlitePolicies<'c>,
+}
+
+impl<'c> SqliteTx<'c> {
+    /// The repositories of a transaction open on `connection`.
+    pub(crate) fn new(connection: &'c Connection) -> Self {
+        Self {
+            connection,
+            user_policies: SqlitePolicies {
+                connection,
+                table: &USER_POLICIES,
+            },
+            group_policies: SqlitePolicies {
+                connection,
+                table: &GROUP_POLICIES,
+            },
+        }
+    }
 }
 
 /// Runs a repository method's body, turning its internal failure into a [`StoreError`].
@@ -29,8 +52,16 @@ impl Tx for SqliteTx<'_> {
         self
     }
 
-    fn user_policies(&self) -> &dyn UserPolicies {
+    fn user_policies(&self) -> &dyn InlinePolicies {
+        &self.user_policies
+    }
+
+    fn groups(&self) -> &dyn Groups {
         self
+    }
+
+    fn group_policies(&self) -> &dyn InlinePolicies {
+        &self.group_policies
     }
 
     fn access_keys(&self) -> &dyn AccessKeys {

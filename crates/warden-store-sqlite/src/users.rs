@@ -54,15 +54,7 @@ impl Users for SqliteTx<'_> {
 
     fn get(&self, account_id: &str, user_name: &str) -> Result<Option<UserRecord>, StoreError> {
         let connection = self.connection;
-        settle(|| {
-            let sql =
-                format!("SELECT {USER_COLUMNS} FROM users WHERE account_id = ?1 AND name_key = ?2");
-            let user = connection
-                .prepare_cached(&sql)?
-                .query_row(params![account_id, name_key(user_name)], user_from_row)
-                .optional()?;
-            user.map(|user| with_tags(connection, user)).transpose()
-        })
+        settle(|| get(connection, account_id, &name_key(user_name)))
     }
 
     fn list(
@@ -73,32 +65,30 @@ impl Users for SqliteTx<'_> {
     ) -> Result<Page<UserRecord>, StoreError> {
         let connection = self.connection;
         settle(|| {
-            let max_items = page.max_items.max(1);
-            let limit = i64::try_from(max_items.saturating_add(1)).unwrap_or(i64::MAX);
+            let (max_items, limit) = crate::paging::limits(page);
             let sql = format!(
                 "SELECT {USER_COLUMNS} FROM users WHERE account_id = ?1 \
          AND (?2 IS NULL OR substr(path, 1, length(?2)) = ?2) \
          AND (?3 IS NULL OR name_key > ?3) \
          ORDER BY name_key LIMIT ?4"
             );
-            let mut users: Vec<UserRecord> = connection
+            let rows: Vec<UserRecord> = connection
                 .prepare_cached(&sql)?
                 .query_map(
                     params![account_id, path_prefix, page.marker, limit],
                     user_from_row,
                 )?
                 .collect::<Result<_, _>>()?;
-            let next_marker = if users.len() > max_items {
-                users.truncate(max_items);
-                users.last().map(|last| name_key(&last.user_name))
-            } else {
-                None
-            };
-            let items = users
+            let page = crate::paging::page_of(rows, max_items, |last| name_key(&last.user_name));
+            let items = page
+                .items
                 .into_iter()
                 .map(|user| with_tags(connection, user))
                 .collect::<Outcome<_>>()?;
-            Ok(Page { items, next_marker })
+            Ok(Page {
+                items,
+                next_marker: page.next_marker,
+            })
         })
     }
 
@@ -197,13 +187,16 @@ impl Users for SqliteTx<'_> {
             if has_keys {
                 return Err(StoreError::user_has_access_keys().into());
             }
-            let has_policies = connection
+            if crate::policies::USER_POLICIES.any(connection, account_id, &key)? {
+                return Err(StoreError::has_inline_policies().into());
+            }
+            let in_groups = connection
                 .prepare_cached(
-                    "SELECT 1 FROM user_policies WHERE account_id = ?1 AND user_key = ?2",
+                    "SELECT 1 FROM group_members WHERE account_id = ?1 AND user_key = ?2",
                 )?
                 .exists(params![account_id, key])?;
-            if has_policies {
-                return Err(StoreError::user_has_policies().into());
+            if in_groups {
+                return Err(StoreError::user_in_groups().into());
             }
             connection.execute(
                 "DELETE FROM users WHERE account_id = ?1 AND name_key = ?2",
@@ -253,6 +246,20 @@ pub(crate) fn user_from_row(row: &Row<'_>) -> rusqlite::Result<UserRecord> {
         tags: Vec::new(),
         permissions_boundary: row.get(6)?,
     })
+}
+
+/// The user with this case-folded key, with its tags.
+pub(crate) fn get(
+    connection: &Connection,
+    account_id: &str,
+    key: &str,
+) -> Outcome<Option<UserRecord>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE account_id = ?1 AND name_key = ?2");
+    let user = connection
+        .prepare_cached(&sql)?
+        .query_row(params![account_id, key], user_from_row)
+        .optional()?;
+    user.map(|user| with_tags(connection, user)).transpose()
 }
 
 /// Fills in the user's tags.

@@ -192,7 +192,7 @@ fn savepoint(
     work: &mut WriteWork<'_>,
 ) -> rusqlite::Result<Result<bool, Box<dyn std::any::Any + Send>>> {
     connection.execute_batch("SAVEPOINT work")?;
-    let ran = catch_unwind(AssertUnwindSafe(|| work(&SqliteTx { connection })));
+    let ran = catch_unwind(AssertUnwindSafe(|| work(&SqliteTx::new(connection))));
     if matches!(ran, Ok(true)) {
         connection.execute(
             "UPDATE store_meta SET generation = generation + 1 WHERE id = 1",

@@ -57,6 +57,7 @@ mod accounts;
 mod audit;
 mod consistency;
 mod fixtures;
+mod groups;
 mod policies;
 mod tags;
 mod trails;
@@ -165,6 +166,20 @@ pub const CHECKS: &[Check] = &[
     ),
     check("user_policies_require_user", policies::require_user),
     check("user_policies_are_per_user", policies::are_per_user),
+    check("groups_create_get_list", groups::create_get_list),
+    check(
+        "groups_membership_and_its_quota",
+        groups::membership_and_its_quota,
+    ),
+    check("groups_delete_conflicts", groups::delete_conflicts),
+    check(
+        "groups_rename_keeps_members_and_policies",
+        groups::rename_keeps_members_and_policies,
+    ),
+    check(
+        "group_policies_are_per_group",
+        groups::group_policies_are_per_group,
+    ),
     check(
         "access_keys_create_and_look_up",
         access_keys::create_and_look_up,

@@ -45,6 +45,10 @@ pub enum EntityKind {
     AuditPageToken,
     /// A CloudTrail trail (by name).
     Trail,
+    /// An IAM group (by name).
+    Group,
+    /// An inline policy embedded in a group (by policy name).
+    GroupPolicy,
     /// A user (by name).
     User,
     /// An inline policy embedded in a user (by policy name).
@@ -64,6 +68,8 @@ impl EntityKind {
             Self::AuditPageToken => "audit page token",
             Self::User => "user",
             Self::UserPolicy => "user policy",
+            Self::Group => "group",
+            Self::GroupPolicy => "group policy",
             Self::WrappedKey => "wrapped key",
         }
     }
@@ -110,6 +116,8 @@ impl StoreError {
         let entity = match kind {
             EntityKind::User => "User",
             EntityKind::AccessKey
+            | EntityKind::Group
+            | EntityKind::GroupPolicy
             | EntityKind::Account
             | EntityKind::AuditPageToken
             | EntityKind::Trail
@@ -129,10 +137,33 @@ impl StoreError {
         Self::Conflict("Cannot delete entity, must delete access keys first.".to_owned())
     }
 
-    /// The [`StoreError::Conflict`] for deleting a user that still has inline policies
+    /// The [`StoreError::LimitExceeded`] for an eleventh group of one user (AWS's wording).
+    #[must_use]
+    pub fn group_quota_exceeded() -> Self {
+        Self::LimitExceeded(format!(
+            "Cannot exceed quota for GroupsPerUser: {}",
+            crate::GROUPS_PER_USER
+        ))
+    }
+
+    /// The [`StoreError::Conflict`] for deleting a user that is still a member of groups
     /// (AWS's wording).
     #[must_use]
-    pub fn user_has_policies() -> Self {
+    pub fn user_in_groups() -> Self {
+        Self::Conflict("Cannot delete entity, must remove user from all groups first.".to_owned())
+    }
+
+    /// The [`StoreError::Conflict`] for deleting a group that still has members (AWS's
+    /// wording).
+    #[must_use]
+    pub fn group_has_members() -> Self {
+        Self::Conflict("Cannot delete entity, must remove users from group first.".to_owned())
+    }
+
+    /// The [`StoreError::Conflict`] for deleting a user or group that still has inline
+    /// policies (AWS's wording).
+    #[must_use]
+    pub fn has_inline_policies() -> Self {
         Self::Conflict("Cannot delete entity, must delete policies first.".to_owned())
     }
 }

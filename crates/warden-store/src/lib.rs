@@ -3,7 +3,7 @@
 //!
 //! The interface is domain-level, not SQL: a [`Store`] runs read and write transactions
 //! ([`StoreExt::read`], [`StoreExt::write`]); inside one, a [`Tx`] hands out one repository
-//! per aggregate ([`Users`], [`AccessKeys`], [`UserPolicies`], [`Trails`], …). Each backend
+//! per aggregate ([`Users`], [`Groups`], [`AccessKeys`], [`InlinePolicies`], [`Trails`], …). Each backend
 //! (SQLite now, PostgreSQL later) implements the repositories in its own dialect, and both
 //! run the same [`conformance`] checks.
 //!
@@ -11,8 +11,8 @@
 //!
 //! - **Accounts own everything.** Every record carries its 12-digit account id; a user, a
 //!   policy or a key can only be written into an existing account.
-//! - **Names are unique case-insensitively** within an account (users; inline policies of a
-//!   user), and lookups by name are case-insensitive too, as in AWS. Records come back with
+//! - **Names are unique case-insensitively** within an account (users, groups; inline
+//!   policies of a user or group), and lookups by name are case-insensitive too, as in AWS. Records come back with
 //!   the name spelled as it was created. Case folding is [`name_key`] (ASCII only, because
 //!   IAM names are ASCII), computed in Rust so that every backend folds identically.
 //!   Tag keys of a user are unique case-insensitively too ([`tag_key_fold`]); a tag written
@@ -21,7 +21,8 @@
 //!   at all, and it has reached stable storage when [`StoreExt::write`] returns `Ok`.
 //!   Concurrent writes may share one commit (group commit), never one outcome: each runs in
 //!   its own savepoint. Rules that span rows (at most [`ACCESS_KEYS_PER_USER`] keys per
-//!   user, no deleting a user that still owns keys or policies) are checked inside the
+//!   user, at most [`GROUPS_PER_USER`] groups, no deleting a user that still owns keys or
+//!   policies or a group that still has members) are checked inside the
 //!   transaction, so a check and the write it guards are atomic.
 //! - **Every kept write bumps [`Store::generation`]**, so a node can tell that its
 //!   authorization snapshot is stale. Discarded writes change nothing, the generation included.
@@ -56,9 +57,9 @@ pub use audit_stats::{AUDIT_BATCH_BUCKETS, AuditStats, BatchSizes};
 pub use error::{EntityKind, StoreError};
 pub use names::{name_key, tag_key_fold};
 pub use records::{
-    ACCESS_KEYS_PER_USER, AccessKeyRecord, AccessKeyStatus, AccountRecord, Page, PageRequest,
-    SnapshotSource, TAGS_PER_RESOURCE, TrailDelivery, TrailRecord, UserPolicyRecord, UserRecord,
-    UserUpdate, WrappedKeyRecord,
+    ACCESS_KEYS_PER_USER, AccessKeyRecord, AccessKeyStatus, AccountRecord, GROUPS_PER_USER,
+    GroupRecord, GroupUpdate, InlinePolicyRecord, Membership, Page, PageRequest, SnapshotSource,
+    TAGS_PER_RESOURCE, TrailDelivery, TrailRecord, UserRecord, UserUpdate, WrappedKeyRecord,
 };
-pub use repositories::{AccessKeys, Accounts, Trails, UserPolicies, Users, WrappedKeys};
+pub use repositories::{AccessKeys, Accounts, Groups, InlinePolicies, Trails, Users, WrappedKeys};
 pub use store::{CommitStats, OnCommit, Store, StoreExt, Tx, WriteWork};

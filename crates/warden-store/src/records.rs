@@ -52,17 +52,60 @@ pub struct UserUpdate {
     pub arn: String,
 }
 
-/// An inline policy embedded in a user.
+/// An inline policy embedded in a user or a group (its holder; the repository it is read
+/// from says which kind).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserPolicyRecord {
+pub struct InlinePolicyRecord {
     /// The owning account.
     pub account_id: String,
-    /// The user the policy is embedded in.
-    pub user_name: String,
-    /// The policy name, unique case-insensitively per user.
+    /// The name of the user or group the policy is embedded in.
+    pub holder_name: String,
+    /// The policy name, unique case-insensitively per holder.
     pub policy_name: String,
     /// The policy document (JSON text, as supplied).
     pub document: String,
+}
+
+/// AWS's quota of groups a user can be a member of.
+pub const GROUPS_PER_USER: usize = 10;
+
+/// An IAM group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupRecord {
+    /// The owning account.
+    pub account_id: String,
+    /// The group name, unique case-insensitively within the account.
+    pub group_name: String,
+    /// The unique id (`AGPA…`), unique across all accounts.
+    pub group_id: String,
+    /// The IAM path, `/` by default.
+    pub path: String,
+    /// The group's ARN.
+    pub arn: String,
+    /// When the group was created (epoch milliseconds).
+    pub create_date: i64,
+}
+
+/// The new name, path and ARN of a group (`UpdateGroup`); each may equal the current value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupUpdate {
+    /// The new group name.
+    pub group_name: String,
+    /// The new path.
+    pub path: String,
+    /// The new ARN (derived by the caller from the new path and name).
+    pub arn: String,
+}
+
+/// A user's membership of a group, with both names as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    /// The owning account.
+    pub account_id: String,
+    /// The group.
+    pub group_name: String,
+    /// The member.
+    pub user_name: String,
 }
 
 /// Whether an access key may be used.
@@ -195,7 +238,13 @@ pub struct SnapshotSource {
     /// All users, by account then case-folded name.
     pub users: Vec<UserRecord>,
     /// All inline user policies, by account, user, then case-folded policy name.
-    pub user_policies: Vec<UserPolicyRecord>,
+    pub user_policies: Vec<InlinePolicyRecord>,
+    /// All groups, by account then case-folded name.
+    pub groups: Vec<GroupRecord>,
+    /// All inline group policies, by account, group, then case-folded policy name.
+    pub group_policies: Vec<InlinePolicyRecord>,
+    /// Every group membership, by account, group, then user (case-folded names).
+    pub memberships: Vec<Membership>,
     /// All access keys (sealed secrets included), by id.
     pub access_keys: Vec<AccessKeyRecord>,
 }

@@ -8,12 +8,14 @@
 
 mod access_keys;
 mod accounts;
+mod groups;
+mod inline_policies;
 mod trails;
-mod user_policies;
 mod users;
 
 pub use access_keys::AccessKeys;
 pub use accounts::{Accounts, WrappedKeys};
+pub use groups::Groups;
+pub use inline_policies::InlinePolicies;
 pub use trails::Trails;
-pub use user_policies::UserPolicies;
 pub use users::Users;

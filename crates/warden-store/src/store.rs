@@ -1,7 +1,8 @@
 //! The [`Store`] trait: transactions over the per-aggregate repositories.
 
 use crate::{
-    AccessKeys, Accounts, SnapshotSource, StoreError, Trails, UserPolicies, Users, WrappedKeys,
+    AccessKeys, Accounts, Groups, InlinePolicies, SnapshotSource, StoreError, Trails, Users,
+    WrappedKeys,
 };
 
 /// One transaction's view of Warden's state, through one repository per aggregate.
@@ -14,7 +15,11 @@ pub trait Tx {
     /// IAM users and their tags.
     fn users(&self) -> &dyn Users;
     /// Inline policies of users.
-    fn user_policies(&self) -> &dyn UserPolicies;
+    fn user_policies(&self) -> &dyn InlinePolicies;
+    /// IAM groups and their members.
+    fn groups(&self) -> &dyn Groups;
+    /// Inline policies of groups.
+    fn group_policies(&self) -> &dyn InlinePolicies;
     /// Access keys of users and of root users.
     fn access_keys(&self) -> &dyn AccessKeys;
     /// Wrapped data keys (the key for secrets at rest, the digest signing key).

@@ -1,10 +1,22 @@
 //! Pages of lists that are read whole (a user's tags, its groups): `Marker` and `MaxItems` as
 //! IAM's paginators use them, the marker being the position of the next item.
 
+use warden_store::PageRequest;
+
 use crate::ServiceError;
 
 /// IAM's default `MaxItems`.
 pub(crate) const DEFAULT_MAX_ITEMS: usize = 100;
+
+/// The store's page request for a listing the store pages itself (users, groups).
+pub(crate) fn page_request(marker: Option<String>, max_items: Option<i32>) -> PageRequest {
+    PageRequest {
+        marker,
+        max_items: max_items
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(DEFAULT_MAX_ITEMS),
+    }
+}
 
 /// One page of `items`: the items from `marker` on, at most `max_items` (default 100), and
 /// the marker of the next page when more follow.

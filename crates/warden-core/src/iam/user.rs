@@ -26,7 +26,7 @@ pub(super) fn find_user(call: &Authorized<'_, '_>, name: &str) -> Result<UserRec
 }
 
 /// A stored user as the API shows it.
-fn user_shape(record: &UserRecord) -> User {
+pub(super) fn user_shape(record: &UserRecord) -> User {
     User {
         path: record.path.clone(),
         user_name: record.user_name.clone(),

@@ -3,11 +3,12 @@
 use std::thread;
 
 use super::fixtures::{
-    ACCOUNT, OTHER_ACCOUNT, account, account_with_user, concurrently, key, policy, user,
+    ACCOUNT, OTHER_ACCOUNT, account, account_with_user, concurrently, group, key, policy, user,
 };
 use super::{Failure, ensure_error};
 use crate::{
-    AccessKeyStatus, EntityKind, SnapshotSource, Store, StoreError, StoreExt, WrappedKeyRecord,
+    AccessKeyStatus, EntityKind, Membership, SnapshotSource, Store, StoreError, StoreExt,
+    WrappedKeyRecord,
 };
 
 pub(super) fn wrapped_keys_first_writer_wins(store: &dyn Store) -> Result<(), Failure> {
@@ -163,6 +164,12 @@ pub(super) fn snapshot_source_reads_everything(store: &dyn Store) -> Result<(), 
     inactive.user_name = Some("Bob".to_owned());
     alice.tags.clear();
 
+    store.write(|tx| tx.groups().create(&group(ACCOUNT, "/", "Devs")))?;
+    store.write(|tx| tx.groups().add_member(ACCOUNT, "devs", "ALICE"))?;
+    store.write(|tx| {
+        tx.group_policies()
+            .put(&policy(ACCOUNT, "DEVS", "g", "{\"g\":1}"))
+    })?;
     let snapshot = store.read(|tx| tx.snapshot_source())?;
     let expected = SnapshotSource {
         generation: store.generation()?,
@@ -173,6 +180,13 @@ pub(super) fn snapshot_source_reads_everything(store: &dyn Store) -> Result<(), 
             policy(ACCOUNT, "alice", "b", "{\"b\":1}"),
             policy(OTHER_ACCOUNT, "Bob", "p", "{}"),
         ],
+        groups: vec![group(ACCOUNT, "/", "Devs")],
+        group_policies: vec![policy(ACCOUNT, "Devs", "g", "{\"g\":1}")],
+        memberships: vec![Membership {
+            account_id: ACCOUNT.to_owned(),
+            group_name: "Devs".to_owned(),
+            user_name: "alice".to_owned(),
+        }],
         access_keys: vec![
             key(OTHER_ACCOUNT, None, "AKIASNAPSHOT00000001"),
             key(ACCOUNT, Some("alice"), "AKIASNAPSHOT00000002"),

@@ -1,8 +1,8 @@
 //! Records the checks create.
 
 use crate::{
-    AccessKeyRecord, AccessKeyStatus, AccountRecord, Store, StoreError, StoreExt, UserPolicyRecord,
-    UserRecord,
+    AccessKeyRecord, AccessKeyStatus, AccountRecord, GroupRecord, InlinePolicyRecord, Store,
+    StoreError, StoreExt, UserRecord,
 };
 
 use super::Failure;
@@ -20,6 +20,15 @@ pub(super) fn account(account_id: &str) -> AccountRecord {
     }
 }
 
+/// A unique id in AWS's shape, derived from the account and the entity's name.
+fn unique_id(prefix: &str, account_id: &str, name: &str) -> String {
+    let suffix: String = format!("{account_id}{name}")
+        .bytes()
+        .map(|b| char::from(b'A' + b % 26))
+        .collect();
+    format!("{prefix}{suffix}")
+}
+
 /// A user record with a unique id derived from the account and name.
 pub(super) fn user(account_id: &str, user_name: &str) -> UserRecord {
     user_at(account_id, "/", user_name)
@@ -27,14 +36,10 @@ pub(super) fn user(account_id: &str, user_name: &str) -> UserRecord {
 
 /// A user record with the given path.
 pub(super) fn user_at(account_id: &str, path: &str, user_name: &str) -> UserRecord {
-    let id_suffix: String = format!("{account_id}{user_name}")
-        .bytes()
-        .map(|b| char::from(b'A' + b % 26))
-        .collect();
     UserRecord {
         account_id: account_id.to_owned(),
         user_name: user_name.to_owned(),
-        user_id: format!("AIDA{id_suffix}"),
+        user_id: unique_id("AIDA", account_id, user_name),
         path: path.to_owned(),
         arn: format!("arn:aws:iam::{account_id}:user{path}{user_name}"),
         create_date: 1_700_000_000_123,
@@ -43,16 +48,28 @@ pub(super) fn user_at(account_id: &str, path: &str, user_name: &str) -> UserReco
     }
 }
 
-/// An inline policy record.
+/// A group record with a unique id derived from the account and name.
+pub(super) fn group(account_id: &str, path: &str, group_name: &str) -> GroupRecord {
+    GroupRecord {
+        account_id: account_id.to_owned(),
+        group_name: group_name.to_owned(),
+        group_id: unique_id("AGPA", account_id, group_name),
+        path: path.to_owned(),
+        arn: format!("arn:aws:iam::{account_id}:group{path}{group_name}"),
+        create_date: 1_700_000_000_456,
+    }
+}
+
+/// An inline policy record of a user or group named `holder_name`.
 pub(super) fn policy(
     account_id: &str,
-    user_name: &str,
+    holder_name: &str,
     policy_name: &str,
     document: &str,
-) -> UserPolicyRecord {
-    UserPolicyRecord {
+) -> InlinePolicyRecord {
+    InlinePolicyRecord {
         account_id: account_id.to_owned(),
-        user_name: user_name.to_owned(),
+        holder_name: holder_name.to_owned(),
         policy_name: policy_name.to_owned(),
         document: document.to_owned(),
     }

@@ -253,7 +253,7 @@ pub(super) fn delete_conflicts_with_policies(store: &dyn Store) -> Result<(), Fa
     })?;
     ensure_error(
         store.write(|tx| tx.users().delete(ACCOUNT, "alice")),
-        &StoreError::user_has_policies(),
+        &StoreError::has_inline_policies(),
         "deleting a user with an inline policy",
     )?;
     ensure!(

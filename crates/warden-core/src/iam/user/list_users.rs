@@ -1,14 +1,11 @@
 //! ListUsers: the account's users under a path prefix, a page at a time.
 
 use warden_protocol::iam::{ListUsersRequest, ListUsersResponse, User};
-use warden_store::PageRequest;
 
 use super::user_shape;
+use crate::iam::paging::page_request;
 use crate::operation::{Access, Authorized, Handle};
 use crate::{Ctx, ServiceError};
-
-/// ListUsers' default page size.
-const DEFAULT_MAX_ITEMS: usize = 100;
 
 impl Handle for ListUsersRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
@@ -17,13 +14,7 @@ impl Handle for ListUsersRequest {
     }
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<ListUsersResponse, ServiceError> {
-        let page = PageRequest {
-            marker: self.marker,
-            max_items: self
-                .max_items
-                .and_then(|n| usize::try_from(n).ok())
-                .unwrap_or(DEFAULT_MAX_ITEMS),
-        };
+        let page = page_request(self.marker, self.max_items);
         let page = call.read(|tx| {
             tx.users()
                 .list(call.ctx.account(), self.path_prefix.as_deref(), &page)

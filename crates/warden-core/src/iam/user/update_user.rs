@@ -13,24 +13,13 @@ use crate::{Ctx, ServiceError};
 
 impl Handle for UpdateUserRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        let current = ctx.user_arn(&self.user_name);
-        let mut resources = vec![current];
-        if self.new_user_name.is_some() || self.new_path.is_some() {
-            let current_path = ctx
-                .warden
-                .snapshot()
-                .user(ctx.account(), &self.user_name)
-                .map(|user| path_of(&user.arn))
-                .unwrap_or_else(|| "/".to_owned());
-            let path = self.new_path.as_deref().unwrap_or(&current_path);
-            let name = self.new_user_name.as_deref().unwrap_or(&self.user_name);
-            resources.push(ctx.new_user_arn(path, name));
-            resources.dedup_by(|a, b| a.value == b.value);
-        }
-        Ok(Access::Check {
-            resources,
-            keys: Vec::new(),
-        })
+        Ok(Access::renaming(
+            ctx.user_arn(&self.user_name),
+            &self.user_name,
+            self.new_path.as_deref(),
+            self.new_user_name.as_deref(),
+            |path, name| ctx.new_user_arn(path, name),
+        ))
     }
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
@@ -50,25 +39,5 @@ impl Handle for UpdateUserRequest {
             tx.users().update(account, &current.user_name, &update)
         })?;
         Ok(NoOutput)
-    }
-}
-
-/// The path in a user ARN: `arn:aws:iam::1:user/a/b/name` → `/a/b/`.
-fn path_of(arn: &str) -> String {
-    let resource = arn.split_once(":user").map_or("", |(_, rest)| rest);
-    match resource.rfind('/') {
-        Some(end) => resource.get(..=end).unwrap_or("/").to_owned(),
-        None => "/".to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::path_of;
-
-    #[test]
-    fn the_path_of_a_user_arn() {
-        assert_eq!(path_of("arn:aws:iam::123456789012:user/alice"), "/");
-        assert_eq!(path_of("arn:aws:iam::123456789012:user/a/b/alice"), "/a/b/");
     }
 }

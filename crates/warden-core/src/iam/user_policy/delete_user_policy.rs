@@ -3,7 +3,8 @@
 use warden_protocol::NoOutput;
 use warden_protocol::iam::DeleteUserPolicyRequest;
 
-use crate::operation::{Access, Authorized, Handle, Principal};
+use crate::iam::inline_policy::{self, Holder};
+use crate::operation::{Access, Authorized, Handle};
 use crate::{Ctx, ServiceError};
 
 impl Handle for DeleteUserPolicyRequest {
@@ -12,11 +13,7 @@ impl Handle for DeleteUserPolicyRequest {
     }
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
-        let account = call.ctx.account();
-        call.write(Principal::User(self.user_name.clone()), |tx| {
-            tx.user_policies()
-                .delete(account, &self.user_name, &self.policy_name)
-        })?;
+        inline_policy::delete(call, Holder::User, &self.user_name, &self.policy_name)?;
         Ok(NoOutput)
     }
 }

@@ -2,6 +2,7 @@
 
 use warden_protocol::iam::{GetUserPolicyRequest, GetUserPolicyResponse};
 
+use crate::iam::inline_policy::{self, Holder};
 use crate::iam::user::find_user;
 use crate::operation::{Access, Authorized, Handle};
 use crate::{Ctx, ServiceError};
@@ -13,17 +14,7 @@ impl Handle for GetUserPolicyRequest {
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<GetUserPolicyResponse, ServiceError> {
         let user = find_user(call, &self.user_name)?;
-        let policy = call
-            .read(|tx| {
-                tx.user_policies()
-                    .get(call.ctx.account(), &user.user_name, &self.policy_name)
-            })?
-            .ok_or_else(|| {
-                ServiceError::NoSuchEntity(format!(
-                    "The user policy with name {} cannot be found.",
-                    self.policy_name
-                ))
-            })?;
+        let policy = inline_policy::get(call, Holder::User, &user.user_name, &self.policy_name)?;
         Ok(GetUserPolicyResponse {
             user_name: user.user_name,
             policy_name: policy.policy_name,

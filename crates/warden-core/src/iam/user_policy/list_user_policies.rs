@@ -2,6 +2,7 @@
 
 use warden_protocol::iam::{ListUserPoliciesRequest, ListUserPoliciesResponse};
 
+use crate::iam::inline_policy::{self, Holder};
 use crate::iam::user::find_user;
 use crate::operation::{Access, Authorized, Handle};
 use crate::{Ctx, ServiceError};
@@ -16,15 +17,17 @@ impl Handle for ListUserPoliciesRequest {
         call: &mut Authorized<'_, '_>,
     ) -> Result<ListUserPoliciesResponse, ServiceError> {
         let user = find_user(call, &self.user_name)?;
-        let names = call
-            .read(|tx| tx.user_policies().list(call.ctx.account(), &user.user_name))?
-            .into_iter()
-            .map(|p| p.policy_name)
-            .collect();
+        let (policy_names, marker) = inline_policy::list_names(
+            call,
+            Holder::User,
+            &user.user_name,
+            self.marker.as_deref(),
+            self.max_items,
+        )?;
         Ok(ListUserPoliciesResponse {
-            policy_names: names,
-            is_truncated: Some(false),
-            marker: None,
+            policy_names,
+            is_truncated: Some(marker.is_some()),
+            marker,
         })
     }
 }
