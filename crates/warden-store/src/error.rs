@@ -49,6 +49,10 @@ pub enum EntityKind {
     Group,
     /// An inline policy embedded in a group (by policy name).
     GroupPolicy,
+    /// A managed policy (by ARN; by name when a name is taken).
+    ManagedPolicy,
+    /// A version of a managed policy (by version id, `v3`).
+    PolicyVersion,
     /// A user (by name).
     User,
     /// An inline policy embedded in a user (by policy name).
@@ -70,6 +74,8 @@ impl EntityKind {
             Self::UserPolicy => "user policy",
             Self::Group => "group",
             Self::GroupPolicy => "group policy",
+            Self::ManagedPolicy => "managed policy",
+            Self::PolicyVersion => "policy version",
             Self::WrappedKey => "wrapped key",
         }
     }
@@ -118,6 +124,8 @@ impl StoreError {
             EntityKind::AccessKey
             | EntityKind::Group
             | EntityKind::GroupPolicy
+            | EntityKind::ManagedPolicy
+            | EntityKind::PolicyVersion
             | EntityKind::Account
             | EntityKind::AuditPageToken
             | EntityKind::Trail
@@ -144,6 +152,61 @@ impl StoreError {
             "Cannot exceed quota for GroupsPerUser: {}",
             crate::GROUPS_PER_USER
         ))
+    }
+
+    /// The [`StoreError::LimitExceeded`] for a sixth version of a managed policy (AWS's
+    /// wording).
+    #[must_use]
+    pub fn policy_version_quota_exceeded() -> Self {
+        Self::LimitExceeded(format!(
+            "A managed policy can have up to {} versions. Before you create a new version, you must delete an existing version.",
+            crate::VERSIONS_PER_POLICY
+        ))
+    }
+
+    /// The [`StoreError::LimitExceeded`] for an eleventh managed policy attached to one
+    /// entity (AWS's wording).
+    #[must_use]
+    pub fn attached_policy_quota_exceeded(kind: crate::Attachable) -> Self {
+        let entity = match kind {
+            crate::Attachable::User => "User",
+            crate::Attachable::Group => "Group",
+        };
+        Self::LimitExceeded(format!(
+            "Cannot exceed quota for PoliciesPer{entity}: {}",
+            crate::ATTACHED_POLICIES_PER_ENTITY
+        ))
+    }
+
+    /// The [`StoreError::Conflict`] for deleting a user or group that still has managed
+    /// policies attached (AWS's wording).
+    #[must_use]
+    pub fn has_attached_policies() -> Self {
+        Self::Conflict("Cannot delete entity, must detach all policies first.".to_owned())
+    }
+
+    /// The [`StoreError::Conflict`] for deleting a managed policy that is attached to an
+    /// entity or is an entity's permissions boundary (AWS's wording).
+    #[must_use]
+    pub fn policy_in_use() -> Self {
+        Self::Conflict("Cannot delete a policy attached to entities.".to_owned())
+    }
+
+    /// The [`StoreError::Conflict`] for deleting a managed policy that still has versions
+    /// other than the default (AWS's wording).
+    #[must_use]
+    pub fn policy_has_versions() -> Self {
+        Self::Conflict(
+            "This policy has more than one version. Before you delete a policy, you must delete the policy's versions."
+                .to_owned(),
+        )
+    }
+
+    /// The [`StoreError::Conflict`] for deleting the default version of a managed policy
+    /// (AWS's wording).
+    #[must_use]
+    pub fn default_version_in_use() -> Self {
+        Self::Conflict("Cannot delete the default version of a policy.".to_owned())
     }
 
     /// The [`StoreError::Conflict`] for deleting a user that is still a member of groups

@@ -57,9 +57,13 @@ pub use audit_stats::{AUDIT_BATCH_BUCKETS, AuditStats, BatchSizes};
 pub use error::{EntityKind, StoreError};
 pub use names::{name_key, tag_key_fold};
 pub use records::{
-    ACCESS_KEYS_PER_USER, AccessKeyRecord, AccessKeyStatus, AccountRecord, GROUPS_PER_USER,
-    GroupRecord, GroupUpdate, InlinePolicyRecord, Membership, Page, PageRequest, SnapshotSource,
-    TAGS_PER_RESOURCE, TrailDelivery, TrailRecord, UserRecord, UserUpdate, WrappedKeyRecord,
+    ACCESS_KEYS_PER_USER, ATTACHED_POLICIES_PER_ENTITY, AccessKeyRecord, AccessKeyStatus,
+    AccountRecord, Attachable, Attachment, GROUPS_PER_USER, GroupRecord, GroupUpdate,
+    InlinePolicyRecord, ManagedPolicyRecord, Membership, Page, PageRequest, PolicyVersionRecord,
+    SnapshotSource, TAGS_PER_RESOURCE, TrailDelivery, TrailRecord, UserRecord, UserUpdate,
+    VERSIONS_PER_POLICY, WrappedKeyRecord,
 };
-pub use repositories::{AccessKeys, Accounts, Groups, InlinePolicies, Trails, Users, WrappedKeys};
+pub use repositories::{
+    AccessKeys, Accounts, Groups, InlinePolicies, ManagedPolicies, Trails, Users, WrappedKeys,
+};
 pub use store::{CommitStats, OnCommit, Store, StoreExt, Tx, WriteWork};

@@ -97,6 +97,72 @@ pub struct GroupUpdate {
     pub arn: String,
 }
 
+/// AWS's quota of versions of one managed policy.
+pub const VERSIONS_PER_POLICY: usize = 5;
+
+/// AWS's quota of managed policies attached to one user, group or role.
+pub const ATTACHED_POLICIES_PER_ENTITY: usize = 10;
+
+/// A customer managed policy. (AWS managed policies are not stored: every Warden has them.)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManagedPolicyRecord {
+    /// The owning account.
+    pub account_id: String,
+    /// The policy name, unique case-insensitively within the account (whatever the path).
+    pub policy_name: String,
+    /// The unique id (`ANPA…`), unique across all accounts.
+    pub policy_id: String,
+    /// The IAM path, `/` by default.
+    pub path: String,
+    /// The policy's ARN, unique across all accounts.
+    pub arn: String,
+    /// The description given at creation, if any.
+    pub description: Option<String>,
+    /// The number of the default version (`v3` → 3).
+    pub default_version: u32,
+    /// When the policy was created (epoch milliseconds).
+    pub create_date: i64,
+    /// When the default version last changed (epoch milliseconds).
+    pub update_date: i64,
+    /// Tags as (key, value) pairs, in the order given.
+    pub tags: Vec<(String, String)>,
+}
+
+/// One version of a customer managed policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyVersionRecord {
+    /// The policy's ARN.
+    pub policy_arn: String,
+    /// The version number (`v3` → 3); numbers are never reused within a policy.
+    pub version: u32,
+    /// The policy document (JSON text, as supplied).
+    pub document: String,
+    /// When the version was created (epoch milliseconds).
+    pub create_date: i64,
+}
+
+/// The kinds of entity a managed policy can be attached to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Attachable {
+    /// An IAM user.
+    User,
+    /// An IAM group.
+    Group,
+}
+
+/// A managed policy attached to a user or group, with the entity's name as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// The owning account (of the entity).
+    pub account_id: String,
+    /// The kind of entity.
+    pub kind: Attachable,
+    /// The entity's name.
+    pub entity_name: String,
+    /// The policy's ARN: a customer managed policy of the account, or an AWS managed one.
+    pub policy_arn: String,
+}
+
 /// A user's membership of a group, with both names as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Membership {
@@ -245,6 +311,13 @@ pub struct SnapshotSource {
     pub group_policies: Vec<InlinePolicyRecord>,
     /// Every group membership, by account, group, then user (case-folded names).
     pub memberships: Vec<Membership>,
+    /// All customer managed policies, by ARN.
+    pub managed_policies: Vec<ManagedPolicyRecord>,
+    /// The default version of every customer managed policy, by policy ARN.
+    pub default_versions: Vec<PolicyVersionRecord>,
+    /// Every managed-policy attachment, by account, kind (users first), entity (case-folded),
+    /// then the order of attachment.
+    pub attachments: Vec<Attachment>,
     /// All access keys (sealed secrets included), by id.
     pub access_keys: Vec<AccessKeyRecord>,
 }

@@ -10,6 +10,7 @@ mod access_keys;
 mod accounts;
 mod groups;
 mod inline_policies;
+mod managed_policies;
 mod trails;
 mod users;
 
@@ -17,5 +18,6 @@ pub use access_keys::AccessKeys;
 pub use accounts::{Accounts, WrappedKeys};
 pub use groups::Groups;
 pub use inline_policies::InlinePolicies;
+pub use managed_policies::ManagedPolicies;
 pub use trails::Trails;
 pub use users::Users;

@@ -1,8 +1,8 @@
 //! The [`Store`] trait: transactions over the per-aggregate repositories.
 
 use crate::{
-    AccessKeys, Accounts, Groups, InlinePolicies, SnapshotSource, StoreError, Trails, Users,
-    WrappedKeys,
+    AccessKeys, Accounts, Groups, InlinePolicies, ManagedPolicies, SnapshotSource, StoreError,
+    Trails, Users, WrappedKeys,
 };
 
 /// One transaction's view of Warden's state, through one repository per aggregate.
@@ -20,6 +20,9 @@ pub trait Tx {
     fn groups(&self) -> &dyn Groups;
     /// Inline policies of groups.
     fn group_policies(&self) -> &dyn InlinePolicies;
+    /// Customer managed policies, their versions and tags, and the attachments of every
+    /// managed policy (AWS managed ones included) to users and groups.
+    fn managed_policies(&self) -> &dyn ManagedPolicies;
     /// Access keys of users and of root users.
     fn access_keys(&self) -> &dyn AccessKeys;
     /// Wrapped data keys (the key for secrets at rest, the digest signing key).

@@ -51,8 +51,8 @@ pub trait Groups {
     ///
     /// # Errors
     ///
-    /// [`StoreError::NotFound`] (group); [`StoreError::Conflict`] if it still has members
-    /// or inline policies.
+    /// [`StoreError::NotFound`] (group); [`StoreError::Conflict`] if it still has members,
+    /// inline policies or attached managed policies.
     fn delete(&self, account_id: &str, group_name: &str) -> Result<(), StoreError>;
 
     /// Makes the user a member of the group; nothing changes if it already is one.

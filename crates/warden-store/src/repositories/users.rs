@@ -76,11 +76,24 @@ pub trait Users {
         tag_keys: &[String],
     ) -> Result<(), StoreError>;
 
+    /// Sets (`Some`: a managed policy's ARN) or removes (`None`) the user's permissions
+    /// boundary. The store does not check that the policy exists (the caller does).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] (user).
+    fn set_permissions_boundary(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        policy_arn: Option<&str>,
+    ) -> Result<(), StoreError>;
+
     /// Deletes a user (and its tags).
     ///
     /// # Errors
     ///
     /// [`StoreError::NotFound`] (user); [`StoreError::Conflict`] if the user still has
-    /// access keys or inline policies.
+    /// access keys, inline policies, group memberships or attached managed policies.
     fn delete(&self, account_id: &str, user_name: &str) -> Result<(), StoreError>;
 }
