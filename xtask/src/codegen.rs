@@ -126,6 +126,9 @@ pub fn stale_files(workspace_root: &Path) -> Result<Vec<PathBuf>> {
             stale.push(existing);
         }
     }
+    if crate::managed_policies::is_stale(workspace_root)? {
+        stale.push(crate::managed_policies::target(workspace_root));
+    }
     Ok(stale)
 }
 

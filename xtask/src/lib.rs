@@ -1,8 +1,10 @@
 //! Project chores. `cargo run -p xtask -- codegen` regenerates the service
 //! modules of `warden-protocol` from the botocore models; the library form
-//! lets `warden-protocol`'s tests check that the committed output is fresh.
+//! lets `warden-protocol`'s tests check that the committed output is fresh. It also
+//! compresses the AWS managed policies catalog that `warden-core` embeds.
 
 pub mod codegen;
+pub mod managed_policies;
 
 use std::path::PathBuf;
 

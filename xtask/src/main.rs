@@ -1,6 +1,7 @@
 //! `cargo run -p xtask -- <task>`: project chores.
 //!
-//! - `codegen`: regenerate `warden-protocol`'s service modules.
+//! - `codegen`: regenerate `warden-protocol`'s service modules and the AWS managed
+//!   policies catalog `warden-core` embeds.
 //! - `codegen --check`: fail when the committed modules are stale.
 
 use anyhow::{Result, bail};
@@ -12,6 +13,7 @@ fn main() -> Result<()> {
     match args.as_slice() {
         ["codegen"] => {
             let files = xtask::codegen::write(&root)?;
+            xtask::managed_policies::write(&root)?;
             let lines: usize = files.iter().map(|f| f.contents.lines().count()).sum();
             println!("wrote {} files, {lines} lines", files.len());
             Ok(())

@@ -77,7 +77,7 @@ pub fn authorize(
         .unwrap_or_default();
     let policies = PolicySet {
         identity: identity.policies,
-        boundary: principal_entry.and_then(|user| user.boundary.as_ref()),
+        boundary: identity.boundary,
         ..PolicySet::default()
     };
     if matches!(caller.kind, CallerKind::User { .. }) && principal_entry.is_none() {

@@ -118,6 +118,8 @@ pub(crate) fn not_found_message(kind: EntityKind, name: &str) -> String {
         EntityKind::UserPolicy => format!("The user policy with name {name} cannot be found."),
         EntityKind::Group => format!("The group with name {name} cannot be found."),
         EntityKind::GroupPolicy => format!("The group policy with name {name} cannot be found."),
+        EntityKind::ManagedPolicy => format!("Policy {name} was not found."),
+        EntityKind::PolicyVersion => format!("Policy version {name} does not exist."),
         EntityKind::AccessKey => format!("The Access Key with id {name} cannot be found."),
         EntityKind::Account => format!("The account {name} cannot be found."),
         EntityKind::AuditPageToken => format!("Invalid NextToken {name}."),
@@ -133,6 +135,10 @@ fn already_exists_message(kind: EntityKind, name: &str) -> String {
             format!("Policy with name {name} already exists.")
         }
         EntityKind::Group => format!("Group with name {name} already exists."),
+        EntityKind::ManagedPolicy => {
+            format!("A policy called {name} already exists. Duplicate names are not allowed.")
+        }
+        EntityKind::PolicyVersion => format!("Policy version {name} already exists."),
         EntityKind::AccessKey => format!("Access key {name} already exists."),
         EntityKind::Account => format!("Account {name} already exists."),
         EntityKind::AuditPageToken => format!("Token {name} already exists."),

@@ -7,7 +7,9 @@ mod access_key;
 mod group;
 mod group_policy;
 mod inline_policy;
+mod managed_policy;
 mod paging;
+mod tagging;
 mod user;
 mod user_policy;
 
@@ -24,6 +26,12 @@ served!(iam:
     CreateGroup, GetGroup, ListGroups, UpdateGroup, DeleteGroup,
     AddUserToGroup, RemoveUserFromGroup, ListGroupsForUser,
     PutGroupPolicy, GetGroupPolicy, ListGroupPolicies, DeleteGroupPolicy,
+    CreatePolicy, GetPolicy, ListPolicies, DeletePolicy,
+    CreatePolicyVersion, GetPolicyVersion, ListPolicyVersions, DeletePolicyVersion,
+    SetDefaultPolicyVersion, TagPolicy, UntagPolicy, ListPolicyTags,
+    AttachUserPolicy, DetachUserPolicy, ListAttachedUserPolicies,
+    AttachGroupPolicy, DetachGroupPolicy, ListAttachedGroupPolicies,
+    ListEntitiesForPolicy, PutUserPermissionsBoundary, DeleteUserPermissionsBoundary,
 );
 
 /// Run one IAM operation for `caller`: AccessDenied, the operation's result or its modeled

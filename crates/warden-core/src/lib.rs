@@ -23,6 +23,7 @@
 
 pub mod audit;
 mod authorize;
+mod aws_managed;
 mod bootstrap;
 mod caller;
 mod clock;

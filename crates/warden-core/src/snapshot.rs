@@ -49,8 +49,10 @@ pub struct UserEntry {
     pub tags: Vec<(String, String)>,
     /// Compiled inline policies, by policy name.
     pub inline: Vec<Policy>,
-    /// The compiled permissions boundary, if one is set.
-    pub boundary: Option<Policy>,
+    /// The ARN of the managed policy that is the user's permissions boundary, if one is set.
+    pub boundary: Option<String>,
+    /// The ARNs of the managed policies attached to the user.
+    pub attached: Vec<String>,
     /// The groups the user is a member of, by case-folded name (their policies apply).
     pub groups: Vec<String>,
     /// Stored policies that no longer compile: their presence denies every request of the
@@ -65,8 +67,19 @@ pub struct GroupEntry {
     pub arn: String,
     /// Compiled inline policies.
     pub inline: Vec<Policy>,
+    /// The ARNs of the managed policies attached to the group.
+    pub attached: Vec<String>,
     /// Stored policies that no longer compile: every member is denied everything.
     pub broken: Vec<String>,
+}
+
+/// A managed policy's default version, compiled (customer managed, or an AWS managed
+/// policy some entity uses).
+#[derive(Debug, Clone)]
+pub struct ManagedEntry {
+    /// The compiled default version, or why it cannot be evaluated (principals using it are
+    /// then denied everything).
+    pub policy: Result<Policy, String>,
 }
 
 /// Every identity-based policy that applies to a user — its own and its groups' — and the
@@ -75,7 +88,9 @@ pub struct GroupEntry {
 pub struct IdentityPolicies<'s> {
     /// The compiled policies.
     pub policies: Vec<&'s Policy>,
-    /// Stored policies that no longer compile (the user must be denied).
+    /// The permissions boundary, when the user has one.
+    pub boundary: Option<&'s Policy>,
+    /// Why some policy of the user cannot be evaluated (the user must be denied).
     pub broken: Vec<&'s str>,
 }
 
@@ -86,6 +101,8 @@ pub struct Snapshot {
     users: HashMap<(String, String), Arc<UserEntry>>,
     /// Groups by (account, case-folded name).
     groups: HashMap<(String, String), Arc<GroupEntry>>,
+    /// Managed policies by ARN.
+    managed: HashMap<String, Arc<ManagedEntry>>,
     /// Key ids by owner: (account, lower-cased user name; `None` for the root user).
     keys_by_owner: HashMap<Owner, Arc<[String]>>,
     /// How many generations were published before this one.
@@ -124,9 +141,10 @@ impl Snapshot {
             .map(Arc::as_ref)
     }
 
-    /// Every identity-based policy of `user` (of `account_id`): its inline policies and
-    /// those of its groups. A group the snapshot does not hold counts as broken (fail
-    /// closed: a membership without its group cannot be evaluated).
+    /// Every identity-based policy of `user` (of `account_id`): its inline and attached
+    /// policies, those of its groups, and its permissions boundary. Anything the snapshot
+    /// cannot evaluate — a policy that does not compile, a group or managed policy it does
+    /// not hold — is reported as broken (fail closed).
     pub fn identity_policies<'s>(
         &'s self,
         account_id: &str,
@@ -134,18 +152,53 @@ impl Snapshot {
     ) -> IdentityPolicies<'s> {
         let mut found = IdentityPolicies {
             policies: user.inline.iter().collect(),
+            boundary: None,
             broken: user.broken.iter().map(String::as_str).collect(),
         };
+        self.add_managed(&user.attached, &mut found);
         for name in &user.groups {
             match self.groups.get(&(account_id.to_owned(), name.clone())) {
                 Some(group) => {
                     found.policies.extend(group.inline.iter());
                     found.broken.extend(group.broken.iter().map(String::as_str));
+                    self.add_managed(&group.attached, &mut found);
                 }
                 None => found.broken.push("a group of the user is missing"),
             }
         }
+        if let Some(arn) = &user.boundary {
+            match self.managed.get(arn).map(|entry| &entry.policy) {
+                Some(Ok(policy)) => found.boundary = Some(policy),
+                Some(Err(reason)) => found.broken.push(reason),
+                None => found.broken.push("the permissions boundary is missing"),
+            }
+        }
         found
+    }
+
+    fn add_managed<'s>(&'s self, arns: &[String], found: &mut IdentityPolicies<'s>) {
+        for arn in arns {
+            match self.managed.get(arn).map(|entry| &entry.policy) {
+                Some(Ok(policy)) => found.policies.push(policy),
+                Some(Err(reason)) => found.broken.push(reason),
+                None => found.broken.push("an attached managed policy is missing"),
+            }
+        }
+    }
+
+    /// The managed policy with this ARN, when the snapshot holds it.
+    pub fn managed(&self, arn: &str) -> Option<&ManagedEntry> {
+        self.managed.get(arn).map(Arc::as_ref)
+    }
+
+    /// Insert or replace a managed policy.
+    pub fn put_managed(&mut self, arn: &str, entry: ManagedEntry) {
+        self.managed.insert(arn.to_owned(), Arc::new(entry));
+    }
+
+    /// Remove a managed policy.
+    pub fn remove_managed(&mut self, arn: &str) {
+        self.managed.remove(arn);
     }
 
     /// Insert or replace a group.

@@ -6,13 +6,14 @@ use std::sync::Arc;
 use warden_crypto::Sealer;
 use warden_policy::{Policy, PolicyKind};
 use warden_store::{
-    AccessKeyRecord, AccessKeyStatus, GroupRecord, InlinePolicyRecord, SnapshotSource, Tx,
-    UserRecord, name_key,
+    AccessKeyRecord, AccessKeyStatus, Attachable, GroupRecord, InlinePolicyRecord, SnapshotSource,
+    Tx, UserRecord, name_key,
 };
 
+use crate::aws_managed;
 use crate::caller::{Caller, CallerKind};
 use crate::error::ServiceError;
-use crate::snapshot::{GroupEntry, KeyEntry, Snapshot, UserEntry};
+use crate::snapshot::{GroupEntry, KeyEntry, ManagedEntry, Snapshot, UserEntry};
 use crate::warden::StartError;
 
 /// The associated data a secret access key is sealed with: binds the ciphertext to its key id.
@@ -45,6 +46,17 @@ pub(crate) fn from_source(
             .or_default()
             .push(name_key(&membership.group_name));
     }
+    let mut attached: HashMap<(Attachable, String, String), Vec<String>> = HashMap::new();
+    for attachment in &source.attachments {
+        attached
+            .entry((
+                attachment.kind,
+                attachment.account_id.clone(),
+                name_key(&attachment.entity_name),
+            ))
+            .or_default()
+            .push(attachment.policy_arn.clone());
+    }
     let users: HashMap<(&str, String), &UserRecord> = source
         .users
         .iter()
@@ -55,20 +67,31 @@ pub(crate) fn from_source(
         let key = ((*account).to_owned(), name.clone());
         let policies = policies_by_user.get(&key).into_iter().flatten().copied();
         let groups = groups_by_user.remove(&key).unwrap_or_default();
-        snapshot.put_user(
-            &user.account_id,
-            &user.user_name,
-            user_entry(user, policies, groups),
-        );
+        let attached = attached
+            .remove(&(Attachable::User, key.0, key.1))
+            .unwrap_or_default();
+        let entry = user_entry(user, policies, groups, attached);
+        add_aws_managed(&mut snapshot, &entry.attached, entry.boundary.as_deref());
+        snapshot.put_user(&user.account_id, &user.user_name, entry);
     }
     for group in &source.groups {
         let key = (group.account_id.clone(), name_key(&group.group_name));
         let policies = policies_by_group.get(&key).into_iter().flatten().copied();
-        snapshot.put_group(
-            &group.account_id,
-            &group.group_name,
-            group_entry(group, policies),
-        );
+        let attached = attached
+            .remove(&(Attachable::Group, key.0, key.1))
+            .unwrap_or_default();
+        let entry = group_entry(group, policies, attached);
+        add_aws_managed(&mut snapshot, &entry.attached, None);
+        snapshot.put_group(&group.account_id, &group.group_name, entry);
+    }
+    let defaults: HashMap<&str, &str> = source
+        .default_versions
+        .iter()
+        .map(|version| (version.policy_arn.as_str(), version.document.as_str()))
+        .collect();
+    for policy in &source.managed_policies {
+        let document = defaults.get(policy.arn.as_str()).copied();
+        snapshot.put_managed(&policy.arn, managed_entry(&policy.arn, document));
     }
     for key in &source.access_keys {
         let owner = match &key.user_name {
@@ -132,11 +155,12 @@ pub(crate) fn refresh_user(
         .iter()
         .map(|group| name_key(&group.group_name))
         .collect();
-    snapshot.put_user(
-        account_id,
-        &user.user_name,
-        user_entry(&user, policies.iter(), groups),
-    );
+    let attached = tx
+        .managed_policies()
+        .attached(Attachable::User, account_id, &user.user_name)?;
+    let entry = user_entry(&user, policies.iter(), groups, attached);
+    add_aws_managed(snapshot, &entry.attached, entry.boundary.as_deref());
+    snapshot.put_user(account_id, &user.user_name, entry);
     for key in tx.access_keys().list(account_id, Some(&user.user_name))? {
         let entry = key_entry(&key, Some(&user), sealer)?;
         snapshot.put_key(key.access_key_id.clone(), entry);
@@ -157,12 +181,60 @@ pub(crate) fn refresh_group(
         return Ok(());
     };
     let policies = tx.group_policies().list(account_id, &group.group_name)?;
-    snapshot.put_group(
-        account_id,
-        &group.group_name,
-        group_entry(&group, policies.iter()),
-    );
+    let attached =
+        tx.managed_policies()
+            .attached(Attachable::Group, account_id, &group.group_name)?;
+    let entry = group_entry(&group, policies.iter(), attached);
+    add_aws_managed(snapshot, &entry.attached, None);
+    snapshot.put_group(account_id, &group.group_name, entry);
     Ok(())
+}
+
+/// Re-read one managed policy's default version into `snapshot`: an AWS managed policy from
+/// the catalog, a customer managed one from the store (removed when it no longer exists).
+pub(crate) fn refresh_managed(
+    tx: &dyn Tx,
+    snapshot: &mut Snapshot,
+    arn: &str,
+) -> Result<(), ServiceError> {
+    if let Some(policy) = aws_managed::by_arn(arn) {
+        snapshot.put_managed(arn, managed_entry(arn, Some(&policy.document)));
+        return Ok(());
+    }
+    let Some(policy) = tx.managed_policies().get(arn)? else {
+        snapshot.remove_managed(arn);
+        return Ok(());
+    };
+    let version = tx
+        .managed_policies()
+        .get_version(arn, policy.default_version)?;
+    let document = version.as_ref().map(|version| version.document.as_str());
+    snapshot.put_managed(arn, managed_entry(arn, document));
+    Ok(())
+}
+
+/// Puts the AWS managed policies among `attached` and `boundary` that the snapshot does not
+/// hold yet (they enter the snapshot when first used; the catalog never changes).
+fn add_aws_managed(snapshot: &mut Snapshot, attached: &[String], boundary: Option<&str>) {
+    for arn in attached.iter().map(String::as_str).chain(boundary) {
+        if snapshot.managed(arn).is_some() {
+            continue;
+        }
+        if let Some(policy) = aws_managed::by_arn(arn) {
+            snapshot.put_managed(arn, managed_entry(arn, Some(&policy.document)));
+        }
+    }
+}
+
+/// A managed policy's default version, compiled; `None` when the store has no document for
+/// it (the policy then cannot be evaluated).
+fn managed_entry(arn: &str, document: Option<&str>) -> ManagedEntry {
+    let policy = match document {
+        Some(document) => Policy::parse(arn.to_owned(), document, PolicyKind::Identity)
+            .map_err(|error| format!("{arn}: {error}")),
+        None => Err(format!("{arn}: the default version is missing")),
+    };
+    ManagedEntry { policy }
 }
 
 /// Re-read the root user's keys of an account into `snapshot`.
@@ -186,6 +258,7 @@ fn user_entry<'a>(
     user: &UserRecord,
     policies: impl Iterator<Item = &'a InlinePolicyRecord>,
     groups: Vec<String>,
+    attached: Vec<String>,
 ) -> UserEntry {
     let (inline, broken) = compile_inline(&user.arn, policies);
     UserEntry {
@@ -193,7 +266,8 @@ fn user_entry<'a>(
         user_id: user.user_id.clone(),
         tags: user.tags.clone(),
         inline,
-        boundary: None,
+        boundary: user.permissions_boundary.clone(),
+        attached,
         groups,
         broken,
     }
@@ -202,11 +276,13 @@ fn user_entry<'a>(
 fn group_entry<'a>(
     group: &GroupRecord,
     policies: impl Iterator<Item = &'a InlinePolicyRecord>,
+    attached: Vec<String>,
 ) -> GroupEntry {
     let (inline, broken) = compile_inline(&group.arn, policies);
     GroupEntry {
         arn: group.arn.clone(),
         inline,
+        attached,
         broken,
     }
 }

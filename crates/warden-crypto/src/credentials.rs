@@ -165,6 +165,23 @@ pub fn unique_id(prefix: UniqueIdPrefix, rng: &dyn SecureRandom) -> Result<Strin
     Ok(id)
 }
 
+/// A unique id in AWS's shape derived from `seed` (its SHA-256), for entities every Warden
+/// has and must name the same way everywhere: the AWS managed policies (`ANPA…` from their
+/// ARN). Not secret and not random: never use it for an entity a caller creates.
+pub fn derived_unique_id(prefix: UniqueIdPrefix, seed: &[u8]) -> String {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, seed);
+    let mut id = String::with_capacity(UNIQUE_ID_LEN);
+    id.push_str(prefix.as_str());
+    id.extend(
+        digest
+            .as_ref()
+            .iter()
+            .take(UNIQUE_ID_LEN - 4)
+            .map(|&byte| base32_char(u64::from(byte))),
+    );
+    id
+}
+
 /// A new random 12-digit account id whose first digit is not `0`.
 ///
 /// # Errors

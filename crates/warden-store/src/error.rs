@@ -197,7 +197,7 @@ impl StoreError {
     #[must_use]
     pub fn policy_has_versions() -> Self {
         Self::Conflict(
-            "This policy has more than one version. Before you delete a policy, you must delete the policy's versions."
+            "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy."
                 .to_owned(),
         )
     }

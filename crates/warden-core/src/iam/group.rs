@@ -17,7 +17,7 @@ use crate::operation::Authorized;
 use crate::{ServiceError, timestamp};
 
 /// The group, or AWS's NoSuchEntity.
-pub(super) fn find_group(
+pub(crate) fn find_group(
     call: &Authorized<'_, '_>,
     name: &str,
 ) -> Result<GroupRecord, ServiceError> {

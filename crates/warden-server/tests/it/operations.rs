@@ -128,6 +128,21 @@ const SAMPLES: &[Sample] = &[
     ),
     query(
         &iam::META,
+        "AttachGroupPolicy",
+        "GroupName=builders&PolicyArn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess",
+    ),
+    query(
+        &iam::META,
+        "ListAttachedGroupPolicies",
+        "GroupName=builders",
+    ),
+    query(
+        &iam::META,
+        "DetachGroupPolicy",
+        "GroupName=builders&PolicyArn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess",
+    ),
+    query(
+        &iam::META,
         "DeleteGroupPolicy",
         "GroupName=builders&PolicyName=read",
     ),
@@ -137,6 +152,88 @@ const SAMPLES: &[Sample] = &[
         "GroupName=builders&UserName=alice",
     ),
     query(&iam::META, "DeleteGroup", "GroupName=builders"),
+    query(
+        &iam::META,
+        "CreatePolicy",
+        "PolicyName=readers&Description=read&PolicyDocument=%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22iam%3AGetUser%22%2C%22Resource%22%3A%22*%22%7D%5D%7D",
+    ),
+    query(
+        &iam::META,
+        "GetPolicy",
+        "PolicyArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Freaders",
+    ),
+    query(&iam::META, "ListPolicies", "Scope=Local"),
+    query(
+        &iam::META,
+        "CreatePolicyVersion",
+        "PolicyArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Freaders&SetAsDefault=true&PolicyDocument=%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22iam%3AGetUser%22%2C%22Resource%22%3A%22*%22%7D%5D%7D",
+    ),
+    query(
+        &iam::META,
+        "GetPolicyVersion",
+        "PolicyArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Freaders&VersionId=v2",
+    ),
+    query(
+        &iam::META,
+        "ListPolicyVersions",
+        "PolicyArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Freaders",
+    ),
+    query(
+        &iam::META,
+        "SetDefaultPolicyVersion",
+        "PolicyArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Freaders&VersionId=v1",
+    ),
+    query(
+        &iam::META,
+        "DeletePolicyVersion",
+        "PolicyArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Freaders&VersionId=v2",
+    ),
+    query(
+        &iam::META,
+        "TagPolicy",
+        "PolicyArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Freaders&Tags.member.1.Key=team&Tags.member.1.Value=red",
+    ),
+    query(
+        &iam::META,
+        "ListPolicyTags",
+        "PolicyArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Freaders",
+    ),
+    query(
+        &iam::META,
+        "UntagPolicy",
+        "PolicyArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Freaders&TagKeys.member.1=team",
+    ),
+    query(
+        &iam::META,
+        "AttachUserPolicy",
+        "UserName=alice&PolicyArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Freaders",
+    ),
+    query(&iam::META, "ListAttachedUserPolicies", "UserName=alice"),
+    query(
+        &iam::META,
+        "ListEntitiesForPolicy",
+        "PolicyArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Freaders",
+    ),
+    query(
+        &iam::META,
+        "DetachUserPolicy",
+        "UserName=alice&PolicyArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Freaders",
+    ),
+    query(
+        &iam::META,
+        "PutUserPermissionsBoundary",
+        "UserName=alice&PermissionsBoundary=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Freaders",
+    ),
+    query(
+        &iam::META,
+        "DeleteUserPermissionsBoundary",
+        "UserName=alice",
+    ),
+    query(
+        &iam::META,
+        "DeletePolicy",
+        "PolicyArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Freaders",
+    ),
     query(&iam::META, "DeleteUser", "UserName=caroline"),
     query(&sts::META, "GetCallerIdentity", ""),
     query(&sts::META, "GetAccessKeyInfo", "AccessKeyId={KEY}"),

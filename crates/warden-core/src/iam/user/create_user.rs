@@ -4,14 +4,15 @@ use warden_policy::ContextValue;
 use warden_protocol::iam::{CreateUserRequest, CreateUserResponse};
 use warden_store::UserRecord;
 
-use super::{check_tags, tag_keys, tag_pairs, user_shape};
+use super::user_shape;
+use crate::iam::tagging::{check_tags, tag_keys, tag_pairs};
 use crate::operation::{Access, Authorized, Handle, Principal};
 use crate::{Ctx, ServiceError};
 
 impl Handle for CreateUserRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
         let tags = tag_pairs(self.tags.as_deref());
-        check_tags(&tags)?;
+        check_tags(&tags, "User")?;
         let mut keys = tag_keys(&tags);
         if let Some(boundary) = &self.permissions_boundary {
             keys.push((
@@ -27,11 +28,8 @@ impl Handle for CreateUserRequest {
     }
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<CreateUserResponse, ServiceError> {
-        if let Some(boundary) = self.permissions_boundary {
-            // Managed policies are not served yet, so no ARN can name an attachable one.
-            return Err(ServiceError::NoSuchEntity(format!(
-                "Scope ARN: {boundary} does not exist or is not attachable."
-            )));
+        if let Some(boundary) = &self.permissions_boundary {
+            super::boundary::check_boundary(call, boundary)?;
         }
         let ctx = call.ctx;
         let path = self.path.unwrap_or_else(|| "/".to_owned());
@@ -47,7 +45,7 @@ impl Handle for CreateUserRequest {
             user_name: self.user_name,
             path,
             create_date: ctx.warden.now().as_millisecond(),
-            permissions_boundary: None,
+            permissions_boundary: self.permissions_boundary,
         };
         call.write(Principal::User(record.user_name.clone()), |tx| {
             tx.users().create(&record)

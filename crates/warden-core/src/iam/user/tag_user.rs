@@ -7,15 +7,16 @@ use warden_protocol::iam::{
     ListUserTagsRequest, ListUserTagsResponse, Tag, TagUserRequest, UntagUserRequest,
 };
 
-use super::{check_tags, find_user, tag_keys, tag_pairs};
+use super::find_user;
 use crate::iam::paging::page_of;
+use crate::iam::tagging::{check_tags, tag_keys, tag_pairs};
 use crate::operation::{Access, Authorized, Handle, Principal};
 use crate::{Ctx, ServiceError};
 
 impl Handle for TagUserRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
         let tags = tag_pairs(Some(&self.tags));
-        check_tags(&tags)?;
+        check_tags(&tags, "User")?;
         Ok(Access::Check {
             resources: vec![ctx.user_arn(&self.user_name)],
             keys: tag_keys(&tags),

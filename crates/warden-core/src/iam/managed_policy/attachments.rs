@@ -1,0 +1,237 @@
+//! AttachUserPolicy, DetachUserPolicy, ListAttachedUserPolicies and their group forms. An
+//! attachment takes effect on the entity's next request: it refreshes the entity's snapshot
+//! entry, which names the policy; the policy's own entry holds its default version.
+
+use warden_policy::ContextValue;
+use warden_protocol::Arn;
+use warden_protocol::NoOutput;
+use warden_protocol::iam::{
+    AttachGroupPolicyRequest, AttachUserPolicyRequest, AttachedPolicy, DetachGroupPolicyRequest,
+    DetachUserPolicyRequest, ListAttachedGroupPoliciesRequest, ListAttachedGroupPoliciesResponse,
+    ListAttachedUserPoliciesRequest, ListAttachedUserPoliciesResponse,
+};
+use warden_store::Attachable;
+
+use super::{Found, find_attachable};
+use crate::iam::group::find_group;
+use crate::iam::paging::page_of;
+use crate::iam::user::find_user;
+use crate::operation::{Access, Authorized, Handle, Principal};
+use crate::{Ctx, ServiceError};
+
+impl Handle for AttachUserPolicyRequest {
+    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
+        Ok(attach_access(
+            ctx,
+            ctx.user_arn(&self.user_name),
+            &self.user_name,
+            Attachable::User,
+            &self.policy_arn,
+        ))
+    }
+
+    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
+        let user = find_user(call, &self.user_name)?;
+        attach(call, Attachable::User, &user.user_name, &self.policy_arn)
+    }
+}
+
+impl Handle for AttachGroupPolicyRequest {
+    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
+        Ok(attach_access(
+            ctx,
+            ctx.group_arn(&self.group_name),
+            &self.group_name,
+            Attachable::Group,
+            &self.policy_arn,
+        ))
+    }
+
+    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
+        let group = find_group(call, &self.group_name)?;
+        attach(call, Attachable::Group, &group.group_name, &self.policy_arn)
+    }
+}
+
+impl Handle for DetachUserPolicyRequest {
+    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
+        Ok(attach_access(
+            ctx,
+            ctx.user_arn(&self.user_name),
+            &self.user_name,
+            Attachable::User,
+            &self.policy_arn,
+        ))
+    }
+
+    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
+        detach(call, Attachable::User, &self.user_name, &self.policy_arn)
+    }
+}
+
+impl Handle for DetachGroupPolicyRequest {
+    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
+        Ok(attach_access(
+            ctx,
+            ctx.group_arn(&self.group_name),
+            &self.group_name,
+            Attachable::Group,
+            &self.policy_arn,
+        ))
+    }
+
+    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
+        detach(call, Attachable::Group, &self.group_name, &self.policy_arn)
+    }
+}
+
+impl Handle for ListAttachedUserPoliciesRequest {
+    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
+        Ok(Access::on(ctx.user_arn(&self.user_name)))
+    }
+
+    fn handle(
+        self,
+        call: &mut Authorized<'_, '_>,
+    ) -> Result<ListAttachedUserPoliciesResponse, ServiceError> {
+        let user = find_user(call, &self.user_name)?;
+        let (attached_policies, marker) = list_attached(
+            call,
+            Attachable::User,
+            &user.user_name,
+            self.path_prefix.as_deref(),
+            self.marker.as_deref(),
+            self.max_items,
+        )?;
+        Ok(ListAttachedUserPoliciesResponse {
+            attached_policies: Some(attached_policies),
+            is_truncated: Some(marker.is_some()),
+            marker,
+        })
+    }
+}
+
+impl Handle for ListAttachedGroupPoliciesRequest {
+    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
+        Ok(Access::on(ctx.group_arn(&self.group_name)))
+    }
+
+    fn handle(
+        self,
+        call: &mut Authorized<'_, '_>,
+    ) -> Result<ListAttachedGroupPoliciesResponse, ServiceError> {
+        let group = find_group(call, &self.group_name)?;
+        let (attached_policies, marker) = list_attached(
+            call,
+            Attachable::Group,
+            &group.group_name,
+            self.path_prefix.as_deref(),
+            self.marker.as_deref(),
+            self.max_items,
+        )?;
+        Ok(ListAttachedGroupPoliciesResponse {
+            attached_policies: Some(attached_policies),
+            is_truncated: Some(marker.is_some()),
+            marker,
+        })
+    }
+}
+
+/// The operation's actions on the entity, with `iam:PolicyARN` and, for a user with a
+/// permissions boundary, `iam:PermissionsBoundary`.
+fn attach_access(
+    ctx: &Ctx<'_>,
+    entity: Arn,
+    entity_name: &str,
+    kind: Attachable,
+    policy_arn: &str,
+) -> Access {
+    let mut keys = vec![(
+        "iam:PolicyARN".to_owned(),
+        ContextValue::Single(policy_arn.to_owned()),
+    )];
+    if kind == Attachable::User {
+        let snapshot = ctx.warden.snapshot();
+        if let Some(boundary) = snapshot
+            .user(ctx.account(), entity_name)
+            .and_then(|user| user.boundary.clone())
+        {
+            keys.push((
+                "iam:PermissionsBoundary".to_owned(),
+                ContextValue::Single(boundary),
+            ));
+        }
+    }
+    Access::Check {
+        resources: vec![entity],
+        keys,
+    }
+}
+
+fn principal(kind: Attachable, entity_name: &str) -> Principal {
+    match kind {
+        Attachable::User => Principal::User(entity_name.to_owned()),
+        Attachable::Group => Principal::Group(entity_name.to_owned()),
+    }
+}
+
+fn attach(
+    call: &mut Authorized<'_, '_>,
+    kind: Attachable,
+    entity_name: &str,
+    policy_arn: &str,
+) -> Result<NoOutput, ServiceError> {
+    find_attachable(call, policy_arn)?;
+    let account = call.ctx.account();
+    call.write(principal(kind, entity_name), |tx| {
+        tx.managed_policies()
+            .attach(kind, account, entity_name, policy_arn)
+    })?;
+    Ok(NoOutput)
+}
+
+fn detach(
+    call: &mut Authorized<'_, '_>,
+    kind: Attachable,
+    entity_name: &str,
+    policy_arn: &str,
+) -> Result<NoOutput, ServiceError> {
+    let account = call.ctx.account();
+    call.write(principal(kind, entity_name), |tx| {
+        tx.managed_policies()
+            .detach(kind, account, entity_name, policy_arn)
+    })?;
+    Ok(NoOutput)
+}
+
+/// A page of the entity's attached policies whose path starts with `path_prefix`.
+fn list_attached(
+    call: &Authorized<'_, '_>,
+    kind: Attachable,
+    entity_name: &str,
+    path_prefix: Option<&str>,
+    marker: Option<&str>,
+    max_items: Option<i32>,
+) -> Result<(Vec<AttachedPolicy>, Option<String>), ServiceError> {
+    let arns = call.read(|tx| {
+        tx.managed_policies()
+            .attached(kind, call.ctx.account(), entity_name)
+    })?;
+    let prefix = path_prefix.unwrap_or("/");
+    let mut attached = Vec::with_capacity(arns.len());
+    for arn in arns {
+        let (name, path) = match super::find(call, &arn) {
+            Ok(Found::Aws(policy)) => (policy.name.clone(), policy.path.clone()),
+            Ok(Found::Customer(record)) => (record.policy_name, record.path),
+            // Attachments of a policy that is gone cannot exist (deleting it is refused).
+            Err(_) => continue,
+        };
+        if path.starts_with(prefix) {
+            attached.push(AttachedPolicy {
+                policy_name: Some(name),
+                policy_arn: Some(arn),
+            });
+        }
+    }
+    page_of(attached, marker, max_items)
+}
