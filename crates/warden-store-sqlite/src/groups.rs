@@ -8,7 +8,7 @@ use warden_store::{
 
 use crate::failure::Outcome;
 use crate::tx::{SqliteTx, settle};
-use crate::{accounts, paging, policies, users};
+use crate::{accounts, managed_policies, paging, policies, users};
 
 impl Groups for SqliteTx<'_> {
     fn create(&self, group: &GroupRecord) -> Result<(), StoreError> {
@@ -130,6 +130,9 @@ impl Groups for SqliteTx<'_> {
             }
             if policies::GROUP_POLICIES.any(connection, account_id, &key)? {
                 return Err(StoreError::has_inline_policies().into());
+            }
+            if managed_policies::GROUP_ATTACHMENTS.any(connection, account_id, &key)? {
+                return Err(StoreError::has_attached_policies().into());
             }
             connection
                 .prepare_cached("DELETE FROM groups WHERE account_id = ?1 AND name_key = ?2")?

@@ -6,8 +6,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use warden_store::{EntityKind, InlinePolicies, InlinePolicyRecord, StoreError, name_key};
 
 use crate::failure::Outcome;
+use crate::holders::{GROUPS, Holder, USERS};
 use crate::tx::settle;
-use crate::{groups, users};
 
 /// Where one kind of holder's inline policies live.
 pub(crate) struct PolicyTable {
@@ -15,48 +15,29 @@ pub(crate) struct PolicyTable {
     policy_kind: EntityKind,
     /// The policies' table.
     table: &'static str,
-    /// Its column holding the holder's case-folded name.
-    holder_key: &'static str,
-    /// The holders' table and its name column (for the stored spelling).
-    holder_table: &'static str,
-    holder_name: &'static str,
-    /// The holder's key, or NotFound for the holder.
-    require: fn(&Connection, &str, &str) -> Outcome<String>,
+    /// Whose policies they are.
+    holder: &'static Holder,
 }
 
 /// Inline policies embedded in users.
 pub(crate) const USER_POLICIES: PolicyTable = PolicyTable {
     policy_kind: EntityKind::UserPolicy,
     table: "user_policies",
-    holder_key: "user_key",
-    holder_table: "users",
-    holder_name: "user_name",
-    require: users::require,
+    holder: &USERS,
 };
 
 /// Inline policies embedded in groups.
 pub(crate) const GROUP_POLICIES: PolicyTable = PolicyTable {
     policy_kind: EntityKind::GroupPolicy,
     table: "group_policies",
-    holder_key: "group_key",
-    holder_table: "groups",
-    holder_name: "group_name",
-    require: groups::require,
+    holder: &GROUPS,
 };
 
 impl PolicyTable {
-    /// Selects policies with their holder's stored name; callers append a WHERE clause on
-    /// `p.account_id`, `p.holder` and `p.policy_key`.
+    /// Selects policies (aliased `t`) with their holder's stored name; callers append a
+    /// WHERE clause on `t.account_id`, the holder's key and `t.policy_key`.
     pub(crate) fn select(&self) -> String {
-        format!(
-            "SELECT p.account_id, h.{name}, p.policy_name, p.document \
-             FROM {table} p JOIN {holders} h \
-             ON h.account_id = p.account_id AND h.name_key = p.{key}",
-            name = self.holder_name,
-            table = self.table,
-            holders = self.holder_table,
-            key = self.holder_key,
-        )
+        self.holder.select(self.table, "t.policy_name, t.document")
     }
 
     /// Whether the holder with this key has any inline policy.
@@ -66,21 +47,16 @@ impl PolicyTable {
         account_id: &str,
         key: &str,
     ) -> Outcome<bool> {
-        let sql = format!(
-            "SELECT 1 FROM {} WHERE account_id = ?1 AND {} = ?2",
-            self.table, self.holder_key
-        );
-        Ok(connection
-            .prepare_cached(&sql)?
-            .exists(params![account_id, key])?)
+        self.holder
+            .has_rows(connection, self.table, account_id, key)
     }
 
     /// Every policy of this kind, by account, holder, then policy name (for the snapshot).
     pub(crate) fn all(&self, connection: &Connection) -> Outcome<Vec<InlinePolicyRecord>> {
         let sql = format!(
-            "{} ORDER BY p.account_id, p.{}, p.policy_key",
+            "{} ORDER BY t.account_id, t.{}, t.policy_key",
             self.select(),
-            self.holder_key
+            self.holder.key
         );
         Ok(connection
             .prepare_cached(&sql)?
@@ -99,14 +75,15 @@ impl InlinePolicies for SqlitePolicies<'_> {
     fn put(&self, policy: &InlinePolicyRecord) -> Result<(), StoreError> {
         let (connection, table) = (self.connection, self.table);
         settle(|| {
-            let holder = (table.require)(connection, &policy.account_id, &policy.holder_name)?;
+            let holder =
+                (table.holder.require)(connection, &policy.account_id, &policy.holder_name)?;
             let sql = format!(
                 "INSERT INTO {t} (account_id, {k}, policy_key, policy_name, document) \
                  VALUES (?1, ?2, ?3, ?4, ?5) \
                  ON CONFLICT (account_id, {k}, policy_key) \
                  DO UPDATE SET policy_name = excluded.policy_name, document = excluded.document",
                 t = table.table,
-                k = table.holder_key,
+                k = table.holder.key,
             );
             connection.prepare_cached(&sql)?.execute(params![
                 policy.account_id,
@@ -128,9 +105,9 @@ impl InlinePolicies for SqlitePolicies<'_> {
         let (connection, table) = (self.connection, self.table);
         settle(|| {
             let sql = format!(
-                "{} WHERE p.account_id = ?1 AND p.{} = ?2 AND p.policy_key = ?3",
+                "{} WHERE t.account_id = ?1 AND t.{} = ?2 AND t.policy_key = ?3",
                 table.select(),
-                table.holder_key
+                table.holder.key
             );
             Ok(connection
                 .prepare_cached(&sql)?
@@ -149,11 +126,11 @@ impl InlinePolicies for SqlitePolicies<'_> {
     ) -> Result<Vec<InlinePolicyRecord>, StoreError> {
         let (connection, table) = (self.connection, self.table);
         settle(|| {
-            let holder = (table.require)(connection, account_id, holder_name)?;
+            let holder = (table.holder.require)(connection, account_id, holder_name)?;
             let sql = format!(
-                "{} WHERE p.account_id = ?1 AND p.{} = ?2 ORDER BY p.policy_key",
+                "{} WHERE t.account_id = ?1 AND t.{} = ?2 ORDER BY t.policy_key",
                 table.select(),
-                table.holder_key
+                table.holder.key
             );
             let policies = connection
                 .prepare_cached(&sql)?
@@ -171,10 +148,10 @@ impl InlinePolicies for SqlitePolicies<'_> {
     ) -> Result<(), StoreError> {
         let (connection, table) = (self.connection, self.table);
         settle(|| {
-            let holder = (table.require)(connection, account_id, holder_name)?;
+            let holder = (table.holder.require)(connection, account_id, holder_name)?;
             let sql = format!(
                 "DELETE FROM {} WHERE account_id = ?1 AND {} = ?2 AND policy_key = ?3",
-                table.table, table.holder_key
+                table.table, table.holder.key
             );
             let deleted = connection.prepare_cached(&sql)?.execute(params![
                 account_id,

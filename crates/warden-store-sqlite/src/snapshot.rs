@@ -7,7 +7,7 @@ use warden_store::{Accounts, Membership, SnapshotSource};
 
 use crate::failure::{Outcome, corrupt};
 use crate::tx::SqliteTx;
-use crate::{access_keys, groups, policies, users};
+use crate::{access_keys, groups, managed_policies, policies, users};
 
 pub(crate) fn generation(connection: &Connection) -> Outcome<u64> {
     let generation: i64 = connection
@@ -75,6 +75,10 @@ pub(crate) fn source(connection: &Connection) -> Outcome<SnapshotSource> {
         })?
         .collect::<Result<_, _>>()?;
 
+    let customer_policies = managed_policies::all_policies(connection)?;
+    let default_versions = managed_policies::all_default_versions(connection)?;
+    let attachments = managed_policies::all_attachments(connection)?;
+
     let sql = format!("{} ORDER BY k.access_key_id", access_keys::SELECT_KEYS);
     let access_keys = connection
         .prepare_cached(&sql)?
@@ -89,6 +93,9 @@ pub(crate) fn source(connection: &Connection) -> Outcome<SnapshotSource> {
         groups,
         group_policies,
         memberships,
+        managed_policies: customer_policies,
+        default_versions,
+        attachments,
         access_keys,
     })
 }

@@ -2,8 +2,8 @@
 
 use rusqlite::Connection;
 use warden_store::{
-    AccessKeys, Accounts, Groups, InlinePolicies, SnapshotSource, StoreError, Trails, Tx, Users,
-    WrappedKeys,
+    AccessKeys, Accounts, Groups, InlinePolicies, ManagedPolicies, SnapshotSource, StoreError,
+    Trails, Tx, Users, WrappedKeys,
 };
 
 use crate::failure::Outcome;
@@ -62,6 +62,10 @@ impl Tx for SqliteTx<'_> {
 
     fn group_policies(&self) -> &dyn InlinePolicies {
         &self.group_policies
+    }
+
+    fn managed_policies(&self) -> &dyn ManagedPolicies {
+        self
     }
 
     fn access_keys(&self) -> &dyn AccessKeys {

@@ -2,8 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use warden_store::{
-    EntityKind, Page, PageRequest, StoreError, TAGS_PER_RESOURCE, UserRecord, UserUpdate, Users,
-    name_key, tag_key_fold,
+    EntityKind, Page, PageRequest, StoreError, UserRecord, UserUpdate, Users, name_key,
 };
 
 use crate::accounts;
@@ -141,20 +140,8 @@ impl Users for SqliteTx<'_> {
         let connection = self.connection;
         settle(|| {
             let key = require(connection, account_id, user_name)?;
-            let mut merged = tags_of(connection, account_id, &key)?;
-            for (tag_key, tag_value) in tags {
-                let fold = tag_key_fold(tag_key);
-                match merged
-                    .iter_mut()
-                    .find(|(existing, _)| tag_key_fold(existing) == fold)
-                {
-                    Some(existing) => *existing = (tag_key.clone(), tag_value.clone()),
-                    None => merged.push((tag_key.clone(), tag_value.clone())),
-                }
-            }
-            if merged.len() > TAGS_PER_RESOURCE {
-                return Err(StoreError::tag_quota_exceeded(EntityKind::User).into());
-            }
+            let current = tags_of(connection, account_id, &key)?;
+            let merged = crate::tags::merged(current, tags, EntityKind::User)?;
             write_tags(connection, account_id, &key, &merged)
         })
     }
@@ -168,10 +155,28 @@ impl Users for SqliteTx<'_> {
         let connection = self.connection;
         settle(|| {
             let key = require(connection, account_id, user_name)?;
-            let removed: Vec<String> = tag_keys.iter().map(|k| tag_key_fold(k)).collect();
-            let mut remaining = tags_of(connection, account_id, &key)?;
-            remaining.retain(|(tag_key, _)| !removed.contains(&tag_key_fold(tag_key)));
+            let current = tags_of(connection, account_id, &key)?;
+            let remaining = crate::tags::without(current, tag_keys);
             write_tags(connection, account_id, &key, &remaining)
+        })
+    }
+
+    fn set_permissions_boundary(
+        &self,
+        account_id: &str,
+        user_name: &str,
+        policy_arn: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            let key = require(connection, account_id, user_name)?;
+            connection
+                .prepare_cached(
+                    "UPDATE users SET permissions_boundary = ?1 \
+                     WHERE account_id = ?2 AND name_key = ?3",
+                )?
+                .execute(params![policy_arn, account_id, key])?;
+            Ok(())
         })
     }
 
@@ -197,6 +202,9 @@ impl Users for SqliteTx<'_> {
                 .exists(params![account_id, key])?;
             if in_groups {
                 return Err(StoreError::user_in_groups().into());
+            }
+            if crate::managed_policies::USER_ATTACHMENTS.any(connection, account_id, &key)? {
+                return Err(StoreError::has_attached_policies().into());
             }
             connection.execute(
                 "DELETE FROM users WHERE account_id = ?1 AND name_key = ?2",

@@ -58,6 +58,7 @@ mod audit;
 mod consistency;
 mod fixtures;
 mod groups;
+mod managed_policies;
 mod policies;
 mod tags;
 mod trails;
@@ -179,6 +180,43 @@ pub const CHECKS: &[Check] = &[
     check(
         "group_policies_are_per_group",
         groups::group_policies_are_per_group,
+    ),
+    check(
+        "managed_policies_create_get_list",
+        managed_policies::create_get_list,
+    ),
+    check("managed_policy_versions", managed_policies::versions),
+    check(
+        "managed_policies_delete_conflicts",
+        managed_policies::delete_conflicts,
+    ),
+    check(
+        "managed_policy_tags_merge_case_insensitively",
+        managed_policies::tags_merge_case_insensitively,
+    ),
+    check(
+        "managed_policy_tags_are_limited",
+        managed_policies::tags_are_limited,
+    ),
+    check(
+        "managed_policy_attach_detach_and_quota",
+        managed_policies::attach_detach_and_quota,
+    ),
+    check(
+        "managed_policy_attachments_follow_renames",
+        managed_policies::attachments_follow_renames,
+    ),
+    check(
+        "managed_policy_attachments_block_entity_deletion",
+        managed_policies::attachments_block_entity_deletion,
+    ),
+    check(
+        "managed_policy_entities_and_boundary_usage",
+        managed_policies::entities_and_boundary_usage,
+    ),
+    check(
+        "users_set_permissions_boundary",
+        managed_policies::set_permissions_boundary,
     ),
     check(
         "access_keys_create_and_look_up",

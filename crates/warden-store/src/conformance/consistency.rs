@@ -3,12 +3,13 @@
 use std::thread;
 
 use super::fixtures::{
-    ACCOUNT, OTHER_ACCOUNT, account, account_with_user, concurrently, group, key, policy, user,
+    ACCOUNT, OTHER_ACCOUNT, account, account_with_user, concurrently, group, key, managed_policy,
+    policy, user,
 };
 use super::{Failure, ensure_error};
 use crate::{
-    AccessKeyStatus, EntityKind, Membership, SnapshotSource, Store, StoreError, StoreExt,
-    WrappedKeyRecord,
+    AccessKeyStatus, Attachable, Attachment, EntityKind, Membership, PolicyVersionRecord,
+    SnapshotSource, Store, StoreError, StoreExt, WrappedKeyRecord,
 };
 
 pub(super) fn wrapped_keys_first_writer_wins(store: &dyn Store) -> Result<(), Failure> {
@@ -127,7 +128,13 @@ pub(super) fn snapshot_source_reads_everything(store: &dyn Store) -> Result<(), 
     let empty = store.read(|tx| tx.snapshot_source())?;
     ensure_eq!(empty.generation, store.generation()?);
     ensure!(
-        empty.accounts.is_empty() && empty.users.is_empty() && empty.access_keys.is_empty(),
+        empty.accounts.is_empty()
+            && empty.users.is_empty()
+            && empty.groups.is_empty()
+            && empty.managed_policies.is_empty()
+            && empty.default_versions.is_empty()
+            && empty.attachments.is_empty()
+            && empty.access_keys.is_empty(),
         "a new store is not empty: {empty:?}"
     );
 
@@ -170,6 +177,50 @@ pub(super) fn snapshot_source_reads_everything(store: &dyn Store) -> Result<(), 
         tx.group_policies()
             .put(&policy(ACCOUNT, "DEVS", "g", "{\"g\":1}"))
     })?;
+    // Managed policies: listed by ARN (upper case sorts first), not by name.
+    let mut tagged = managed_policy(ACCOUNT, "/", "apolicy");
+    tagged.tags = vec![
+        ("b".to_owned(), "2".to_owned()),
+        ("a".to_owned(), "1".to_owned()),
+    ];
+    let mut moved_on = managed_policy(ACCOUNT, "/", "Zpolicy");
+    let elsewhere = managed_policy(OTHER_ACCOUNT, "/", "p");
+    for policy in [&tagged, &moved_on, &elsewhere] {
+        store.write(|tx| tx.managed_policies().create(policy, "{\"v\":1}"))?;
+    }
+    let v2 = store.write(|tx| {
+        tx.managed_policies()
+            .create_version(&moved_on.arn, "{\"v\":2}", true, 2_000)
+    })?;
+    store.write(|tx| {
+        tx.managed_policies()
+            .create_version(&tagged.arn, "{\"v\":2}", false, 2_000)
+    })?;
+    moved_on.default_version = 2;
+    moved_on.update_date = 2_000;
+    let first_version = |arn: &str, create_date: i64| PolicyVersionRecord {
+        policy_arn: arn.to_owned(),
+        version: 1,
+        document: "{\"v\":1}".to_owned(),
+        create_date,
+    };
+    // Attachments: by account, users before groups, entity, then order of attachment.
+    const AWS_MANAGED: &str = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    let attach = |account_id: &str, kind: Attachable, name: &str, arn: &str| {
+        store.write(|tx| tx.managed_policies().attach(kind, account_id, name, arn))
+    };
+    attach(ACCOUNT, Attachable::Group, "devs", &tagged.arn)?;
+    attach(ACCOUNT, Attachable::User, "zed", &tagged.arn)?;
+    attach(ACCOUNT, Attachable::User, "alice", AWS_MANAGED)?;
+    attach(ACCOUNT, Attachable::User, "alice", &tagged.arn)?;
+    attach(OTHER_ACCOUNT, Attachable::User, "bob", AWS_MANAGED)?;
+    let attachment = |account_id: &str, kind: Attachable, name: &str, arn: &str| Attachment {
+        account_id: account_id.to_owned(),
+        kind,
+        entity_name: name.to_owned(),
+        policy_arn: arn.to_owned(),
+    };
+
     let snapshot = store.read(|tx| tx.snapshot_source())?;
     let expected = SnapshotSource {
         generation: store.generation()?,
@@ -187,6 +238,19 @@ pub(super) fn snapshot_source_reads_everything(store: &dyn Store) -> Result<(), 
             group_name: "Devs".to_owned(),
             user_name: "alice".to_owned(),
         }],
+        managed_policies: vec![moved_on, tagged.clone(), elsewhere.clone()],
+        default_versions: vec![
+            v2,
+            first_version(&tagged.arn, tagged.create_date),
+            first_version(&elsewhere.arn, elsewhere.create_date),
+        ],
+        attachments: vec![
+            attachment(ACCOUNT, Attachable::User, "alice", AWS_MANAGED),
+            attachment(ACCOUNT, Attachable::User, "alice", &tagged.arn),
+            attachment(ACCOUNT, Attachable::User, "zed", &tagged.arn),
+            attachment(ACCOUNT, Attachable::Group, "Devs", &tagged.arn),
+            attachment(OTHER_ACCOUNT, Attachable::User, "Bob", AWS_MANAGED),
+        ],
         access_keys: vec![
             key(OTHER_ACCOUNT, None, "AKIASNAPSHOT00000001"),
             key(ACCOUNT, Some("alice"), "AKIASNAPSHOT00000002"),

@@ -1,8 +1,8 @@
 //! Records the checks create.
 
 use crate::{
-    AccessKeyRecord, AccessKeyStatus, AccountRecord, GroupRecord, InlinePolicyRecord, Store,
-    StoreError, StoreExt, UserRecord,
+    AccessKeyRecord, AccessKeyStatus, AccountRecord, GroupRecord, InlinePolicyRecord,
+    ManagedPolicyRecord, Store, StoreError, StoreExt, UserRecord,
 };
 
 use super::Failure;
@@ -57,6 +57,27 @@ pub(super) fn group(account_id: &str, path: &str, group_name: &str) -> GroupReco
         path: path.to_owned(),
         arn: format!("arn:aws:iam::{account_id}:group{path}{group_name}"),
         create_date: 1_700_000_000_456,
+    }
+}
+
+/// A customer managed policy record, version 1 its default, with a unique id derived from
+/// the account and name.
+pub(super) fn managed_policy(
+    account_id: &str,
+    path: &str,
+    policy_name: &str,
+) -> ManagedPolicyRecord {
+    ManagedPolicyRecord {
+        account_id: account_id.to_owned(),
+        policy_name: policy_name.to_owned(),
+        policy_id: unique_id("ANPA", account_id, policy_name),
+        path: path.to_owned(),
+        arn: format!("arn:aws:iam::{account_id}:policy{path}{policy_name}"),
+        description: None,
+        default_version: 1,
+        create_date: 1_700_000_000_789,
+        update_date: 1_700_000_000_789,
+        tags: Vec::new(),
     }
 }
 

@@ -174,7 +174,7 @@ pub(super) fn tags_are_limited(store: &dyn Store) -> Result<(), Failure> {
 }
 
 /// A (key, value) tag.
-fn tag(key: &str, value: &str) -> (String, String) {
+pub(super) fn tag(key: &str, value: &str) -> (String, String) {
     (key.to_owned(), value.to_owned())
 }
 

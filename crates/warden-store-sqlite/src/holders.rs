@@ -1,0 +1,68 @@
+//! The entities that hold policies — users and groups — as the tables of their inline
+//! policies and managed-policy attachments refer to them: rows keyed by the holder's
+//! case-folded name, following its renames through `ON UPDATE CASCADE`.
+
+use rusqlite::{Connection, params};
+
+use crate::failure::Outcome;
+use crate::{groups, users};
+
+/// One kind of holder.
+pub(crate) struct Holder {
+    /// The holders' table.
+    table: &'static str,
+    /// Its column of the name as stored.
+    name: &'static str,
+    /// The column of a dependent table that holds the holder's case-folded name.
+    pub(crate) key: &'static str,
+    /// The key of the holder of this name, or NotFound for the holder.
+    pub(crate) require: fn(&Connection, &str, &str) -> Outcome<String>,
+}
+
+/// Users.
+pub(crate) const USERS: Holder = Holder {
+    table: "users",
+    name: "user_name",
+    key: "user_key",
+    require: users::require,
+};
+
+/// Groups.
+pub(crate) const GROUPS: Holder = Holder {
+    table: "groups",
+    name: "group_name",
+    key: "group_key",
+    require: groups::require,
+};
+
+impl Holder {
+    /// Selects `t.account_id`, the holder's stored name, then `columns` from the dependent
+    /// `table` (aliased `t`) joined to its holders (aliased `h`); callers append WHERE and
+    /// ORDER BY clauses.
+    pub(crate) fn select(&self, table: &str, columns: &str) -> String {
+        format!(
+            "SELECT t.account_id, h.{name}, {columns} FROM {table} t JOIN {holders} h \
+             ON h.account_id = t.account_id AND h.name_key = t.{key}",
+            name = self.name,
+            holders = self.table,
+            key = self.key,
+        )
+    }
+
+    /// Whether the holder with this key has any row in the dependent `table`.
+    pub(crate) fn has_rows(
+        &self,
+        connection: &Connection,
+        table: &str,
+        account_id: &str,
+        key: &str,
+    ) -> Outcome<bool> {
+        let sql = format!(
+            "SELECT 1 FROM {table} WHERE account_id = ?1 AND {} = ?2",
+            self.key
+        );
+        Ok(connection
+            .prepare_cached(&sql)?
+            .exists(params![account_id, key])?)
+    }
+}
