@@ -9,6 +9,7 @@ use std::io::Read as _;
 use std::sync::LazyLock;
 
 use jiff::Timestamp;
+use warden_policy::{ParseOptions, Policy, PolicyKind};
 
 /// The compressed catalog.
 const CATALOG_GZ: &[u8] = include_bytes!("../data/aws-managed-policies.json.gz");
@@ -40,6 +41,22 @@ impl AwsManagedPolicy {
             "arn:{partition}:iam::{AWS_ACCOUNT}:policy{}{}",
             self.path, self.name
         )
+    }
+
+    /// The default version compiled for evaluation, under AWS's rules for its own
+    /// documents (see [`ParseOptions::authored_by_aws`]).
+    pub(crate) fn compile(&self, arn: &str) -> Result<Policy, String> {
+        let options = ParseOptions {
+            authored_by_aws: true,
+            ..ParseOptions::default()
+        };
+        Policy::parse_with(
+            arn.to_owned(),
+            &self.document,
+            PolicyKind::Identity,
+            options,
+        )
+        .map_err(|error| format!("{arn}: {error}"))
     }
 
     /// The policy's id (`ANPA…`), derived from its ARN in the `aws` partition.
@@ -125,8 +142,6 @@ fn load() -> Result<BTreeMap<String, AwsManagedPolicy>, String> {
 
 #[cfg(test)]
 mod tests {
-    use warden_policy::{Policy, PolicyKind};
-
     use super::*;
 
     #[test]
@@ -149,11 +164,7 @@ mod tests {
     fn every_aws_managed_policy_compiles() {
         let broken: Vec<String> = all()
             .values()
-            .filter_map(|policy| {
-                Policy::parse(policy.name.clone(), &policy.document, PolicyKind::Identity)
-                    .err()
-                    .map(|error| format!("{}: {error}", policy.name))
-            })
+            .filter_map(|policy| policy.compile(&policy.arn("aws")).err())
             .collect();
         assert!(
             broken.is_empty(),

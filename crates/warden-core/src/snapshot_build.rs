@@ -198,7 +198,12 @@ pub(crate) fn refresh_managed(
     arn: &str,
 ) -> Result<(), ServiceError> {
     if let Some(policy) = aws_managed::by_arn(arn) {
-        snapshot.put_managed(arn, managed_entry(arn, Some(&policy.document)));
+        snapshot.put_managed(
+            arn,
+            ManagedEntry {
+                policy: policy.compile(arn),
+            },
+        );
         return Ok(());
     }
     let Some(policy) = tx.managed_policies().get(arn)? else {
@@ -221,7 +226,12 @@ fn add_aws_managed(snapshot: &mut Snapshot, attached: &[String], boundary: Optio
             continue;
         }
         if let Some(policy) = aws_managed::by_arn(arn) {
-            snapshot.put_managed(arn, managed_entry(arn, Some(&policy.document)));
+            snapshot.put_managed(
+                arn,
+                ManagedEntry {
+                    policy: policy.compile(arn),
+                },
+            );
         }
     }
 }

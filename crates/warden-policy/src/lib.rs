@@ -128,6 +128,7 @@ mod tests {
         assert!(clean.is_empty());
         let managed = ParseOptions {
             require_version_2012: true,
+            ..ParseOptions::default()
         };
         let unversioned = r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
         assert_eq!(

@@ -20,6 +20,10 @@ use crate::json::{self, Json, JsonError};
 pub struct ParseOptions {
     /// Managed policies (CreatePolicy, CreatePolicyVersion) must say `"Version": "2012-10-17"`.
     pub require_version_2012: bool,
+    /// The document is AWS's own (an AWS managed policy): the resource-ARN shape rules AWS
+    /// applies to its customers' documents are not applied (some AWS managed policies break
+    /// them), everything the engine needs to evaluate a statement still is.
+    pub authored_by_aws: bool,
 }
 
 /// How serious a finding is.
@@ -150,7 +154,7 @@ pub(crate) fn validate(
     {
         return Err(NO_ACTIONS.into());
     }
-    if let Some(message) = resource_error {
+    if let Some(message) = resource_error.filter(|_| !options.authored_by_aws) {
         return Err(message);
     }
     for key in ["Action", "NotAction"] {

@@ -277,6 +277,7 @@ fn managed_policy_version_rule_is_an_option() {
         r#"{"Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b"}}"#;
     let managed = ParseOptions {
         require_version_2012: true,
+        ..ParseOptions::default()
     };
     assert_eq!(
         validate(doc, PolicyKind::Identity, managed)
@@ -353,4 +354,18 @@ fn kind_rules() {
         error(PolicyKind::Rcp, rcp_not_action).as_deref(),
         Some(SYNTAX)
     );
+}
+
+#[test]
+fn aws_authored_documents_skip_the_resource_arn_shape_rules() {
+    let doc = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:*:*:access-grants/default/grant/*"}}"#;
+    assert!(validate(doc, PolicyKind::Identity, ParseOptions::default()).is_err());
+    let aws = ParseOptions {
+        authored_by_aws: true,
+        ..ParseOptions::default()
+    };
+    assert!(validate(doc, PolicyKind::Identity, aws).is_ok());
+    // Everything else still applies.
+    let no_action = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Resource":"*"}}"#;
+    assert!(validate(no_action, PolicyKind::Identity, aws).is_err());
 }

@@ -13,12 +13,15 @@ mod list_policies;
 mod tags;
 mod versions;
 
-use warden_policy::{Policy as CompiledPolicy, PolicyKind, limits, size_without_whitespace};
+use warden_policy::{
+    ParseOptions, Policy as CompiledPolicy, PolicyKind, limits, size_without_whitespace,
+};
 use warden_protocol::Arn;
-use warden_protocol::iam::{Policy, Tag, arn};
+use warden_protocol::iam::{Policy, arn};
 use warden_store::ManagedPolicyRecord;
 
 use crate::aws_managed::{self, AwsManagedPolicy};
+use crate::iam::tagging::tag_shapes;
 use crate::operation::Authorized;
 use crate::{Ctx, ServiceError, timestamp};
 
@@ -109,8 +112,17 @@ fn version_number(version_id: &str) -> Result<u32, ServiceError> {
 /// Validates a managed policy document: it must parse as an identity policy and fit in
 /// AWS's managed policy size quota (whitespace not counted).
 fn check_document(document: &str) -> Result<(), ServiceError> {
-    CompiledPolicy::parse("document".to_owned(), document, PolicyKind::Identity)
-        .map_err(|error| ServiceError::MalformedPolicyDocument(error.to_string()))?;
+    let managed = ParseOptions {
+        require_version_2012: true,
+        ..ParseOptions::default()
+    };
+    CompiledPolicy::parse_with(
+        "document".to_owned(),
+        document,
+        PolicyKind::Identity,
+        managed,
+    )
+    .map_err(|error| ServiceError::MalformedPolicyDocument(error.to_string()))?;
     if size_without_whitespace(document) > limits::MANAGED {
         return Err(ServiceError::LimitExceeded(format!(
             "Cannot exceed quota for PolicySize: {}",
@@ -167,16 +179,7 @@ fn policy_shape(call: &Authorized<'_, '_>, found: &Found) -> Result<Policy, Serv
             description: record.description.clone(),
             create_date: Some(timestamp(record.create_date)),
             update_date: Some(timestamp(record.update_date)),
-            tags: (!record.tags.is_empty()).then(|| {
-                record
-                    .tags
-                    .iter()
-                    .map(|(key, value)| Tag {
-                        key: key.clone(),
-                        value: value.clone(),
-                    })
-                    .collect()
-            }),
+            tags: tag_shapes(&record.tags),
         },
     })
 }

@@ -57,3 +57,16 @@ pub(crate) fn tag_keys(tags: &[(String, String)]) -> Vec<(String, ContextValue)>
     ));
     keys
 }
+
+/// Stored tags as the API shows them: `None` when there are none (entities' `Tags` member
+/// is absent then, as in AWS).
+pub(crate) fn tag_shapes(tags: &[(String, String)]) -> Option<Vec<Tag>> {
+    (!tags.is_empty()).then(|| {
+        tags.iter()
+            .map(|(key, value)| Tag {
+                key: key.clone(),
+                value: value.clone(),
+            })
+            .collect()
+    })
+}

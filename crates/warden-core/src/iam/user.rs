@@ -9,9 +9,10 @@ mod list_users;
 mod tag_user;
 mod update_user;
 
-use warden_protocol::iam::{AttachedPermissionsBoundary, Tag, User};
+use warden_protocol::iam::{AttachedPermissionsBoundary, User};
 use warden_store::UserRecord;
 
+use crate::iam::tagging::tag_shapes;
 use crate::operation::Authorized;
 use crate::{ServiceError, timestamp};
 
@@ -37,16 +38,7 @@ pub(super) fn user_shape(record: &UserRecord) -> User {
                 permissions_boundary_arn: Some(arn.clone()),
             }
         }),
-        tags: (!record.tags.is_empty()).then(|| {
-            record
-                .tags
-                .iter()
-                .map(|(key, value)| Tag {
-                    key: key.clone(),
-                    value: value.clone(),
-                })
-                .collect()
-        }),
+        tags: tag_shapes(&record.tags),
         ..User::default()
     }
 }

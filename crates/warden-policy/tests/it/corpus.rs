@@ -167,6 +167,7 @@ fn run_validation(validate: &Validate, expect_error: Option<&str>) -> Result<(),
     // also requires "Version": "2012-10-17".
     let options = ParseOptions {
         require_version_2012: matches!(kind, PolicyKind::Identity | PolicyKind::Boundary),
+        ..ParseOptions::default()
     };
     let parsed = Policy::parse_with("validate", &validate.document, kind, options);
     match (parsed, expect_error) {

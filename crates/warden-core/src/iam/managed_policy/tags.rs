@@ -3,12 +3,12 @@
 use warden_policy::ContextValue;
 use warden_protocol::NoOutput;
 use warden_protocol::iam::{
-    ListPolicyTagsRequest, ListPolicyTagsResponse, Tag, TagPolicyRequest, UntagPolicyRequest,
+    ListPolicyTagsRequest, ListPolicyTagsResponse, TagPolicyRequest, UntagPolicyRequest,
 };
 
 use super::{Found, find, find_customer, policy_arn};
 use crate::iam::paging::page_of;
-use crate::iam::tagging::{check_tags, tag_keys, tag_pairs};
+use crate::iam::tagging::{check_tags, tag_keys, tag_pairs, tag_shapes};
 use crate::operation::{Access, Authorized, Handle};
 use crate::{Ctx, ServiceError};
 
@@ -56,11 +56,7 @@ impl Handle for ListPolicyTagsRequest {
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<ListPolicyTagsResponse, ServiceError> {
         // AWS managed policies carry no tags.
         let tags = match find(call, &self.policy_arn)? {
-            Found::Customer(record) => record
-                .tags
-                .into_iter()
-                .map(|(key, value)| Tag { key, value })
-                .collect(),
+            Found::Customer(record) => tag_shapes(&record.tags).unwrap_or_default(),
             Found::Aws(_) => Vec::new(),
         };
         let (tags, marker) = page_of(tags, self.marker.as_deref(), self.max_items)?;

@@ -4,12 +4,12 @@
 use warden_policy::ContextValue;
 use warden_protocol::NoOutput;
 use warden_protocol::iam::{
-    ListUserTagsRequest, ListUserTagsResponse, Tag, TagUserRequest, UntagUserRequest,
+    ListUserTagsRequest, ListUserTagsResponse, TagUserRequest, UntagUserRequest,
 };
 
 use super::find_user;
 use crate::iam::paging::page_of;
-use crate::iam::tagging::{check_tags, tag_keys, tag_pairs};
+use crate::iam::tagging::{check_tags, tag_keys, tag_pairs, tag_shapes};
 use crate::operation::{Access, Authorized, Handle, Principal};
 use crate::{Ctx, ServiceError};
 
@@ -60,11 +60,7 @@ impl Handle for ListUserTagsRequest {
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<ListUserTagsResponse, ServiceError> {
         let user = find_user(call, &self.user_name)?;
-        let tags = user
-            .tags
-            .into_iter()
-            .map(|(key, value)| Tag { key, value })
-            .collect();
+        let tags = tag_shapes(&user.tags).unwrap_or_default();
         let (tags, marker) = page_of(tags, self.marker.as_deref(), self.max_items)?;
         Ok(ListUserTagsResponse {
             tags,
