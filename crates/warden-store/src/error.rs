@@ -49,6 +49,10 @@ pub enum EntityKind {
     Group,
     /// An inline policy embedded in a group (by policy name).
     GroupPolicy,
+    /// An IAM role (by name).
+    Role,
+    /// An inline policy embedded in a role (by policy name).
+    RolePolicy,
     /// A managed policy (by ARN; by name when a name is taken).
     ManagedPolicy,
     /// A version of a managed policy (by version id, `v3`).
@@ -74,6 +78,8 @@ impl EntityKind {
             Self::UserPolicy => "user policy",
             Self::Group => "group",
             Self::GroupPolicy => "group policy",
+            Self::Role => "role",
+            Self::RolePolicy => "role policy",
             Self::ManagedPolicy => "managed policy",
             Self::PolicyVersion => "policy version",
             Self::WrappedKey => "wrapped key",
@@ -121,9 +127,11 @@ impl StoreError {
     pub fn tag_quota_exceeded(kind: EntityKind) -> Self {
         let entity = match kind {
             EntityKind::User => "User",
+            EntityKind::Role => "Role",
             EntityKind::AccessKey
             | EntityKind::Group
             | EntityKind::GroupPolicy
+            | EntityKind::RolePolicy
             | EntityKind::ManagedPolicy
             | EntityKind::PolicyVersion
             | EntityKind::Account
@@ -171,6 +179,7 @@ impl StoreError {
         let entity = match kind {
             crate::Attachable::User => "User",
             crate::Attachable::Group => "Group",
+            crate::Attachable::Role => "Role",
         };
         Self::LimitExceeded(format!(
             "Cannot exceed quota for PoliciesPer{entity}: {}",

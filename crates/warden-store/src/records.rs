@@ -148,6 +148,50 @@ pub enum Attachable {
     User,
     /// An IAM group.
     Group,
+    /// An IAM role.
+    Role,
+}
+
+/// AWS's default (and minimum) maximum session duration of a role, in seconds.
+pub const DEFAULT_MAX_SESSION_DURATION: i32 = 3600;
+
+/// An IAM role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleRecord {
+    /// The owning account.
+    pub account_id: String,
+    /// The role name, unique case-insensitively within the account.
+    pub role_name: String,
+    /// The unique id (`AROA…`), unique across all accounts.
+    pub role_id: String,
+    /// The IAM path, `/` by default.
+    pub path: String,
+    /// The role's ARN.
+    pub arn: String,
+    /// When the role was created (epoch milliseconds).
+    pub create_date: i64,
+    /// The trust policy (JSON text, as stored).
+    pub assume_role_policy_document: String,
+    /// The description, if any.
+    pub description: Option<String>,
+    /// The longest session the role grants, in seconds (3,600–43,200).
+    pub max_session_duration: i32,
+    /// The ARN of the managed policy used as permissions boundary, if any.
+    pub permissions_boundary: Option<String>,
+    /// Tags as (key, value) pairs, in the order given.
+    pub tags: Vec<(String, String)>,
+    /// When and in which Region the role was last used (epoch milliseconds), if ever.
+    pub last_used: Option<(i64, String)>,
+}
+
+/// A change of a role's description and/or maximum session duration (`UpdateRole`,
+/// `UpdateRoleDescription`); `None` leaves the value as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoleUpdate {
+    /// The new description (`Some("")` clears it).
+    pub description: Option<String>,
+    /// The new maximum session duration.
+    pub max_session_duration: Option<i32>,
 }
 
 /// A managed policy attached to a user or group, with the entity's name as stored.
@@ -311,12 +355,16 @@ pub struct SnapshotSource {
     pub group_policies: Vec<InlinePolicyRecord>,
     /// Every group membership, by account, group, then user (case-folded names).
     pub memberships: Vec<Membership>,
+    /// All roles (with tags), by account then case-folded name.
+    pub roles: Vec<RoleRecord>,
+    /// All inline role policies, by account, role, then case-folded policy name.
+    pub role_policies: Vec<InlinePolicyRecord>,
     /// All customer managed policies, by ARN.
     pub managed_policies: Vec<ManagedPolicyRecord>,
     /// The default version of every customer managed policy, by policy ARN.
     pub default_versions: Vec<PolicyVersionRecord>,
-    /// Every managed-policy attachment, by account, kind (users first), entity (case-folded),
-    /// then the order of attachment.
+    /// Every managed-policy attachment, by account, kind (users, groups, then roles), entity
+    /// (case-folded), then the order of attachment.
     pub attachments: Vec<Attachment>,
     /// All access keys (sealed secrets included), by id.
     pub access_keys: Vec<AccessKeyRecord>,

@@ -11,6 +11,7 @@ mod accounts;
 mod groups;
 mod inline_policies;
 mod managed_policies;
+mod roles;
 mod trails;
 mod users;
 
@@ -19,5 +20,6 @@ pub use accounts::{Accounts, WrappedKeys};
 pub use groups::Groups;
 pub use inline_policies::InlinePolicies;
 pub use managed_policies::ManagedPolicies;
+pub use roles::Roles;
 pub use trails::Trails;
 pub use users::Users;

@@ -1,8 +1,8 @@
 //! The [`Store`] trait: transactions over the per-aggregate repositories.
 
 use crate::{
-    AccessKeys, Accounts, Groups, InlinePolicies, ManagedPolicies, SnapshotSource, StoreError,
-    Trails, Users, WrappedKeys,
+    AccessKeys, Accounts, Groups, InlinePolicies, ManagedPolicies, Roles, SnapshotSource,
+    StoreError, Trails, Users, WrappedKeys,
 };
 
 /// One transaction's view of Warden's state, through one repository per aggregate.
@@ -20,8 +20,12 @@ pub trait Tx {
     fn groups(&self) -> &dyn Groups;
     /// Inline policies of groups.
     fn group_policies(&self) -> &dyn InlinePolicies;
+    /// IAM roles and their tags.
+    fn roles(&self) -> &dyn Roles;
+    /// Inline policies of roles.
+    fn role_policies(&self) -> &dyn InlinePolicies;
     /// Customer managed policies, their versions and tags, and the attachments of every
-    /// managed policy (AWS managed ones included) to users and groups.
+    /// managed policy (AWS managed ones included) to users, groups and roles.
     fn managed_policies(&self) -> &dyn ManagedPolicies;
     /// Access keys of users and of root users.
     fn access_keys(&self) -> &dyn AccessKeys;

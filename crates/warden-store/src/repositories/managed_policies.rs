@@ -3,7 +3,7 @@
 use crate::{Attachable, Attachment, ManagedPolicyRecord, PolicyVersionRecord, StoreError};
 
 /// Customer managed policies with their versions and tags, and the attachments of managed
-/// policies to users and groups.
+/// policies to users, groups and roles.
 ///
 /// AWS managed policies (`arn:aws:iam::aws:policy/…`) are not stored here — Warden carries
 /// them — but they are attached like any other: attachments name a policy by ARN and the
@@ -41,8 +41,8 @@ pub trait ManagedPolicies {
     /// # Errors
     ///
     /// [`StoreError::NotFound`] (managed policy, the ARN); [`StoreError::Conflict`]
-    /// ([`StoreError::policy_in_use`]) if it is attached to any entity or is any user's
-    /// permissions boundary; ([`StoreError::policy_has_versions`]) if versions other than
+    /// ([`StoreError::policy_in_use`]) if it is attached to any entity or is any user's or
+    /// role's permissions boundary; ([`StoreError::policy_has_versions`]) if versions other than
     /// the default remain.
     fn delete(&self, arn: &str) -> Result<(), StoreError>;
 
@@ -110,11 +110,11 @@ pub trait ManagedPolicies {
     /// [`StoreError::NotFound`] (managed policy).
     fn untag(&self, arn: &str, tag_keys: &[String]) -> Result<(), StoreError>;
 
-    /// Attaches the policy to the user or group; nothing changes if it already is.
+    /// Attaches the policy to the user, group or role; nothing changes if it already is.
     ///
     /// # Errors
     ///
-    /// [`StoreError::NotFound`] (the user or group); [`StoreError::LimitExceeded`]
+    /// [`StoreError::NotFound`] (the user, group or role); [`StoreError::LimitExceeded`]
     /// ([`StoreError::attached_policy_quota_exceeded`]) if the entity would have more than
     /// [`ATTACHED_POLICIES_PER_ENTITY`](crate::ATTACHED_POLICIES_PER_ENTITY).
     fn attach(
@@ -152,14 +152,15 @@ pub trait ManagedPolicies {
     ) -> Result<Vec<String>, StoreError>;
 
     /// Every attachment of the policy to an entity of the account: users first, then
-    /// groups, each by case-folded name.
+    /// groups, then roles, each by case-folded name.
     ///
     /// # Errors
     ///
     /// [`StoreError::Backend`] only.
     fn entities(&self, account_id: &str, policy_arn: &str) -> Result<Vec<Attachment>, StoreError>;
 
-    /// How many users of the account have the policy as their permissions boundary.
+    /// How many users and roles of the account have the policy as their permissions
+    /// boundary.
     ///
     /// # Errors
     ///
