@@ -83,6 +83,27 @@ impl<'a> Ctx<'a> {
             None => self.new_group_arn("/", group_name),
         }
     }
+
+    /// The ARN of a role of the caller's account with this path (`/` when none).
+    pub(crate) fn new_role_arn(&self, path: &str, role_name: &str) -> Arn {
+        iam::arn::role(
+            self.partition(),
+            self.account(),
+            &format!("{}{role_name}", path.trim_start_matches('/')),
+        )
+    }
+
+    /// The ARN of a role for authorization: its real ARN (with its path) when it exists,
+    /// else the ARN it would have at path `/`.
+    pub(crate) fn role_arn(&self, role_name: &str) -> Arn {
+        match self.warden.snapshot().role(self.account(), role_name) {
+            Some(role) => Arn {
+                resource_type: &iam::arn::ROLE,
+                value: role.arn.clone(),
+            },
+            None => self.new_role_arn("/", role_name),
+        }
+    }
 }
 
 /// The IAM path in an entity's ARN: `arn:aws:iam::1:user/a/b/name` → `/a/b/`.

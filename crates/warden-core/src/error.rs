@@ -117,6 +117,8 @@ pub(crate) fn not_found_message(kind: EntityKind, name: &str) -> String {
         EntityKind::User => format!("The user with name {name} cannot be found."),
         EntityKind::UserPolicy => format!("The user policy with name {name} cannot be found."),
         EntityKind::Group => format!("The group with name {name} cannot be found."),
+        EntityKind::Role => format!("The role with name {name} cannot be found."),
+        EntityKind::RolePolicy => format!("The role policy with name {name} cannot be found."),
         EntityKind::GroupPolicy => format!("The group policy with name {name} cannot be found."),
         EntityKind::ManagedPolicy => format!("Policy {name} was not found."),
         EntityKind::PolicyVersion => format!("Policy version {name} does not exist."),
@@ -131,10 +133,11 @@ pub(crate) fn not_found_message(kind: EntityKind, name: &str) -> String {
 fn already_exists_message(kind: EntityKind, name: &str) -> String {
     match kind {
         EntityKind::User => format!("User with name {name} already exists."),
-        EntityKind::UserPolicy | EntityKind::GroupPolicy => {
+        EntityKind::UserPolicy | EntityKind::GroupPolicy | EntityKind::RolePolicy => {
             format!("Policy with name {name} already exists.")
         }
         EntityKind::Group => format!("Group with name {name} already exists."),
+        EntityKind::Role => format!("Role with name {name} already exists."),
         EntityKind::ManagedPolicy => {
             format!("A policy called {name} already exists. Duplicate names are not allowed.")
         }

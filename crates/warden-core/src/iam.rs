@@ -1,14 +1,18 @@
 //! IAM operations: one file per operation (or per small set of one entity's operations)
-//! under its entity (`user/`, `access_key/`, `user_policy/`, `group/`, `group_policy.rs`), each implementing [`crate::operation::Handle`] on the operation's
-//! generated input; [`call`] dispatches to the runner. Adding an operation is one file and
-//! one name in the `served!` list below.
+//! under its entity (`user/`, `access_key/`, `user_policy/`, `group/`, `group_policy.rs`,
+//! `role/`, `role_policy.rs`, `managed_policy/`), each implementing
+//! [`crate::operation::Handle`] on the operation's generated input; [`call`] dispatches to
+//! the runner. Adding an operation is one file and one name in the `served!` list below.
 
 mod access_key;
+mod account;
 mod group;
 mod group_policy;
 mod inline_policy;
 mod managed_policy;
 mod paging;
+mod role;
+mod role_policy;
 mod tagging;
 mod user;
 mod user_policy;
@@ -32,6 +36,12 @@ served!(iam:
     AttachUserPolicy, DetachUserPolicy, ListAttachedUserPolicies,
     AttachGroupPolicy, DetachGroupPolicy, ListAttachedGroupPolicies,
     ListEntitiesForPolicy, PutUserPermissionsBoundary, DeleteUserPermissionsBoundary,
+    CreateRole, GetRole, ListRoles, UpdateRole, UpdateRoleDescription, UpdateAssumeRolePolicy,
+    DeleteRole, TagRole, UntagRole, ListRoleTags,
+    PutRolePermissionsBoundary, DeleteRolePermissionsBoundary,
+    PutRolePolicy, GetRolePolicy, ListRolePolicies, DeleteRolePolicy,
+    AttachRolePolicy, DetachRolePolicy, ListAttachedRolePolicies,
+    GetAccountAuthorizationDetails,
 );
 
 /// Run one IAM operation for `caller`: AccessDenied, the operation's result or its modeled

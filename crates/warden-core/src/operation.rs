@@ -93,6 +93,8 @@ pub(crate) enum Principal {
     User(String),
     /// An IAM group of the caller's account: its record and policies.
     Group(String),
+    /// An IAM role of the caller's account: its record, policies and trust policy.
+    Role(String),
     /// A managed policy, by ARN: its default version.
     ManagedPolicy(String),
     /// The root user of the caller's account: its keys.

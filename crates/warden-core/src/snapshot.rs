@@ -73,6 +73,30 @@ pub struct GroupEntry {
     pub broken: Vec<String>,
 }
 
+/// An IAM role's authorization-relevant facts: what a session of the role may do (its
+/// policies and boundary) and who may assume it (its trust policy).
+#[derive(Debug, Clone)]
+pub struct RoleEntry {
+    /// The role's ARN.
+    pub arn: String,
+    /// The role's unique id (`AROA…`).
+    pub role_id: String,
+    /// The role's tags (`aws:PrincipalTag/…` of its sessions).
+    pub tags: Vec<(String, String)>,
+    /// Compiled inline policies.
+    pub inline: Vec<Policy>,
+    /// The ARNs of the managed policies attached to the role.
+    pub attached: Vec<String>,
+    /// The ARN of the role's permissions boundary, if one is set.
+    pub boundary: Option<String>,
+    /// The compiled trust policy, or why it cannot be evaluated.
+    pub trust: Result<Policy, String>,
+    /// The longest session the role grants, in seconds.
+    pub max_session_duration: i32,
+    /// Stored inline policies that no longer compile.
+    pub broken: Vec<String>,
+}
+
 /// A managed policy's default version, compiled (customer managed, or an AWS managed
 /// policy some entity uses).
 #[derive(Debug, Clone)]
@@ -101,6 +125,8 @@ pub struct Snapshot {
     users: HashMap<(String, String), Arc<UserEntry>>,
     /// Groups by (account, case-folded name).
     groups: HashMap<(String, String), Arc<GroupEntry>>,
+    /// Roles by (account, case-folded name).
+    roles: HashMap<(String, String), Arc<RoleEntry>>,
     /// Managed policies by ARN.
     managed: HashMap<String, Arc<ManagedEntry>>,
     /// Key ids by owner: (account, lower-cased user name; `None` for the root user).
@@ -184,6 +210,27 @@ impl Snapshot {
                 None => found.broken.push("an attached managed policy is missing"),
             }
         }
+    }
+
+    /// The role with this name (case-insensitive) in this account.
+    pub fn role(&self, account_id: &str, role_name: &str) -> Option<&RoleEntry> {
+        self.roles
+            .get(&(account_id.to_owned(), role_name.to_ascii_lowercase()))
+            .map(Arc::as_ref)
+    }
+
+    /// Insert or replace a role.
+    pub fn put_role(&mut self, account_id: &str, role_name: &str, entry: RoleEntry) {
+        self.roles.insert(
+            (account_id.to_owned(), role_name.to_ascii_lowercase()),
+            Arc::new(entry),
+        );
+    }
+
+    /// Remove a role.
+    pub fn remove_role(&mut self, account_id: &str, role_name: &str) {
+        self.roles
+            .remove(&(account_id.to_owned(), role_name.to_ascii_lowercase()));
     }
 
     /// The managed policy with this ARN, when the snapshot holds it.

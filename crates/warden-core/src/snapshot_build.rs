@@ -6,14 +6,14 @@ use std::sync::Arc;
 use warden_crypto::Sealer;
 use warden_policy::{Policy, PolicyKind};
 use warden_store::{
-    AccessKeyRecord, AccessKeyStatus, Attachable, GroupRecord, InlinePolicyRecord, SnapshotSource,
-    Tx, UserRecord, name_key,
+    AccessKeyRecord, AccessKeyStatus, Attachable, GroupRecord, InlinePolicyRecord, RoleRecord,
+    SnapshotSource, Tx, UserRecord, name_key,
 };
 
 use crate::aws_managed;
 use crate::caller::{Caller, CallerKind};
 use crate::error::ServiceError;
-use crate::snapshot::{GroupEntry, KeyEntry, ManagedEntry, Snapshot, UserEntry};
+use crate::snapshot::{GroupEntry, KeyEntry, ManagedEntry, RoleEntry, Snapshot, UserEntry};
 use crate::warden::StartError;
 
 /// The associated data a secret access key is sealed with: binds the ciphertext to its key id.
@@ -36,6 +36,7 @@ pub(crate) fn from_source(
     // Group once, so start-up is linear in the number of records.
     let policies_by_user = by_holder(&source.user_policies);
     let policies_by_group = by_holder(&source.group_policies);
+    let policies_by_role = by_holder(&source.role_policies);
     let mut groups_by_user: HashMap<(String, String), Vec<String>> = HashMap::new();
     for membership in &source.memberships {
         groups_by_user
@@ -83,6 +84,16 @@ pub(crate) fn from_source(
         let entry = group_entry(group, policies, attached);
         add_aws_managed(&mut snapshot, &entry.attached, None);
         snapshot.put_group(&group.account_id, &group.group_name, entry);
+    }
+    for role in &source.roles {
+        let key = (role.account_id.clone(), name_key(&role.role_name));
+        let policies = policies_by_role.get(&key).into_iter().flatten().copied();
+        let attached = attached
+            .remove(&(Attachable::Role, key.0, key.1))
+            .unwrap_or_default();
+        let entry = role_entry(role, policies, attached);
+        add_aws_managed(&mut snapshot, &entry.attached, entry.boundary.as_deref());
+        snapshot.put_role(&role.account_id, &role.role_name, entry);
     }
     let defaults: HashMap<&str, &str> = source
         .default_versions
@@ -190,6 +201,28 @@ pub(crate) fn refresh_group(
     Ok(())
 }
 
+/// Re-read one role (its record, inline and attached policies, trust policy) into
+/// `snapshot`; removes it when the role no longer exists.
+pub(crate) fn refresh_role(
+    tx: &dyn Tx,
+    snapshot: &mut Snapshot,
+    account_id: &str,
+    role_name: &str,
+) -> Result<(), ServiceError> {
+    let Some(role) = tx.roles().get(account_id, role_name)? else {
+        snapshot.remove_role(account_id, role_name);
+        return Ok(());
+    };
+    let policies = tx.role_policies().list(account_id, &role.role_name)?;
+    let attached = tx
+        .managed_policies()
+        .attached(Attachable::Role, account_id, &role.role_name)?;
+    let entry = role_entry(&role, policies.iter(), attached);
+    add_aws_managed(snapshot, &entry.attached, entry.boundary.as_deref());
+    snapshot.put_role(account_id, &role.role_name, entry);
+    Ok(())
+}
+
 /// Re-read one managed policy's default version into `snapshot`: an AWS managed policy from
 /// the catalog, a customer managed one from the store (removed when it no longer exists).
 pub(crate) fn refresh_managed(
@@ -293,6 +326,31 @@ fn group_entry<'a>(
         arn: group.arn.clone(),
         inline,
         attached,
+        broken,
+    }
+}
+
+fn role_entry<'a>(
+    role: &RoleRecord,
+    policies: impl Iterator<Item = &'a InlinePolicyRecord>,
+    attached: Vec<String>,
+) -> RoleEntry {
+    let (inline, broken) = compile_inline(&role.arn, policies);
+    let trust = Policy::parse(
+        format!("{}#trust", role.arn),
+        &role.assume_role_policy_document,
+        PolicyKind::Trust,
+    )
+    .map_err(|error| format!("{}: trust policy: {error}", role.arn));
+    RoleEntry {
+        arn: role.arn.clone(),
+        role_id: role.role_id.clone(),
+        tags: role.tags.clone(),
+        inline,
+        attached,
+        boundary: role.permissions_boundary.clone(),
+        trust,
+        max_session_duration: role.max_session_duration,
         broken,
     }
 }

@@ -195,6 +195,9 @@ impl Warden {
                                 Principal::Group(name) => {
                                     snapshot_build::refresh_group(tx, next, account, name)?;
                                 }
+                                Principal::Role(name) => {
+                                    snapshot_build::refresh_role(tx, next, account, name)?;
+                                }
                                 Principal::ManagedPolicy(arn) => {
                                     snapshot_build::refresh_managed(tx, next, arn)?;
                                 }

@@ -1,5 +1,5 @@
-//! What the inline-policy operations of users and groups share (Put/Get/List/Delete
-//! UserPolicy and GroupPolicy): validation, the holder's aggregate size quota (checked in
+//! What the inline-policy operations of users, groups and roles share (Put/Get/List/Delete
+//! UserPolicy, GroupPolicy and RolePolicy): validation, the holder's aggregate size quota (checked in
 //! the operation's write transaction, so concurrent puts cannot both pass it), paging, and
 //! AWS's messages.
 
@@ -17,6 +17,8 @@ pub(crate) enum Holder {
     User,
     /// An IAM group.
     Group,
+    /// An IAM role.
+    Role,
 }
 
 impl Holder {
@@ -25,6 +27,7 @@ impl Holder {
         match self {
             Self::User => tx.user_policies(),
             Self::Group => tx.group_policies(),
+            Self::Role => tx.role_policies(),
         }
     }
 
@@ -33,6 +36,7 @@ impl Holder {
         match self {
             Self::User => limits::USER_INLINE,
             Self::Group => limits::GROUP_INLINE,
+            Self::Role => limits::ROLE_INLINE,
         }
     }
 
@@ -41,6 +45,7 @@ impl Holder {
         match self {
             Self::User => "user",
             Self::Group => "group",
+            Self::Role => "role",
         }
     }
 
@@ -49,6 +54,7 @@ impl Holder {
         match self {
             Self::User => Principal::User(name.to_owned()),
             Self::Group => Principal::Group(name.to_owned()),
+            Self::Role => Principal::Role(name.to_owned()),
         }
     }
 }

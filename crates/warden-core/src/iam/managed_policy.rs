@@ -145,7 +145,10 @@ fn usage(call: &Authorized<'_, '_>, policy_arn: &str) -> Result<(i32, i32), Serv
 }
 
 /// A managed policy as GetPolicy shows it (ListPolicies drops `Description` and `Tags`).
-fn policy_shape(call: &Authorized<'_, '_>, found: &Found) -> Result<Policy, ServiceError> {
+pub(crate) fn policy_shape(
+    call: &Authorized<'_, '_>,
+    found: &Found,
+) -> Result<Policy, ServiceError> {
     let partition = call.ctx.partition();
     let arn = match found {
         Found::Aws(policy) => policy.arn(partition),

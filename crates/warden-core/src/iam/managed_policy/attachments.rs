@@ -1,4 +1,5 @@
-//! AttachUserPolicy, DetachUserPolicy, ListAttachedUserPolicies and their group forms. An
+//! AttachUserPolicy, DetachUserPolicy, ListAttachedUserPolicies and their group and role
+//! forms. An
 //! attachment takes effect on the entity's next request: it refreshes the entity's snapshot
 //! entry, which names the policy; the policy's own entry holds its default version.
 
@@ -6,8 +7,10 @@ use warden_policy::ContextValue;
 use warden_protocol::Arn;
 use warden_protocol::NoOutput;
 use warden_protocol::iam::{
-    AttachGroupPolicyRequest, AttachUserPolicyRequest, AttachedPolicy, DetachGroupPolicyRequest,
-    DetachUserPolicyRequest, ListAttachedGroupPoliciesRequest, ListAttachedGroupPoliciesResponse,
+    AttachGroupPolicyRequest, AttachRolePolicyRequest, AttachUserPolicyRequest, AttachedPolicy,
+    DetachGroupPolicyRequest, DetachRolePolicyRequest, DetachUserPolicyRequest,
+    ListAttachedGroupPoliciesRequest, ListAttachedGroupPoliciesResponse,
+    ListAttachedRolePoliciesRequest, ListAttachedRolePoliciesResponse,
     ListAttachedUserPoliciesRequest, ListAttachedUserPoliciesResponse,
 };
 use warden_store::Attachable;
@@ -15,6 +18,7 @@ use warden_store::Attachable;
 use super::{Found, find_attachable};
 use crate::iam::group::find_group;
 use crate::iam::paging::page_of;
+use crate::iam::role::find_role;
 use crate::iam::user::find_user;
 use crate::operation::{Access, Authorized, Handle, Principal};
 use crate::{Ctx, ServiceError};
@@ -85,6 +89,65 @@ impl Handle for DetachGroupPolicyRequest {
     }
 }
 
+impl Handle for AttachRolePolicyRequest {
+    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
+        Ok(attach_access(
+            ctx,
+            ctx.role_arn(&self.role_name),
+            &self.role_name,
+            Attachable::Role,
+            &self.policy_arn,
+        ))
+    }
+
+    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
+        let role = find_role(call, &self.role_name)?;
+        attach(call, Attachable::Role, &role.role_name, &self.policy_arn)
+    }
+}
+
+impl Handle for DetachRolePolicyRequest {
+    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
+        Ok(attach_access(
+            ctx,
+            ctx.role_arn(&self.role_name),
+            &self.role_name,
+            Attachable::Role,
+            &self.policy_arn,
+        ))
+    }
+
+    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
+        detach(call, Attachable::Role, &self.role_name, &self.policy_arn)
+    }
+}
+
+impl Handle for ListAttachedRolePoliciesRequest {
+    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
+        Ok(Access::on(ctx.role_arn(&self.role_name)))
+    }
+
+    fn handle(
+        self,
+        call: &mut Authorized<'_, '_>,
+    ) -> Result<ListAttachedRolePoliciesResponse, ServiceError> {
+        let role = find_role(call, &self.role_name)?;
+        let (attached_policies, marker) = list_attached(
+            call,
+            Attachable::Role,
+            &role.role_name,
+            self.path_prefix.as_deref(),
+            self.marker.as_deref(),
+            self.max_items,
+        )?;
+        Ok(ListAttachedRolePoliciesResponse {
+            attached_policies: Some(attached_policies),
+            is_truncated: Some(marker.is_some()),
+            marker,
+        })
+    }
+}
+
 impl Handle for ListAttachedUserPoliciesRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
         Ok(Access::on(ctx.user_arn(&self.user_name)))
@@ -137,8 +200,8 @@ impl Handle for ListAttachedGroupPoliciesRequest {
     }
 }
 
-/// The operation's actions on the entity, with `iam:PolicyARN` and, for a user with a
-/// permissions boundary, `iam:PermissionsBoundary`.
+/// The operation's actions on the entity, with `iam:PolicyARN` and, for a user or role
+/// with a permissions boundary, `iam:PermissionsBoundary`.
 fn attach_access(
     ctx: &Ctx<'_>,
     entity: Arn,
@@ -150,17 +213,21 @@ fn attach_access(
         "iam:PolicyARN".to_owned(),
         ContextValue::Single(policy_arn.to_owned()),
     )];
-    if kind == Attachable::User {
-        let snapshot = ctx.warden.snapshot();
-        if let Some(boundary) = snapshot
+    let snapshot = ctx.warden.snapshot();
+    let boundary = match kind {
+        Attachable::User => snapshot
             .user(ctx.account(), entity_name)
-            .and_then(|user| user.boundary.clone())
-        {
-            keys.push((
-                "iam:PermissionsBoundary".to_owned(),
-                ContextValue::Single(boundary),
-            ));
-        }
+            .and_then(|user| user.boundary.clone()),
+        Attachable::Role => snapshot
+            .role(ctx.account(), entity_name)
+            .and_then(|role| role.boundary.clone()),
+        Attachable::Group => None,
+    };
+    if let Some(boundary) = boundary {
+        keys.push((
+            "iam:PermissionsBoundary".to_owned(),
+            ContextValue::Single(boundary),
+        ));
     }
     Access::Check {
         resources: vec![entity],
@@ -172,6 +239,7 @@ fn principal(kind: Attachable, entity_name: &str) -> Principal {
     match kind {
         Attachable::User => Principal::User(entity_name.to_owned()),
         Attachable::Group => Principal::Group(entity_name.to_owned()),
+        Attachable::Role => Principal::Role(entity_name.to_owned()),
     }
 }
 

@@ -1,8 +1,9 @@
-//! ListEntitiesForPolicy: the users and groups of the caller's account a managed policy is
-//! attached to (or, with `PolicyUsageFilter=PermissionsBoundary`, whose boundary it is).
+//! ListEntitiesForPolicy: the users, groups and roles of the caller's account a managed
+//! policy is attached to (or, with `PolicyUsageFilter=PermissionsBoundary`, whose boundary it is).
 
 use warden_protocol::iam::{
-    ListEntitiesForPolicyRequest, ListEntitiesForPolicyResponse, PolicyGroup, PolicyUser,
+    ListEntitiesForPolicyRequest, ListEntitiesForPolicyResponse, PolicyGroup, PolicyRole,
+    PolicyUser,
 };
 use warden_store::{Attachable, PageRequest};
 
@@ -15,6 +16,7 @@ use crate::{Ctx, ServiceError};
 enum Entity {
     User(PolicyUser, String),
     Group(PolicyGroup, String),
+    Role(PolicyRole, String),
 }
 
 impl Handle for ListEntitiesForPolicyRequest {
@@ -43,6 +45,17 @@ impl Handle for ListEntitiesForPolicyRequest {
                     }
                 }
             }
+            if wanted("Role") {
+                let roles = call.read(|tx| {
+                    tx.roles()
+                        .list(account, None, &PageRequest::first(usize::MAX))
+                })?;
+                for role in roles.items {
+                    if role.permissions_boundary.as_deref() == Some(self.policy_arn.as_str()) {
+                        entities.push(role_entity(role));
+                    }
+                }
+            }
         } else {
             let attachments =
                 call.read(|tx| tx.managed_policies().entities(account, &self.policy_arn))?;
@@ -68,30 +81,50 @@ impl Handle for ListEntitiesForPolicyRequest {
                             ));
                         }
                     }
-                    Attachable::User | Attachable::Group => {}
+                    Attachable::Role if wanted("Role") => {
+                        if let Some(role) =
+                            call.read(|tx| tx.roles().get(account, &attachment.entity_name))?
+                        {
+                            entities.push(role_entity(role));
+                        }
+                    }
+                    Attachable::User | Attachable::Group | Attachable::Role => {}
                 }
             }
         }
         let prefix = self.path_prefix.as_deref().unwrap_or("/");
         entities.retain(|entity| match entity {
-            Entity::User(_, path) | Entity::Group(_, path) => path.starts_with(prefix),
+            Entity::User(_, path) | Entity::Group(_, path) | Entity::Role(_, path) => {
+                path.starts_with(prefix)
+            }
         });
         let (page, marker) = page_of(entities, self.marker.as_deref(), self.max_items)?;
-        let (mut users, mut groups) = (Vec::new(), Vec::new());
+        let (mut users, mut groups, mut roles) = (Vec::new(), Vec::new(), Vec::new());
         for entity in page {
             match entity {
                 Entity::User(user, _) => users.push(user),
                 Entity::Group(group, _) => groups.push(group),
+                Entity::Role(role, _) => roles.push(role),
             }
         }
         Ok(ListEntitiesForPolicyResponse {
             policy_groups: Some(groups),
             policy_users: Some(users),
-            policy_roles: Some(Vec::new()),
+            policy_roles: Some(roles),
             is_truncated: Some(marker.is_some()),
             marker,
         })
     }
+}
+
+fn role_entity(role: warden_store::RoleRecord) -> Entity {
+    Entity::Role(
+        PolicyRole {
+            role_name: Some(role.role_name),
+            role_id: Some(role.role_id),
+        },
+        role.path,
+    )
 }
 
 fn user_entity(user: warden_store::UserRecord) -> Entity {

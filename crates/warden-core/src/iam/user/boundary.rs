@@ -69,7 +69,7 @@ impl Handle for DeleteUserPermissionsBoundaryRequest {
 }
 
 /// A boundary must name a managed policy the caller's account can attach.
-pub(super) fn check_boundary(call: &Authorized<'_, '_>, arn: &str) -> Result<(), ServiceError> {
+pub(crate) fn check_boundary(call: &Authorized<'_, '_>, arn: &str) -> Result<(), ServiceError> {
     managed_policy::find_attachable(call, arn)
         .map(|_| ())
         .map_err(|_| {

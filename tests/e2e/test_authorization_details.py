@@ -1,0 +1,82 @@
+"""GetAccountAuthorizationDetails as security tools consume it: boto3's paginator reads
+every user, group, role and policy, and `cloudsplaining scan` (a real IAM assessment tool)
+finds the over-privileged policy created here."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ACCOUNT_ID
+
+RISKY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Action": ["iam:PassRole", "iam:CreateAccessKey", "s3:GetObject"], "Resource": "*"},
+    ],
+}
+TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+}
+
+
+def all_details(iam):
+    merged = {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": []}
+    for page in iam.get_paginator("get_account_authorization_details").paginate(PaginationConfig={"PageSize": 2}):
+        for key in merged:
+            merged[key].extend(page.get(key, []))
+    return merged
+
+
+def test_details_list_everything_and_cloudsplaining_finds_the_risky_policy(iam, tmp_path):
+    arn = iam.create_policy(PolicyName="TooBroad", PolicyDocument=json.dumps(RISKY))["Policy"]["Arn"]
+    iam.create_group(GroupName="auditors")
+    iam.create_user(UserName="broad-user")
+    iam.add_user_to_group(GroupName="auditors", UserName="broad-user")
+    iam.attach_user_policy(UserName="broad-user", PolicyArn=arn)
+    iam.put_group_policy(GroupName="auditors", PolicyName="inline", PolicyDocument=json.dumps(RISKY))
+    iam.create_role(RoleName="ec2-role", AssumeRolePolicyDocument=json.dumps(TRUST))
+    iam.attach_role_policy(RoleName="ec2-role", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    try:
+        details = all_details(iam)
+        user = next(u for u in details["UserDetailList"] if u["UserName"] == "broad-user")
+        assert user["GroupList"] == ["auditors"]
+        assert user["AttachedManagedPolicies"] == [{"PolicyName": "TooBroad", "PolicyArn": arn}]
+        group = next(g for g in details["GroupDetailList"] if g["GroupName"] == "auditors")
+        assert group["GroupPolicyList"][0]["PolicyDocument"] == RISKY
+        role = next(r for r in details["RoleDetailList"] if r["RoleName"] == "ec2-role")
+        assert role["AssumeRolePolicyDocument"] == TRUST
+        policies = {p["Arn"]: p for p in details["Policies"]}
+        assert policies[arn]["PolicyVersionList"][0]["Document"] == RISKY
+        assert policies[arn]["AttachmentCount"] == 1
+        assert "arn:aws:iam::aws:policy/ReadOnlyAccess" in policies
+        only_roles = iam.get_account_authorization_details(Filter=["Role"])
+        assert only_roles["UserDetailList"] == [] and only_roles["RoleDetailList"]
+
+        input_file = tmp_path / "account.json"
+        input_file.write_text(json.dumps(details, default=str))
+        output = tmp_path / "report"
+        tool = Path(sys.executable).parent / "cloudsplaining"
+        done = subprocess.run(
+            [str(tool), "scan", "--input-file", str(input_file), "--output", str(output), "--skip-open-report"],
+            capture_output=True, text=True, timeout=300,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        results = list(output.glob("iam-results-*.json"))
+        assert results, f"no results in {list(output.iterdir())}: {done.stdout}"
+        findings = json.loads(results[0].read_text())
+        flagged = json.dumps(findings.get("customer_managed_policies", findings))
+        assert "TooBroad" in flagged
+        assert "iam:PassRole" in flagged or "PrivilegeEscalation" in flagged or "CredentialsExposure" in flagged
+        print(done.stdout)
+    finally:
+        iam.detach_role_policy(RoleName="ec2-role", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+        iam.delete_role(RoleName="ec2-role")
+        iam.delete_group_policy(GroupName="auditors", PolicyName="inline")
+        iam.detach_user_policy(UserName="broad-user", PolicyArn=arn)
+        iam.remove_user_from_group(GroupName="auditors", UserName="broad-user")
+        iam.delete_user(UserName="broad-user")
+        iam.delete_group(GroupName="auditors")
+        iam.delete_policy(PolicyArn=arn)
+    assert ACCOUNT_ID
