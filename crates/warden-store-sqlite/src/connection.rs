@@ -17,6 +17,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (4, include_str!("../migrations/0004_audit_journal.sql")),
     (5, include_str!("../migrations/0005_groups.sql")),
     (6, include_str!("../migrations/0006_managed_policies.sql")),
+    (7, include_str!("../migrations/0007_roles.sql")),
 ];
 
 /// Opens the writer and the reader connection to the database file at `path`, creating

@@ -1,11 +1,11 @@
-//! The entities that hold policies — users and groups — as the tables of their inline
+//! The entities that hold policies — users, groups and roles — as the tables of their inline
 //! policies and managed-policy attachments refer to them: rows keyed by the holder's
 //! case-folded name, following its renames through `ON UPDATE CASCADE`.
 
 use rusqlite::{Connection, params};
 
 use crate::failure::Outcome;
-use crate::{groups, users};
+use crate::{groups, roles, users};
 
 /// One kind of holder.
 pub(crate) struct Holder {
@@ -33,6 +33,14 @@ pub(crate) const GROUPS: Holder = Holder {
     name: "group_name",
     key: "group_key",
     require: groups::require,
+};
+
+/// Roles.
+pub(crate) const ROLES: Holder = Holder {
+    table: "roles",
+    name: "role_name",
+    key: "role_key",
+    require: roles::require,
 };
 
 impl Holder {

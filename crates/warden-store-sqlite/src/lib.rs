@@ -34,6 +34,7 @@ mod holders;
 mod managed_policies;
 mod paging;
 mod policies;
+mod roles;
 mod snapshot;
 mod tags;
 mod trails;

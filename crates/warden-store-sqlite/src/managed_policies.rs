@@ -1,7 +1,8 @@
 //! Customer managed policies with their versions and tags, and the attachments of managed
-//! policies to users and groups: one implementation over each entity kind's attachment
-//! table ([`USER_ATTACHMENTS`], [`GROUP_ATTACHMENTS`]), each row keyed by its entity's
-//! case-folded name and following the entity's renames through `ON UPDATE CASCADE`.
+//! policies to users, groups and roles: one implementation over each entity kind's
+//! attachment table ([`USER_ATTACHMENTS`], [`GROUP_ATTACHMENTS`], [`ROLE_ATTACHMENTS`]),
+//! each row keyed by its entity's case-folded name and following the entity's renames
+//! through `ON UPDATE CASCADE`.
 
 use std::collections::HashMap;
 
@@ -13,7 +14,7 @@ use warden_store::{
 
 use crate::accounts;
 use crate::failure::{Outcome, corrupt};
-use crate::holders::{GROUPS, Holder, USERS};
+use crate::holders::{GROUPS, Holder, ROLES, USERS};
 use crate::tx::{SqliteTx, settle};
 
 impl ManagedPolicies for SqliteTx<'_> {
@@ -104,13 +105,7 @@ impl ManagedPolicies for SqliteTx<'_> {
         let connection = self.connection;
         settle(|| {
             require(connection, arn)?;
-            let is_boundary = connection
-                .prepare_cached("SELECT 1 FROM users WHERE permissions_boundary = ?1")?
-                .exists([arn])?;
-            if is_boundary
-                || USER_ATTACHMENTS.uses(connection, arn)?
-                || GROUP_ATTACHMENTS.uses(connection, arn)?
-            {
+            if in_use(connection, arn)? {
                 return Err(StoreError::policy_in_use().into());
             }
             if version_count(connection, arn)? > 1 {
@@ -312,7 +307,7 @@ impl ManagedPolicies for SqliteTx<'_> {
         let connection = self.connection;
         settle(|| {
             let mut entities = Vec::new();
-            for table in [&USER_ATTACHMENTS, &GROUP_ATTACHMENTS] {
+            for table in ATTACHMENT_TABLES {
                 let sql = format!(
                     "{} WHERE t.account_id = ?1 AND t.policy_arn = ?2 ORDER BY t.{}",
                     table.select(),
@@ -333,13 +328,19 @@ impl ManagedPolicies for SqliteTx<'_> {
     fn boundary_usage(&self, account_id: &str, policy_arn: &str) -> Result<usize, StoreError> {
         let connection = self.connection;
         settle(|| {
-            let count: i64 = connection
-                .prepare_cached(
-                    "SELECT count(*) FROM users \
-                     WHERE permissions_boundary = ?1 AND account_id = ?2",
-                )?
-                .query_row(params![policy_arn, account_id], |row| row.get(0))?;
-            usize::try_from(count).map_err(|_| corrupt("negative count"))
+            let mut usage = 0usize;
+            for holders in BOUNDED {
+                let sql = format!(
+                    "SELECT count(*) FROM {holders} \
+                     WHERE permissions_boundary = ?1 AND account_id = ?2"
+                );
+                let count: i64 = connection
+                    .prepare_cached(&sql)?
+                    .query_row(params![policy_arn, account_id], |row| row.get(0))?;
+                let count = usize::try_from(count).map_err(|_| corrupt("negative count"))?;
+                usage = usage.saturating_add(count);
+            }
+            Ok(usage)
         })
     }
 }
@@ -368,8 +369,39 @@ pub(crate) const GROUP_ATTACHMENTS: AttachmentTable = AttachmentTable {
     holder: &GROUPS,
 };
 
+/// Managed policies attached to roles.
+pub(crate) const ROLE_ATTACHMENTS: AttachmentTable = AttachmentTable {
+    kind: Attachable::Role,
+    table: "role_attachments",
+    holder: &ROLES,
+};
+
+/// Every attachment table, in the order entities are listed: users, groups, then roles.
+const ATTACHMENT_TABLES: [&AttachmentTable; 3] =
+    [&USER_ATTACHMENTS, &GROUP_ATTACHMENTS, &ROLE_ATTACHMENTS];
+
+/// The tables of the entities that can have a permissions boundary.
+const BOUNDED: [&str; 2] = ["users", "roles"];
+
+/// Whether the policy is any user's or role's permissions boundary, or attached to any
+/// entity.
+fn in_use(connection: &Connection, arn: &str) -> Outcome<bool> {
+    for holders in BOUNDED {
+        let sql = format!("SELECT 1 FROM {holders} WHERE permissions_boundary = ?1");
+        if connection.prepare_cached(&sql)?.exists([arn])? {
+            return Ok(true);
+        }
+    }
+    for table in ATTACHMENT_TABLES {
+        if table.uses(connection, arn)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// The attachment table of this kind of entity and the key of the entity of this name, or
-/// [`StoreError::NotFound`] (the user or group).
+/// [`StoreError::NotFound`] (the user, group or role).
 fn entity(
     connection: &Connection,
     kind: Attachable,
@@ -379,6 +411,7 @@ fn entity(
     let table = match kind {
         Attachable::User => &USER_ATTACHMENTS,
         Attachable::Group => &GROUP_ATTACHMENTS,
+        Attachable::Role => &ROLE_ATTACHMENTS,
     };
     let key = (table.holder.require)(connection, account_id, entity_name)?;
     Ok((table, key))
@@ -484,12 +517,14 @@ pub(crate) fn all_default_versions(connection: &Connection) -> Outcome<Vec<Polic
         .collect::<Result<_, _>>()?)
 }
 
-/// Every attachment, by account, kind (users first), entity, then order of attachment (for
-/// the snapshot).
+/// Every attachment, by account, kind (users, groups, then roles), entity, then order of
+/// attachment (for the snapshot).
 pub(crate) fn all_attachments(connection: &Connection) -> Outcome<Vec<Attachment>> {
-    let mut attachments = USER_ATTACHMENTS.all(connection)?;
-    attachments.extend(GROUP_ATTACHMENTS.all(connection)?);
-    // Stable: within an account, users stay before groups and each keeps its order.
+    let mut attachments = Vec::new();
+    for table in ATTACHMENT_TABLES {
+        attachments.extend(table.all(connection)?);
+    }
+    // Stable: within an account, users stay before groups before roles, each in its order.
     attachments.sort_by(|a, b| a.account_id.cmp(&b.account_id));
     Ok(attachments)
 }

@@ -1,12 +1,12 @@
-//! Inline policies of users and groups: one implementation over each holder kind's table
-//! ([`USER_POLICIES`], [`GROUP_POLICIES`]), each row keyed by its holder's case-folded name
-//! and following the holder's renames through `ON UPDATE CASCADE`.
+//! Inline policies of users, groups and roles: one implementation over each holder kind's
+//! table ([`USER_POLICIES`], [`GROUP_POLICIES`], [`ROLE_POLICIES`]), each row keyed by its
+//! holder's case-folded name and following the holder's renames through `ON UPDATE CASCADE`.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use warden_store::{EntityKind, InlinePolicies, InlinePolicyRecord, StoreError, name_key};
 
 use crate::failure::Outcome;
-use crate::holders::{GROUPS, Holder, USERS};
+use crate::holders::{GROUPS, Holder, ROLES, USERS};
 use crate::tx::settle;
 
 /// Where one kind of holder's inline policies live.
@@ -31,6 +31,13 @@ pub(crate) const GROUP_POLICIES: PolicyTable = PolicyTable {
     policy_kind: EntityKind::GroupPolicy,
     table: "group_policies",
     holder: &GROUPS,
+};
+
+/// Inline policies embedded in roles.
+pub(crate) const ROLE_POLICIES: PolicyTable = PolicyTable {
+    policy_kind: EntityKind::RolePolicy,
+    table: "role_policies",
+    holder: &ROLES,
 };
 
 impl PolicyTable {

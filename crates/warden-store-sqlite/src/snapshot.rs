@@ -1,13 +1,11 @@
 //! The generation counter and the snapshot source.
 
-use std::collections::HashMap;
-
 use rusqlite::Connection;
 use warden_store::{Accounts, Membership, SnapshotSource};
 
 use crate::failure::{Outcome, corrupt};
 use crate::tx::SqliteTx;
-use crate::{access_keys, groups, managed_policies, policies, users};
+use crate::{access_keys, groups, managed_policies, policies, roles, users};
 
 pub(crate) fn generation(connection: &Connection) -> Outcome<u64> {
     let generation: i64 = connection
@@ -21,17 +19,7 @@ pub(crate) fn source(connection: &Connection) -> Outcome<SnapshotSource> {
     let generation = generation(connection)?;
     let accounts = Accounts::list(&SqliteTx::new(connection))?;
 
-    let mut tags: HashMap<(String, String), Vec<(String, String)>> = HashMap::new();
-    let mut statement = connection.prepare_cached(
-        "SELECT account_id, user_key, tag_key, tag_value FROM user_tags \
-         ORDER BY account_id, user_key, position",
-    )?;
-    let mut rows = statement.query([])?;
-    while let Some(row) = rows.next()? {
-        tags.entry((row.get(0)?, row.get(1)?))
-            .or_default()
-            .push((row.get(2)?, row.get(3)?));
-    }
+    let mut tags = crate::tags::USER_TAGS.all(connection)?;
 
     let sql = format!(
         "SELECT {} FROM users ORDER BY account_id, name_key",
@@ -75,6 +63,9 @@ pub(crate) fn source(connection: &Connection) -> Outcome<SnapshotSource> {
         })?
         .collect::<Result<_, _>>()?;
 
+    let roles = roles::all(connection)?;
+    let role_policies = policies::ROLE_POLICIES.all(connection)?;
+
     let customer_policies = managed_policies::all_policies(connection)?;
     let default_versions = managed_policies::all_default_versions(connection)?;
     let attachments = managed_policies::all_attachments(connection)?;
@@ -93,6 +84,8 @@ pub(crate) fn source(connection: &Connection) -> Outcome<SnapshotSource> {
         groups,
         group_policies,
         memberships,
+        roles,
+        role_policies,
         managed_policies: customer_policies,
         default_versions,
         attachments,

@@ -2,12 +2,12 @@
 
 use rusqlite::Connection;
 use warden_store::{
-    AccessKeys, Accounts, Groups, InlinePolicies, ManagedPolicies, SnapshotSource, StoreError,
-    Trails, Tx, Users, WrappedKeys,
+    AccessKeys, Accounts, Groups, InlinePolicies, ManagedPolicies, Roles, SnapshotSource,
+    StoreError, Trails, Tx, Users, WrappedKeys,
 };
 
 use crate::failure::Outcome;
-use crate::policies::{GROUP_POLICIES, SqlitePolicies, USER_POLICIES};
+use crate::policies::{GROUP_POLICIES, ROLE_POLICIES, SqlitePolicies, USER_POLICIES};
 use crate::snapshot;
 
 /// The repositories of one transaction: the connection it is open on. The repository
@@ -19,6 +19,8 @@ pub(crate) struct SqliteTx<'c> {
     user_policies: SqlitePolicies<'c>,
     /// Inline policies of groups, on the same connection.
     group_policies: SqlitePolicies<'c>,
+    /// Inline policies of roles, on the same connection.
+    role_policies: SqlitePolicies<'c>,
 }
 
 impl<'c> SqliteTx<'c> {
@@ -33,6 +35,10 @@ impl<'c> SqliteTx<'c> {
             group_policies: SqlitePolicies {
                 connection,
                 table: &GROUP_POLICIES,
+            },
+            role_policies: SqlitePolicies {
+                connection,
+                table: &ROLE_POLICIES,
             },
         }
     }
@@ -62,6 +68,14 @@ impl Tx for SqliteTx<'_> {
 
     fn group_policies(&self) -> &dyn InlinePolicies {
         &self.group_policies
+    }
+
+    fn roles(&self) -> &dyn Roles {
+        self
+    }
+
+    fn role_policies(&self) -> &dyn InlinePolicies {
+        &self.role_policies
     }
 
     fn managed_policies(&self) -> &dyn ManagedPolicies {

@@ -7,6 +7,7 @@ use warden_store::{
 
 use crate::accounts;
 use crate::failure::Outcome;
+use crate::tags::USER_TAGS;
 use crate::tx::{SqliteTx, settle};
 
 impl Users for SqliteTx<'_> {
@@ -38,16 +39,7 @@ impl Users for SqliteTx<'_> {
             user.permissions_boundary,
         ],
     )?;
-            let mut insert_tag = connection.prepare_cached(
-                "INSERT INTO user_tags (account_id, user_key, position, tag_key, tag_value) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for (position, (tag_key, tag_value)) in user.tags.iter().enumerate() {
-                let position = i64::try_from(position)
-                    .map_err(|_| StoreError::Backend("too many tags".to_owned()))?;
-                insert_tag.execute(params![user.account_id, key, position, tag_key, tag_value])?;
-            }
-            Ok(())
+            USER_TAGS.insert(connection, &user.account_id, &key, &user.tags)
         })
     }
 
@@ -140,9 +132,7 @@ impl Users for SqliteTx<'_> {
         let connection = self.connection;
         settle(|| {
             let key = require(connection, account_id, user_name)?;
-            let current = tags_of(connection, account_id, &key)?;
-            let merged = crate::tags::merged(current, tags, EntityKind::User)?;
-            write_tags(connection, account_id, &key, &merged)
+            USER_TAGS.tag(connection, account_id, &key, tags)
         })
     }
 
@@ -155,9 +145,7 @@ impl Users for SqliteTx<'_> {
         let connection = self.connection;
         settle(|| {
             let key = require(connection, account_id, user_name)?;
-            let current = tags_of(connection, account_id, &key)?;
-            let remaining = crate::tags::without(current, tag_keys);
-            write_tags(connection, account_id, &key, &remaining)
+            USER_TAGS.untag(connection, account_id, &key, tag_keys)
         })
     }
 
@@ -272,48 +260,8 @@ pub(crate) fn get(
 
 /// Fills in the user's tags.
 fn with_tags(connection: &Connection, mut user: UserRecord) -> Outcome<UserRecord> {
-    user.tags = tags_of(connection, &user.account_id, &name_key(&user.user_name))?;
+    user.tags = USER_TAGS.of(connection, &user.account_id, &name_key(&user.user_name))?;
     Ok(user)
-}
-
-/// The query for one user's tags, in order.
-const TAGS_OF_USER: &str = "SELECT tag_key, tag_value FROM user_tags \
-    WHERE account_id = ?1 AND user_key = ?2 ORDER BY position";
-
-/// The tags of the user with this case-folded key, in order.
-fn tags_of(
-    connection: &Connection,
-    account_id: &str,
-    user_key: &str,
-) -> Outcome<Vec<(String, String)>> {
-    let tags = connection
-        .prepare_cached(TAGS_OF_USER)?
-        .query_map(params![account_id, user_key], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok(tags)
-}
-
-/// Replaces all tags of the user with this case-folded key.
-fn write_tags(
-    connection: &Connection,
-    account_id: &str,
-    user_key: &str,
-    tags: &[(String, String)],
-) -> Outcome<()> {
-    connection.execute(
-        "DELETE FROM user_tags WHERE account_id = ?1 AND user_key = ?2",
-        params![account_id, user_key],
-    )?;
-    let mut insert = connection.prepare_cached(
-        "INSERT INTO user_tags (account_id, user_key, position, tag_key, tag_value) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    for (position, (tag_key, tag_value)) in (0i64..).zip(tags) {
-        insert.execute(params![account_id, user_key, position, tag_key, tag_value])?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -321,6 +269,7 @@ mod tests {
     use rusqlite::StatementStatus;
 
     use crate::SqliteStore;
+    use crate::tags::USER_TAGS;
 
     /// A cached statement runs its prepared plan again instead of re-preparing itself on
     /// every execution (as the tags query did before the planner stability guarantee).
@@ -330,10 +279,10 @@ mod tests {
         store.writer.with_connection(|connection| {
             for round in 0..3 {
                 let user = format!("user-{round}");
-                let tags = super::tags_of(connection, "123456789012", &user).unwrap();
+                let tags = USER_TAGS.of(connection, "123456789012", &user).unwrap();
                 assert!(tags.is_empty());
             }
-            let statement = connection.prepare_cached(super::TAGS_OF_USER).unwrap();
+            let statement = connection.prepare_cached(&USER_TAGS.of_holder()).unwrap();
             assert_eq!(statement.get_status(StatementStatus::RePrepare), 0);
         });
     }

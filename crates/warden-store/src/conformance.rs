@@ -60,6 +60,7 @@ mod fixtures;
 mod groups;
 mod managed_policies;
 mod policies;
+mod roles;
 mod tags;
 mod trails;
 mod transactions;
@@ -217,6 +218,40 @@ pub const CHECKS: &[Check] = &[
     check(
         "users_set_permissions_boundary",
         managed_policies::set_permissions_boundary,
+    ),
+    check("roles_create_get_list", roles::create_get_list),
+    check(
+        "roles_unique_case_insensitively_and_by_id",
+        roles::unique_case_insensitively_and_by_id,
+    ),
+    check(
+        "roles_update_description_and_session_duration",
+        roles::update_description_and_session_duration,
+    ),
+    check(
+        "roles_trust_policy_boundary_and_last_use",
+        roles::trust_policy_boundary_and_last_use,
+    ),
+    check(
+        "role_tags_merge_and_are_limited",
+        roles::tags_merge_and_are_limited,
+    ),
+    check("roles_delete_conflicts", roles::delete_conflicts),
+    check(
+        "role_policies_are_per_role",
+        roles::role_policies_are_per_role,
+    ),
+    check(
+        "managed_policy_role_attach_detach_and_quota",
+        roles::managed_policy_attach_detach_and_quota,
+    ),
+    check(
+        "managed_policy_entities_and_boundary_usage_with_roles",
+        roles::managed_policy_entities_and_boundary_usage,
+    ),
+    check(
+        "managed_policies_delete_conflicts_with_roles",
+        roles::managed_policy_delete_conflicts,
     ),
     check(
         "access_keys_create_and_look_up",

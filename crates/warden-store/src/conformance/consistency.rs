@@ -4,7 +4,7 @@ use std::thread;
 
 use super::fixtures::{
     ACCOUNT, OTHER_ACCOUNT, account, account_with_user, concurrently, group, key, managed_policy,
-    policy, user,
+    policy, role, user,
 };
 use super::{Failure, ensure_error};
 use crate::{
@@ -131,6 +131,8 @@ pub(super) fn snapshot_source_reads_everything(store: &dyn Store) -> Result<(), 
         empty.accounts.is_empty()
             && empty.users.is_empty()
             && empty.groups.is_empty()
+            && empty.roles.is_empty()
+            && empty.role_policies.is_empty()
             && empty.managed_policies.is_empty()
             && empty.default_versions.is_empty()
             && empty.attachments.is_empty()
@@ -177,6 +179,29 @@ pub(super) fn snapshot_source_reads_everything(store: &dyn Store) -> Result<(), 
         tx.group_policies()
             .put(&policy(ACCOUNT, "DEVS", "g", "{\"g\":1}"))
     })?;
+    // Roles: by account then case-folded name, with tags and every field.
+    let mut web = role(ACCOUNT, "/svc/", "web");
+    web.tags = vec![
+        ("z".to_owned(), "1".to_owned()),
+        ("a".to_owned(), "2".to_owned()),
+    ];
+    web.description = Some("serves".to_owned());
+    web.max_session_duration = 7_200;
+    web.permissions_boundary = Some("arn:aws:iam::aws:policy/PowerUserAccess".to_owned());
+    web.last_used = Some((1_700_000_500_000, "us-west-2".to_owned()));
+    let batch = role(ACCOUNT, "/", "Batch");
+    let other_role = role(OTHER_ACCOUNT, "/", "abc");
+    for role in [&web, &other_role, &batch] {
+        store.write(|tx| tx.roles().create(role))?;
+    }
+    store.write(|tx| {
+        tx.role_policies()
+            .put(&policy(ACCOUNT, "WEB", "r", "{\"r\":1}"))
+    })?;
+    store.write(|tx| {
+        tx.role_policies()
+            .put(&policy(ACCOUNT, "batch", "Q", "{\"q\":1}"))
+    })?;
     // Managed policies: listed by ARN (upper case sorts first), not by name.
     let mut tagged = managed_policy(ACCOUNT, "/", "apolicy");
     tagged.tags = vec![
@@ -204,11 +229,12 @@ pub(super) fn snapshot_source_reads_everything(store: &dyn Store) -> Result<(), 
         document: "{\"v\":1}".to_owned(),
         create_date,
     };
-    // Attachments: by account, users before groups, entity, then order of attachment.
+    // Attachments: by account, users, groups then roles, entity, then order of attachment.
     const AWS_MANAGED: &str = "arn:aws:iam::aws:policy/ReadOnlyAccess";
     let attach = |account_id: &str, kind: Attachable, name: &str, arn: &str| {
         store.write(|tx| tx.managed_policies().attach(kind, account_id, name, arn))
     };
+    attach(ACCOUNT, Attachable::Role, "web", &tagged.arn)?;
     attach(ACCOUNT, Attachable::Group, "devs", &tagged.arn)?;
     attach(ACCOUNT, Attachable::User, "zed", &tagged.arn)?;
     attach(ACCOUNT, Attachable::User, "alice", AWS_MANAGED)?;
@@ -238,6 +264,11 @@ pub(super) fn snapshot_source_reads_everything(store: &dyn Store) -> Result<(), 
             group_name: "Devs".to_owned(),
             user_name: "alice".to_owned(),
         }],
+        roles: vec![batch, web, other_role],
+        role_policies: vec![
+            policy(ACCOUNT, "Batch", "Q", "{\"q\":1}"),
+            policy(ACCOUNT, "web", "r", "{\"r\":1}"),
+        ],
         managed_policies: vec![moved_on, tagged.clone(), elsewhere.clone()],
         default_versions: vec![
             v2,
@@ -249,6 +280,7 @@ pub(super) fn snapshot_source_reads_everything(store: &dyn Store) -> Result<(), 
             attachment(ACCOUNT, Attachable::User, "alice", &tagged.arn),
             attachment(ACCOUNT, Attachable::User, "zed", &tagged.arn),
             attachment(ACCOUNT, Attachable::Group, "Devs", &tagged.arn),
+            attachment(ACCOUNT, Attachable::Role, "web", &tagged.arn),
             attachment(OTHER_ACCOUNT, Attachable::User, "Bob", AWS_MANAGED),
         ],
         access_keys: vec![

@@ -1,8 +1,8 @@
 //! Records the checks create.
 
 use crate::{
-    AccessKeyRecord, AccessKeyStatus, AccountRecord, GroupRecord, InlinePolicyRecord,
-    ManagedPolicyRecord, Store, StoreError, StoreExt, UserRecord,
+    AccessKeyRecord, AccessKeyStatus, AccountRecord, DEFAULT_MAX_SESSION_DURATION, GroupRecord,
+    InlinePolicyRecord, ManagedPolicyRecord, RoleRecord, Store, StoreError, StoreExt, UserRecord,
 };
 
 use super::Failure;
@@ -60,6 +60,28 @@ pub(super) fn group(account_id: &str, path: &str, group_name: &str) -> GroupReco
     }
 }
 
+/// A trust policy letting EC2 assume a role.
+pub(super) const TRUST_EC2: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+
+/// A role record, trusting EC2, never used, with a unique id derived from the account and
+/// name.
+pub(super) fn role(account_id: &str, path: &str, role_name: &str) -> RoleRecord {
+    RoleRecord {
+        account_id: account_id.to_owned(),
+        role_name: role_name.to_owned(),
+        role_id: unique_id("AROA", account_id, role_name),
+        path: path.to_owned(),
+        arn: format!("arn:aws:iam::{account_id}:role{path}{role_name}"),
+        create_date: 1_700_000_000_321,
+        assume_role_policy_document: TRUST_EC2.to_owned(),
+        description: None,
+        max_session_duration: DEFAULT_MAX_SESSION_DURATION,
+        permissions_boundary: None,
+        tags: Vec::new(),
+        last_used: None,
+    }
+}
+
 /// A customer managed policy record, version 1 its default, with a unique id derived from
 /// the account and name.
 pub(super) fn managed_policy(
@@ -81,7 +103,7 @@ pub(super) fn managed_policy(
     }
 }
 
-/// An inline policy record of a user or group named `holder_name`.
+/// An inline policy record of a user, group or role named `holder_name`.
 pub(super) fn policy(
     account_id: &str,
     holder_name: &str,

@@ -1,5 +1,5 @@
 //! Checks of customer managed policies, their versions and tags, their attachments to users
-//! and groups, and permissions boundaries.
+//! and groups, and permissions boundaries (roles: `roles.rs`).
 
 use super::fixtures::{
     ACCOUNT, OTHER_ACCOUNT, account, account_with_user, group, managed_policy, user,
@@ -13,7 +13,7 @@ use crate::{
 };
 
 /// An AWS managed policy: attached like any other, never stored.
-const AWS_MANAGED: &str = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+pub(super) const AWS_MANAGED: &str = "arn:aws:iam::aws:policy/ReadOnlyAccess";
 
 /// A policy document distinguishable by `n`.
 fn document(n: u32) -> String {
@@ -48,17 +48,27 @@ fn attached(store: &dyn Store, kind: Attachable, name: &str) -> Result<Vec<Strin
 }
 
 /// Attaches `arn` to the entity of the main account.
-fn attach(store: &dyn Store, kind: Attachable, name: &str, arn: &str) -> Result<(), Failure> {
+pub(super) fn attach(
+    store: &dyn Store,
+    kind: Attachable,
+    name: &str,
+    arn: &str,
+) -> Result<(), Failure> {
     Ok(store.write(|tx| tx.managed_policies().attach(kind, ACCOUNT, name, arn))?)
 }
 
 /// Detaches `arn` from the entity of the main account.
-fn detach(store: &dyn Store, kind: Attachable, name: &str, arn: &str) -> Result<(), Failure> {
+pub(super) fn detach(
+    store: &dyn Store,
+    kind: Attachable,
+    name: &str,
+    arn: &str,
+) -> Result<(), Failure> {
     Ok(store.write(|tx| tx.managed_policies().detach(kind, ACCOUNT, name, arn))?)
 }
 
 /// An attachment of the main account.
-fn attachment(kind: Attachable, entity_name: &str, policy_arn: &str) -> Attachment {
+pub(super) fn attachment(kind: Attachable, entity_name: &str, policy_arn: &str) -> Attachment {
     Attachment {
         account_id: ACCOUNT.to_owned(),
         kind,
@@ -404,7 +414,7 @@ pub(super) fn tags_are_limited(store: &dyn Store) -> Result<(), Failure> {
 }
 
 /// The quota and order of one entity's attachments; `name` exists, `missing` does not.
-fn check_attachments(
+pub(super) fn check_attachments(
     store: &dyn Store,
     kind: Attachable,
     name: &str,
