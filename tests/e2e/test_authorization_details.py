@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ACCOUNT_ID
 
 RISKY = {
     "Version": "2012-10-17",
@@ -57,18 +56,21 @@ def test_details_list_everything_and_cloudsplaining_finds_the_risky_policy(iam, 
         input_file = tmp_path / "account.json"
         input_file.write_text(json.dumps(details, default=str))
         output = tmp_path / "report"
+        output.mkdir()
         tool = Path(sys.executable).parent / "cloudsplaining"
         done = subprocess.run(
             [str(tool), "scan", "--input-file", str(input_file), "--output", str(output), "--skip-open-report"],
             capture_output=True, text=True, timeout=300,
         )
         assert done.returncode == 0, done.stdout + done.stderr
-        results = list(output.glob("iam-results-*.json"))
-        assert results, f"no results in {list(output.iterdir())}: {done.stdout}"
-        findings = json.loads(results[0].read_text())
-        flagged = json.dumps(findings.get("customer_managed_policies", findings))
-        assert "TooBroad" in flagged
-        assert "iam:PassRole" in flagged or "PrivilegeEscalation" in flagged or "CredentialsExposure" in flagged
+        findings_files = list(output.glob("iam-findings-*.json"))
+        assert findings_files, f"no findings in {list(output.iterdir())}: {done.stdout}"
+        findings = json.loads(findings_files[0].read_text())
+        flagged = {p["PolicyName"]: p for p in findings["customer_managed_policies"].values()}
+        assert "TooBroad" in flagged, list(flagged)
+        escalation = flagged["TooBroad"].get("PrivilegeEscalation", {})
+        assert escalation.get("severity") == "high", flagged["TooBroad"].keys()
+        assert flagged["TooBroad"]["AttachedTo"]["users"] == ["broad-user"]
         print(done.stdout)
     finally:
         iam.detach_role_policy(RoleName="ec2-role", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
@@ -79,4 +81,3 @@ def test_details_list_everything_and_cloudsplaining_finds_the_risky_policy(iam, 
         iam.delete_user(UserName="broad-user")
         iam.delete_group(GroupName="auditors")
         iam.delete_policy(PolicyArn=arn)
-    assert ACCOUNT_ID

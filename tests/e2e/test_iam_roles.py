@@ -82,9 +82,6 @@ def test_trust_policies_are_validated_as_trust_policies(iam):
     with pytest.raises(ClientError) as err:
         iam.create_role(RoleName="bad-trust", AssumeRolePolicyDocument=json.dumps(identity))
     assert error_code(err) == "MalformedPolicyDocument"
-    with pytest.raises(ClientError) as err:
-        iam.create_role(RoleName="bad-duration", AssumeRolePolicyDocument=json.dumps(TRUST), MaxSessionDuration=60)
-    assert error_code(err) == "ValidationError"
     iam.create_role(RoleName="dup", AssumeRolePolicyDocument=json.dumps(TRUST))
     try:
         with pytest.raises(ClientError) as err:

@@ -125,7 +125,7 @@ fn load() -> Result<BTreeMap<String, AwsManagedPolicy>, String> {
                 .ok_or_else(|| format!("{name}: DefaultVersionId missing"))?;
             let document = entry
                 .get("Document")
-                .map(serde_json::Value::to_string)
+                .map(|document| crate::json::sorted(document.clone()).to_string())
                 .ok_or_else(|| format!("{name}: Document missing"))?;
             let policy = AwsManagedPolicy {
                 path: field("Path").unwrap_or("/").to_owned(),

@@ -6,6 +6,7 @@
 
 mod access_key;
 mod account;
+mod boundary;
 mod group;
 mod group_policy;
 mod inline_policy;

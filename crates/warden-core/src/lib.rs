@@ -33,6 +33,7 @@ pub mod digest_key;
 mod error;
 pub mod iam;
 mod ids;
+mod json;
 mod operation;
 mod snapshot;
 mod snapshot_build;

@@ -194,7 +194,7 @@ pub struct RoleUpdate {
     pub max_session_duration: Option<i32>,
 }
 
-/// A managed policy attached to a user or group, with the entity's name as stored.
+/// A managed policy attached to a user, group or role, with the entity's name as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attachment {
     /// The owning account (of the entity).

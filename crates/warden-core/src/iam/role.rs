@@ -88,16 +88,17 @@ fn trust_policy(document: &str, partition: &str) -> Result<String, ServiceError>
             value => vec![value],
         };
         for principal in principals {
-            if let Value::String(text) = principal {
-                if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
-                    *text = format!("arn:{partition}:iam::{text}:root");
-                    changed = true;
-                }
+            if let Value::String(text) = principal
+                && text.len() == 12
+                && text.bytes().all(|b| b.is_ascii_digit())
+            {
+                *text = format!("arn:{partition}:iam::{text}:root");
+                changed = true;
             }
         }
     }
     Ok(if changed {
-        root.to_string()
+        crate::json::sorted(root).to_string()
     } else {
         document.to_owned()
     })

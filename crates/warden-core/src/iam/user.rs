@@ -9,8 +9,6 @@ mod list_users;
 mod tag_user;
 mod update_user;
 
-pub(crate) use boundary::check_boundary;
-
 use warden_protocol::iam::{AttachedPermissionsBoundary, User};
 use warden_store::UserRecord;
 

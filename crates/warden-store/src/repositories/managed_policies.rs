@@ -125,11 +125,11 @@ pub trait ManagedPolicies {
         policy_arn: &str,
     ) -> Result<(), StoreError>;
 
-    /// Detaches the policy from the user or group.
+    /// Detaches the policy from the user, group or role.
     ///
     /// # Errors
     ///
-    /// [`StoreError::NotFound`] (the user or group; then the managed policy, by ARN, when
+    /// [`StoreError::NotFound`] (the user, group or role; then the managed policy, by ARN, when
     /// it is not attached).
     fn detach(
         &self,
@@ -139,11 +139,11 @@ pub trait ManagedPolicies {
         policy_arn: &str,
     ) -> Result<(), StoreError>;
 
-    /// The ARNs of the policies attached to the user or group, in the order attached.
+    /// The ARNs of the policies attached to the user, group or role, in the order attached.
     ///
     /// # Errors
     ///
-    /// [`StoreError::NotFound`] (the user or group).
+    /// [`StoreError::NotFound`] (the user, group or role).
     fn attached(
         &self,
         kind: Attachable,

@@ -1,6 +1,5 @@
 //! AttachUserPolicy, DetachUserPolicy, ListAttachedUserPolicies and their group and role
-//! forms. An
-//! attachment takes effect on the entity's next request: it refreshes the entity's snapshot
+//! forms (one macro expansion per kind of entity). An attachment takes effect on the entity's next request: it refreshes the entity's snapshot
 //! entry, which names the policy; the policy's own entry holds its default version.
 
 use warden_policy::ContextValue;
@@ -23,182 +22,104 @@ use crate::iam::user::find_user;
 use crate::operation::{Access, Authorized, Handle, Principal};
 use crate::{Ctx, ServiceError};
 
-impl Handle for AttachUserPolicyRequest {
-    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(attach_access(
-            ctx,
-            ctx.user_arn(&self.user_name),
-            &self.user_name,
-            Attachable::User,
-            &self.policy_arn,
-        ))
-    }
+/// The three attachment operations of one kind of entity: Attach…Policy and Detach…Policy
+/// (on the entity's ARN, with `iam:PolicyARN`) and ListAttached…Policies.
+macro_rules! attachment_operations {
+    (
+        $kind:expr, $name:ident, $arn:ident, $find:ident, $stored:ident,
+        $attach:ty, $detach:ty, $list:ty, $listed:ident
+    ) => {
+        impl Handle for $attach {
+            fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
+                Ok(attach_access(
+                    ctx,
+                    ctx.$arn(&self.$name),
+                    &self.$name,
+                    $kind,
+                    &self.policy_arn,
+                ))
+            }
 
-    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
-        let user = find_user(call, &self.user_name)?;
-        attach(call, Attachable::User, &user.user_name, &self.policy_arn)
-    }
+            fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
+                let entity = $find(call, &self.$name)?;
+                attach(call, $kind, &entity.$stored, &self.policy_arn)
+            }
+        }
+
+        impl Handle for $detach {
+            fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
+                Ok(attach_access(
+                    ctx,
+                    ctx.$arn(&self.$name),
+                    &self.$name,
+                    $kind,
+                    &self.policy_arn,
+                ))
+            }
+
+            fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
+                detach(call, $kind, &self.$name, &self.policy_arn)
+            }
+        }
+
+        impl Handle for $list {
+            fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
+                Ok(Access::on(ctx.$arn(&self.$name)))
+            }
+
+            fn handle(self, call: &mut Authorized<'_, '_>) -> Result<$listed, ServiceError> {
+                let entity = $find(call, &self.$name)?;
+                let (attached_policies, marker) = list_attached(
+                    call,
+                    $kind,
+                    &entity.$stored,
+                    self.path_prefix.as_deref(),
+                    self.marker.as_deref(),
+                    self.max_items,
+                )?;
+                Ok($listed {
+                    attached_policies: Some(attached_policies),
+                    is_truncated: Some(marker.is_some()),
+                    marker,
+                })
+            }
+        }
+    };
 }
 
-impl Handle for AttachGroupPolicyRequest {
-    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(attach_access(
-            ctx,
-            ctx.group_arn(&self.group_name),
-            &self.group_name,
-            Attachable::Group,
-            &self.policy_arn,
-        ))
-    }
-
-    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
-        let group = find_group(call, &self.group_name)?;
-        attach(call, Attachable::Group, &group.group_name, &self.policy_arn)
-    }
-}
-
-impl Handle for DetachUserPolicyRequest {
-    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(attach_access(
-            ctx,
-            ctx.user_arn(&self.user_name),
-            &self.user_name,
-            Attachable::User,
-            &self.policy_arn,
-        ))
-    }
-
-    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
-        detach(call, Attachable::User, &self.user_name, &self.policy_arn)
-    }
-}
-
-impl Handle for DetachGroupPolicyRequest {
-    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(attach_access(
-            ctx,
-            ctx.group_arn(&self.group_name),
-            &self.group_name,
-            Attachable::Group,
-            &self.policy_arn,
-        ))
-    }
-
-    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
-        detach(call, Attachable::Group, &self.group_name, &self.policy_arn)
-    }
-}
-
-impl Handle for AttachRolePolicyRequest {
-    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(attach_access(
-            ctx,
-            ctx.role_arn(&self.role_name),
-            &self.role_name,
-            Attachable::Role,
-            &self.policy_arn,
-        ))
-    }
-
-    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
-        let role = find_role(call, &self.role_name)?;
-        attach(call, Attachable::Role, &role.role_name, &self.policy_arn)
-    }
-}
-
-impl Handle for DetachRolePolicyRequest {
-    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(attach_access(
-            ctx,
-            ctx.role_arn(&self.role_name),
-            &self.role_name,
-            Attachable::Role,
-            &self.policy_arn,
-        ))
-    }
-
-    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
-        detach(call, Attachable::Role, &self.role_name, &self.policy_arn)
-    }
-}
-
-impl Handle for ListAttachedRolePoliciesRequest {
-    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(ctx.role_arn(&self.role_name)))
-    }
-
-    fn handle(
-        self,
-        call: &mut Authorized<'_, '_>,
-    ) -> Result<ListAttachedRolePoliciesResponse, ServiceError> {
-        let role = find_role(call, &self.role_name)?;
-        let (attached_policies, marker) = list_attached(
-            call,
-            Attachable::Role,
-            &role.role_name,
-            self.path_prefix.as_deref(),
-            self.marker.as_deref(),
-            self.max_items,
-        )?;
-        Ok(ListAttachedRolePoliciesResponse {
-            attached_policies: Some(attached_policies),
-            is_truncated: Some(marker.is_some()),
-            marker,
-        })
-    }
-}
-
-impl Handle for ListAttachedUserPoliciesRequest {
-    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(ctx.user_arn(&self.user_name)))
-    }
-
-    fn handle(
-        self,
-        call: &mut Authorized<'_, '_>,
-    ) -> Result<ListAttachedUserPoliciesResponse, ServiceError> {
-        let user = find_user(call, &self.user_name)?;
-        let (attached_policies, marker) = list_attached(
-            call,
-            Attachable::User,
-            &user.user_name,
-            self.path_prefix.as_deref(),
-            self.marker.as_deref(),
-            self.max_items,
-        )?;
-        Ok(ListAttachedUserPoliciesResponse {
-            attached_policies: Some(attached_policies),
-            is_truncated: Some(marker.is_some()),
-            marker,
-        })
-    }
-}
-
-impl Handle for ListAttachedGroupPoliciesRequest {
-    fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(ctx.group_arn(&self.group_name)))
-    }
-
-    fn handle(
-        self,
-        call: &mut Authorized<'_, '_>,
-    ) -> Result<ListAttachedGroupPoliciesResponse, ServiceError> {
-        let group = find_group(call, &self.group_name)?;
-        let (attached_policies, marker) = list_attached(
-            call,
-            Attachable::Group,
-            &group.group_name,
-            self.path_prefix.as_deref(),
-            self.marker.as_deref(),
-            self.max_items,
-        )?;
-        Ok(ListAttachedGroupPoliciesResponse {
-            attached_policies: Some(attached_policies),
-            is_truncated: Some(marker.is_some()),
-            marker,
-        })
-    }
-}
+attachment_operations!(
+    Attachable::User,
+    user_name,
+    user_arn,
+    find_user,
+    user_name,
+    AttachUserPolicyRequest,
+    DetachUserPolicyRequest,
+    ListAttachedUserPoliciesRequest,
+    ListAttachedUserPoliciesResponse
+);
+attachment_operations!(
+    Attachable::Group,
+    group_name,
+    group_arn,
+    find_group,
+    group_name,
+    AttachGroupPolicyRequest,
+    DetachGroupPolicyRequest,
+    ListAttachedGroupPoliciesRequest,
+    ListAttachedGroupPoliciesResponse
+);
+attachment_operations!(
+    Attachable::Role,
+    role_name,
+    role_arn,
+    find_role,
+    role_name,
+    AttachRolePolicyRequest,
+    DetachRolePolicyRequest,
+    ListAttachedRolePoliciesRequest,
+    ListAttachedRolePoliciesResponse
+);
 
 /// The operation's actions on the entity, with `iam:PolicyARN` and, for a user or role
 /// with a permissions boundary, `iam:PermissionsBoundary`.

@@ -1,39 +1,30 @@
 //! CreateRole: a role with its trust policy (validated and normalized), optional
 //! description, maximum session duration, permissions boundary and tags.
 
-use warden_policy::ContextValue;
 use warden_protocol::iam::{CreateRoleRequest, CreateRoleResponse};
 use warden_store::{DEFAULT_MAX_SESSION_DURATION, RoleRecord};
 
 use super::{role_shape, trust_policy};
-use crate::iam::tagging::{check_tags, tag_keys, tag_pairs};
-use crate::iam::user::check_boundary;
+use crate::iam::tagging::tag_pairs;
 use crate::operation::{Access, Authorized, Handle, Principal};
 use crate::{Ctx, ServiceError};
 
 impl Handle for CreateRoleRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        let tags = tag_pairs(self.tags.as_deref());
-        check_tags(&tags, "Role")?;
-        let mut keys = tag_keys(&tags);
-        if let Some(boundary) = &self.permissions_boundary {
-            keys.push((
-                "iam:PermissionsBoundary".to_owned(),
-                ContextValue::Single(boundary.clone()),
-            ));
-        }
         let path = self.path.as_deref().unwrap_or("/");
-        Ok(Access::Check {
-            resources: vec![ctx.new_role_arn(path, &self.role_name)],
-            keys,
-        })
+        crate::iam::boundary::creation_access(
+            ctx.new_role_arn(path, &self.role_name),
+            &tag_pairs(self.tags.as_deref()),
+            "Role",
+            self.permissions_boundary.as_deref(),
+        )
     }
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<CreateRoleResponse, ServiceError> {
         let ctx = call.ctx;
         let trust = trust_policy(&self.assume_role_policy_document, ctx.partition())?;
         if let Some(boundary) = &self.permissions_boundary {
-            check_boundary(call, boundary)?;
+            crate::iam::boundary::check(call, boundary)?;
         }
         let path = self.path.unwrap_or_else(|| "/".to_owned());
         let record = RoleRecord {

@@ -1,35 +1,27 @@
 //! CreateUser.
 
-use warden_policy::ContextValue;
 use warden_protocol::iam::{CreateUserRequest, CreateUserResponse};
 use warden_store::UserRecord;
 
 use super::user_shape;
-use crate::iam::tagging::{check_tags, tag_keys, tag_pairs};
+use crate::iam::tagging::tag_pairs;
 use crate::operation::{Access, Authorized, Handle, Principal};
 use crate::{Ctx, ServiceError};
 
 impl Handle for CreateUserRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        let tags = tag_pairs(self.tags.as_deref());
-        check_tags(&tags, "User")?;
-        let mut keys = tag_keys(&tags);
-        if let Some(boundary) = &self.permissions_boundary {
-            keys.push((
-                "iam:PermissionsBoundary".to_owned(),
-                ContextValue::Single(boundary.clone()),
-            ));
-        }
         let path = self.path.as_deref().unwrap_or("/");
-        Ok(Access::Check {
-            resources: vec![ctx.new_user_arn(path, &self.user_name)],
-            keys,
-        })
+        crate::iam::boundary::creation_access(
+            ctx.new_user_arn(path, &self.user_name),
+            &tag_pairs(self.tags.as_deref()),
+            "User",
+            self.permissions_boundary.as_deref(),
+        )
     }
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<CreateUserResponse, ServiceError> {
         if let Some(boundary) = &self.permissions_boundary {
-            super::boundary::check_boundary(call, boundary)?;
+            crate::iam::boundary::check(call, boundary)?;
         }
         let ctx = call.ctx;
         let path = self.path.unwrap_or_else(|| "/".to_owned());
