@@ -53,6 +53,8 @@ pub enum EntityKind {
     Role,
     /// An inline policy embedded in a role (by policy name).
     RolePolicy,
+    /// An instance profile (by name).
+    InstanceProfile,
     /// A managed policy (by ARN; by name when a name is taken).
     ManagedPolicy,
     /// A version of a managed policy (by version id, `v3`).
@@ -80,6 +82,7 @@ impl EntityKind {
             Self::GroupPolicy => "group policy",
             Self::Role => "role",
             Self::RolePolicy => "role policy",
+            Self::InstanceProfile => "instance profile",
             Self::ManagedPolicy => "managed policy",
             Self::PolicyVersion => "policy version",
             Self::WrappedKey => "wrapped key",
@@ -132,6 +135,7 @@ impl StoreError {
             | EntityKind::Group
             | EntityKind::GroupPolicy
             | EntityKind::RolePolicy
+            | EntityKind::InstanceProfile
             | EntityKind::ManagedPolicy
             | EntityKind::PolicyVersion
             | EntityKind::Account
@@ -185,6 +189,25 @@ impl StoreError {
             "Cannot exceed quota for PoliciesPer{entity}: {}",
             crate::ATTACHED_POLICIES_PER_ENTITY
         ))
+    }
+
+    /// The [`StoreError::LimitExceeded`] for a second role in an instance profile (AWS's
+    /// wording).
+    #[must_use]
+    pub fn instance_profile_role_quota_exceeded() -> Self {
+        Self::LimitExceeded(format!(
+            "Cannot exceed quota for InstanceSessionsPerInstanceProfile: {}",
+            crate::ROLES_PER_INSTANCE_PROFILE
+        ))
+    }
+
+    /// The [`StoreError::Conflict`] for deleting an instance profile that still has a role,
+    /// or a role that is still in an instance profile (AWS's wording).
+    #[must_use]
+    pub fn instance_profile_in_use() -> Self {
+        Self::Conflict(
+            "Cannot delete entity, must remove roles from instance profile first.".to_owned(),
+        )
     }
 
     /// The [`StoreError::Conflict`] for deleting a user or group that still has managed

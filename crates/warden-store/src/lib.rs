@@ -59,12 +59,13 @@ pub use names::{name_key, tag_key_fold};
 pub use records::{
     ACCESS_KEYS_PER_USER, ATTACHED_POLICIES_PER_ENTITY, AccessKeyRecord, AccessKeyStatus,
     AccountRecord, Attachable, Attachment, DEFAULT_MAX_SESSION_DURATION, GROUPS_PER_USER,
-    GroupRecord, GroupUpdate, InlinePolicyRecord, ManagedPolicyRecord, Membership, Page,
-    PageRequest, PolicyVersionRecord, RoleRecord, RoleUpdate, SnapshotSource, TAGS_PER_RESOURCE,
-    TrailDelivery, TrailRecord, UserRecord, UserUpdate, VERSIONS_PER_POLICY, WrappedKeyRecord,
+    GroupRecord, GroupUpdate, InlinePolicyRecord, InstanceProfileRecord, ManagedPolicyRecord,
+    Membership, Page, PageRequest, PolicyVersionRecord, ROLES_PER_INSTANCE_PROFILE, RoleRecord,
+    RoleUpdate, SnapshotSource, TAGS_PER_RESOURCE, TrailDelivery, TrailRecord, UserRecord,
+    UserUpdate, VERSIONS_PER_POLICY, WrappedKeyRecord,
 };
 pub use repositories::{
-    AccessKeys, Accounts, Groups, InlinePolicies, ManagedPolicies, Roles, Trails, Users,
-    WrappedKeys,
+    AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, ManagedPolicies, Roles, Trails,
+    Users, WrappedKeys,
 };
 pub use store::{CommitStats, OnCommit, Store, StoreExt, Tx, WriteWork};

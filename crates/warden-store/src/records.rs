@@ -184,6 +184,31 @@ pub struct RoleRecord {
     pub last_used: Option<(i64, String)>,
 }
 
+/// AWS's quota of roles in one instance profile.
+pub const ROLES_PER_INSTANCE_PROFILE: usize = 1;
+
+/// An instance profile: the container that passes a role to an EC2 instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstanceProfileRecord {
+    /// The owning account.
+    pub account_id: String,
+    /// The name, unique case-insensitively within the account.
+    pub instance_profile_name: String,
+    /// The unique id (`AIPA…`), unique across all accounts.
+    pub instance_profile_id: String,
+    /// The IAM path, `/` by default.
+    pub path: String,
+    /// The instance profile's ARN.
+    pub arn: String,
+    /// When it was created (epoch milliseconds).
+    pub create_date: i64,
+    /// Tags as (key, value) pairs, in the order given.
+    pub tags: Vec<(String, String)>,
+    /// The names (as stored) of the roles in it (at most
+    /// [`ROLES_PER_INSTANCE_PROFILE`]); ignored by `create`.
+    pub roles: Vec<String>,
+}
+
 /// A change of a role's description and/or maximum session duration (`UpdateRole`,
 /// `UpdateRoleDescription`); `None` leaves the value as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,8 +1,8 @@
 //! The [`Store`] trait: transactions over the per-aggregate repositories.
 
 use crate::{
-    AccessKeys, Accounts, Groups, InlinePolicies, ManagedPolicies, Roles, SnapshotSource,
-    StoreError, Trails, Users, WrappedKeys,
+    AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, ManagedPolicies, Roles,
+    SnapshotSource, StoreError, Trails, Users, WrappedKeys,
 };
 
 /// One transaction's view of Warden's state, through one repository per aggregate.
@@ -24,6 +24,8 @@ pub trait Tx {
     fn roles(&self) -> &dyn Roles;
     /// Inline policies of roles.
     fn role_policies(&self) -> &dyn InlinePolicies;
+    /// Instance profiles and the roles in them.
+    fn instance_profiles(&self) -> &dyn InstanceProfiles;
     /// Customer managed policies, their versions and tags, and the attachments of every
     /// managed policy (AWS managed ones included) to users, groups and roles.
     fn managed_policies(&self) -> &dyn ManagedPolicies;

@@ -119,6 +119,7 @@ pub trait Roles {
     ///
     /// [`StoreError::NotFound`] (role); [`StoreError::Conflict`]
     /// ([`StoreError::has_inline_policies`]) if it has inline policies,
-    /// ([`StoreError::has_attached_policies`]) if managed policies are attached to it.
+    /// ([`StoreError::has_attached_policies`]) if managed policies are attached to it,
+    /// ([`StoreError::instance_profile_in_use`]) if it is in an instance profile.
     fn delete(&self, account_id: &str, role_name: &str) -> Result<(), StoreError>;
 }
