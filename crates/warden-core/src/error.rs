@@ -118,6 +118,7 @@ pub(crate) fn not_found_message(kind: EntityKind, name: &str) -> String {
         EntityKind::UserPolicy => format!("The user policy with name {name} cannot be found."),
         EntityKind::Group => format!("The group with name {name} cannot be found."),
         EntityKind::Role => format!("The role with name {name} cannot be found."),
+        EntityKind::InstanceProfile => format!("Instance Profile {name} cannot be found."),
         EntityKind::RolePolicy => format!("The role policy with name {name} cannot be found."),
         EntityKind::GroupPolicy => format!("The group policy with name {name} cannot be found."),
         EntityKind::ManagedPolicy => format!("Policy {name} was not found."),
@@ -138,6 +139,9 @@ fn already_exists_message(kind: EntityKind, name: &str) -> String {
         }
         EntityKind::Group => format!("Group with name {name} already exists."),
         EntityKind::Role => format!("Role with name {name} already exists."),
+        EntityKind::InstanceProfile => {
+            format!("Instance Profile {name} already exists.")
+        }
         EntityKind::ManagedPolicy => {
             format!("A policy called {name} already exists. Duplicate names are not allowed.")
         }

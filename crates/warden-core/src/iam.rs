@@ -10,6 +10,7 @@ mod boundary;
 mod group;
 mod group_policy;
 mod inline_policy;
+mod instance_profile;
 mod managed_policy;
 mod paging;
 mod role;
@@ -43,6 +44,9 @@ served!(iam:
     PutRolePolicy, GetRolePolicy, ListRolePolicies, DeleteRolePolicy,
     AttachRolePolicy, DetachRolePolicy, ListAttachedRolePolicies,
     GetAccountAuthorizationDetails,
+    CreateInstanceProfile, GetInstanceProfile, ListInstanceProfiles, DeleteInstanceProfile,
+    AddRoleToInstanceProfile, RemoveRoleFromInstanceProfile, ListInstanceProfilesForRole,
+    TagInstanceProfile, UntagInstanceProfile, ListInstanceProfileTags,
 );
 
 /// Run one IAM operation for `caller`: AccessDenied, the operation's result or its modeled

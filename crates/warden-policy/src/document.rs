@@ -148,6 +148,39 @@ pub struct ConditionBlock {
 pub(crate) struct GrammarError;
 
 impl PolicyDocument {
+    /// The context keys the document refers to, as `GetContextKeysForCustomPolicy` reports
+    /// them: every condition key, and every policy variable (`${aws:username}`) in a
+    /// resource or condition value; each once (compared case-insensitively, as keys are),
+    /// in order of first appearance.
+    pub fn context_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
+        let mut add = |key: &str| {
+            if !keys.iter().any(|known| known.eq_ignore_ascii_case(key)) {
+                keys.push(key.to_owned());
+            }
+        };
+        for statement in &self.statements {
+            let resources = match &statement.resource {
+                Some(ResourceClause::Resource(values) | ResourceClause::NotResource(values)) => {
+                    values.as_slice()
+                }
+                None => &[],
+            };
+            for value in resources {
+                variables(value).for_each(&mut add);
+            }
+            for block in &statement.conditions {
+                for (key, values) in &block.entries {
+                    add(key);
+                    for value in values {
+                        variables(value).for_each(&mut add);
+                    }
+                }
+            }
+        }
+        keys
+    }
+
     /// Builds the tree from JSON that validation already accepted.
     pub(crate) fn from_json(root: &Json) -> Result<Self, GrammarError> {
         let Json::Object(entries) = root else {
@@ -405,4 +438,40 @@ fn condition_blocks(value: &Json) -> Result<Vec<ConditionBlock>, GrammarError> {
             })
         })
         .collect()
+}
+
+/// The policy variables in a value: `arn:aws:s3:::b/${aws:username}/*` → `aws:username`
+/// (a default, `${aws:x, 'd'}`, is left out; `${*}`, `${?}` and `${$}` are escapes).
+fn variables(value: &str) -> impl Iterator<Item = &str> {
+    value.split("${").skip(1).filter_map(|rest| {
+        let inner = rest.split('}').next()?;
+        let name = inner.split(',').next()?.trim();
+        (!name.is_empty() && !matches!(name, "*" | "?" | "$")).then_some(name)
+    })
+}
+
+#[cfg(test)]
+mod context_key_tests {
+    use crate::{Policy, PolicyKind};
+
+    #[test]
+    fn keys_and_variables_each_once_in_order() {
+        let doc = r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}/*",
+             "Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"},
+                          "StringEquals":{"AWS:SourceIP":"x","s3:prefix":"${aws:PrincipalTag/team, 'none'}"}}},
+            {"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::b/${*}","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}
+        ]}"#;
+        let policy = Policy::parse("p", doc, PolicyKind::Identity).unwrap();
+        assert_eq!(
+            policy.document().context_keys(),
+            vec![
+                "aws:username",
+                "aws:SourceIp",
+                "s3:prefix",
+                "aws:PrincipalTag/team",
+                "aws:MultiFactorAuthPresent"
+            ]
+        );
+    }
 }

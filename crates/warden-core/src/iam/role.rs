@@ -30,7 +30,7 @@ pub(crate) fn find_role(call: &Authorized<'_, '_>, name: &str) -> Result<RoleRec
 }
 
 /// A stored role as GetRole shows it (ListRoles drops tags, boundary and last use).
-fn role_shape(record: &RoleRecord) -> Role {
+pub(crate) fn role_shape(record: &RoleRecord) -> Role {
     Role {
         path: record.path.clone(),
         role_name: record.role_name.clone(),

@@ -13,6 +13,7 @@ use warden_protocol::iam::{
 use warden_store::{Attachable, InlinePolicyRecord, PageRequest, Tx};
 
 use crate::aws_managed;
+use crate::iam::instance_profile::profile_shape;
 use crate::iam::managed_policy::{Found, find, version_id};
 use crate::iam::paging::page_of;
 use crate::iam::tagging::tag_shapes;
@@ -110,7 +111,7 @@ impl Handle for GetAccountAuthorizationDetailsRequest {
                 .read(|tx| tx.roles().list(&account, None, &everything))?
                 .items
             {
-                let (inline, attached) = call.read(|tx| {
+                let (inline, attached, profiles) = call.read(|tx| {
                     Ok((
                         tx.role_policies().list(&account, &role.role_name)?,
                         tx.managed_policies().attached(
@@ -118,8 +119,13 @@ impl Handle for GetAccountAuthorizationDetailsRequest {
                             &account,
                             &role.role_name,
                         )?,
+                        tx.instance_profiles().for_role(&account, &role.role_name)?,
                     ))
                 })?;
+                let instance_profiles = profiles
+                    .iter()
+                    .map(|profile| profile_shape(call, profile))
+                    .collect::<Result<Vec<_>, _>>()?;
                 in_use.extend(attached.iter().cloned());
                 in_use.extend(role.permissions_boundary.iter().cloned());
                 details.push(Detail::Role(RoleDetail {
@@ -129,7 +135,7 @@ impl Handle for GetAccountAuthorizationDetailsRequest {
                     arn: Some(role.arn.clone()),
                     create_date: Some(timestamp(role.create_date)),
                     assume_role_policy_document: Some(role.assume_role_policy_document.clone()),
-                    instance_profile_list: Some(Vec::new()),
+                    instance_profile_list: Some(instance_profiles),
                     role_policy_list: Some(policy_details(inline)),
                     attached_managed_policies: Some(attached_shapes(call, attached)),
                     permissions_boundary: boundary_shape(role.permissions_boundary.as_deref()),
