@@ -18,6 +18,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (5, include_str!("../migrations/0005_groups.sql")),
     (6, include_str!("../migrations/0006_managed_policies.sql")),
     (7, include_str!("../migrations/0007_roles.sql")),
+    (8, include_str!("../migrations/0008_instance_profiles.sql")),
 ];
 
 /// Opens the writer and the reader connection to the database file at `path`, creating

@@ -1,11 +1,12 @@
 //! The entities that hold policies — users, groups and roles — as the tables of their inline
-//! policies and managed-policy attachments refer to them: rows keyed by the holder's
-//! case-folded name, following its renames through `ON UPDATE CASCADE`.
+//! policies and managed-policy attachments refer to them, and instance profiles (which hold
+//! tags and roles): rows keyed by the holder's case-folded name, following its renames
+//! through `ON UPDATE CASCADE`.
 
 use rusqlite::{Connection, params};
 
 use crate::failure::Outcome;
-use crate::{groups, roles, users};
+use crate::{groups, instance_profiles, roles, users};
 
 /// One kind of holder.
 pub(crate) struct Holder {
@@ -41,6 +42,14 @@ pub(crate) const ROLES: Holder = Holder {
     name: "role_name",
     key: "role_key",
     require: roles::require,
+};
+
+/// Instance profiles (of their tags and roles).
+pub(crate) const INSTANCE_PROFILES: Holder = Holder {
+    table: "instance_profiles",
+    name: "instance_profile_name",
+    key: "profile_key",
+    require: instance_profiles::require,
 };
 
 impl Holder {

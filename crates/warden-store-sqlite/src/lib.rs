@@ -31,6 +31,7 @@ pub mod database;
 mod failure;
 mod groups;
 mod holders;
+mod instance_profiles;
 mod managed_policies;
 mod paging;
 mod policies;

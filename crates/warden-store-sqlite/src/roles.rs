@@ -8,7 +8,7 @@ use warden_store::{
 use crate::failure::Outcome;
 use crate::tags::ROLE_TAGS;
 use crate::tx::{SqliteTx, settle};
-use crate::{accounts, managed_policies, paging, policies};
+use crate::{accounts, instance_profiles, managed_policies, paging, policies};
 
 impl Roles for SqliteTx<'_> {
     fn create(&self, role: &RoleRecord) -> Result<(), StoreError> {
@@ -216,6 +216,9 @@ impl Roles for SqliteTx<'_> {
             }
             if managed_policies::ROLE_ATTACHMENTS.any(connection, account_id, &key)? {
                 return Err(StoreError::has_attached_policies().into());
+            }
+            if instance_profiles::has_role(connection, account_id, &key)? {
+                return Err(StoreError::instance_profile_in_use().into());
             }
             // Its tags go with it (ON DELETE CASCADE).
             connection

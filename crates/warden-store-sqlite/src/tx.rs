@@ -2,8 +2,8 @@
 
 use rusqlite::Connection;
 use warden_store::{
-    AccessKeys, Accounts, Groups, InlinePolicies, ManagedPolicies, Roles, SnapshotSource,
-    StoreError, Trails, Tx, Users, WrappedKeys,
+    AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, ManagedPolicies, Roles,
+    SnapshotSource, StoreError, Trails, Tx, Users, WrappedKeys,
 };
 
 use crate::failure::Outcome;
@@ -76,6 +76,10 @@ impl Tx for SqliteTx<'_> {
 
     fn role_policies(&self) -> &dyn InlinePolicies {
         &self.role_policies
+    }
+
+    fn instance_profiles(&self) -> &dyn InstanceProfiles {
+        self
     }
 
     fn managed_policies(&self) -> &dyn ManagedPolicies {

@@ -58,6 +58,7 @@ mod audit;
 mod consistency;
 mod fixtures;
 mod groups;
+mod instance_profiles;
 mod managed_policies;
 mod policies;
 mod roles;
@@ -252,6 +253,26 @@ pub const CHECKS: &[Check] = &[
     check(
         "managed_policies_delete_conflicts_with_roles",
         roles::managed_policy_delete_conflicts,
+    ),
+    check(
+        "instance_profiles_create_get_list",
+        instance_profiles::create_get_list,
+    ),
+    check(
+        "instance_profiles_unique_case_insensitively_and_by_id",
+        instance_profiles::unique_case_insensitively_and_by_id,
+    ),
+    check(
+        "instance_profile_roles_add_remove_and_quota",
+        instance_profiles::roles_add_remove_and_quota,
+    ),
+    check(
+        "instance_profile_tags_merge_and_are_limited",
+        instance_profiles::tags_merge_and_are_limited,
+    ),
+    check(
+        "instance_profiles_delete_conflicts",
+        instance_profiles::delete_conflicts,
     ),
     check(
         "access_keys_create_and_look_up",

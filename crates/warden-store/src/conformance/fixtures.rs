@@ -2,7 +2,8 @@
 
 use crate::{
     AccessKeyRecord, AccessKeyStatus, AccountRecord, DEFAULT_MAX_SESSION_DURATION, GroupRecord,
-    InlinePolicyRecord, ManagedPolicyRecord, RoleRecord, Store, StoreError, StoreExt, UserRecord,
+    InlinePolicyRecord, InstanceProfileRecord, ManagedPolicyRecord, RoleRecord, Store, StoreError,
+    StoreExt, UserRecord,
 };
 
 use super::Failure;
@@ -79,6 +80,21 @@ pub(super) fn role(account_id: &str, path: &str, role_name: &str) -> RoleRecord 
         permissions_boundary: None,
         tags: Vec::new(),
         last_used: None,
+    }
+}
+
+/// An instance profile record without tags or roles, with a unique id derived from the
+/// account and name.
+pub(super) fn instance_profile(account_id: &str, path: &str, name: &str) -> InstanceProfileRecord {
+    InstanceProfileRecord {
+        account_id: account_id.to_owned(),
+        instance_profile_name: name.to_owned(),
+        instance_profile_id: unique_id("AIPA", account_id, name),
+        path: path.to_owned(),
+        arn: format!("arn:aws:iam::{account_id}:instance-profile{path}{name}"),
+        create_date: 1_700_000_000_654,
+        tags: Vec::new(),
+        roles: Vec::new(),
     }
 }
 

@@ -5,11 +5,10 @@ use super::fixtures::{
     ACCOUNT, OTHER_ACCOUNT, account, account_with_user, group, managed_policy, policy, role, user,
 };
 use super::managed_policies::{AWS_MANAGED, attach, attachment, check_attachments, detach};
-use super::tags::tag;
+use super::tags::{Taggable, check_tags_merge_and_are_limited, tag};
 use super::{Failure, ensure_error};
 use crate::{
-    Attachable, EntityKind, PageRequest, RoleRecord, RoleUpdate, Store, StoreError, StoreExt,
-    TAGS_PER_RESOURCE,
+    Attachable, EntityKind, PageRequest, RoleRecord, RoleUpdate, Store, StoreError, StoreExt, Tx,
 };
 
 /// A trust policy letting Lambda assume a role.
@@ -30,15 +29,80 @@ fn stored(store: &dyn Store, role_name: &str) -> Result<RoleRecord, Failure> {
         .ok_or_else(|| Failure(format!("role {role_name} vanished")))
 }
 
-/// The names of the main account's roles under `prefix`, one page of `max_items`.
-fn listed(
-    store: &dyn Store,
-    prefix: Option<&str>,
-    page: &PageRequest,
-) -> Result<(Vec<String>, Option<String>), Failure> {
-    let page = store.read(|tx| tx.roles().list(ACCOUNT, prefix, page))?;
+/// One page of names (of the main account's roles or instance profiles) and its marker.
+pub(super) type Names = (Vec<String>, Option<String>);
+
+/// Lists one page of the names of one kind of entity of the main account under a path
+/// prefix.
+pub(super) type Lister = fn(&dyn Tx, Option<&str>, &PageRequest) -> Result<Names, StoreError>;
+
+/// The (path, name) of the entities [`check_listing`] expects, besides `WebServer` at
+/// `/service/`.
+pub(super) const LISTED: [(&str, &str); 4] = [
+    ("/", "batch"),
+    ("/service/", "api"),
+    ("/services/", "Cron"),
+    ("/", "Deploy"),
+];
+
+/// The names of the main account's roles.
+const ROLE_NAMES: Lister = |tx, prefix, page| {
+    let page = tx.roles().list(ACCOUNT, prefix, page)?;
     let names = page.items.into_iter().map(|role| role.role_name).collect();
     Ok((names, page.next_marker))
+};
+
+/// Checks paging in case-folded name order, and byte-wise path prefixes, over the main
+/// account's entities: [`LISTED`] and `WebServer` at `/service/`.
+pub(super) fn check_listing(store: &dyn Store, list: Lister) -> Result<(), Failure> {
+    let listed = |prefix: Option<&str>, page: &PageRequest| -> Result<Names, Failure> {
+        Ok(store.read(|tx| list(tx, prefix, page))?)
+    };
+    // Pages of two, in case-folded name order.
+    let mut seen = Vec::new();
+    let mut request = PageRequest::first(2);
+    let mut pages = 0;
+    loop {
+        let (names, marker) = listed(None, &request)?;
+        pages += 1;
+        ensure!(names.len() <= 2, "page {pages} has {} items", names.len());
+        seen.extend(names);
+        match marker {
+            Some(marker) => request.marker = Some(marker),
+            None => break,
+        }
+        ensure!(pages < 10, "pagination does not terminate");
+    }
+    ensure_eq!(pages, 3);
+    ensure_eq!(seen, ["api", "batch", "Cron", "Deploy", "WebServer"]);
+    // An exactly full page is not truncated; zero is treated as one.
+    ensure_eq!(listed(None, &PageRequest::first(5))?.1, None);
+    ensure_eq!(listed(None, &PageRequest::first(0))?.0, ["api"]);
+
+    // Path prefixes match byte-wise and case-sensitively.
+    ensure_eq!(
+        listed(Some("/service/"), &PageRequest::first(10))?,
+        (vec!["api".to_owned(), "WebServer".to_owned()], None)
+    );
+    ensure_eq!(
+        listed(Some("/service"), &PageRequest::first(10))?.0,
+        ["api", "Cron", "WebServer"]
+    );
+    ensure_eq!(
+        listed(Some("/SERVICE/"), &PageRequest::first(10))?.0,
+        Vec::<String>::new()
+    );
+    let first = listed(Some("/service"), &PageRequest::first(2))?;
+    ensure_eq!(first.0, ["api", "Cron"]);
+    let rest = listed(
+        Some("/service"),
+        &PageRequest {
+            marker: first.1,
+            max_items: 2,
+        },
+    )?;
+    ensure_eq!(rest, (vec!["WebServer".to_owned()], None));
+    Ok(())
 }
 
 pub(super) fn create_get_list(store: &dyn Store) -> Result<(), Failure> {
@@ -51,12 +115,7 @@ pub(super) fn create_get_list(store: &dyn Store) -> Result<(), Failure> {
     web.tags = vec![tag("team", "web"), tag("Cost", "")];
     web.assume_role_policy_document = TRUST_LAMBDA.to_owned();
     web.last_used = Some((1_700_000_100_000, "eu-west-1".to_owned()));
-    for (path, name) in [
-        ("/", "batch"),
-        ("/service/", "api"),
-        ("/services/", "Cron"),
-        ("/", "Deploy"),
-    ] {
+    for (path, name) in LISTED {
         store.write(|tx| tx.roles().create(&role(ACCOUNT, path, name)))?;
     }
     store.write(|tx| tx.roles().create(&web))?;
@@ -78,51 +137,7 @@ pub(super) fn create_get_list(store: &dyn Store) -> Result<(), Failure> {
     ensure_eq!(all.next_marker, None);
     ensure_eq!(all.items.last(), Some(&web));
 
-    // Pages of two, in case-folded name order.
-    let mut seen = Vec::new();
-    let mut request = PageRequest::first(2);
-    let mut pages = 0;
-    loop {
-        let (names, marker) = listed(store, None, &request)?;
-        pages += 1;
-        ensure!(names.len() <= 2, "page {pages} has {} items", names.len());
-        seen.extend(names);
-        match marker {
-            Some(marker) => request.marker = Some(marker),
-            None => break,
-        }
-        ensure!(pages < 10, "pagination does not terminate");
-    }
-    ensure_eq!(pages, 3);
-    ensure_eq!(seen, ["api", "batch", "Cron", "Deploy", "WebServer"]);
-    // An exactly full page is not truncated; zero is treated as one.
-    ensure_eq!(listed(store, None, &PageRequest::first(5))?.1, None);
-    ensure_eq!(listed(store, None, &PageRequest::first(0))?.0, ["api"]);
-
-    // Path prefixes match byte-wise and case-sensitively.
-    ensure_eq!(
-        listed(store, Some("/service/"), &PageRequest::first(10))?,
-        (vec!["api".to_owned(), "WebServer".to_owned()], None)
-    );
-    ensure_eq!(
-        listed(store, Some("/service"), &PageRequest::first(10))?.0,
-        ["api", "Cron", "WebServer"]
-    );
-    ensure_eq!(
-        listed(store, Some("/SERVICE/"), &PageRequest::first(10))?.0,
-        Vec::<String>::new()
-    );
-    let first = listed(store, Some("/service"), &PageRequest::first(2))?;
-    ensure_eq!(first.0, ["api", "Cron"]);
-    let rest = listed(
-        store,
-        Some("/service"),
-        &PageRequest {
-            marker: first.1,
-            max_items: 2,
-        },
-    )?;
-    ensure_eq!(rest, (vec!["WebServer".to_owned()], None));
+    check_listing(store, ROLE_NAMES)?;
     ensure_eq!(
         store
             .read(|tx| tx
@@ -294,69 +309,20 @@ pub(super) fn trust_policy_boundary_and_last_use(store: &dyn Store) -> Result<()
     Ok(())
 }
 
+/// The tag operations of roles.
+const ROLE_TAGS: Taggable = Taggable {
+    kind: EntityKind::Role,
+    tag: |tx, name, tags| tx.roles().tag(ACCOUNT, name, tags),
+    untag: |tx, name, keys| tx.roles().untag(ACCOUNT, name, keys),
+    tags: |tx, name| Ok(tx.roles().get(ACCOUNT, name)?.map(|role| role.tags)),
+};
+
 pub(super) fn tags_merge_and_are_limited(store: &dyn Store) -> Result<(), Failure> {
     store.write(|tx| tx.accounts().create(&account(ACCOUNT)))?;
     let mut deploy = role(ACCOUNT, "/", "deploy");
     deploy.tags = vec![tag("Dept", "a"), tag("env", "x")];
     store.write(|tx| tx.roles().create(&deploy))?;
-    store.write(|tx| {
-        tx.roles()
-            .tag(ACCOUNT, "DEPLOY", &[tag("dept", "b"), tag("new", "n")])
-    })?;
-    ensure_eq!(
-        stored(store, "deploy")?.tags,
-        vec![tag("dept", "b"), tag("env", "x"), tag("new", "n")]
-    );
-    store.write(|tx| {
-        tx.roles().untag(
-            ACCOUNT,
-            "deploy",
-            &["DEPT".to_owned(), "missing".to_owned()],
-        )
-    })?;
-    ensure_eq!(
-        stored(store, "deploy")?.tags,
-        vec![tag("env", "x"), tag("new", "n")]
-    );
-    store.write(|tx| tx.roles().tag(ACCOUNT, "deploy", &[]))?;
-    store.write(|tx| tx.roles().untag(ACCOUNT, "deploy", &[]))?;
-    ensure_eq!(stored(store, "deploy")?.tags.len(), 2);
-
-    // Up to the quota; over it nothing changes.
-    let filler: Vec<(String, String)> = (2..TAGS_PER_RESOURCE)
-        .map(|n| tag(&format!("key{n}"), "v"))
-        .collect();
-    store.write(|tx| tx.roles().tag(ACCOUNT, "deploy", &filler))?;
-    let full = stored(store, "deploy")?.tags;
-    ensure_eq!(full.len(), TAGS_PER_RESOURCE);
-    let quota = StoreError::tag_quota_exceeded(EntityKind::Role);
-    ensure_error(
-        store.write(|tx| {
-            tx.roles()
-                .tag(ACCOUNT, "deploy", &[tag("ENV", "y"), tag("one", "1")])
-        }),
-        &quota,
-        "exceeding the role tag quota",
-    )?;
-    ensure_eq!(stored(store, "deploy")?.tags, full);
-    // Replacing an existing key does not count as a new tag.
-    store.write(|tx| tx.roles().tag(ACCOUNT, "deploy", &[tag("ENV", "y")]))?;
-    let tags = stored(store, "deploy")?.tags;
-    ensure_eq!(tags.len(), TAGS_PER_RESOURCE);
-    ensure_eq!(tags.first(), Some(&tag("ENV", "y")));
-
-    let not_found = StoreError::not_found(EntityKind::Role, "nobody");
-    ensure_error(
-        store.write(|tx| tx.roles().tag(ACCOUNT, "nobody", &[tag("k", "v")])),
-        &not_found,
-        "tagging a missing role",
-    )?;
-    ensure_error(
-        store.write(|tx| tx.roles().untag(ACCOUNT, "nobody", &["k".to_owned()])),
-        &not_found,
-        "untagging a missing role",
-    )?;
-    Ok(())
+    check_tags_merge_and_are_limited(store, &ROLE_TAGS, "deploy")
 }
 
 pub(super) fn delete_conflicts(store: &dyn Store) -> Result<(), Failure> {

@@ -2,7 +2,7 @@
 
 use super::fixtures::{ACCOUNT, account_with_user, key, policy, user, user_at};
 use super::{Failure, ensure_error};
-use crate::{EntityKind, Store, StoreError, StoreExt, TAGS_PER_RESOURCE, UserUpdate};
+use crate::{EntityKind, Store, StoreError, StoreExt, TAGS_PER_RESOURCE, Tx, UserUpdate};
 
 pub(super) fn update_renames_and_moves(store: &dyn Store) -> Result<(), Failure> {
     let mut alice = account_with_user(store, "alice")?;
@@ -184,4 +184,80 @@ fn tags_of(store: &dyn Store, user_name: &str) -> Result<Vec<(String, String)>, 
         .read(|tx| tx.users().get(ACCOUNT, user_name))?
         .map(|u| u.tags)
         .ok_or_else(|| Failure(format!("user {user_name} vanished")))
+}
+
+/// A (key, value) tag.
+type Tag = (String, String);
+
+/// An entity's tags if it exists, or the store's error.
+type TagsIfAny = Result<Option<Vec<Tag>>, StoreError>;
+
+/// The tag operations of one kind of taggable entity of the main account, by name.
+pub(super) struct Taggable {
+    /// The kind its errors name.
+    pub(super) kind: EntityKind,
+    /// Adds tags to the entity.
+    pub(super) tag: fn(&dyn Tx, &str, &[Tag]) -> Result<(), StoreError>,
+    /// Removes the entity's tags with these keys.
+    pub(super) untag: fn(&dyn Tx, &str, &[String]) -> Result<(), StoreError>,
+    /// The entity's tags, if it exists.
+    pub(super) tags: fn(&dyn Tx, &str) -> TagsIfAny,
+}
+
+/// Checks that tags of the entity `name` (lower case, created with the tags `Dept=a` and
+/// `env=x`) merge and are removed case-insensitively, that their quota holds, and that a
+/// missing entity `nobody` is reported.
+pub(super) fn check_tags_merge_and_are_limited(
+    store: &dyn Store,
+    taggable: &Taggable,
+    name: &str,
+) -> Result<(), Failure> {
+    let tags_of = || -> Result<Vec<Tag>, Failure> {
+        store
+            .read(|tx| (taggable.tags)(tx, name))?
+            .ok_or_else(|| Failure(format!("{} {name} vanished", taggable.kind)))
+    };
+    let shouted = name.to_uppercase();
+    store.write(|tx| (taggable.tag)(tx, &shouted, &[tag("dept", "b"), tag("new", "n")]))?;
+    ensure_eq!(
+        tags_of()?,
+        vec![tag("dept", "b"), tag("env", "x"), tag("new", "n")]
+    );
+    store.write(|tx| (taggable.untag)(tx, name, &["DEPT".to_owned(), "missing".to_owned()]))?;
+    ensure_eq!(tags_of()?, vec![tag("env", "x"), tag("new", "n")]);
+    store.write(|tx| (taggable.tag)(tx, name, &[]))?;
+    store.write(|tx| (taggable.untag)(tx, name, &[]))?;
+    ensure_eq!(tags_of()?.len(), 2);
+
+    // Up to the quota; over it nothing changes.
+    let filler: Vec<(String, String)> = (2..TAGS_PER_RESOURCE)
+        .map(|n| tag(&format!("key{n}"), "v"))
+        .collect();
+    store.write(|tx| (taggable.tag)(tx, name, &filler))?;
+    let full = tags_of()?;
+    ensure_eq!(full.len(), TAGS_PER_RESOURCE);
+    ensure_error(
+        store.write(|tx| (taggable.tag)(tx, name, &[tag("ENV", "y"), tag("one", "1")])),
+        &StoreError::tag_quota_exceeded(taggable.kind),
+        "exceeding the tag quota",
+    )?;
+    ensure_eq!(tags_of()?, full);
+    // Replacing an existing key does not count as a new tag.
+    store.write(|tx| (taggable.tag)(tx, name, &[tag("ENV", "y")]))?;
+    let tags = tags_of()?;
+    ensure_eq!(tags.len(), TAGS_PER_RESOURCE);
+    ensure_eq!(tags.first(), Some(&tag("ENV", "y")));
+
+    let not_found = StoreError::not_found(taggable.kind, "nobody");
+    ensure_error(
+        store.write(|tx| (taggable.tag)(tx, "nobody", &[tag("k", "v")])),
+        &not_found,
+        "tagging a missing entity",
+    )?;
+    ensure_error(
+        store.write(|tx| (taggable.untag)(tx, "nobody", &["k".to_owned()])),
+        &not_found,
+        "untagging a missing entity",
+    )?;
+    Ok(())
 }
