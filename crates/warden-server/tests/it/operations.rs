@@ -316,13 +316,21 @@ const SAMPLES: &[Sample] = &[
         "AddRoleToInstanceProfile",
         "InstanceProfileName=web&RoleName=deployer",
     ),
-    query(&iam::META, "ListInstanceProfilesForRole", "RoleName=deployer"),
+    query(
+        &iam::META,
+        "ListInstanceProfilesForRole",
+        "RoleName=deployer",
+    ),
     query(
         &iam::META,
         "TagInstanceProfile",
         "InstanceProfileName=web&Tags.member.1.Key=tier&Tags.member.1.Value=web",
     ),
-    query(&iam::META, "ListInstanceProfileTags", "InstanceProfileName=web"),
+    query(
+        &iam::META,
+        "ListInstanceProfileTags",
+        "InstanceProfileName=web",
+    ),
     query(
         &iam::META,
         "UntagInstanceProfile",
@@ -333,7 +341,11 @@ const SAMPLES: &[Sample] = &[
         "RemoveRoleFromInstanceProfile",
         "InstanceProfileName=web&RoleName=deployer",
     ),
-    query(&iam::META, "DeleteInstanceProfile", "InstanceProfileName=web"),
+    query(
+        &iam::META,
+        "DeleteInstanceProfile",
+        "InstanceProfileName=web",
+    ),
     query(&iam::META, "DeleteRole", "RoleName=deployer"),
     query(&iam::META, "GetAccountAuthorizationDetails", "MaxItems=3"),
     query(&iam::META, "DeleteUser", "UserName=caroline"),
