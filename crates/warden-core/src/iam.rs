@@ -15,6 +15,7 @@ mod managed_policy;
 mod paging;
 mod role;
 mod role_policy;
+mod simulate;
 mod tagging;
 mod user;
 mod user_policy;
@@ -47,6 +48,8 @@ served!(iam:
     CreateInstanceProfile, GetInstanceProfile, ListInstanceProfiles, DeleteInstanceProfile,
     AddRoleToInstanceProfile, RemoveRoleFromInstanceProfile, ListInstanceProfilesForRole,
     TagInstanceProfile, UntagInstanceProfile, ListInstanceProfileTags,
+    SimulatePrincipalPolicy, SimulateCustomPolicy,
+    GetContextKeysForPrincipalPolicy, GetContextKeysForCustomPolicy,
 );
 
 /// Run one IAM operation for `caller`: AccessDenied, the operation's result or its modeled

@@ -32,6 +32,52 @@ pub struct Principal {
     pub federating_user_arn: Option<String>,
 }
 
+impl Principal {
+    /// The principal an ARN names: a root user (`…:root`), an IAM user, a role (its
+    /// sessions: `…:role/path/name`), a role session (`sts …:assumed-role/R/s`, whose role
+    /// ARN is taken without a path) or a federated user. `None` for anything else.
+    pub fn from_arn(arn: &str) -> Option<Self> {
+        let mut parts = arn.splitn(6, ':');
+        let (
+            Some("arn"),
+            Some(partition),
+            Some(service),
+            Some(_region),
+            Some(account),
+            Some(resource),
+        ) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        )
+        else {
+            return None;
+        };
+        let segments: Vec<&str> = resource.split('/').collect();
+        let (kind, role_arn) = match (service, segments.as_slice()) {
+            ("iam", ["root"]) => (PrincipalKind::Root, None),
+            ("iam", ["user", ..]) => (PrincipalKind::User, None),
+            ("iam", ["role", ..]) => (PrincipalKind::AssumedRole, Some(arn.to_owned())),
+            ("sts", ["assumed-role", role, _session]) => (
+                PrincipalKind::AssumedRole,
+                Some(format!("arn:{partition}:iam::{account}:role/{role}")),
+            ),
+            ("sts", ["federated-user", _name]) => (PrincipalKind::FederatedUser, None),
+            _ => return None,
+        };
+        Some(Self {
+            arn: arn.to_owned(),
+            account: account.to_owned(),
+            kind,
+            role_arn,
+            federating_user_arn: None,
+        })
+    }
+}
+
 /// A condition-key value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContextValue {

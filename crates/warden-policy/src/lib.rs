@@ -39,6 +39,7 @@ mod evaluate;
 mod glob;
 mod json;
 mod policy;
+mod spans;
 mod validate;
 
 pub use context::{ContextMap, ContextValue, Principal, PrincipalKind, RequestContext};
@@ -49,6 +50,7 @@ pub use document::{
 };
 pub use evaluate::{PolicySet, ResourcePolicyKind, evaluate};
 pub use policy::{Policy, PolicyError, PolicyKind};
+pub use spans::{StatementSpan, TextPosition, statement_spans};
 pub use validate::{Finding, ParseOptions, Severity};
 
 /// Every finding for a document: the AWS error IAM would report (at most one, first), then

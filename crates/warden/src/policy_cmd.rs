@@ -210,30 +210,12 @@ fn read(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-/// The principal an ARN names: its account and kind (root, user, role session, federated user).
+/// The principal an ARN names ([`Principal::from_arn`]).
 fn principal_from_arn(arn: &str) -> anyhow::Result<Principal> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let (Some(&"arn"), Some(service), Some(account), Some(resource)) =
-        (parts.first(), parts.get(2), parts.get(4), parts.get(5))
-    else {
-        bail!("--principal {arn:?} is not an ARN");
-    };
-    let (kind, role_arn) = match (*service, resource.split('/').collect::<Vec<_>>().as_slice()) {
-        ("iam", ["root"]) => (PrincipalKind::Root, None),
-        ("iam", ["user", ..]) => (PrincipalKind::User, None),
-        ("sts", ["assumed-role", role, _session]) => (
-            PrincipalKind::AssumedRole,
-            Some(format!("arn:aws:iam::{account}:role/{role}")),
-        ),
-        ("sts", ["federated-user", _name]) => (PrincipalKind::FederatedUser, None),
-        _ => bail!("--principal {arn:?} is not a root, user, assumed-role or federated-user ARN"),
-    };
-    Ok(Principal {
-        arn: arn.to_owned(),
-        account: (*account).to_owned(),
-        kind,
-        role_arn,
-        federating_user_arn: None,
+    Principal::from_arn(arn).ok_or_else(|| {
+        anyhow::anyhow!(
+            "--principal {arn:?} is not a root, user, role, assumed-role or federated-user ARN"
+        )
     })
 }
 

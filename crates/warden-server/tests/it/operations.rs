@@ -347,6 +347,26 @@ const SAMPLES: &[Sample] = &[
         "InstanceProfileName=web",
     ),
     query(&iam::META, "DeleteRole", "RoleName=deployer"),
+    query(
+        &iam::META,
+        "SimulateCustomPolicy",
+        "PolicyInputList.member.1=%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3AListBucket%22%2C%22Resource%22%3A%22arn%3Aaws%3As3%3A%3A%3Ashop%22%2C%22Condition%22%3A%7B%22IpAddress%22%3A%7B%22aws%3ASourceIp%22%3A%2210.0.0.0%2F8%22%7D%7D%7D%5D%7D&ActionNames.member.1=s3%3AListBucket&ResourceArns.member.1=arn%3Aaws%3As3%3A%3A%3Ashop&ContextEntries.member.1.ContextKeyName=aws%3ASourceIp&ContextEntries.member.1.ContextKeyType=ip&ContextEntries.member.1.ContextKeyValues.member.1=10.1.2.3",
+    ),
+    query(
+        &iam::META,
+        "GetContextKeysForCustomPolicy",
+        "PolicyInputList.member.1=%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3AListBucket%22%2C%22Resource%22%3A%22arn%3Aaws%3As3%3A%3A%3Ashop%22%2C%22Condition%22%3A%7B%22IpAddress%22%3A%7B%22aws%3ASourceIp%22%3A%2210.0.0.0%2F8%22%7D%7D%7D%5D%7D",
+    ),
+    query(
+        &iam::META,
+        "SimulatePrincipalPolicy",
+        "PolicySourceArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Auser%2Falice&ActionNames.member.1=iam%3AGetUser",
+    ),
+    query(
+        &iam::META,
+        "GetContextKeysForPrincipalPolicy",
+        "PolicySourceArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Auser%2Falice",
+    ),
     query(&iam::META, "GetAccountAuthorizationDetails", "MaxItems=3"),
     query(&iam::META, "DeleteUser", "UserName=caroline"),
     query(&sts::META, "GetCallerIdentity", ""),
