@@ -85,17 +85,11 @@ pub(crate) fn all() -> &'static BTreeMap<String, AwsManagedPolicy> {
 
 /// The AWS managed policy this ARN names (in any partition), if there is one.
 pub(crate) fn by_arn(arn: &str) -> Option<&'static AwsManagedPolicy> {
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_partition), Some("iam"), Some(""), Some(AWS_ACCOUNT), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    let parts = warden_policy::ArnParts::parse(arn)?;
+    if parts.service != "iam" || !parts.region.is_empty() || parts.account != AWS_ACCOUNT {
         return None;
-    };
+    }
+    let resource = parts.resource;
     let path_and_name = resource.strip_prefix("policy")?;
     let name = path_and_name.rsplit('/').next()?;
     CATALOG

@@ -6,6 +6,39 @@
 
 use crate::glob::{Case, Glob, Syntax, Variables};
 
+/// The six parts of an ARN: `arn:partition:service:region:account:resource` (the resource
+/// may itself contain colons).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArnParts<'a> {
+    /// `aws`, `aws-cn`, `aws-us-gov`.
+    pub partition: &'a str,
+    /// The service namespace, e.g. `iam`.
+    pub service: &'a str,
+    /// The Region, empty for global services.
+    pub region: &'a str,
+    /// The account id (or `aws` for AWS managed policies), possibly empty.
+    pub account: &'a str,
+    /// Everything after the fifth colon.
+    pub resource: &'a str,
+}
+
+impl<'a> ArnParts<'a> {
+    /// Splits `arn`; `None` unless it starts with `arn:` and has six parts.
+    pub fn parse(arn: &'a str) -> Option<Self> {
+        let mut parts = arn.splitn(6, ':');
+        if parts.next()? != "arn" {
+            return None;
+        }
+        Some(Self {
+            partition: parts.next()?,
+            service: parts.next()?,
+            region: parts.next()?,
+            account: parts.next()?,
+            resource: parts.next()?,
+        })
+    }
+}
+
 /// A compiled ARN pattern (a `Resource` entry or an `Arn*` condition value).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ArnPattern {

@@ -37,25 +37,13 @@ impl Principal {
     /// sessions: `…:role/path/name`), a role session (`sts …:assumed-role/R/s`, whose role
     /// ARN is taken without a path) or a federated user. `None` for anything else.
     pub fn from_arn(arn: &str) -> Option<Self> {
-        let mut parts = arn.splitn(6, ':');
-        let (
-            Some("arn"),
-            Some(partition),
-            Some(service),
-            Some(_region),
-            Some(account),
-            Some(resource),
-        ) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-        )
-        else {
-            return None;
-        };
+        let crate::ArnParts {
+            partition,
+            service,
+            account,
+            resource,
+            ..
+        } = crate::ArnParts::parse(arn)?;
         let segments: Vec<&str> = resource.split('/').collect();
         let (kind, role_arn) = match (service, segments.as_slice()) {
             ("iam", ["root"]) => (PrincipalKind::Root, None),

@@ -42,6 +42,7 @@ mod policy;
 mod spans;
 mod validate;
 
+pub use arn::ArnParts;
 pub use context::{ContextMap, ContextValue, Principal, PrincipalKind, RequestContext};
 pub use decision::{Decision, Layer, Outcome, StatementRef};
 pub use document::{

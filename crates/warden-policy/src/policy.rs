@@ -409,17 +409,9 @@ fn account_of_root(value: &str) -> Option<&str> {
     if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
         return Some(value);
     }
-    let mut parts = value.splitn(6, ':');
-    let (Some("arn"), Some(_), Some("iam"), Some(""), Some(account), Some("root")) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return None;
-    };
+    let arn = crate::ArnParts::parse(value)?;
+    let root = arn.service == "iam" && arn.region.is_empty() && arn.resource == "root";
+    let account = root.then_some(arn.account)?;
     Some(account)
 }
 

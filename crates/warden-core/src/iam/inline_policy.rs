@@ -4,7 +4,7 @@
 //! AWS's messages.
 
 use warden_policy::{Policy, PolicyKind, limits, size_without_whitespace};
-use warden_store::{InlinePolicies, InlinePolicyRecord, Tx};
+use warden_store::{Attachable, InlinePolicies, InlinePolicyRecord, Tx};
 
 use crate::ServiceError;
 use crate::iam::paging::page_of;
@@ -57,6 +57,27 @@ impl Holder {
             Self::Role => Principal::Role(name.to_owned()),
         }
     }
+}
+
+/// An entity's inline policies and the ARNs of the managed policies attached to it, read
+/// in one transaction.
+pub(crate) fn policies_of(
+    call: &Authorized<'_, '_>,
+    kind: Attachable,
+    name: &str,
+) -> Result<(Vec<InlinePolicyRecord>, Vec<String>), ServiceError> {
+    let holder = match kind {
+        Attachable::User => Holder::User,
+        Attachable::Group => Holder::Group,
+        Attachable::Role => Holder::Role,
+    };
+    let account = call.ctx.account();
+    Ok(call.read(|tx| {
+        Ok((
+            holder.policies(tx).list(account, name)?,
+            tx.managed_policies().attached(kind, account, name)?,
+        ))
+    })?)
 }
 
 /// Adds or replaces the inline policy `policy_name` of the holder named `holder_name` (as

@@ -13,6 +13,7 @@ use warden_protocol::iam::{
 use warden_store::{Attachable, InlinePolicyRecord, PageRequest, Tx};
 
 use crate::aws_managed;
+use crate::iam::inline_policy::policies_of;
 use crate::iam::instance_profile::profile_shape;
 use crate::iam::managed_policy::{Found, find, version_id};
 use crate::iam::paging::page_of;
@@ -52,17 +53,8 @@ impl Handle for GetAccountAuthorizationDetailsRequest {
                 .read(|tx| tx.users().list(&account, None, &everything))?
                 .items
             {
-                let (inline, attached, groups) = call.read(|tx| {
-                    Ok((
-                        tx.user_policies().list(&account, &user.user_name)?,
-                        tx.managed_policies().attached(
-                            Attachable::User,
-                            &account,
-                            &user.user_name,
-                        )?,
-                        tx.groups().groups_of(&account, &user.user_name)?,
-                    ))
-                })?;
+                let (inline, attached) = policies_of(call, Attachable::User, &user.user_name)?;
+                let groups = call.read(|tx| tx.groups().groups_of(&account, &user.user_name))?;
                 in_use.extend(attached.iter().cloned());
                 in_use.extend(user.permissions_boundary.iter().cloned());
                 details.push(Detail::User(UserDetail {
@@ -84,16 +76,7 @@ impl Handle for GetAccountAuthorizationDetailsRequest {
                 .read(|tx| tx.groups().list(&account, None, &everything))?
                 .items
             {
-                let (inline, attached) = call.read(|tx| {
-                    Ok((
-                        tx.group_policies().list(&account, &group.group_name)?,
-                        tx.managed_policies().attached(
-                            Attachable::Group,
-                            &account,
-                            &group.group_name,
-                        )?,
-                    ))
-                })?;
+                let (inline, attached) = policies_of(call, Attachable::Group, &group.group_name)?;
                 in_use.extend(attached.iter().cloned());
                 details.push(Detail::Group(GroupDetail {
                     path: Some(group.path.clone()),
@@ -111,17 +94,9 @@ impl Handle for GetAccountAuthorizationDetailsRequest {
                 .read(|tx| tx.roles().list(&account, None, &everything))?
                 .items
             {
-                let (inline, attached, profiles) = call.read(|tx| {
-                    Ok((
-                        tx.role_policies().list(&account, &role.role_name)?,
-                        tx.managed_policies().attached(
-                            Attachable::Role,
-                            &account,
-                            &role.role_name,
-                        )?,
-                        tx.instance_profiles().for_role(&account, &role.role_name)?,
-                    ))
-                })?;
+                let (inline, attached) = policies_of(call, Attachable::Role, &role.role_name)?;
+                let profiles =
+                    call.read(|tx| tx.instance_profiles().for_role(&account, &role.role_name))?;
                 let instance_profiles = profiles
                     .iter()
                     .map(|profile| profile_shape(call, profile))

@@ -11,6 +11,7 @@ use warden_protocol::iam::{
 use warden_store::{Attachable, InlinePolicyRecord};
 
 use super::{SimPolicy, Simulation, caller, context_keys::keys_of, context_of, simulate};
+use crate::iam::inline_policy::policies_of;
 use crate::iam::managed_policy::{Found, find};
 use crate::operation::{Access, Authorized, Handle};
 use crate::{Ctx, ServiceError};
@@ -132,27 +133,12 @@ fn principal_policies(
             let user = call
                 .read(|tx| tx.users().get(&account, name))?
                 .ok_or_else(missing)?;
-            let (inline, attached, groups) = call.read(|tx| {
-                Ok((
-                    tx.user_policies().list(&account, &user.user_name)?,
-                    tx.managed_policies()
-                        .attached(Attachable::User, &account, &user.user_name)?,
-                    tx.groups().groups_of(&account, &user.user_name)?,
-                ))
-            })?;
+            let (inline, attached) = policies_of(call, Attachable::User, &user.user_name)?;
+            let groups = call.read(|tx| tx.groups().groups_of(&account, &user.user_name))?;
             identity.extend(inline_policies(inline, "user")?);
             identity.extend(managed(call, &attached)?);
             for group in groups {
-                let (inline, attached) = call.read(|tx| {
-                    Ok((
-                        tx.group_policies().list(&account, &group.group_name)?,
-                        tx.managed_policies().attached(
-                            Attachable::Group,
-                            &account,
-                            &group.group_name,
-                        )?,
-                    ))
-                })?;
+                let (inline, attached) = policies_of(call, Attachable::Group, &group.group_name)?;
                 identity.extend(inline_policies(inline, "group")?);
                 identity.extend(managed(call, &attached)?);
             }
@@ -162,16 +148,7 @@ fn principal_policies(
             let group = call
                 .read(|tx| tx.groups().get(&account, name))?
                 .ok_or_else(missing)?;
-            let (inline, attached) = call.read(|tx| {
-                Ok((
-                    tx.group_policies().list(&account, &group.group_name)?,
-                    tx.managed_policies().attached(
-                        Attachable::Group,
-                        &account,
-                        &group.group_name,
-                    )?,
-                ))
-            })?;
+            let (inline, attached) = policies_of(call, Attachable::Group, &group.group_name)?;
             identity.extend(inline_policies(inline, "group")?);
             identity.extend(managed(call, &attached)?);
         }
@@ -179,13 +156,7 @@ fn principal_policies(
             let role = call
                 .read(|tx| tx.roles().get(&account, name))?
                 .ok_or_else(missing)?;
-            let (inline, attached) = call.read(|tx| {
-                Ok((
-                    tx.role_policies().list(&account, &role.role_name)?,
-                    tx.managed_policies()
-                        .attached(Attachable::Role, &account, &role.role_name)?,
-                ))
-            })?;
+            let (inline, attached) = policies_of(call, Attachable::Role, &role.role_name)?;
             identity.extend(inline_policies(inline, "role")?);
             identity.extend(managed(call, &attached)?);
             boundary_arn = role.permissions_boundary;
