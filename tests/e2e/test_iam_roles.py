@@ -105,3 +105,25 @@ def test_cli_creates_and_reads_a_role(server):
     got = cli("get-role", "--role-name", "cli-role")
     assert got["Role"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"] == "ec2.amazonaws.com"
     cli("delete-role", "--role-name", "cli-role")
+
+
+def test_service_linked_roles_are_protected(iam):
+    role = iam.create_service_linked_role(AWSServiceName="elasticbeanstalk.amazonaws.com")["Role"]
+    assert role["RoleName"] == "AWSServiceRoleForElasticbeanstalk"
+    assert role["Path"] == "/aws-service-role/elasticbeanstalk.amazonaws.com/"
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": ["elasticbeanstalk.amazonaws.com"]}
+    with pytest.raises(ClientError) as err:
+        iam.create_service_linked_role(AWSServiceName="elasticbeanstalk.amazonaws.com")
+    assert error_code(err) == "InvalidInput"
+    with pytest.raises(ClientError) as err:
+        iam.delete_role(RoleName=role["RoleName"])
+    assert error_code(err) == "UnmodifiableEntity"
+    with pytest.raises(ClientError) as err:
+        iam.update_assume_role_policy(RoleName=role["RoleName"], PolicyDocument=json.dumps(TRUST))
+    assert error_code(err) == "UnmodifiableEntity"
+    task = iam.delete_service_linked_role(RoleName=role["RoleName"])["DeletionTaskId"]
+    assert task.startswith("task/aws-service-role/elasticbeanstalk.amazonaws.com/AWSServiceRoleForElasticbeanstalk/")
+    assert iam.get_service_linked_role_deletion_status(DeletionTaskId=task)["Status"] == "SUCCEEDED"
+    with pytest.raises(ClientError) as err:
+        iam.get_role(RoleName=role["RoleName"])
+    assert error_code(err) == "NoSuchEntity"

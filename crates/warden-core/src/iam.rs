@@ -48,6 +48,7 @@ served!(iam:
     CreateInstanceProfile, GetInstanceProfile, ListInstanceProfiles, DeleteInstanceProfile,
     AddRoleToInstanceProfile, RemoveRoleFromInstanceProfile, ListInstanceProfilesForRole,
     TagInstanceProfile, UntagInstanceProfile, ListInstanceProfileTags,
+    CreateServiceLinkedRole, DeleteServiceLinkedRole, GetServiceLinkedRoleDeletionStatus,
     SimulatePrincipalPolicy, SimulateCustomPolicy,
     GetContextKeysForPrincipalPolicy, GetContextKeysForCustomPolicy,
 );

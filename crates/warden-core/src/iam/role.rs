@@ -9,8 +9,11 @@ mod create_role;
 mod delete_role;
 mod get_role;
 mod list_roles;
+mod service_linked;
 mod tag_role;
 mod update_role;
+
+pub(crate) use service_linked::check_modifiable;
 
 use serde_json::Value;
 use warden_policy::{Policy, PolicyKind, limits, size_without_whitespace};

@@ -8,7 +8,7 @@ use warden_protocol::iam::{
 };
 
 use crate::iam::inline_policy::{self, Holder};
-use crate::iam::role::find_role;
+use crate::iam::role::{check_modifiable, find_role};
 use crate::operation::{Access, Authorized, Handle};
 use crate::{Ctx, ServiceError};
 
@@ -19,6 +19,7 @@ impl Handle for PutRolePolicyRequest {
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
         let role = find_role(call, &self.role_name)?;
+        check_modifiable(&role)?;
         inline_policy::put(
             call,
             Holder::Role,

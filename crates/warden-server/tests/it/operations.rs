@@ -349,6 +349,21 @@ const SAMPLES: &[Sample] = &[
     query(&iam::META, "DeleteRole", "RoleName=deployer"),
     query(
         &iam::META,
+        "CreateServiceLinkedRole",
+        "AWSServiceName=autoscaling.amazonaws.com&Description=scaling",
+    ),
+    query(
+        &iam::META,
+        "DeleteServiceLinkedRole",
+        "RoleName=AWSServiceRoleForAutoscaling",
+    ),
+    query(
+        &iam::META,
+        "GetServiceLinkedRoleDeletionStatus",
+        "DeletionTaskId=task%2Faws-service-role%2Fautoscaling.amazonaws.com%2FAWSServiceRoleForAutoscaling%2F1",
+    ),
+    query(
+        &iam::META,
         "SimulateCustomPolicy",
         "PolicyInputList.member.1=%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3AListBucket%22%2C%22Resource%22%3A%22arn%3Aaws%3As3%3A%3A%3Ashop%22%2C%22Condition%22%3A%7B%22IpAddress%22%3A%7B%22aws%3ASourceIp%22%3A%2210.0.0.0%2F8%22%7D%7D%7D%5D%7D&ActionNames.member.1=s3%3AListBucket&ResourceArns.member.1=arn%3Aaws%3As3%3A%3A%3Ashop&ContextEntries.member.1.ContextKeyName=aws%3ASourceIp&ContextEntries.member.1.ContextKeyType=ip&ContextEntries.member.1.ContextKeyValues.member.1=10.1.2.3",
     ),
@@ -639,6 +654,116 @@ fn every_served_operation_has_a_sample() {
         );
     }
     assert_eq!(served.len(), SAMPLES.len());
+}
+
+/// Every IAM operation the "IAM in full" issue (#13) names.
+const IAM_IN_FULL: &[&str] = &[
+    "CreateGroup",
+    "GetGroup",
+    "ListGroups",
+    "UpdateGroup",
+    "DeleteGroup",
+    "AddUserToGroup",
+    "RemoveUserFromGroup",
+    "ListGroupsForUser",
+    "PutGroupPolicy",
+    "GetGroupPolicy",
+    "ListGroupPolicies",
+    "DeleteGroupPolicy",
+    "AttachGroupPolicy",
+    "DetachGroupPolicy",
+    "ListAttachedGroupPolicies",
+    "UpdateUser",
+    "TagUser",
+    "UntagUser",
+    "ListUserTags",
+    "AttachUserPolicy",
+    "DetachUserPolicy",
+    "ListAttachedUserPolicies",
+    "PutUserPermissionsBoundary",
+    "DeleteUserPermissionsBoundary",
+    "CreateRole",
+    "GetRole",
+    "ListRoles",
+    "UpdateRole",
+    "DeleteRole",
+    "UpdateRoleDescription",
+    "UpdateAssumeRolePolicy",
+    "PutRolePolicy",
+    "GetRolePolicy",
+    "ListRolePolicies",
+    "DeleteRolePolicy",
+    "AttachRolePolicy",
+    "DetachRolePolicy",
+    "ListAttachedRolePolicies",
+    "PutRolePermissionsBoundary",
+    "DeleteRolePermissionsBoundary",
+    "TagRole",
+    "UntagRole",
+    "ListRoleTags",
+    "CreateServiceLinkedRole",
+    "DeleteServiceLinkedRole",
+    "GetServiceLinkedRoleDeletionStatus",
+    "CreatePolicy",
+    "GetPolicy",
+    "ListPolicies",
+    "DeletePolicy",
+    "CreatePolicyVersion",
+    "GetPolicyVersion",
+    "ListPolicyVersions",
+    "DeletePolicyVersion",
+    "SetDefaultPolicyVersion",
+    "ListEntitiesForPolicy",
+    "TagPolicy",
+    "UntagPolicy",
+    "ListPolicyTags",
+    "CreateInstanceProfile",
+    "GetInstanceProfile",
+    "ListInstanceProfiles",
+    "DeleteInstanceProfile",
+    "AddRoleToInstanceProfile",
+    "RemoveRoleFromInstanceProfile",
+    "ListInstanceProfilesForRole",
+    "TagInstanceProfile",
+    "UntagInstanceProfile",
+    "ListInstanceProfileTags",
+    "GetAccountAuthorizationDetails",
+    "GetContextKeysForCustomPolicy",
+    "GetContextKeysForPrincipalPolicy",
+    "SimulatePrincipalPolicy",
+    "SimulateCustomPolicy",
+];
+
+/// Coverage of the IAM issue: every operation it names is in the model, served, and has a
+/// sample — so the wire-output test above runs it and shows its answer (never
+/// `InvalidAction`, never an internal error: the transcript records every status).
+#[test]
+fn every_operation_the_iam_issue_names_is_served() {
+    for operation in IAM_IN_FULL {
+        assert!(
+            iam::META.operation(operation).is_some(),
+            "{operation} is not in the model"
+        );
+        assert!(
+            warden_core::iam::SERVED.contains(operation),
+            "{operation} is not served"
+        );
+        assert!(
+            SAMPLES.iter().any(|sample| sample.operation == *operation),
+            "{operation} has no sample"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_sample_succeeds_for_the_root_user() {
+    let harness = Harness::new().await;
+    for sample in SAMPLES {
+        let (status, body) = harness
+            .send(harness.request(sample, ROOT_KEY, ROOT_SECRET))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{}: {body}", sample.operation);
+    }
 }
 
 #[tokio::test]

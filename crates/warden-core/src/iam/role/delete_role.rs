@@ -12,6 +12,7 @@ impl Handle for DeleteRoleRequest {
     }
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
+        super::check_modifiable(&super::find_role(call, &self.role_name)?)?;
         let account = call.ctx.account();
         call.write(Principal::Role(self.role_name.clone()), |tx| {
             tx.roles().delete(account, &self.role_name)

@@ -54,6 +54,7 @@ impl Handle for UpdateAssumeRolePolicyRequest {
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
         let role = find_role(call, &self.role_name)?;
+        super::check_modifiable(&role)?;
         let trust = trust_policy(&self.policy_document, call.ctx.partition())?;
         let account = call.ctx.account();
         call.write(Principal::Role(role.role_name.clone()), |tx| {
