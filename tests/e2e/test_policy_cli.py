@@ -85,3 +85,35 @@ def test_simulate_explicit_deny_in_boundary(tmp_path):
     assert decision["decision"] == "ImplicitDeny"
     assert decision["layer"] == "Boundary"
     assert "no permissions boundary allows the iam:CreateUser action" in decision["aws_reason"]
+
+
+def test_simulate_needs_no_identity_policy_and_takes_the_resource_account_from_its_arn(tmp_path):
+    """A question about a resource policy alone is valid; the resource's account comes from its
+    ARN, so a cross-account request without a resource policy is denied."""
+    bucket_policy = {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::123456789012:user/alice"},
+            "Action": "sqs:SendMessage",
+            "Resource": "arn:aws:sqs:us-east-1:123456789012:jobs",
+        }],
+    }
+    same_account = run(
+        "simulate", "--resource-policy", write(tmp_path, "r.json", bucket_policy),
+        "--action", "sqs:SendMessage", "--resource", "arn:aws:sqs:us-east-1:123456789012:jobs",
+        "--principal", "arn:aws:iam::123456789012:user/alice", "--json",
+    )
+    assert same_account.returncode == 0, same_account.stderr
+    assert json.loads(same_account.stdout)["decision"] == "Allowed"
+    identity = write(tmp_path, "p.json", {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}],
+    })
+    cross_account = run(
+        "simulate", "--policy", identity,
+        "--action", "sqs:SendMessage", "--resource", "arn:aws:sqs:us-east-1:999988887777:jobs",
+        "--principal", "arn:aws:iam::123456789012:user/alice", "--json",
+    )
+    assert cross_account.returncode == 0, cross_account.stderr
+    assert json.loads(cross_account.stdout)["decision"] == "ImplicitDeny"

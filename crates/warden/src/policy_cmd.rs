@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use warden_policy::{
-    ContextMap, ContextValue, Decision, Policy, PolicyKind, PolicySet, Principal, PrincipalKind,
-    RequestContext, ResourcePolicyKind, Severity, check, evaluate,
+    ArnParts, ContextMap, ContextValue, Decision, Policy, PolicyKind, PolicySet, Principal,
+    PrincipalKind, RequestContext, ResourcePolicyKind, Severity, check, evaluate,
 };
 
 /// `warden policy …`
@@ -65,8 +65,9 @@ pub(crate) struct CheckArgs {
 /// Options of `warden policy simulate`.
 #[derive(Debug, Args)]
 pub(crate) struct SimulateArgs {
-    /// Identity-based policies of the principal (repeatable).
-    #[arg(long = "policy", required = true)]
+    /// Identity-based policies of the principal (repeatable; none is a valid question, e.g.
+    /// about a resource policy alone).
+    #[arg(long = "policy")]
     policies: Vec<PathBuf>,
     /// The principal's permissions boundary.
     #[arg(long)]
@@ -95,7 +96,8 @@ pub(crate) struct SimulateArgs {
     /// The calling principal's ARN.
     #[arg(long, default_value = "arn:aws:iam::123456789012:user/simulated")]
     principal: String,
-    /// The account owning the resource (defaults to the principal's).
+    /// The account owning the resource (defaults to the account in the resource's ARN, else
+    /// the principal's).
     #[arg(long)]
     resource_account: Option<String>,
     /// Print the decision as JSON.
@@ -175,11 +177,12 @@ fn run_simulate(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
         context: context_map(&principal, &args.context)?,
         action: args.action.clone(),
         resource: args.resource.clone(),
-        resource_account: Some(
-            args.resource_account
-                .clone()
-                .unwrap_or_else(|| principal.account.clone()),
-        ),
+        resource_account: Some(args.resource_account.clone().unwrap_or_else(|| {
+            ArnParts::parse(&args.resource)
+                .map(|arn| arn.account)
+                .filter(|account| !account.is_empty())
+                .map_or_else(|| principal.account.clone(), str::to_owned)
+        })),
         principal,
     };
     let policies = PolicySet {
