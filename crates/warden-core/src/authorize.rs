@@ -73,7 +73,7 @@ pub fn authorize(
         context,
     };
     let identity = principal_entry
-        .map(|user| snapshot.identity_policies(&caller.account_id, user))
+        .map(|user| snapshot.identity_policies(user))
         .unwrap_or_default();
     let policies = PolicySet {
         identity: identity.policies,

@@ -53,8 +53,10 @@ pub struct UserEntry {
     pub boundary: Option<String>,
     /// The ARNs of the managed policies attached to the user.
     pub attached: Vec<String>,
-    /// The groups the user is a member of, by case-folded name (their policies apply).
-    pub groups: Vec<String>,
+    /// The groups the user is a member of (their policies apply), as keys of the snapshot's
+    /// group map: (account, case-folded name), so that a decision looks them up without
+    /// building a key.
+    pub groups: Vec<(String, String)>,
     /// Stored policies that no longer compile: their presence denies every request of the
     /// user (fail closed), with these descriptions as the reason.
     pub broken: Vec<String>,
@@ -167,23 +169,19 @@ impl Snapshot {
             .map(Arc::as_ref)
     }
 
-    /// Every identity-based policy of `user` (of `account_id`): its inline and attached
+    /// Every identity-based policy of `user`: its inline and attached
     /// policies, those of its groups, and its permissions boundary. Anything the snapshot
     /// cannot evaluate — a policy that does not compile, a group or managed policy it does
     /// not hold — is reported as broken (fail closed).
-    pub fn identity_policies<'s>(
-        &'s self,
-        account_id: &str,
-        user: &'s UserEntry,
-    ) -> IdentityPolicies<'s> {
+    pub fn identity_policies<'s>(&'s self, user: &'s UserEntry) -> IdentityPolicies<'s> {
         let mut found = IdentityPolicies {
             policies: user.inline.iter().collect(),
             boundary: None,
             broken: user.broken.iter().map(String::as_str).collect(),
         };
         self.add_managed(&user.attached, &mut found);
-        for name in &user.groups {
-            match self.groups.get(&(account_id.to_owned(), name.clone())) {
+        for key in &user.groups {
+            match self.groups.get(key) {
                 Some(group) => {
                     found.policies.extend(group.inline.iter());
                     found.broken.extend(group.broken.iter().map(String::as_str));

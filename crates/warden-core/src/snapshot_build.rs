@@ -37,7 +37,7 @@ pub(crate) fn from_source(
     let policies_by_user = by_holder(&source.user_policies);
     let policies_by_group = by_holder(&source.group_policies);
     let policies_by_role = by_holder(&source.role_policies);
-    let mut groups_by_user: HashMap<(String, String), Vec<String>> = HashMap::new();
+    let mut groups_by_user: HashMap<(String, String), Vec<(String, String)>> = HashMap::new();
     for membership in &source.memberships {
         groups_by_user
             .entry((
@@ -45,7 +45,10 @@ pub(crate) fn from_source(
                 name_key(&membership.user_name),
             ))
             .or_default()
-            .push(name_key(&membership.group_name));
+            .push((
+                membership.account_id.clone(),
+                name_key(&membership.group_name),
+            ));
     }
     let mut attached: HashMap<(Attachable, String, String), Vec<String>> = HashMap::new();
     for attachment in &source.attachments {
@@ -164,7 +167,7 @@ pub(crate) fn refresh_user(
         .groups()
         .groups_of(account_id, &user.user_name)?
         .iter()
-        .map(|group| name_key(&group.group_name))
+        .map(|group| (account_id.to_owned(), name_key(&group.group_name)))
         .collect();
     let attached = tx
         .managed_policies()
@@ -300,7 +303,7 @@ pub(crate) fn refresh_root_keys(
 fn user_entry<'a>(
     user: &UserRecord,
     policies: impl Iterator<Item = &'a InlinePolicyRecord>,
-    groups: Vec<String>,
+    groups: Vec<(String, String)>,
     attached: Vec<String>,
 ) -> UserEntry {
     let (inline, broken) = compile_inline(&user.arn, policies);
