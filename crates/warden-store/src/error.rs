@@ -131,12 +131,12 @@ impl StoreError {
         let entity = match kind {
             EntityKind::User => "User",
             EntityKind::Role => "Role",
+            EntityKind::ManagedPolicy => "Policy",
+            EntityKind::InstanceProfile => "InstanceProfile",
             EntityKind::AccessKey
             | EntityKind::Group
             | EntityKind::GroupPolicy
             | EntityKind::RolePolicy
-            | EntityKind::InstanceProfile
-            | EntityKind::ManagedPolicy
             | EntityKind::PolicyVersion
             | EntityKind::Account
             | EntityKind::AuditPageToken

@@ -19,8 +19,8 @@ use warden_protocol::iam::{
     ResourceSpecificResult, SimulatePolicyResponse, Statement,
 };
 
-use crate::ServiceError;
 use crate::iam::paging::page_of;
+use crate::{Ctx, ServiceError};
 
 /// One policy taking part in a simulation.
 pub(crate) struct SimPolicy {
@@ -69,6 +69,20 @@ impl SimPolicy {
             policy,
             spans,
         }
+    }
+
+    /// The request's `ResourcePolicy`, if it gives one.
+    pub(crate) fn resource(document: Option<&str>) -> Result<Option<Self>, ServiceError> {
+        document
+            .map(|document| {
+                Self::parse(
+                    "ResourcePolicy".to_owned(),
+                    "resource",
+                    document,
+                    PolicyKind::Resource,
+                )
+            })
+            .transpose()
     }
 
     /// The policies of an input list (`PolicyInputList.1`, …).
@@ -128,17 +142,21 @@ pub(crate) fn context_of(entries: Option<&[ContextEntry]>) -> ContextMap {
 /// The caller a simulation evaluates for: `CallerArn` when given, else `fallback` (the
 /// simulated principal), else an unnamed user of the account.
 pub(crate) fn caller(
+    ctx: &Ctx<'_>,
     caller_arn: Option<&str>,
     fallback: Option<&str>,
-    account: &str,
 ) -> Result<Principal, ServiceError> {
     if let Some(arn) = caller_arn {
         return Principal::from_arn(arn)
             .ok_or_else(|| ServiceError::InvalidInput(format!("Invalid CallerArn {arn}.")));
     }
     Ok(fallback.and_then(Principal::from_arn).unwrap_or(Principal {
-        arn: format!("arn:aws:iam::{account}:user/simulated"),
-        account: account.to_owned(),
+        arn: format!(
+            "arn:{}:iam::{}:user/simulated",
+            ctx.partition(),
+            ctx.account()
+        ),
+        account: ctx.account().to_owned(),
         kind: PrincipalKind::User,
         role_arn: None,
         federating_user_arn: None,

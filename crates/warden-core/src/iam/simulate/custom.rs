@@ -18,18 +18,7 @@ impl Handle for SimulateCustomPolicyRequest {
     }
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<SimulatePolicyResponse, ServiceError> {
-        let resource = self
-            .resource_policy
-            .as_deref()
-            .map(|document| {
-                SimPolicy::parse(
-                    "ResourcePolicy".to_owned(),
-                    "resource",
-                    document,
-                    PolicyKind::Resource,
-                )
-            })
-            .transpose()?;
+        let resource = SimPolicy::resource(self.resource_policy.as_deref())?;
         let simulation = Simulation {
             identity: SimPolicy::inputs(
                 "PolicyInputList",
@@ -44,7 +33,7 @@ impl Handle for SimulateCustomPolicyRequest {
                 PolicyKind::Boundary,
             )?,
             resource,
-            caller: caller(self.caller_arn.as_deref(), None, call.ctx.account())?,
+            caller: caller(call.ctx, self.caller_arn.as_deref(), None)?,
             resource_owner: self.resource_owner,
             context: context_of(self.context_entries.as_deref()),
             actions: &self.action_names,

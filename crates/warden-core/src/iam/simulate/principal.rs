@@ -45,26 +45,15 @@ impl Handle for SimulatePrincipalPolicyRequest {
         if !given_boundaries.is_empty() {
             boundary = given_boundaries;
         }
-        let resource = self
-            .resource_policy
-            .as_deref()
-            .map(|document| {
-                SimPolicy::parse(
-                    "ResourcePolicy".to_owned(),
-                    "resource",
-                    document,
-                    PolicyKind::Resource,
-                )
-            })
-            .transpose()?;
+        let resource = SimPolicy::resource(self.resource_policy.as_deref())?;
         let simulation = Simulation {
             identity,
             boundary,
             resource,
             caller: caller(
+                call.ctx,
                 self.caller_arn.as_deref(),
                 Some(&self.policy_source_arn),
-                call.ctx.account(),
             )?,
             resource_owner: self.resource_owner,
             context: context_of(self.context_entries.as_deref()),
