@@ -1,5 +1,5 @@
 """Roles end to end with boto3 and the AWS CLI: creation with a trust policy (validated as a
-trust policy, account principals normalized to root ARNs), reads, updates, tags, inline and
+trust policy, account principals normalized to root ARNs, named users stored by unique id), reads, updates, tags, inline and
 managed policies, boundaries, and AWS's conflicts and errors."""
 
 import json
@@ -92,6 +92,41 @@ def test_trust_policies_are_validated_as_trust_policies(iam):
         iam.delete_role(RoleName="dup")
 
 
+def test_a_trusted_user_is_stored_by_unique_id(iam):
+    """AWS stores a principal that names a user as the user's unique id: GetRole shows the
+    ARN while the user exists and the id once it is deleted, so a re-created user of the
+    same name is not trusted again."""
+    bob_arn = f"arn:aws:iam::{ACCOUNT_ID}:user/bob"
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": bob_arn}, "Action": "sts:AssumeRole"}],
+    }
+    with pytest.raises(ClientError) as err:
+        iam.create_role(RoleName="trusts-bob", AssumeRolePolicyDocument=json.dumps(trust))
+    assert error_code(err) == "MalformedPolicyDocument"
+    assert err.value.response["Error"]["Message"] == f'Invalid principal in policy: "AWS":"{bob_arn}"'
+
+    bob_id = iam.create_user(UserName="bob")["User"]["UserId"]
+    iam.create_role(RoleName="trusts-bob", AssumeRolePolicyDocument=json.dumps(trust))
+    try:
+        principal = lambda: iam.get_role(RoleName="trusts-bob")["Role"]["AssumeRolePolicyDocument"][
+            "Statement"
+        ][0]["Principal"]["AWS"]
+        assert principal() == bob_arn
+        iam.delete_user(UserName="bob")
+        assert principal() == bob_id
+        new_id = iam.create_user(UserName="bob")["User"]["UserId"]
+        assert new_id != bob_id
+        assert principal() == bob_id
+        listed = [r for r in iam.list_roles()["Roles"] if r["RoleName"] == "trusts-bob"]
+        assert listed[0]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["AWS"] == bob_id
+        iam.update_assume_role_policy(RoleName="trusts-bob", PolicyDocument=json.dumps(trust))
+        assert principal() == bob_arn
+    finally:
+        iam.delete_role(RoleName="trusts-bob")
+        iam.delete_user(UserName="bob")
+
+
 def test_cli_creates_and_reads_a_role(server):
     trust = json.dumps(EC2_TRUST)
 
@@ -120,6 +155,9 @@ def test_service_linked_roles_are_protected(iam):
     assert error_code(err) == "UnmodifiableEntity"
     with pytest.raises(ClientError) as err:
         iam.update_assume_role_policy(RoleName=role["RoleName"], PolicyDocument=json.dumps(TRUST))
+    assert error_code(err) == "UnmodifiableEntity"
+    with pytest.raises(ClientError) as err:
+        iam.attach_role_policy(RoleName=role["RoleName"], PolicyArn=READ_ONLY)
     assert error_code(err) == "UnmodifiableEntity"
     task = iam.delete_service_linked_role(RoleName=role["RoleName"])["DeletionTaskId"]
     assert task.startswith("task/aws-service-role/elasticbeanstalk.amazonaws.com/AWSServiceRoleForElasticbeanstalk/")

@@ -119,6 +119,12 @@ def test_a_source_ip_condition_in_real_calls_and_simulations(server, iam):
             ContextEntries=[{"ContextKeyName": "aws:SourceIp", "ContextKeyValues": ["127.0.0.1"], "ContextKeyType": "ip"}],
         )
         assert decisions(custom) == {("iam:ListUsers", "*"): "allowed", ("iam:CreateUser", "*"): "implicitDeny"}
+        # AWS: no EvalDecisionDetails for `*`, an empty one for a named resource in the account.
+        assert "EvalDecisionDetails" not in custom["EvaluationResults"][0]
+        named = iam.simulate_custom_policy(
+            PolicyInputList=[json.dumps(policy)], ActionNames=["iam:ListUsers"], ResourceArns=[arn],
+        )["EvaluationResults"][0]
+        assert named["EvalDecisionDetails"] == {}
         deny = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "iam:*", "Resource": "*"}]}
         denied = iam.simulate_custom_policy(PolicyInputList=[json.dumps(policy), json.dumps(deny)], ActionNames=["iam:ListUsers"])
         assert denied["EvaluationResults"][0]["EvalDecision"] == "explicitDeny"

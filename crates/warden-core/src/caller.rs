@@ -65,6 +65,10 @@ impl Caller {
             },
             role_arn: None,
             federating_user_arn: None,
+            unique_id: match &self.kind {
+                CallerKind::Root => None,
+                CallerKind::User { user_id, .. } => Some(user_id.clone()),
+            },
         }
     }
 }

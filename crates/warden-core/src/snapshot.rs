@@ -133,6 +133,8 @@ pub struct Snapshot {
     managed: HashMap<String, Arc<ManagedEntry>>,
     /// Key ids by owner: (account, lower-cased user name; `None` for the root user).
     keys_by_owner: HashMap<Owner, Arc<[String]>>,
+    /// The ARNs of users and roles by their unique ids (`AIDA…`, `AROA…`).
+    arns_by_unique_id: HashMap<String, String>,
     /// How many generations were published before this one.
     generation: u64,
 }
@@ -219,16 +221,38 @@ impl Snapshot {
 
     /// Insert or replace a role.
     pub fn put_role(&mut self, account_id: &str, role_name: &str, entry: RoleEntry) {
-        self.roles.insert(
+        let role_id = entry.role_id.clone();
+        self.arns_by_unique_id
+            .insert(role_id.clone(), entry.arn.clone());
+        let previous = self.roles.insert(
             (account_id.to_owned(), role_name.to_ascii_lowercase()),
             Arc::new(entry),
         );
+        if let Some(previous) = previous.filter(|previous| previous.role_id != role_id) {
+            self.forget_unique_id(&previous.role_id, &previous.arn);
+        }
     }
 
     /// Remove a role.
     pub fn remove_role(&mut self, account_id: &str, role_name: &str) {
-        self.roles
-            .remove(&(account_id.to_owned(), role_name.to_ascii_lowercase()));
+        if let Some(role) = self
+            .roles
+            .remove(&(account_id.to_owned(), role_name.to_ascii_lowercase()))
+        {
+            self.forget_unique_id(&role.role_id, &role.arn);
+        }
+    }
+
+    /// The current ARN of the user or role with this unique id, if it still exists.
+    pub fn arn_of_unique_id(&self, unique_id: &str) -> Option<&str> {
+        self.arns_by_unique_id.get(unique_id).map(String::as_str)
+    }
+
+    /// Forgets `unique_id` if it still names `arn` (a rename or move has re-pointed it).
+    fn forget_unique_id(&mut self, unique_id: &str, arn: &str) {
+        if self.arns_by_unique_id.get(unique_id).map(String::as_str) == Some(arn) {
+            self.arns_by_unique_id.remove(unique_id);
+        }
     }
 
     /// The managed policy with this ARN, when the snapshot holds it.
@@ -327,16 +351,26 @@ impl Snapshot {
 
     /// Insert or replace a user.
     pub fn put_user(&mut self, account_id: &str, user_name: &str, entry: UserEntry) {
-        self.users.insert(
+        let user_id = entry.user_id.clone();
+        self.arns_by_unique_id
+            .insert(user_id.clone(), entry.arn.clone());
+        let previous = self.users.insert(
             (account_id.to_owned(), user_name.to_ascii_lowercase()),
             Arc::new(entry),
         );
+        if let Some(previous) = previous.filter(|previous| previous.user_id != user_id) {
+            self.forget_unique_id(&previous.user_id, &previous.arn);
+        }
     }
 
     /// Remove a user.
     pub fn remove_user(&mut self, account_id: &str, user_name: &str) {
-        self.users
-            .remove(&(account_id.to_owned(), user_name.to_ascii_lowercase()));
+        if let Some(user) = self
+            .users
+            .remove(&(account_id.to_owned(), user_name.to_ascii_lowercase()))
+        {
+            self.forget_unique_id(&user.user_id, &user.arn);
+        }
     }
 }
 

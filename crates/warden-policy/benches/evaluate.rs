@@ -237,6 +237,7 @@ fn warden_request(case: &Case) -> RequestContext {
             kind: PrincipalKind::User,
             role_arn: None,
             federating_user_arn: None,
+            unique_id: None,
         },
         action: case.action.to_owned(),
         resource: case.resource.clone(),

@@ -30,6 +30,9 @@ pub struct Principal {
     pub role_arn: Option<String>,
     /// For [`PrincipalKind::FederatedUser`]: the IAM user who called `GetFederationToken`.
     pub federating_user_arn: Option<String>,
+    /// The unique id a trust policy stores in place of an ARN: the user's (`AIDA…`) for
+    /// [`PrincipalKind::User`], the role's (`AROA…`) for [`PrincipalKind::AssumedRole`].
+    pub unique_id: Option<String>,
 }
 
 impl Principal {
@@ -62,6 +65,7 @@ impl Principal {
             kind,
             role_arn,
             federating_user_arn: None,
+            unique_id: None,
         })
     }
 }

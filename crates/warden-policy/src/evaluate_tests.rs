@@ -13,6 +13,7 @@ fn user(name: &str) -> Principal {
         kind: PrincipalKind::User,
         role_arn: None,
         federating_user_arn: None,
+        unique_id: None,
     }
 }
 
@@ -23,6 +24,7 @@ fn session(role: &str) -> Principal {
         kind: PrincipalKind::AssumedRole,
         role_arn: Some(format!("arn:aws:iam::{ACCOUNT}:role/{role}")),
         federating_user_arn: None,
+        unique_id: None,
     }
 }
 
@@ -33,6 +35,7 @@ fn root(account: &str) -> Principal {
         kind: PrincipalKind::Root,
         role_arn: None,
         federating_user_arn: None,
+        unique_id: None,
     }
 }
 
@@ -460,6 +463,7 @@ fn trust_policies_must_allow() {
         kind: PrincipalKind::Service,
         role_arn: None,
         federating_user_arn: None,
+        unique_id: None,
     };
     let set = PolicySet {
         resource: Some((&trust_other, ResourcePolicyKind::MustAllow)),
@@ -662,4 +666,47 @@ fn round_trip_print() {
     let again = Policy::parse("p", &printed, PolicyKind::Resource).unwrap();
     assert_eq!(p, again);
     assert_eq!(printed, again.to_json());
+}
+
+#[test]
+fn a_principal_stored_by_unique_id_names_only_that_entity() {
+    let trust = Box::leak(Box::new(policy(
+        PolicyKind::Resource,
+        &resource_allow("AIDAEXAMPLEALICE0001", "sts:AssumeRole"),
+    )));
+    let role_trust = Box::leak(Box::new(policy(
+        PolicyKind::Resource,
+        &resource_allow("AROAEXAMPLEROLE00001", "s3:GetObject"),
+    )));
+    let with = |resource: &'static Policy| PolicySet {
+        resource: Some((resource, ResourcePolicyKind::Ordinary)),
+        ..Default::default()
+    };
+    let mut alice = user("alice");
+    alice.unique_id = Some("AIDAEXAMPLEALICE0001".into());
+    let mut recreated = user("alice");
+    recreated.unique_id = Some("AIDAEXAMPLEALICE0002".into());
+    let resource = format!("arn:aws:iam::{ACCOUNT}:role/R");
+    assert_eq!(
+        evaluate(&request(alice, "sts:AssumeRole", &resource), &with(trust)).outcome,
+        Outcome::Allowed
+    );
+    assert_eq!(
+        evaluate(
+            &request(recreated, "sts:AssumeRole", &resource),
+            &with(trust)
+        )
+        .outcome,
+        Outcome::ImplicitDeny
+    );
+    let mut role_session = session("R");
+    role_session.unique_id = Some("AROAEXAMPLEROLE00001".into());
+    assert_eq!(
+        evaluate(
+            &request(role_session, "s3:GetObject", "arn:aws:s3:::b/k"),
+            &with(role_trust)
+        )
+        .outcome,
+        Outcome::Allowed
+    );
 }

@@ -373,6 +373,15 @@ impl PrincipalMatcher {
                 if via.is_some_and(|arn| self.arns.contains(arn)) {
                     offer(Grant::Limited);
                 }
+                // A trust policy stores a named user or role by its unique id.
+                if let Some(id) = &principal.unique_id
+                    && self.arns.contains(id)
+                {
+                    offer(match principal.kind {
+                        Kind::AssumedRole => Grant::Limited,
+                        _ => Grant::Direct,
+                    });
+                }
             }
         }
         if self.federated.contains(&principal.arn) || self.canonical_users.contains(&principal.arn)

@@ -58,7 +58,7 @@ pub(crate) fn profile_shape(
     let mut roles = Vec::with_capacity(record.roles.len());
     for name in &record.roles {
         if let Some(role) = call.read(|tx| tx.roles().get(call.ctx.account(), name))? {
-            let mut shape = role_shape(&role);
+            let mut shape = role_shape(&role, &call.ctx.warden.snapshot());
             shape.tags = None;
             shape.role_last_used = None;
             shape.permissions_boundary = None;

@@ -160,6 +160,7 @@ pub(crate) fn caller(
         kind: PrincipalKind::User,
         role_arn: None,
         federating_user_arn: None,
+        unique_id: None,
     }))
 }
 
@@ -257,6 +258,10 @@ fn evaluate_one(simulation: &Simulation<'_>, action: &str, resource: &str) -> Ev
             ),
         });
     let missing: Vec<String> = decision.missing_keys;
+    // AWS: present but empty for a same-account simulation of a named resource, absent for
+    // `*`; per-policy-type entries only for cross-account simulations (not given here).
+    let same_account = request.resource_account.as_deref() == Some(&simulation.caller.account);
+    let details = (resource != "*" && same_account).then(BTreeMap::new);
     EvaluationResult {
         eval_action_name: action.to_owned(),
         eval_resource_name: Some(resource.to_owned()),
@@ -265,13 +270,13 @@ fn evaluate_one(simulation: &Simulation<'_>, action: &str, resource: &str) -> Ev
         missing_context_values: Some(missing.clone()),
         organizations_decision_detail: None,
         permissions_boundary_decision_detail: boundary_detail.clone(),
-        eval_decision_details: None,
+        eval_decision_details: details.clone(),
         resource_specific_results: Some(vec![ResourceSpecificResult {
             eval_resource_name: resource.to_owned(),
             eval_resource_decision: eval_decision.to_owned(),
             matched_statements: Some(matched),
             missing_context_values: Some(missing),
-            eval_decision_details: None,
+            eval_decision_details: details,
             permissions_boundary_decision_detail: boundary_detail,
         }]),
     }

@@ -322,6 +322,7 @@ fn request_context(request: &Request) -> Result<RequestContext, String> {
             kind,
             role_arn: p.role_arn.clone(),
             federating_user_arn: p.federating_user_arn.clone(),
+            unique_id: None,
         },
         action: request.action.clone(),
         resource: request.resource.clone(),

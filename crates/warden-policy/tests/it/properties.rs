@@ -179,6 +179,7 @@ fn request() -> impl Strategy<Value = RequestContext> {
                     kind: PrincipalKind::User,
                     role_arn: None,
                     federating_user_arn: None,
+                    unique_id: None,
                 },
                 action: action.into(),
                 resource: resource.into(),

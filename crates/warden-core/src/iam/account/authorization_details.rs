@@ -109,7 +109,10 @@ impl Handle for GetAccountAuthorizationDetailsRequest {
                     role_id: Some(role.role_id.clone()),
                     arn: Some(role.arn.clone()),
                     create_date: Some(timestamp(role.create_date)),
-                    assume_role_policy_document: Some(role.assume_role_policy_document.clone()),
+                    assume_role_policy_document: Some(crate::iam::role::shown_trust_policy(
+                        &role.assume_role_policy_document,
+                        &call.ctx.warden.snapshot(),
+                    )),
                     instance_profile_list: Some(instance_profiles),
                     role_policy_list: Some(policy_details(inline)),
                     attached_managed_policies: Some(attached_shapes(call, attached)),

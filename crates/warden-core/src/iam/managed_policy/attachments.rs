@@ -17,7 +17,7 @@ use warden_store::Attachable;
 use super::{Found, find_attachable};
 use crate::iam::group::find_group;
 use crate::iam::paging::page_of;
-use crate::iam::role::find_role;
+use crate::iam::role::{check_modifiable, find_role};
 use crate::iam::user::find_user;
 use crate::operation::{Access, Authorized, Handle, Principal};
 use crate::{Ctx, ServiceError};
@@ -170,6 +170,7 @@ fn attach(
     entity_name: &str,
     policy_arn: &str,
 ) -> Result<NoOutput, ServiceError> {
+    refuse_service_linked(call, kind, entity_name)?;
     find_attachable(call, policy_arn)?;
     let account = call.ctx.account();
     call.write(principal(kind, entity_name), |tx| {
@@ -185,12 +186,25 @@ fn detach(
     entity_name: &str,
     policy_arn: &str,
 ) -> Result<NoOutput, ServiceError> {
+    refuse_service_linked(call, kind, entity_name)?;
     let account = call.ctx.account();
     call.write(principal(kind, entity_name), |tx| {
         tx.managed_policies()
             .detach(kind, account, entity_name, policy_arn)
     })?;
     Ok(NoOutput)
+}
+
+/// A service-linked role's policies are the service's to change: `UnmodifiableEntity`.
+fn refuse_service_linked(
+    call: &Authorized<'_, '_>,
+    kind: Attachable,
+    entity_name: &str,
+) -> Result<(), ServiceError> {
+    match kind {
+        Attachable::Role => check_modifiable(&find_role(call, entity_name)?),
+        Attachable::User | Attachable::Group => Ok(()),
+    }
 }
 
 /// A page of the entity's attached policies whose path starts with `path_prefix`.

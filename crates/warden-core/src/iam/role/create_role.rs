@@ -4,7 +4,7 @@
 use warden_protocol::iam::{CreateRoleRequest, CreateRoleResponse};
 use warden_store::{DEFAULT_MAX_SESSION_DURATION, RoleRecord};
 
-use super::{role_shape, trust_policy};
+use super::{role_shape, trust};
 use crate::iam::tagging::tag_pairs;
 use crate::operation::{Access, Authorized, Handle, Principal};
 use crate::{Ctx, ServiceError};
@@ -22,7 +22,7 @@ impl Handle for CreateRoleRequest {
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<CreateRoleResponse, ServiceError> {
         let ctx = call.ctx;
-        let trust = trust_policy(&self.assume_role_policy_document, ctx.partition())?;
+        let trust = trust::stored(call, &self.assume_role_policy_document)?;
         if let Some(boundary) = &self.permissions_boundary {
             crate::iam::boundary::check(call, boundary)?;
         }
@@ -50,7 +50,7 @@ impl Handle for CreateRoleRequest {
         call.write(Principal::Role(record.role_name.clone()), |tx| {
             tx.roles().create(&record)
         })?;
-        let mut role = role_shape(&record);
+        let mut role = role_shape(&record, &ctx.warden.snapshot());
         // CreateRole does not report last use.
         role.role_last_used = None;
         Ok(CreateRoleResponse { role })

@@ -13,7 +13,10 @@ impl Handle for GetRoleRequest {
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<GetRoleResponse, ServiceError> {
         Ok(GetRoleResponse {
-            role: role_shape(&find_role(call, &self.role_name)?),
+            role: role_shape(
+                &find_role(call, &self.role_name)?,
+                &call.ctx.warden.snapshot(),
+            ),
         })
     }
 }

@@ -20,6 +20,7 @@ impl Handle for ListRolesRequest {
             tx.roles()
                 .list(call.ctx.account(), self.path_prefix.as_deref(), &page)
         })?;
+        let snapshot = call.ctx.warden.snapshot();
         let roles = page
             .items
             .iter()
@@ -27,7 +28,7 @@ impl Handle for ListRolesRequest {
                 tags: None,
                 permissions_boundary: None,
                 role_last_used: None,
-                ..role_shape(record)
+                ..role_shape(record, &snapshot)
             })
             .collect();
         Ok(ListRolesResponse {

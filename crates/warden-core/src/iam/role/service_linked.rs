@@ -117,7 +117,7 @@ impl Handle for CreateServiceLinkedRoleRequest {
         call.write(Principal::Role(record.role_name.clone()), |tx| {
             tx.roles().create(&record)
         })?;
-        let mut role = role_shape(&record);
+        let mut role = role_shape(&record, &ctx.warden.snapshot());
         role.role_last_used = None;
         Ok(CreateServiceLinkedRoleResponse { role: Some(role) })
     }

@@ -8,7 +8,7 @@ use warden_protocol::iam::{
 };
 use warden_store::RoleUpdate;
 
-use super::{find_role, role_shape, trust_policy};
+use super::{find_role, role_shape, trust};
 use crate::operation::{Access, Authorized, Handle, Principal};
 use crate::{Ctx, ServiceError};
 
@@ -42,7 +42,7 @@ impl Handle for UpdateRoleDescriptionRequest {
         };
         let role = update_role(call, &self.role_name, &update)?;
         Ok(UpdateRoleDescriptionResponse {
-            role: Some(role_shape(&role)),
+            role: Some(role_shape(&role, &call.ctx.warden.snapshot())),
         })
     }
 }
@@ -55,7 +55,7 @@ impl Handle for UpdateAssumeRolePolicyRequest {
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
         let role = find_role(call, &self.role_name)?;
         super::check_modifiable(&role)?;
-        let trust = trust_policy(&self.policy_document, call.ctx.partition())?;
+        let trust = trust::stored(call, &self.policy_document)?;
         let account = call.ctx.account();
         call.write(Principal::Role(role.role_name.clone()), |tx| {
             tx.roles()
