@@ -65,6 +65,14 @@ pub enum EntityKind {
     UserPolicy,
     /// A wrapped data-encryption key (by name).
     WrappedKey,
+    /// A user's login profile (by user name).
+    LoginProfile,
+    /// A virtual MFA device (by serial number; by name when a name is taken).
+    MfaDevice,
+    /// An account's password policy (by account id).
+    PasswordPolicy,
+    /// An account alias (by alias).
+    AccountAlias,
 }
 
 impl EntityKind {
@@ -86,6 +94,10 @@ impl EntityKind {
             Self::ManagedPolicy => "managed policy",
             Self::PolicyVersion => "policy version",
             Self::WrappedKey => "wrapped key",
+            Self::LoginProfile => "login profile",
+            Self::MfaDevice => "MFA device",
+            Self::PasswordPolicy => "password policy",
+            Self::AccountAlias => "account alias",
         }
     }
 }
@@ -142,11 +154,46 @@ impl StoreError {
             | EntityKind::AuditPageToken
             | EntityKind::Trail
             | EntityKind::UserPolicy
-            | EntityKind::WrappedKey => "Resource",
+            | EntityKind::WrappedKey
+            | EntityKind::LoginProfile
+            | EntityKind::PasswordPolicy
+            | EntityKind::AccountAlias => "Resource",
+            EntityKind::MfaDevice => "MFADevice",
         };
         Self::LimitExceeded(format!(
             "Cannot exceed quota for TagsPer{entity}: {}",
             crate::TAGS_PER_RESOURCE
+        ))
+    }
+
+    /// The [`StoreError::Conflict`] for deleting a user that still has a login profile
+    /// (AWS's wording).
+    #[must_use]
+    pub fn login_profile_conflict() -> Self {
+        Self::Conflict("Cannot delete entity, must delete login profile first.".to_owned())
+    }
+
+    /// The [`StoreError::Conflict`] for deleting a user that still has an MFA device
+    /// assigned (AWS's wording).
+    #[must_use]
+    pub fn mfa_device_conflict() -> Self {
+        Self::Conflict("Cannot delete entity, must delete MFA device first.".to_owned())
+    }
+
+    /// The [`StoreError::Conflict`] for deleting a virtual MFA device that is assigned.
+    #[must_use]
+    pub fn assigned_mfa_device_conflict() -> Self {
+        Self::Conflict(
+            "Cannot delete an MFA device that is assigned; deactivate it first.".to_owned(),
+        )
+    }
+
+    /// The [`StoreError::LimitExceeded`] for a ninth MFA device of one user.
+    #[must_use]
+    pub fn mfa_device_quota_exceeded() -> Self {
+        Self::LimitExceeded(format!(
+            "Cannot exceed quota for MFADevicesPerUser: {}",
+            crate::MFA_DEVICES_PER_USER
         ))
     }
 

@@ -42,6 +42,7 @@ mod audit;
 mod audit_stats;
 #[cfg(feature = "test-util")]
 pub mod conformance;
+mod credentials;
 mod error;
 mod names;
 mod records;
@@ -54,6 +55,10 @@ pub use audit::{
     StoredAuditRecord, verify_audit_log,
 };
 pub use audit_stats::{AUDIT_BATCH_BUCKETS, AuditStats, BatchSizes};
+pub use credentials::{
+    AccessKeyUse, LoginProfileRecord, MFA_DEVICES_PER_USER, MfaAssignment, MfaDeviceRecord,
+    PasswordPolicyRecord,
+};
 pub use error::{EntityKind, StoreError};
 pub use names::{name_key, tag_key_fold};
 pub use records::{
@@ -65,7 +70,7 @@ pub use records::{
     UserUpdate, VERSIONS_PER_POLICY, WrappedKeyRecord,
 };
 pub use repositories::{
-    AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, ManagedPolicies, Roles, Trails,
-    Users, WrappedKeys,
+    AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
+    MfaDevices, PasswordPolicies, Roles, Trails, Users, WrappedKeys,
 };
 pub use store::{CommitStats, OnCommit, Store, StoreExt, Tx, WriteWork};

@@ -1,8 +1,8 @@
 //! The [`Store`] trait: transactions over the per-aggregate repositories.
 
 use crate::{
-    AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, ManagedPolicies, Roles,
-    SnapshotSource, StoreError, Trails, Users, WrappedKeys,
+    AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
+    MfaDevices, PasswordPolicies, Roles, SnapshotSource, StoreError, Trails, Users, WrappedKeys,
 };
 
 /// One transaction's view of Warden's state, through one repository per aggregate.
@@ -26,6 +26,12 @@ pub trait Tx {
     fn role_policies(&self) -> &dyn InlinePolicies;
     /// Instance profiles and the roles in them.
     fn instance_profiles(&self) -> &dyn InstanceProfiles;
+    /// Users' console passwords.
+    fn login_profiles(&self) -> &dyn LoginProfiles;
+    /// Virtual MFA devices.
+    fn mfa_devices(&self) -> &dyn MfaDevices;
+    /// Accounts' password policies.
+    fn password_policies(&self) -> &dyn PasswordPolicies;
     /// Customer managed policies, their versions and tags, and the attachments of every
     /// managed policy (AWS managed ones included) to users, groups and roles.
     fn managed_policies(&self) -> &dyn ManagedPolicies;

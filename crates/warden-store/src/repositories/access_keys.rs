@@ -1,6 +1,6 @@
 //! [`AccessKeys`].
 
-use crate::{AccessKeyRecord, AccessKeyStatus, StoreError};
+use crate::{AccessKeyRecord, AccessKeyStatus, AccessKeyUse, StoreError};
 
 /// Long-term access keys of IAM users and of root users (`user_name: None`).
 pub trait AccessKeys {
@@ -55,4 +55,19 @@ pub trait AccessKeys {
         user_name: Option<&str>,
         access_key_id: &str,
     ) -> Result<(), StoreError>;
+
+    /// Records the last use of each key in `uses` (a later `when` than the stored one
+    /// replaces it; an earlier one is ignored; keys that no longer exist are skipped).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] only.
+    fn record_uses(&self, uses: &[AccessKeyUse]) -> Result<(), StoreError>;
+
+    /// The recorded last use of the key, if it was ever used (or exists).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] only.
+    fn last_used(&self, access_key_id: &str) -> Result<Option<AccessKeyUse>, StoreError>;
 }

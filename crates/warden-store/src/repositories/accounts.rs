@@ -24,6 +24,23 @@ pub trait Accounts {
     ///
     /// [`StoreError::Backend`] only.
     fn list(&self) -> Result<Vec<AccountRecord>, StoreError>;
+
+    /// The account's alias (at most one), if it has one.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] only.
+    fn alias(&self, account_id: &str) -> Result<Option<String>, StoreError>;
+
+    /// Sets (`Some`, replacing any other) or removes (`None`) the account's alias. Aliases
+    /// are unique across all accounts (exact match; AWS's are lower case).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] (account); [`StoreError::AlreadyExists`]
+    /// ([`EntityKind::AccountAlias`](crate::EntityKind::AccountAlias)) if another account
+    /// has this alias.
+    fn set_alias(&self, account_id: &str, alias: Option<&str>) -> Result<(), StoreError>;
 }
 
 /// Data keys wrapped under the root key, by name (exact match).

@@ -93,7 +93,8 @@ pub trait Users {
     ///
     /// # Errors
     ///
-    /// [`StoreError::NotFound`] (user); [`StoreError::Conflict`] if the user still has
-    /// access keys, inline policies, group memberships or attached managed policies.
+    /// [`StoreError::NotFound`] (user); [`StoreError::Conflict`] if the user still has a
+    /// login profile, access keys, an assigned MFA device, inline policies, group
+    /// memberships or attached managed policies (checked in that order, AWS's).
     fn delete(&self, account_id: &str, user_name: &str) -> Result<(), StoreError>;
 }
