@@ -45,6 +45,28 @@ pub fn authorize(
     facts: &RequestFacts,
     permission: Permission,
 ) -> Result<(), ServiceError> {
+    decide(snapshot, caller, facts, permission, false)
+}
+
+/// Like [`authorize`], for a permission AWS grants without any policy (a password policy's
+/// `AllowUsersToChangePassword`): only an explicit Deny refuses it — or, failing closed, a
+/// policy that cannot be evaluated.
+pub(crate) fn authorize_granted(
+    snapshot: &Snapshot,
+    caller: &Caller,
+    facts: &RequestFacts,
+    permission: Permission,
+) -> Result<(), ServiceError> {
+    decide(snapshot, caller, facts, permission, true)
+}
+
+fn decide(
+    snapshot: &Snapshot,
+    caller: &Caller,
+    facts: &RequestFacts,
+    permission: Permission,
+    granted: bool,
+) -> Result<(), ServiceError> {
     let principal_entry = match &caller.kind {
         CallerKind::Root => None,
         CallerKind::User { user_name, .. } => snapshot.user(&caller.account_id, user_name),
@@ -105,7 +127,8 @@ pub fn authorize(
         decision = %decision.explain(&request.action),
         "authorization decision"
     );
-    if decision.is_allowed() {
+    let granted = granted && decision.outcome != warden_policy::Outcome::ExplicitDeny;
+    if decision.is_allowed() || granted {
         Ok(())
     } else {
         let reason = decision.aws_reason(&request.action);

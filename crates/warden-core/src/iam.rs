@@ -5,14 +5,16 @@
 //! the runner. Adding an operation is one file and one name in the `served!` list below.
 
 mod access_key;
-mod account;
+pub(crate) mod account;
 mod boundary;
 mod group;
 mod group_policy;
 mod inline_policy;
 mod instance_profile;
 mod managed_policy;
+mod mfa;
 mod paging;
+mod password;
 mod role;
 mod role_policy;
 mod simulate;
@@ -28,7 +30,7 @@ use crate::{Caller, Ctx, RequestFacts, ServiceError, Warden};
 served!(iam:
     CreateUser, GetUser, ListUsers, UpdateUser, DeleteUser,
     TagUser, UntagUser, ListUserTags,
-    CreateAccessKey, ListAccessKeys, UpdateAccessKey, DeleteAccessKey,
+    CreateAccessKey, ListAccessKeys, UpdateAccessKey, DeleteAccessKey, GetAccessKeyLastUsed,
     PutUserPolicy, GetUserPolicy, ListUserPolicies, DeleteUserPolicy,
     CreateGroup, GetGroup, ListGroups, UpdateGroup, DeleteGroup,
     AddUserToGroup, RemoveUserFromGroup, ListGroupsForUser,
@@ -51,6 +53,18 @@ served!(iam:
     CreateServiceLinkedRole, DeleteServiceLinkedRole, GetServiceLinkedRoleDeletionStatus,
     SimulatePrincipalPolicy, SimulateCustomPolicy,
     GetContextKeysForPrincipalPolicy, GetContextKeysForCustomPolicy,
+    UpdateAccountPasswordPolicy,
+    CreateLoginProfile, GetLoginProfile, UpdateLoginProfile, DeleteLoginProfile, ChangePassword,
+    CreateVirtualMFADevice, EnableMFADevice, ResyncMFADevice, DeactivateMFADevice,
+    DeleteVirtualMFADevice, ListMFADevices, ListVirtualMFADevices, GetMFADevice,
+    TagMFADevice, UntagMFADevice, ListMFADeviceTags,
+    CreateAccountAlias, DeleteAccountAlias, ListAccountAliases;
+    without input:
+    GetAccountPasswordPolicy => password::GetAccountPasswordPolicy,
+    DeleteAccountPasswordPolicy => password::DeleteAccountPasswordPolicy,
+    GetAccountSummary => account::GetAccountSummary,
+    GenerateCredentialReport => account::GenerateCredentialReport,
+    GetCredentialReport => account::GetCredentialReport,
 );
 
 /// Run one IAM operation for `caller`: AccessDenied, the operation's result or its modeled

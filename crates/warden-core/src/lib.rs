@@ -21,6 +21,7 @@
 //!   protocol types, and maps [`ServiceError`] to AWS errors through the one `From` impl.
 #![warn(missing_docs)]
 
+mod attempts;
 pub mod audit;
 mod authorize;
 mod aws_managed;
@@ -34,6 +35,7 @@ mod error;
 pub mod iam;
 mod ids;
 mod json;
+mod key_uses;
 mod operation;
 mod snapshot;
 mod snapshot_build;

@@ -21,7 +21,7 @@ use warden_policy::ContextValue;
 use warden_protocol::{Arn, NoOutput, OperationShape};
 use warden_store::{StoreError, StoreExt, Tx};
 
-use crate::authorize::{Permission, authorize};
+use crate::authorize::{Permission, authorize, authorize_granted};
 use crate::{Ctx, Output, ServiceError};
 
 /// What a call needs permission for.
@@ -37,6 +37,10 @@ pub(crate) enum Access {
     },
     /// Documented by AWS as needing no permission (`sts:GetCallerIdentity`).
     Unconditional,
+    /// The operation's actions on this resource, granted by AWS without a policy (a user
+    /// changing its own password when the password policy allows it): only an explicit
+    /// Deny refuses them.
+    Granted(Arn),
 }
 
 impl Access {
@@ -81,6 +85,7 @@ impl Access {
     fn resources(&self) -> &[Arn] {
         match self {
             Self::Check { resources, .. } => resources,
+            Self::Granted(resource) => std::slice::from_ref(resource),
             Self::Unconditional => &[],
         }
     }
@@ -207,8 +212,10 @@ where
 
 /// Evaluates every action of the operation on every declared resource.
 fn authorized<Op: OperationShape>(ctx: &Ctx<'_>, access: Access) -> Result<(), ServiceError> {
-    let Access::Check { resources, keys } = access else {
-        return Ok(());
+    let (resources, keys, check): (_, _, fn(_, _, _, _) -> _) = match access {
+        Access::Unconditional => return Ok(()),
+        Access::Check { resources, keys } => (resources, keys, authorize),
+        Access::Granted(resource) => (vec![resource], Vec::new(), authorize_granted),
     };
     let snapshot = ctx.warden.snapshot();
     let targets: Vec<String> = if resources.is_empty() {
@@ -218,7 +225,7 @@ fn authorized<Op: OperationShape>(ctx: &Ctx<'_>, access: Access) -> Result<(), S
     };
     for action in Op::INFO.actions {
         for resource in &targets {
-            authorize(
+            check(
                 &snapshot,
                 ctx.caller,
                 ctx.facts,
@@ -277,11 +284,16 @@ where
 }
 
 /// Declares the operations a service serves: the dispatch from its `Operation` enum to
-/// [`run`], and `SERVED`, their names. One line per operation.
+/// [`run`], and `SERVED`, their names. One line per operation; operations whose model
+/// declares no input follow `without input:`, each with the marker type that stands for
+/// its input (see [`no_input`]).
 macro_rules! served {
-    ($service:ident: $($operation:ident),+ $(,)?) => {
+    (
+        $service:ident: $($operation:ident),+ $(,)?
+        $(; without input: $($bare:ident => $marker:path),+ $(,)?)?
+    ) => {
         /// The operations of this service that Warden serves.
-        pub const SERVED: &[&str] = &[$(stringify!($operation)),+];
+        pub const SERVED: &[&str] = &[$(stringify!($operation)),+ $($(, stringify!($bare))+)?];
 
         /// Dispatches a served operation to the runner; the name of any other.
         fn dispatch(
@@ -292,9 +304,30 @@ macro_rules! served {
                 $(warden_protocol::$service::Operation::$operation(input) => {
                     Ok($crate::operation::run(ctx, input))
                 })+
+                $($(warden_protocol::$service::Operation::$bare => {
+                    Ok($crate::operation::run(ctx, $marker))
+                })+)?
                 other => Err(other.name()),
             }
         }
     };
 }
 pub(crate) use served;
+
+/// A marker type standing for the (absent) input of an operation whose model declares
+/// none, so that it can implement [`Handle`] like every other operation:
+/// `no_input!(GetAccountSummary, iam::operations::GET_ACCOUNT_SUMMARY, iam::GetAccountSummaryResponse)`.
+macro_rules! no_input {
+    ($(#[$doc:meta])* $name:ident, $info:path, $output:ty) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub(crate) struct $name;
+
+        impl warden_protocol::OperationShape for $name {
+            const INFO: &'static warden_protocol::OperationInfo = &$info;
+            type Output = $output;
+        }
+    };
+}
+pub(crate) use no_input;
+

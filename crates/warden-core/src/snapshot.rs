@@ -120,6 +120,23 @@ pub struct IdentityPolicies<'s> {
     pub broken: Vec<&'s str>,
 }
 
+/// Counts of one account's entities ([`Snapshot::account_counts`]).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct AccountCounts {
+    /// IAM users.
+    pub users: usize,
+    /// IAM groups.
+    pub groups: usize,
+    /// IAM roles.
+    pub roles: usize,
+    /// Customer managed policies.
+    pub policies: usize,
+    /// Managed-policy attachments to its users, groups and roles.
+    pub attachments: usize,
+    /// Access keys of its root user.
+    pub root_keys: usize,
+}
+
 /// One immutable generation of the authorization data.
 #[derive(Debug, Default, Clone)]
 pub struct Snapshot {
@@ -292,6 +309,37 @@ impl Snapshot {
     /// Marks this snapshot as the generation after `previous`.
     pub(crate) fn follow(&mut self, previous: &Self) {
         self.generation = previous.generation + 1;
+    }
+
+    /// What GetAccountSummary counts of one account: its users, groups, roles, customer
+    /// managed policies, managed-policy attachments and whether its root user has keys.
+    /// Walks every entry (a report, not a hot path).
+    pub fn account_counts(&self, account_id: &str) -> AccountCounts {
+        let in_account = |key: &(String, String)| key.0 == account_id;
+        let policy_prefix = format!(":iam::{account_id}:policy/");
+        let mut counts = AccountCounts::default();
+        for (_, user) in self.users.iter().filter(|(key, _)| in_account(key)) {
+            counts.users += 1;
+            counts.attachments += user.attached.len();
+        }
+        for (_, group) in self.groups.iter().filter(|(key, _)| in_account(key)) {
+            counts.groups += 1;
+            counts.attachments += group.attached.len();
+        }
+        for (_, role) in self.roles.iter().filter(|(key, _)| in_account(key)) {
+            counts.roles += 1;
+            counts.attachments += role.attached.len();
+        }
+        counts.policies = self
+            .managed
+            .keys()
+            .filter(|arn| arn.contains(&policy_prefix))
+            .count();
+        counts.root_keys = self
+            .keys_by_owner
+            .get(&(account_id.to_owned(), None))
+            .map_or(0, |ids| ids.len());
+        counts
     }
 
     /// How many users and keys the snapshot holds.

@@ -61,6 +61,12 @@ pub struct Warden {
     pub(crate) default_account: OnceLock<String>,
     /// The partition resource ARNs are built in (`aws`, `aws-cn`, …).
     partition: &'static str,
+    /// Failed guesses at users' old passwords and MFA codes, per user or device.
+    pub(crate) attempts: crate::attempts::Attempts,
+    /// Access keys' last uses not yet written to the store.
+    pub(crate) key_uses: crate::key_uses::KeyUses,
+    /// Each account's latest credential report.
+    pub(crate) credential_reports: crate::iam::account::CredentialReports,
 }
 
 impl Warden {
@@ -100,6 +106,9 @@ impl Warden {
             rng,
             default_account: OnceLock::new(),
             partition: "aws",
+            attempts: crate::attempts::Attempts::default(),
+            key_uses: crate::key_uses::KeyUses::default(),
+            credential_reports: crate::iam::account::CredentialReports::default(),
         })
     }
 
@@ -108,6 +117,23 @@ impl Warden {
     pub fn in_region(mut self, region: &str) -> Self {
         self.partition = warden_protocol::partition_of(region);
         self
+    }
+
+    /// Notes that `access_key_id` just authenticated a call to `service` in `region`
+    /// (GetAccessKeyLastUsed); written to the store by [`Warden::flush_key_uses`].
+    pub fn note_key_use(&self, access_key_id: &str, service: &str, region: &str) {
+        self.key_uses
+            .note(access_key_id, self.now().as_millisecond(), service, region);
+    }
+
+    /// Writes the access-key uses noted since the last flush (call every few seconds from
+    /// a blocking task, and at shutdown); how many were written.
+    ///
+    /// # Errors
+    ///
+    /// The store's error (the uses are kept for the next flush).
+    pub fn flush_key_uses(&self) -> Result<usize, StoreError> {
+        self.key_uses.flush(self.store.as_ref())
     }
 
     /// The partition resource ARNs are built in.

@@ -8,6 +8,12 @@ pub enum CryptoError {
     /// The random number generator failed.
     #[error("the random number generator failed")]
     Random,
+    /// A password could not be hashed (argon2 refused its parameters or input).
+    #[error("password hashing failed")]
+    PasswordHash,
+    /// A TOTP seed is unusable (too short for RFC 4226's 128-bit minimum).
+    #[error("the TOTP seed is unusable")]
+    TotpSeed,
     /// The root key file could not be read, created or synced.
     #[error("root key file {path}: {source}")]
     RootKeyIo {

@@ -10,6 +10,8 @@
 //!   the root key.
 //! - [`credentials`] generates access key ids (with the account encoded as AWS does),
 //!   secret access keys, unique ids and account ids.
+//! - [`password`] hashes and verifies console passwords (argon2id, OWASP parameters);
+//!   [`totp`] computes and checks the one-time codes of virtual MFA devices (RFC 6238).
 //! - [`constant_time_eq`] compares secrets without leaking where they differ.
 //! - [`Uuid`] makes version 4 UUIDs (request and event ids) from a [`SecureRandom`].
 //!
@@ -27,9 +29,11 @@ mod compare;
 pub mod credentials;
 mod envelope;
 mod error;
+pub mod password;
 mod random;
 mod root_key;
 mod secret;
+pub mod totp;
 mod uuid;
 
 pub use compare::constant_time_eq;

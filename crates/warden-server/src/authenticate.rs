@@ -124,5 +124,10 @@ fn check(
         rules.verify,
     )
     .map_err(AuthFailure::Signature)?;
+    state.warden.note_key_use(
+        &signed.scope.access_key_id,
+        &signed.scope.service,
+        &signed.scope.region,
+    );
     Ok(Arc::clone(&key.caller))
 }

@@ -1,9 +1,11 @@
-//! Access keys: CreateAccessKey, ListAccessKeys, UpdateAccessKey, DeleteAccessKey.
+//! Access keys: CreateAccessKey, ListAccessKeys, UpdateAccessKey, DeleteAccessKey,
+//! GetAccessKeyLastUsed.
 //!
 //! Without `UserName` these act on the caller's own keys — the root user's when root calls.
 
 mod create_access_key;
 mod delete_access_key;
+mod last_used;
 mod list_access_keys;
 mod update_access_key;
 

@@ -25,7 +25,7 @@ pub(crate) fn find_user(call: &Authorized<'_, '_>, name: &str) -> Result<UserRec
 }
 
 /// A stored user as the API shows it.
-pub(super) fn user_shape(record: &UserRecord) -> User {
+pub(crate) fn user_shape(record: &UserRecord) -> User {
     User {
         path: record.path.clone(),
         user_name: record.user_name.clone(),

@@ -40,12 +40,18 @@ enum Wire {
     Json(&'static ServiceMeta),
 }
 
-/// One served operation and a valid input for it (`{KEY}` stands for alice's access key id).
+/// One served operation and a valid input for it (`{KEY}` stands for alice's access key id;
+/// `{MFA1}`…`{MFA4}` for the codes of the harness's MFA device at steps t-1, t, t+1, t+2).
 struct Sample {
     wire: Wire,
     operation: &'static str,
     input: &'static str,
+    /// Run as alice rather than root where only an IAM user can call it (ChangePassword).
+    as_alice: bool,
 }
+
+/// The serial number of the virtual MFA device the harness creates.
+const HARNESS_MFA: &str = "arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fharness-mfa";
 
 /// A valid input for every served operation, in an order that succeeds when run as root
 /// one after another (deletes last).
@@ -383,6 +389,95 @@ const SAMPLES: &[Sample] = &[
         "PolicySourceArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Auser%2Falice",
     ),
     query(&iam::META, "GetAccountAuthorizationDetails", "MaxItems=3"),
+    query(
+        &iam::META,
+        "UpdateAccountPasswordPolicy",
+        "MinimumPasswordLength=12&RequireNumbers=true&RequireSymbols=true&PasswordReusePrevention=3&MaxPasswordAge=90&AllowUsersToChangePassword=true",
+    ),
+    query(&iam::META, "GetAccountPasswordPolicy", ""),
+    query(
+        &iam::META,
+        "CreateLoginProfile",
+        "UserName=alice&Password=Correct-Horse-1&PasswordResetRequired=true",
+    ),
+    query(&iam::META, "GetLoginProfile", "UserName=alice"),
+    query(
+        &iam::META,
+        "UpdateLoginProfile",
+        "UserName=alice&Password=Battery-Staple-2",
+    ),
+    as_alice(
+        "ChangePassword",
+        "OldPassword=Battery-Staple-2&NewPassword=Another-Secret-3",
+    ),
+    query(&iam::META, "DeleteLoginProfile", "UserName=alice"),
+    query(&iam::META, "DeleteAccountPasswordPolicy", ""),
+    query(
+        &iam::META,
+        "CreateVirtualMFADevice",
+        "VirtualMFADeviceName=phone&Path=%2Fteam%2F&Tags.member.1.Key=owner&Tags.member.1.Value=alice",
+    ),
+    query(
+        &iam::META,
+        "TagMFADevice",
+        "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fteam%2Fphone&Tags.member.1.Key=kind&Tags.member.1.Value=virtual",
+    ),
+    query(
+        &iam::META,
+        "UntagMFADevice",
+        "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fteam%2Fphone&TagKeys.member.1=owner",
+    ),
+    query(
+        &iam::META,
+        "ListMFADeviceTags",
+        "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fteam%2Fphone",
+    ),
+    query(
+        &iam::META,
+        "EnableMFADevice",
+        "UserName=alice&SerialNumber={MFA}&AuthenticationCode1={MFA1}&AuthenticationCode2={MFA2}",
+    ),
+    query(
+        &iam::META,
+        "ResyncMFADevice",
+        "UserName=alice&SerialNumber={MFA}&AuthenticationCode1={MFA3}&AuthenticationCode2={MFA4}",
+    ),
+    query(
+        &iam::META,
+        "GetMFADevice",
+        "UserName=alice&SerialNumber={MFA}",
+    ),
+    query(&iam::META, "ListMFADevices", "UserName=alice"),
+    query(
+        &iam::META,
+        "ListVirtualMFADevices",
+        "AssignmentStatus=Any",
+    ),
+    query(
+        &iam::META,
+        "DeactivateMFADevice",
+        "UserName=alice&SerialNumber={MFA}",
+    ),
+    query(
+        &iam::META,
+        "DeleteVirtualMFADevice",
+        "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fteam%2Fphone",
+    ),
+    query(&iam::META, "GetAccessKeyLastUsed", "AccessKeyId={KEY}"),
+    query(
+        &iam::META,
+        "CreateAccountAlias",
+        "AccountAlias=example-corp",
+    ),
+    query(&iam::META, "ListAccountAliases", ""),
+    query(
+        &iam::META,
+        "DeleteAccountAlias",
+        "AccountAlias=example-corp",
+    ),
+    query(&iam::META, "GetAccountSummary", ""),
+    query(&iam::META, "GenerateCredentialReport", ""),
+    query(&iam::META, "GetCredentialReport", ""),
     query(&iam::META, "DeleteUser", "UserName=caroline"),
     query(&sts::META, "GetCallerIdentity", ""),
     query(&sts::META, "GetAccessKeyInfo", "AccessKeyId={KEY}"),
@@ -411,6 +506,17 @@ const fn query(meta: &'static ServiceMeta, operation: &'static str, input: &'sta
         wire: Wire::Query(meta),
         operation,
         input,
+        as_alice: false,
+    }
+}
+
+/// An IAM sample that only an IAM user can call: run as alice.
+const fn as_alice(operation: &'static str, input: &'static str) -> Sample {
+    Sample {
+        wire: Wire::Query(&iam::META),
+        operation,
+        input,
+        as_alice: true,
     }
 }
 
@@ -419,6 +525,7 @@ const fn json(meta: &'static ServiceMeta, operation: &'static str, input: &'stat
         wire: Wire::Json(meta),
         operation,
         input,
+        as_alice: false,
     }
 }
 
@@ -440,6 +547,9 @@ pub(super) struct Harness {
     pub(super) app: axum::Router,
     pub(super) warden: Arc<Warden>,
     alice_key: String,
+    alice_secret: String,
+    /// The codes of the harness's MFA device at steps t-1, t, t+1 and t+2.
+    mfa_codes: [String; 4],
     pub(super) nobody: (String, String),
 }
 
@@ -476,6 +586,8 @@ impl Harness {
             ),
             warden,
             alice_key: String::new(),
+            alice_secret: String::new(),
+            mfa_codes: Default::default(),
             nobody: (String::new(), String::new()),
         };
         for name in ["alice", "carol", "nobody"] {
@@ -486,15 +598,28 @@ impl Harness {
                 )
                 .await;
         }
-        harness.alice_key = key_pair(
+        (harness.alice_key, harness.alice_secret) = key_pair(
             &harness
                 .root(
                     &iam::META,
                     "Action=CreateAccessKey&Version=2010-05-08&UserName=alice",
                 )
                 .await,
-        )
-        .0;
+        );
+        // alice may change her own password (ChangePassword runs as her).
+        harness
+            .root(
+                &iam::META,
+                "Action=PutUserPolicy&Version=2010-05-08&UserName=alice&PolicyName=self-service&PolicyDocument=%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22iam%3AChangePassword%22%2C%22Resource%22%3A%22arn%3Aaws%3Aiam%3A%3A123456789012%3Auser%2Falice%22%7D%7D",
+            )
+            .await;
+        let device = harness
+            .root(
+                &iam::META,
+                "Action=CreateVirtualMFADevice&Version=2010-05-08&VirtualMFADeviceName=harness-mfa",
+            )
+            .await;
+        harness.mfa_codes = codes_of(&device);
         harness.nobody = key_pair(
             &harness
                 .root(
@@ -522,9 +647,25 @@ impl Harness {
         (status, String::from_utf8(body.to_vec()).unwrap())
     }
 
+    /// `sample` called by root, or by alice for the samples only an IAM user can call.
+    fn by_its_caller(&self, sample: &Sample) -> Request<Body> {
+        if sample.as_alice {
+            self.request(sample, &self.alice_key, &self.alice_secret)
+        } else {
+            self.request(sample, ROOT_KEY, ROOT_SECRET)
+        }
+    }
+
     /// `sample` called with this key pair.
     fn request(&self, sample: &Sample, key: &str, secret: &str) -> Request<Body> {
-        let input = sample.input.replace("{KEY}", &self.alice_key);
+        let input = sample
+            .input
+            .replace("{KEY}", &self.alice_key)
+            .replace("{MFA}", HARNESS_MFA)
+            .replace("{MFA1}", &self.mfa_codes[0])
+            .replace("{MFA2}", &self.mfa_codes[1])
+            .replace("{MFA3}", &self.mfa_codes[2])
+            .replace("{MFA4}", &self.mfa_codes[3]);
         match sample.wire {
             Wire::Query(meta) => {
                 let mut body = format!("Action={}&Version={}", sample.operation, meta.api_version);
@@ -548,6 +689,23 @@ impl Harness {
             .map(|stored| serde_json::from_slice(&stored.record.body).unwrap())
             .collect()
     }
+}
+
+/// The codes at steps t-1, t, t+1 and t+2 (t: the fixed clock's step) of the virtual MFA
+/// device in a CreateVirtualMFADevice response.
+fn codes_of(body: &str) -> [String; 4] {
+    use base64::Engine as _;
+    let start = body.find("<Base32StringSeed>").unwrap() + "<Base32StringSeed>".len();
+    let end = body.find("</Base32StringSeed>").unwrap();
+    let base32 = base64::engine::general_purpose::STANDARD
+        .decode(&body[start..end])
+        .unwrap();
+    let seed = totp_rs::Secret::Encoded(String::from_utf8(base32).unwrap())
+        .to_bytes()
+        .unwrap();
+    let device = warden_crypto::totp::Device::new(&seed).unwrap();
+    let now = warden_crypto::totp::step_at(NOW as u64);
+    [now - 1, now, now + 1, now + 2].map(|step| device.code(step).to_string())
 }
 
 /// The access key id and secret in a CreateAccessKey response.
@@ -760,7 +918,7 @@ async fn every_sample_succeeds_for_the_root_user() {
     let harness = Harness::new().await;
     for sample in SAMPLES {
         let (status, body) = harness
-            .send(harness.request(sample, ROOT_KEY, ROOT_SECRET))
+            .send(harness.by_its_caller(sample))
             .await;
         assert_eq!(status, StatusCode::OK, "{}: {body}", sample.operation);
     }
@@ -833,7 +991,7 @@ async fn no_member_the_model_marks_sensitive_is_ever_recorded() {
     let mut secrets = vec![harness.nobody.1.clone(), ROOT_SECRET.to_owned()];
     for sample in SAMPLES {
         let (status, body) = harness
-            .send(harness.request(sample, ROOT_KEY, ROOT_SECRET))
+            .send(harness.by_its_caller(sample))
             .await;
         assert_eq!(status, StatusCode::OK, "{}: {body}", sample.operation);
         if sample.operation == "CreateAccessKey" {
@@ -895,7 +1053,7 @@ async fn wire_output_of_every_served_operation() {
     let mut transcript = String::new();
     for sample in SAMPLES {
         let (status, body) = harness
-            .send(harness.request(sample, ROOT_KEY, ROOT_SECRET))
+            .send(harness.by_its_caller(sample))
             .await;
         transcript.push_str(&format!(
             "== {} {}\n{}\n\n",
@@ -911,10 +1069,18 @@ async fn wire_output_of_every_served_operation() {
 /// event ids and records.
 fn scrub(body: &str) -> String {
     let mut out = body.to_owned();
-    if let (Some(start), Some(end)) = (out.find("<RequestId>"), out.find("</RequestId>"))
-        && start < end
-    {
-        out.replace_range(start + "<RequestId>".len()..end, "<request-id>");
+    for (element, stand_in) in [
+        ("RequestId", "<request-id>"),
+        ("QRCodePNG", "<png>"),
+        ("Base32StringSeed", "<seed>"),
+        ("Content", "<csv>"),
+    ] {
+        let (open, close) = (format!("<{element}>"), format!("</{element}>"));
+        if let (Some(start), Some(end)) = (out.find(&open), out.find(&close))
+            && start < end
+        {
+            out.replace_range(start + open.len()..end, stand_in);
+        }
     }
     match serde_json::from_str::<Value>(&out) {
         Ok(mut value) => {
