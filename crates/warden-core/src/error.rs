@@ -128,6 +128,14 @@ pub(crate) fn not_found_message(kind: EntityKind, name: &str) -> String {
         EntityKind::AuditPageToken => format!("Invalid NextToken {name}."),
         EntityKind::WrappedKey => format!("The key {name} cannot be found."),
         EntityKind::Trail => format!("Unknown trail: {name}."),
+        EntityKind::LoginProfile => format!("Login Profile for User {name} cannot be found."),
+        EntityKind::MfaDevice => {
+            format!("VirtualMFADevice with serial number {name} doesn't exist.")
+        }
+        EntityKind::PasswordPolicy => {
+            format!("The Password Policy with domain name {name} cannot be found.")
+        }
+        EntityKind::AccountAlias => format!("The account alias {name} cannot be found."),
     }
 }
 
@@ -151,6 +159,10 @@ fn already_exists_message(kind: EntityKind, name: &str) -> String {
         EntityKind::AuditPageToken => format!("Token {name} already exists."),
         EntityKind::WrappedKey => format!("Key {name} already exists."),
         EntityKind::Trail => format!("Trail {name} already exists."),
+        EntityKind::LoginProfile => format!("Login Profile for user {name} already exists."),
+        EntityKind::MfaDevice => format!("MFA device {name} already exists."),
+        EntityKind::PasswordPolicy => format!("Password policy of account {name} already exists."),
+        EntityKind::AccountAlias => format!("The account alias {name} already exists."),
     }
 }
 
