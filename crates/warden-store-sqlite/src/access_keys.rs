@@ -3,7 +3,8 @@
 use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use warden_store::{
-    ACCESS_KEYS_PER_USER, AccessKeyRecord, AccessKeyStatus, AccessKeys, EntityKind, StoreError,
+    ACCESS_KEYS_PER_USER, AccessKeyRecord, AccessKeyStatus, AccessKeyUse, AccessKeys, EntityKind,
+    StoreError,
 };
 
 use crate::failure::Outcome;
@@ -117,6 +118,51 @@ impl AccessKeys for SqliteTx<'_> {
                 return Err(StoreError::not_found(EntityKind::AccessKey, access_key_id).into());
             }
             Ok(())
+        })
+    }
+
+    fn record_uses(&self, uses: &[AccessKeyUse]) -> Result<(), StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            // Only for keys that exist; a later use replaces the stored one, an earlier (or
+            // equally old) one leaves it.
+            let mut record = connection.prepare_cached(
+                "INSERT INTO access_key_uses (access_key_id, used_at, service, region) \
+                 SELECT ?1, ?2, ?3, ?4 WHERE EXISTS \
+                 (SELECT 1 FROM access_keys WHERE access_key_id = ?1) \
+                 ON CONFLICT (access_key_id) DO UPDATE SET used_at = excluded.used_at, \
+                 service = excluded.service, region = excluded.region \
+                 WHERE excluded.used_at > used_at",
+            )?;
+            for used in uses {
+                record.execute(params![
+                    used.access_key_id,
+                    used.when,
+                    used.service,
+                    used.region
+                ])?;
+            }
+            Ok(())
+        })
+    }
+
+    fn last_used(&self, access_key_id: &str) -> Result<Option<AccessKeyUse>, StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            Ok(connection
+                .prepare_cached(
+                    "SELECT access_key_id, used_at, service, region FROM access_key_uses \
+                     WHERE access_key_id = ?1",
+                )?
+                .query_row([access_key_id], |row| {
+                    Ok(AccessKeyUse {
+                        access_key_id: row.get(0)?,
+                        when: row.get(1)?,
+                        service: row.get(2)?,
+                        region: row.get(3)?,
+                    })
+                })
+                .optional()?)
         })
     }
 }

@@ -1,4 +1,4 @@
-//! Accounts and wrapped keys.
+//! Accounts, their aliases, and wrapped keys.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use warden_store::{
@@ -47,6 +47,44 @@ impl Accounts for SqliteTx<'_> {
                 .query_map([], account_from_row)?
                 .collect::<Result<_, _>>()?;
             Ok(accounts)
+        })
+    }
+
+    fn alias(&self, account_id: &str) -> Result<Option<String>, StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            Ok(connection
+                .prepare_cached("SELECT alias FROM account_aliases WHERE account_id = ?1")?
+                .query_row([account_id], |row| row.get(0))
+                .optional()?)
+        })
+    }
+
+    fn set_alias(&self, account_id: &str, alias: Option<&str>) -> Result<(), StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            require(connection, account_id)?;
+            let Some(alias) = alias else {
+                connection
+                    .prepare_cached("DELETE FROM account_aliases WHERE account_id = ?1")?
+                    .execute([account_id])?;
+                return Ok(());
+            };
+            let taken = connection
+                .prepare_cached(
+                    "SELECT 1 FROM account_aliases WHERE alias = ?1 AND account_id <> ?2",
+                )?
+                .exists([alias, account_id])?;
+            if taken {
+                return Err(StoreError::already_exists(EntityKind::AccountAlias, alias).into());
+            }
+            connection
+                .prepare_cached(
+                    "INSERT INTO account_aliases (account_id, alias) VALUES (?1, ?2) \
+                     ON CONFLICT (account_id) DO UPDATE SET alias = excluded.alias",
+                )?
+                .execute([account_id, alias])?;
+            Ok(())
         })
     }
 }

@@ -1,12 +1,12 @@
 //! The entities that hold policies — users, groups and roles — as the tables of their inline
-//! policies and managed-policy attachments refer to them, and instance profiles (which hold
-//! tags and roles): rows keyed by the holder's case-folded name, following its renames
-//! through `ON UPDATE CASCADE`.
+//! policies and managed-policy attachments refer to them, instance profiles (which hold
+//! tags and roles) and virtual MFA devices (which hold tags): rows keyed by the holder's
+//! case-folded name, following its renames through `ON UPDATE CASCADE`.
 
 use rusqlite::{Connection, params};
 
 use crate::failure::Outcome;
-use crate::{groups, instance_profiles, roles, users};
+use crate::{groups, instance_profiles, mfa_devices, roles, users};
 
 /// One kind of holder.
 pub(crate) struct Holder {
@@ -16,7 +16,8 @@ pub(crate) struct Holder {
     name: &'static str,
     /// The column of a dependent table that holds the holder's case-folded name.
     pub(crate) key: &'static str,
-    /// The key of the holder of this name, or NotFound for the holder.
+    /// The key of the holder of this name, or NotFound for the holder. (MFA devices are
+    /// found by serial number instead.)
     pub(crate) require: fn(&Connection, &str, &str) -> Outcome<String>,
 }
 
@@ -50,6 +51,15 @@ pub(crate) const INSTANCE_PROFILES: Holder = Holder {
     name: "instance_profile_name",
     key: "profile_key",
     require: instance_profiles::require,
+};
+
+/// Virtual MFA devices (of their tags), keyed by their case-folded device name but found by
+/// serial number.
+pub(crate) const MFA_DEVICES: Holder = Holder {
+    table: "mfa_devices",
+    name: "device_name",
+    key: "device_key",
+    require: mfa_devices::require_key,
 };
 
 impl Holder {

@@ -1,7 +1,7 @@
-//! The tag lists of taggable entities (users, roles, instance profiles, managed policies):
-//! adding and removing tags, their keys compared case-insensitively ([`tag_key_fold`]). Each
-//! entity reads and writes its own tag table; those of the holders (users, roles, instance
-//! profiles) through one [`TagTable`] each.
+//! The tag lists of taggable entities (users, roles, instance profiles, MFA devices, managed
+//! policies): adding and removing tags, their keys compared case-insensitively
+//! ([`tag_key_fold`]). Each entity reads and writes its own tag table; those of the holders
+//! (users, roles, instance profiles, MFA devices) through one [`TagTable`] each.
 
 use std::collections::HashMap;
 
@@ -9,7 +9,7 @@ use rusqlite::{Connection, params};
 use warden_store::{EntityKind, StoreError, TAGS_PER_RESOURCE, tag_key_fold};
 
 use crate::failure::Outcome;
-use crate::holders::{Holder, INSTANCE_PROFILES, ROLES, USERS};
+use crate::holders::{Holder, INSTANCE_PROFILES, MFA_DEVICES, ROLES, USERS};
 
 /// Tags by (account, holder key), each list in order.
 pub(crate) type TagsByHolder = HashMap<(String, String), Vec<(String, String)>>;
@@ -44,6 +44,13 @@ pub(crate) const INSTANCE_PROFILE_TAGS: TagTable = TagTable {
     kind: EntityKind::InstanceProfile,
     table: "instance_profile_tags",
     holder: &INSTANCE_PROFILES,
+};
+
+/// The tags of virtual MFA devices.
+pub(crate) const MFA_DEVICE_TAGS: TagTable = TagTable {
+    kind: EntityKind::MfaDevice,
+    table: "mfa_device_tags",
+    holder: &MFA_DEVICES,
 };
 
 impl TagTable {

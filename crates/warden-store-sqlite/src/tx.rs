@@ -2,8 +2,9 @@
 
 use rusqlite::Connection;
 use warden_store::{
-    AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, ManagedPolicies, Roles,
-    SnapshotSource, StoreError, Trails, Tx, Users, WrappedKeys,
+    AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
+    MfaDevices, PasswordPolicies, Roles, SnapshotSource, StoreError, Trails, Tx, Users,
+    WrappedKeys,
 };
 
 use crate::failure::Outcome;
@@ -79,6 +80,18 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn instance_profiles(&self) -> &dyn InstanceProfiles {
+        self
+    }
+
+    fn login_profiles(&self) -> &dyn LoginProfiles {
+        self
+    }
+
+    fn mfa_devices(&self) -> &dyn MfaDevices {
+        self
+    }
+
+    fn password_policies(&self) -> &dyn PasswordPolicies {
         self
     }
 

@@ -104,7 +104,8 @@ impl Users for SqliteTx<'_> {
             {
                 return Err(StoreError::already_exists(EntityKind::User, &update.user_name).into());
             }
-            // Tags, policies and keys follow through ON UPDATE CASCADE.
+            // Tags, policies, keys, the login profile and MFA assignments follow through ON
+            // UPDATE CASCADE.
             connection.execute(
                 "UPDATE users SET name_key = ?1, user_name = ?2, path = ?3, arn = ?4 \
          WHERE account_id = ?5 AND name_key = ?6",
@@ -172,6 +173,10 @@ impl Users for SqliteTx<'_> {
         let connection = self.connection;
         settle(|| {
             let key = require(connection, account_id, user_name)?;
+            // AWS's order: login profile, access keys, MFA devices, then the rest.
+            if crate::login_profiles::has_profile(connection, account_id, &key)? {
+                return Err(StoreError::login_profile_conflict().into());
+            }
             let has_keys = connection
                 .prepare_cached(
                     "SELECT 1 FROM access_keys WHERE account_id = ?1 AND user_key = ?2",
@@ -179,6 +184,9 @@ impl Users for SqliteTx<'_> {
                 .exists(params![account_id, key])?;
             if has_keys {
                 return Err(StoreError::user_has_access_keys().into());
+            }
+            if crate::mfa_devices::user_has_device(connection, account_id, &key)? {
+                return Err(StoreError::mfa_device_conflict().into());
             }
             if crate::policies::USER_POLICIES.any(connection, account_id, &key)? {
                 return Err(StoreError::has_inline_policies().into());

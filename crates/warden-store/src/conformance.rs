@@ -59,7 +59,10 @@ mod consistency;
 mod fixtures;
 mod groups;
 mod instance_profiles;
+mod login_profiles;
 mod managed_policies;
+mod mfa_devices;
+mod password_policies;
 mod policies;
 mod roles;
 mod tags;
@@ -283,6 +286,53 @@ pub const CHECKS: &[Check] = &[
     check("access_keys_require_owner", access_keys::require_owner),
     check("access_keys_update_status", access_keys::update_status),
     check("access_keys_delete", access_keys::delete),
+    check(
+        "access_keys_record_and_report_last_use",
+        access_keys::record_and_report_last_use,
+    ),
+    check(
+        "accounts_aliases_set_replace_remove_and_are_unique",
+        accounts::aliases_set_replace_remove_and_are_unique,
+    ),
+    check(
+        "password_policies_put_get_delete",
+        password_policies::put_get_delete,
+    ),
+    check(
+        "login_profiles_create_get_list",
+        login_profiles::create_get_list,
+    ),
+    check(
+        "login_profiles_update_and_delete",
+        login_profiles::update_and_delete,
+    ),
+    check(
+        "login_profiles_follow_user_renames",
+        login_profiles::follow_user_renames,
+    ),
+    check(
+        "users_delete_conflicts_with_credentials",
+        users::delete_conflicts_with_credentials,
+    ),
+    check("mfa_devices_create_get_list", mfa_devices::create_get_list),
+    check(
+        "mfa_devices_enable_deactivate_and_assigned_to",
+        mfa_devices::enable_deactivate_and_assigned_to,
+    ),
+    check("mfa_devices_quota_per_owner", mfa_devices::quota_per_owner),
+    check("mfa_devices_set_last_step", mfa_devices::set_last_step),
+    check(
+        "mfa_device_tags_merge_and_are_limited",
+        mfa_devices::tags_merge_and_are_limited,
+    ),
+    check(
+        "mfa_devices_delete_conflicts",
+        mfa_devices::delete_conflicts,
+    ),
+    check(
+        "mfa_device_assignments_follow_user_renames",
+        mfa_devices::assignments_follow_user_renames,
+    ),
     check(
         "wrapped_keys_first_writer_wins",
         consistency::wrapped_keys_first_writer_wins,

@@ -1,8 +1,8 @@
-//! Checks of access keys.
+//! Checks of access keys and of their last use.
 
 use super::fixtures::{ACCOUNT, OTHER_ACCOUNT, account, account_with_user, key, user};
 use super::{Failure, ensure_error};
-use crate::{AccessKeyStatus, EntityKind, Store, StoreError, StoreExt};
+use crate::{AccessKeyStatus, AccessKeyUse, EntityKind, Store, StoreError, StoreExt};
 
 pub(super) fn create_and_look_up(store: &dyn Store) -> Result<(), Failure> {
     account_with_user(store, "Alice")?;
@@ -327,5 +327,91 @@ pub(super) fn delete(store: &dyn Store) -> Result<(), Failure> {
         &StoreError::not_found(EntityKind::AccessKey, "AKIADELETE0000000001"),
         "deleting a deleted key",
     )?;
+    Ok(())
+}
+
+/// A use of the key at `when` through `service` in `region`.
+fn used(access_key_id: &str, when: i64, service: &str, region: &str) -> AccessKeyUse {
+    AccessKeyUse {
+        access_key_id: access_key_id.to_owned(),
+        when,
+        service: service.to_owned(),
+        region: region.to_owned(),
+    }
+}
+
+pub(super) fn record_and_report_last_use(store: &dyn Store) -> Result<(), Failure> {
+    account_with_user(store, "alice")?;
+    let alices = "AKIALASTUSE000000001";
+    let roots = "AKIALASTUSEROOT00001";
+    store.write(|tx| {
+        tx.access_keys()
+            .create(&key(ACCOUNT, Some("alice"), alices))
+    })?;
+    store.write(|tx| tx.access_keys().create(&key(ACCOUNT, None, roots)))?;
+    let last_used = |id: &str| store.read(|tx| tx.access_keys().last_used(id));
+    ensure_eq!(last_used(alices)?, None);
+    ensure_eq!(last_used("AKIAMISSING000000001")?, None);
+
+    // Within one call the latest use wins; unknown keys are skipped.
+    let before = store.generation()?;
+    store.write(|tx| {
+        tx.access_keys().record_uses(&[
+            used(alices, 200, "iam", "us-east-1"),
+            used("AKIAMISSING000000001", 500, "sts", "eu-west-1"),
+            used(alices, 300, "sts", "eu-west-1"),
+            used(alices, 250, "iam", "us-west-2"),
+            used(roots, 100, "iam", "us-east-1"),
+        ])
+    })?;
+    ensure!(
+        store.generation()? > before,
+        "recording uses did not bump the generation"
+    );
+    ensure_eq!(
+        last_used(alices)?,
+        Some(used(alices, 300, "sts", "eu-west-1"))
+    );
+    ensure_eq!(
+        last_used(roots)?,
+        Some(used(roots, 100, "iam", "us-east-1"))
+    );
+    ensure_eq!(last_used("AKIAMISSING000000001")?, None);
+    // Ids are matched exactly.
+    ensure_eq!(last_used(&alices.to_lowercase())?, None);
+
+    // An earlier (or equally old) use leaves the stored one; a later one replaces it.
+    store.write(|tx| {
+        tx.access_keys().record_uses(&[
+            used(alices, 299, "iam", "us-east-1"),
+            used(alices, 300, "iam", "ap-south-1"),
+        ])
+    })?;
+    ensure_eq!(
+        last_used(alices)?,
+        Some(used(alices, 300, "sts", "eu-west-1"))
+    );
+    store.write(|tx| {
+        tx.access_keys()
+            .record_uses(&[used(alices, 301, "iam", "us-east-1")])
+    })?;
+    ensure_eq!(
+        last_used(alices)?,
+        Some(used(alices, 301, "iam", "us-east-1"))
+    );
+    store.write(|tx| tx.access_keys().record_uses(&[]))?;
+
+    // The record goes with the key: a key re-created under the same id was never used.
+    store.write(|tx| tx.access_keys().delete(ACCOUNT, Some("alice"), alices))?;
+    ensure_eq!(last_used(alices)?, None);
+    store.write(|tx| {
+        tx.access_keys()
+            .create(&key(ACCOUNT, Some("alice"), alices))
+    })?;
+    ensure_eq!(last_used(alices)?, None);
+    ensure_eq!(
+        last_used(roots)?,
+        Some(used(roots, 100, "iam", "us-east-1"))
+    );
     Ok(())
 }

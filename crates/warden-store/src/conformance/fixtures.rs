@@ -2,8 +2,8 @@
 
 use crate::{
     AccessKeyRecord, AccessKeyStatus, AccountRecord, DEFAULT_MAX_SESSION_DURATION, GroupRecord,
-    InlinePolicyRecord, InstanceProfileRecord, ManagedPolicyRecord, RoleRecord, Store, StoreError,
-    StoreExt, UserRecord,
+    InlinePolicyRecord, InstanceProfileRecord, LoginProfileRecord, ManagedPolicyRecord,
+    MfaDeviceRecord, RoleRecord, Store, StoreError, StoreExt, UserRecord,
 };
 
 use super::Failure;
@@ -148,6 +148,42 @@ pub(super) fn key(
         status: AccessKeyStatus::Active,
         create_date: 1_700_000_001_000,
     }
+}
+
+/// A login profile of the user, never used, with one previous password.
+pub(super) fn login_profile(account_id: &str, user_name: &str) -> LoginProfileRecord {
+    LoginProfileRecord {
+        account_id: account_id.to_owned(),
+        user_name: user_name.to_owned(),
+        password_hash_sealed: sealed_bytes(&format!("{user_name}-current")),
+        previous_hashes_sealed: vec![sealed_bytes(&format!("{user_name}-previous"))],
+        password_reset_required: true,
+        create_date: 1_700_000_002_000,
+        password_last_changed: 1_700_000_002_000,
+        password_last_used: None,
+    }
+}
+
+/// An unassigned virtual MFA device without tags, its serial number the ARN of its path and
+/// name.
+pub(super) fn mfa_device(account_id: &str, path: &str, name: &str) -> MfaDeviceRecord {
+    MfaDeviceRecord {
+        account_id: account_id.to_owned(),
+        serial_number: mfa_serial(account_id, path, name),
+        name: name.to_owned(),
+        path: path.to_owned(),
+        seed_sealed: sealed_bytes(name),
+        create_date: 1_700_000_003_000,
+        assignment: None,
+        enable_date: None,
+        last_step: None,
+        tags: Vec::new(),
+    }
+}
+
+/// The serial number (ARN) of the virtual MFA device at this path with this name.
+pub(super) fn mfa_serial(account_id: &str, path: &str, name: &str) -> String {
+    format!("arn:aws:iam::{account_id}:mfa{path}{name}")
 }
 
 /// Opaque "sealed" bytes, including zeros and high bytes, derived from `seed`.

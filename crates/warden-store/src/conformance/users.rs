@@ -1,10 +1,11 @@
 //! Checks of users.
 
 use super::fixtures::{
-    ACCOUNT, OTHER_ACCOUNT, account, account_with_user, key, policy, user, user_at,
+    ACCOUNT, OTHER_ACCOUNT, account, account_with_user, key, login_profile, mfa_device, policy,
+    user, user_at,
 };
 use super::{Failure, ensure_error};
-use crate::{EntityKind, PageRequest, Store, StoreError, StoreExt, UserRecord};
+use crate::{EntityKind, MfaAssignment, PageRequest, Store, StoreError, StoreExt, UserRecord};
 
 pub(super) fn create_and_get(store: &dyn Store) -> Result<(), Failure> {
     store.write(|tx| tx.accounts().create(&account(ACCOUNT)))?;
@@ -274,4 +275,70 @@ pub(super) fn delete_conflicts_with_policies(store: &dyn Store) -> Result<(), Fa
 /// The user names of `users`, in order.
 fn names(users: &[UserRecord]) -> Vec<String> {
     users.iter().map(|u| u.user_name.clone()).collect()
+}
+
+pub(super) fn delete_conflicts_with_credentials(store: &dyn Store) -> Result<(), Failure> {
+    account_with_user(store, "alice")?;
+    store.write(|tx| tx.login_profiles().create(&login_profile(ACCOUNT, "alice")))?;
+    store.write(|tx| {
+        tx.access_keys()
+            .create(&key(ACCOUNT, Some("alice"), "AKIAEXAMPLEKEY000001"))
+    })?;
+    let device = mfa_device(ACCOUNT, "/", "alice-phone");
+    let alice = MfaAssignment::User("alice".to_owned());
+    store.write(|tx| tx.mfa_devices().create(&device))?;
+    store.write(|tx| {
+        tx.mfa_devices()
+            .enable(ACCOUNT, &device.serial_number, &alice, 100, 10)
+    })?;
+    store.write(|tx| {
+        tx.user_policies()
+            .put(&policy(ACCOUNT, "alice", "inline", "{}"))
+    })?;
+    // AWS's order: the login profile, access keys, MFA devices, then inline policies.
+    let delete = || store.write(|tx| tx.users().delete(ACCOUNT, "ALICE"));
+    ensure_error(
+        delete(),
+        &StoreError::login_profile_conflict(),
+        "deleting a user with a login profile",
+    )?;
+    store.write(|tx| tx.login_profiles().delete(ACCOUNT, "alice"))?;
+    ensure_error(
+        delete(),
+        &StoreError::user_has_access_keys(),
+        "deleting a user with an access key and an MFA device",
+    )?;
+    store.write(|tx| {
+        tx.access_keys()
+            .delete(ACCOUNT, Some("alice"), "AKIAEXAMPLEKEY000001")
+    })?;
+    ensure_error(
+        delete(),
+        &StoreError::mfa_device_conflict(),
+        "deleting a user with an assigned MFA device",
+    )?;
+    ensure!(
+        store.read(|tx| tx.users().get(ACCOUNT, "alice"))?.is_some(),
+        "a conflicting delete removed the user"
+    );
+    store.write(|tx| {
+        tx.mfa_devices()
+            .deactivate(ACCOUNT, &device.serial_number, &alice)
+    })?;
+    ensure_error(
+        delete(),
+        &StoreError::has_inline_policies(),
+        "deleting a user with an inline policy",
+    )?;
+    store.write(|tx| tx.user_policies().delete(ACCOUNT, "alice", "inline"))?;
+    // An unassigned device does not hold the user back, and stays.
+    delete()?;
+    ensure_eq!(store.read(|tx| tx.users().get(ACCOUNT, "alice"))?, None);
+    let mut unassigned = device.clone();
+    unassigned.last_step = Some(10);
+    ensure_eq!(
+        store.read(|tx| tx.mfa_devices().get(ACCOUNT, &device.serial_number))?,
+        Some(unassigned)
+    );
+    Ok(())
 }

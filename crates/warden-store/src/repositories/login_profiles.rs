@@ -38,13 +38,13 @@ pub trait LoginProfiles {
     ///
     /// # Errors
     ///
-    /// [`StoreError::NotFound`] (login profile, named by the user).
+    /// [`StoreError::NotFound`] (user, then login profile, named by the user).
     fn update(&self, profile: &LoginProfileRecord) -> Result<(), StoreError>;
 
     /// Deletes the user's login profile.
     ///
     /// # Errors
     ///
-    /// [`StoreError::NotFound`] (login profile, named by the user).
+    /// [`StoreError::NotFound`] (user, then login profile, named by the user).
     fn delete(&self, account_id: &str, user_name: &str) -> Result<(), StoreError>;
 }

@@ -13,7 +13,8 @@ pub trait MfaDevices {
     ///
     /// [`StoreError::NotFound`] (account); [`StoreError::AlreadyExists`]
     /// ([`EntityKind::MfaDevice`](crate::EntityKind::MfaDevice), named by the device name)
-    /// if the account has a device of this name in any case.
+    /// if the account has a device of this name in any case, or (named by the serial
+    /// number) one of this serial number.
     fn create(&self, device: &MfaDeviceRecord) -> Result<(), StoreError>;
 
     /// The device with this serial number in the account, if any.
@@ -76,7 +77,8 @@ pub trait MfaDevices {
         last_step: i64,
     ) -> Result<(), StoreError>;
 
-    /// Unassigns the device from `owner` (it stays, unassigned).
+    /// Unassigns the device from `owner` (it stays, unassigned, without an enable date; its
+    /// last accepted step is kept).
     ///
     /// # Errors
     ///
