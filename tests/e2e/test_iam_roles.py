@@ -96,7 +96,7 @@ def test_a_trusted_user_is_stored_by_unique_id(iam):
     """AWS stores a principal that names a user as the user's unique id: GetRole shows the
     ARN while the user exists and the id once it is deleted, so a re-created user of the
     same name is not trusted again."""
-    bob_arn = f"arn:aws:iam::{ACCOUNT_ID}:user/bob"
+    bob_arn = f"arn:aws:iam::{ACCOUNT_ID}:user/trusted-bob"
     trust = {
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Principal": {"AWS": bob_arn}, "Action": "sts:AssumeRole"}],
@@ -106,16 +106,16 @@ def test_a_trusted_user_is_stored_by_unique_id(iam):
     assert error_code(err) == "MalformedPolicyDocument"
     assert err.value.response["Error"]["Message"] == f'Invalid principal in policy: "AWS":"{bob_arn}"'
 
-    bob_id = iam.create_user(UserName="bob")["User"]["UserId"]
+    bob_id = iam.create_user(UserName="trusted-bob")["User"]["UserId"]
     iam.create_role(RoleName="trusts-bob", AssumeRolePolicyDocument=json.dumps(trust))
     try:
         principal = lambda: iam.get_role(RoleName="trusts-bob")["Role"]["AssumeRolePolicyDocument"][
             "Statement"
         ][0]["Principal"]["AWS"]
         assert principal() == bob_arn
-        iam.delete_user(UserName="bob")
+        iam.delete_user(UserName="trusted-bob")
         assert principal() == bob_id
-        new_id = iam.create_user(UserName="bob")["User"]["UserId"]
+        new_id = iam.create_user(UserName="trusted-bob")["User"]["UserId"]
         assert new_id != bob_id
         assert principal() == bob_id
         listed = [r for r in iam.list_roles()["Roles"] if r["RoleName"] == "trusts-bob"]
@@ -124,7 +124,7 @@ def test_a_trusted_user_is_stored_by_unique_id(iam):
         assert principal() == bob_arn
     finally:
         iam.delete_role(RoleName="trusts-bob")
-        iam.delete_user(UserName="bob")
+        iam.delete_user(UserName="trusted-bob")
 
 
 def test_cli_creates_and_reads_a_role(server):

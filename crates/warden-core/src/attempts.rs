@@ -28,18 +28,26 @@ struct Failures {
 impl Attempts {
     /// `LimitExceeded` while `subject` is locked.
     pub(crate) fn check(&self, subject: &str, now_ms: i64) -> Result<(), ServiceError> {
-        let subjects = self.subjects.lock().unwrap_or_else(|poison| poison.into_inner());
+        let subjects = self
+            .subjects
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         match subjects.get(subject) {
-            Some(failures) if failures.locked_until_ms > now_ms => Err(ServiceError::LimitExceeded(
-                "Too many failed attempts. Wait and try again later.".to_owned(),
-            )),
+            Some(failures) if failures.locked_until_ms > now_ms => {
+                Err(ServiceError::LimitExceeded(
+                    "Too many failed attempts. Wait and try again later.".to_owned(),
+                ))
+            }
             _ => Ok(()),
         }
     }
 
     /// Counts a failure of `subject`, locking it once past the free failures.
     pub(crate) fn failed(&self, subject: &str, now_ms: i64) {
-        let mut subjects = self.subjects.lock().unwrap_or_else(|poison| poison.into_inner());
+        let mut subjects = self
+            .subjects
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         let failures = subjects.entry(subject.to_owned()).or_insert(Failures {
             count: 0,
             locked_until_ms: 0,
@@ -56,7 +64,10 @@ impl Attempts {
 
     /// Clears `subject` after a success.
     pub(crate) fn succeeded(&self, subject: &str) {
-        let mut subjects = self.subjects.lock().unwrap_or_else(|poison| poison.into_inner());
+        let mut subjects = self
+            .subjects
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         subjects.remove(subject);
     }
 }
@@ -74,7 +85,10 @@ mod tests {
         }
         assert!(attempts.check("alice", 0).is_err());
         assert!(attempts.check("bob", 0).is_ok());
-        assert!(attempts.check("alice", 1_000).is_ok(), "the first lock lasts 1 s");
+        assert!(
+            attempts.check("alice", 1_000).is_ok(),
+            "the first lock lasts 1 s"
+        );
         attempts.failed("alice", 1_000);
         assert!(attempts.check("alice", 2_500).is_err(), "the next one 2 s");
         attempts.succeeded("alice");

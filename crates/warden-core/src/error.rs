@@ -160,7 +160,9 @@ fn already_exists_message(kind: EntityKind, name: &str) -> String {
         EntityKind::WrappedKey => format!("Key {name} already exists."),
         EntityKind::Trail => format!("Trail {name} already exists."),
         EntityKind::LoginProfile => format!("Login Profile for user {name} already exists."),
-        EntityKind::MfaDevice => "MFADevice entity at the same path and name already exists.".to_owned(),
+        EntityKind::MfaDevice => {
+            "MFADevice entity at the same path and name already exists.".to_owned()
+        }
         EntityKind::PasswordPolicy => format!("The Password Policy for {name} already exists."),
         EntityKind::AccountAlias => format!("The account alias {name} already exists."),
     }

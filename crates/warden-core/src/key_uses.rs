@@ -18,7 +18,10 @@ pub(crate) struct KeyUses {
 impl KeyUses {
     /// Notes a use of `access_key_id` (a later one replaces an earlier one).
     pub(crate) fn note(&self, access_key_id: &str, when: i64, service: &str, region: &str) {
-        let mut pending = self.pending.lock().unwrap_or_else(|poison| poison.into_inner());
+        let mut pending = self
+            .pending
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         match pending.get_mut(access_key_id) {
             Some(known) if known.when > when => {}
             Some(known) => {
@@ -68,7 +71,10 @@ impl KeyUses {
     /// Writes the pending uses in one transaction; on failure they are kept for the next.
     pub(crate) fn flush(&self, store: &dyn Store) -> Result<usize, StoreError> {
         let batch: Vec<AccessKeyUse> = {
-            let mut pending = self.pending.lock().unwrap_or_else(|poison| poison.into_inner());
+            let mut pending = self
+                .pending
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner());
             pending.drain().map(|(_, known)| known).collect()
         };
         if batch.is_empty() {
@@ -78,7 +84,12 @@ impl KeyUses {
             Ok(()) => Ok(batch.len()),
             Err(error) => {
                 for known in batch {
-                    self.note(&known.access_key_id, known.when, &known.service, &known.region);
+                    self.note(
+                        &known.access_key_id,
+                        known.when,
+                        &known.service,
+                        &known.region,
+                    );
                 }
                 Err(error)
             }

@@ -330,4 +330,3 @@ macro_rules! no_input {
     };
 }
 pub(crate) use no_input;
-

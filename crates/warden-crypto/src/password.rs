@@ -55,7 +55,11 @@ mod tests {
     fn a_hash_verifies_its_password_only() {
         let rng = DeterministicRandom::new(7);
         let phc = hash("correct horse battery staple", &rng).unwrap();
-        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{}", *phc);
+        assert!(
+            phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{}",
+            *phc
+        );
         assert!(verify("correct horse battery staple", &phc));
         assert!(!verify("correct horse battery stapler", &phc));
         assert!(!verify("anything", "not a phc string"));

@@ -7,5 +7,7 @@ mod authorization_details;
 mod credential_report;
 mod summary;
 
-pub(crate) use credential_report::{CredentialReports, GenerateCredentialReport, GetCredentialReport};
+pub(crate) use credential_report::{
+    CredentialReports, GenerateCredentialReport, GetCredentialReport,
+};
 pub(crate) use summary::GetAccountSummary;

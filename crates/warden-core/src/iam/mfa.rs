@@ -42,7 +42,10 @@ fn serial_arn(serial_number: &str) -> Arn {
 }
 
 /// The device; NoSuchEntity (AWS's wording) when the account has none of this serial.
-fn find_device(call: &Authorized<'_, '_>, serial_number: &str) -> Result<MfaDeviceRecord, ServiceError> {
+fn find_device(
+    call: &Authorized<'_, '_>,
+    serial_number: &str,
+) -> Result<MfaDeviceRecord, ServiceError> {
     call.read(|tx| tx.mfa_devices().get(call.ctx.account(), serial_number))?
         .ok_or_else(|| {
             ServiceError::NoSuchEntity(format!(
@@ -53,7 +56,10 @@ fn find_device(call: &Authorized<'_, '_>, serial_number: &str) -> Result<MfaDevi
 
 /// Whom a call's `UserName` names: that IAM user, or — for the root user, which has no user
 /// name — the root user itself when the name is omitted or is the account id.
-fn owner_of(call: &Authorized<'_, '_>, user_name: Option<&str>) -> Result<MfaAssignment, ServiceError> {
+fn owner_of(
+    call: &Authorized<'_, '_>,
+    user_name: Option<&str>,
+) -> Result<MfaAssignment, ServiceError> {
     let ctx = call.ctx;
     let is_root = ctx.caller.user_name().is_none();
     match user_name {

@@ -40,14 +40,15 @@ enum Wire {
     Json(&'static ServiceMeta),
 }
 
-/// One served operation and a valid input for it (`{KEY}` stands for alice's access key id;
+/// One served operation and a valid input for it (`{KEY}` stands for alice's access key id,
+/// `{DAVE_KEY}` for dave's;
 /// `{MFA1}`…`{MFA4}` for the codes of the harness's MFA device at steps t-1, t, t+1, t+2).
 struct Sample {
     wire: Wire,
     operation: &'static str,
     input: &'static str,
-    /// Run as alice rather than root where only an IAM user can call it (ChangePassword).
-    as_alice: bool,
+    /// Run as dave rather than root where only an IAM user can call it (ChangePassword).
+    as_dave: bool,
 }
 
 /// The serial number of the virtual MFA device the harness creates.
@@ -398,19 +399,19 @@ const SAMPLES: &[Sample] = &[
     query(
         &iam::META,
         "CreateLoginProfile",
-        "UserName=alice&Password=Correct-Horse-1&PasswordResetRequired=true",
+        "UserName=dave&Password=Correct-Horse-1&PasswordResetRequired=true",
     ),
-    query(&iam::META, "GetLoginProfile", "UserName=alice"),
+    query(&iam::META, "GetLoginProfile", "UserName=dave"),
     query(
         &iam::META,
         "UpdateLoginProfile",
-        "UserName=alice&Password=Battery-Staple-2",
+        "UserName=dave&Password=Battery-Staple-2",
     ),
-    as_alice(
+    as_dave(
         "ChangePassword",
         "OldPassword=Battery-Staple-2&NewPassword=Another-Secret-3",
     ),
-    query(&iam::META, "DeleteLoginProfile", "UserName=alice"),
+    query(&iam::META, "DeleteLoginProfile", "UserName=dave"),
     query(&iam::META, "DeleteAccountPasswordPolicy", ""),
     query(
         &iam::META,
@@ -448,11 +449,7 @@ const SAMPLES: &[Sample] = &[
         "UserName=alice&SerialNumber={MFA}",
     ),
     query(&iam::META, "ListMFADevices", "UserName=alice"),
-    query(
-        &iam::META,
-        "ListVirtualMFADevices",
-        "AssignmentStatus=Any",
-    ),
+    query(&iam::META, "ListVirtualMFADevices", "AssignmentStatus=Any"),
     query(
         &iam::META,
         "DeactivateMFADevice",
@@ -463,7 +460,7 @@ const SAMPLES: &[Sample] = &[
         "DeleteVirtualMFADevice",
         "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fteam%2Fphone",
     ),
-    query(&iam::META, "GetAccessKeyLastUsed", "AccessKeyId={KEY}"),
+    query(&iam::META, "GetAccessKeyLastUsed", "AccessKeyId={DAVE_KEY}"),
     query(
         &iam::META,
         "CreateAccountAlias",
@@ -506,17 +503,17 @@ const fn query(meta: &'static ServiceMeta, operation: &'static str, input: &'sta
         wire: Wire::Query(meta),
         operation,
         input,
-        as_alice: false,
+        as_dave: false,
     }
 }
 
-/// An IAM sample that only an IAM user can call: run as alice.
-const fn as_alice(operation: &'static str, input: &'static str) -> Sample {
+/// An IAM sample that only an IAM user can call: run as dave.
+const fn as_dave(operation: &'static str, input: &'static str) -> Sample {
     Sample {
         wire: Wire::Query(&iam::META),
         operation,
         input,
-        as_alice: true,
+        as_dave: true,
     }
 }
 
@@ -525,7 +522,7 @@ const fn json(meta: &'static ServiceMeta, operation: &'static str, input: &'stat
         wire: Wire::Json(meta),
         operation,
         input,
-        as_alice: false,
+        as_dave: false,
     }
 }
 
@@ -547,7 +544,8 @@ pub(super) struct Harness {
     pub(super) app: axum::Router,
     pub(super) warden: Arc<Warden>,
     alice_key: String,
-    alice_secret: String,
+    /// dave's key pair (a user only the samples' harness has, for ChangePassword).
+    dave: (String, String),
     /// The codes of the harness's MFA device at steps t-1, t, t+1 and t+2.
     mfa_codes: [String; 4],
     pub(super) nobody: (String, String),
@@ -586,7 +584,7 @@ impl Harness {
             ),
             warden,
             alice_key: String::new(),
-            alice_secret: String::new(),
+            dave: (String::new(), String::new()),
             mfa_codes: Default::default(),
             nobody: (String::new(), String::new()),
         };
@@ -598,28 +596,15 @@ impl Harness {
                 )
                 .await;
         }
-        (harness.alice_key, harness.alice_secret) = key_pair(
+        harness.alice_key = key_pair(
             &harness
                 .root(
                     &iam::META,
                     "Action=CreateAccessKey&Version=2010-05-08&UserName=alice",
                 )
                 .await,
-        );
-        // alice may change her own password (ChangePassword runs as her).
-        harness
-            .root(
-                &iam::META,
-                "Action=PutUserPolicy&Version=2010-05-08&UserName=alice&PolicyName=self-service&PolicyDocument=%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22iam%3AChangePassword%22%2C%22Resource%22%3A%22arn%3Aaws%3Aiam%3A%3A123456789012%3Auser%2Falice%22%7D%7D",
-            )
-            .await;
-        let device = harness
-            .root(
-                &iam::META,
-                "Action=CreateVirtualMFADevice&Version=2010-05-08&VirtualMFADeviceName=harness-mfa",
-            )
-            .await;
-        harness.mfa_codes = codes_of(&device);
+        )
+        .0;
         harness.nobody = key_pair(
             &harness
                 .root(
@@ -628,6 +613,37 @@ impl Harness {
                 )
                 .await,
         );
+        harness
+    }
+
+    /// The harness for the operation samples: dave, with a key, changes his own password
+    /// (ChangePassword runs as him; the password policy sample allows it), and a virtual MFA
+    /// device exists whose codes (`{MFA1}`…)
+    /// the samples use. (Not in [`Harness::with_limits`]: its calls would spend a small
+    /// per-key rate limit.)
+    async fn for_samples() -> Self {
+        let mut harness = Self::new().await;
+        harness
+            .root(
+                &iam::META,
+                "Action=CreateUser&Version=2010-05-08&UserName=dave",
+            )
+            .await;
+        harness.dave = key_pair(
+            &harness
+                .root(
+                    &iam::META,
+                    "Action=CreateAccessKey&Version=2010-05-08&UserName=dave",
+                )
+                .await,
+        );
+        let device = harness
+            .root(
+                &iam::META,
+                "Action=CreateVirtualMFADevice&Version=2010-05-08&VirtualMFADeviceName=harness-mfa",
+            )
+            .await;
+        harness.mfa_codes = codes_of(&device);
         harness
     }
 
@@ -647,10 +663,10 @@ impl Harness {
         (status, String::from_utf8(body.to_vec()).unwrap())
     }
 
-    /// `sample` called by root, or by alice for the samples only an IAM user can call.
+    /// `sample` called by root, or by dave for the samples only an IAM user can call.
     fn by_its_caller(&self, sample: &Sample) -> Request<Body> {
-        if sample.as_alice {
-            self.request(sample, &self.alice_key, &self.alice_secret)
+        if sample.as_dave {
+            self.request(sample, &self.dave.0, &self.dave.1)
         } else {
             self.request(sample, ROOT_KEY, ROOT_SECRET)
         }
@@ -661,6 +677,7 @@ impl Harness {
         let input = sample
             .input
             .replace("{KEY}", &self.alice_key)
+            .replace("{DAVE_KEY}", &self.dave.0)
             .replace("{MFA}", HARNESS_MFA)
             .replace("{MFA1}", &self.mfa_codes[0])
             .replace("{MFA2}", &self.mfa_codes[1])
@@ -700,10 +717,8 @@ fn codes_of(body: &str) -> [String; 4] {
     let base32 = base64::engine::general_purpose::STANDARD
         .decode(&body[start..end])
         .unwrap();
-    let seed = totp_rs::Secret::Encoded(String::from_utf8(base32).unwrap())
-        .to_bytes()
-        .unwrap();
-    let device = warden_crypto::totp::Device::new(&seed).unwrap();
+    let seed = totp_rs::Secret::try_from_base32(String::from_utf8(base32).unwrap()).unwrap();
+    let device = warden_crypto::totp::Device::new(seed.as_bytes()).unwrap();
     let now = warden_crypto::totp::step_at(NOW as u64);
     [now - 1, now, now + 1, now + 2].map(|step| device.code(step).to_string())
 }
@@ -915,18 +930,16 @@ fn every_operation_the_iam_issue_names_is_served() {
 
 #[tokio::test]
 async fn every_sample_succeeds_for_the_root_user() {
-    let harness = Harness::new().await;
+    let harness = Harness::for_samples().await;
     for sample in SAMPLES {
-        let (status, body) = harness
-            .send(harness.by_its_caller(sample))
-            .await;
+        let (status, body) = harness.send(harness.by_its_caller(sample)).await;
         assert_eq!(status, StatusCode::OK, "{}: {body}", sample.operation);
     }
 }
 
 #[tokio::test]
 async fn a_caller_without_policies_is_denied_every_served_operation_and_the_denial_recorded() {
-    let harness = Harness::new().await;
+    let harness = Harness::for_samples().await;
     let (key, secret) = harness.nobody.clone();
     for sample in SAMPLES {
         let (status, body) = harness.send(harness.request(sample, &key, &secret)).await;
@@ -987,12 +1000,10 @@ async fn a_caller_without_policies_is_denied_every_served_operation_and_the_deni
 
 #[tokio::test]
 async fn no_member_the_model_marks_sensitive_is_ever_recorded() {
-    let harness = Harness::new().await;
+    let harness = Harness::for_samples().await;
     let mut secrets = vec![harness.nobody.1.clone(), ROOT_SECRET.to_owned()];
     for sample in SAMPLES {
-        let (status, body) = harness
-            .send(harness.by_its_caller(sample))
-            .await;
+        let (status, body) = harness.send(harness.by_its_caller(sample)).await;
         assert_eq!(status, StatusCode::OK, "{}: {body}", sample.operation);
         if sample.operation == "CreateAccessKey" {
             secrets.push(key_pair(&body).1);
@@ -1049,12 +1060,10 @@ fn has_key(value: &Value, member: &str) -> bool {
 
 #[tokio::test]
 async fn wire_output_of_every_served_operation() {
-    let harness = Harness::new().await;
+    let harness = Harness::for_samples().await;
     let mut transcript = String::new();
     for sample in SAMPLES {
-        let (status, body) = harness
-            .send(harness.by_its_caller(sample))
-            .await;
+        let (status, body) = harness.send(harness.by_its_caller(sample)).await;
         transcript.push_str(&format!(
             "== {} {}\n{}\n\n",
             sample.operation,

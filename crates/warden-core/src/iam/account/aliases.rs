@@ -19,8 +19,7 @@ impl Handle for CreateAccountAliasRequest {
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
         let account = call.ctx.account();
         call.write_outside_snapshot(|tx| {
-            tx.accounts()
-                .set_alias(account, Some(&self.account_alias))
+            tx.accounts().set_alias(account, Some(&self.account_alias))
         })?;
         Ok(NoOutput)
     }

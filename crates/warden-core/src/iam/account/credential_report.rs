@@ -10,7 +10,9 @@ use std::sync::{Arc, Mutex};
 use warden_protocol::iam::{
     GenerateCredentialReportResponse, GetCredentialReportResponse, errors, operations,
 };
-use warden_store::{AccessKeyRecord, AccessKeyStatus, LoginProfileRecord, MfaAssignment, PageRequest, UserRecord};
+use warden_store::{
+    AccessKeyRecord, AccessKeyStatus, LoginProfileRecord, MfaAssignment, PageRequest, UserRecord,
+};
 
 use crate::operation::{Access, Authorized, Handle};
 use crate::{Ctx, ServiceError, timestamp};
@@ -34,20 +36,29 @@ const REPORT_LIFETIME_MS: i64 = 4 * 60 * 60 * 1000;
 /// AWS's columns, in order.
 const HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated";
 
-/// The latest report of each account: when it was generated and its CSV.
+/// When a report was generated (epoch milliseconds) and its CSV.
+type Report = (i64, Arc<Vec<u8>>);
+
+/// The latest report of each account.
 #[derive(Debug, Default)]
 pub(crate) struct CredentialReports {
-    reports: Mutex<HashMap<String, (i64, Arc<Vec<u8>>)>>,
+    reports: Mutex<HashMap<String, Report>>,
 }
 
 impl CredentialReports {
-    fn latest(&self, account: &str) -> Option<(i64, Arc<Vec<u8>>)> {
-        let reports = self.reports.lock().unwrap_or_else(|poison| poison.into_inner());
+    fn latest(&self, account: &str) -> Option<Report> {
+        let reports = self
+            .reports
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         reports.get(account).cloned()
     }
 
     fn keep(&self, account: &str, generated: i64, csv: Vec<u8>) {
-        let mut reports = self.reports.lock().unwrap_or_else(|poison| poison.into_inner());
+        let mut reports = self
+            .reports
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         reports.insert(account.to_owned(), (generated, Arc::new(csv)));
     }
 }
@@ -72,7 +83,7 @@ impl Handle for GenerateCredentialReport {
                 description: None,
             });
         }
-        let csv = report(call, now)?;
+        let csv = report(call)?;
         reports.keep(ctx.account(), now, csv);
         Ok(GenerateCredentialReportResponse {
             state: Some("STARTED".to_owned()),
@@ -86,7 +97,10 @@ impl Handle for GetCredentialReport {
         Ok(Access::anywhere())
     }
 
-    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<GetCredentialReportResponse, ServiceError> {
+    fn handle(
+        self,
+        call: &mut Authorized<'_, '_>,
+    ) -> Result<GetCredentialReportResponse, ServiceError> {
         let ctx = call.ctx;
         let Some((generated, csv)) = ctx.warden.credential_reports.latest(ctx.account()) else {
             return Err(ServiceError::modeled(
@@ -108,8 +122,8 @@ impl Handle for GetCredentialReport {
     }
 }
 
-/// The report's CSV as of `now`.
-fn report(call: &Authorized<'_, '_>, now: i64) -> Result<Vec<u8>, ServiceError> {
+/// The report's CSV, as of now.
+fn report(call: &Authorized<'_, '_>) -> Result<Vec<u8>, ServiceError> {
     let ctx = call.ctx;
     let account = ctx.account();
     let mut users = Vec::new();
@@ -128,12 +142,15 @@ fn report(call: &Authorized<'_, '_>, now: i64) -> Result<Vec<u8>, ServiceError> 
         .map(|profile| (profile.user_name.to_ascii_lowercase(), profile))
         .collect();
     let devices = call.read(|tx| tx.mfa_devices().list(account))?;
-    let has_mfa = |owner: &MfaAssignment| devices.iter().any(|d| d.assignment.as_ref() == Some(owner));
+    let has_mfa =
+        |owner: &MfaAssignment| devices.iter().any(|d| d.assignment.as_ref() == Some(owner));
     let policy = call.read(|tx| tx.password_policies().get(account))?;
     let max_age_ms = policy
         .and_then(|policy| policy.max_password_age)
         .map(|days| i64::from(days) * 24 * 60 * 60 * 1000);
-    let created = call.read(|tx| tx.accounts().get(account))?.map_or(0, |a| a.create_date);
+    let created = call
+        .read(|tx| tx.accounts().get(account))?
+        .map_or(0, |a| a.create_date);
 
     let mut csv = String::with_capacity(256 * (users.len() + 2));
     csv.push_str(HEADER);
@@ -142,18 +159,27 @@ fn report(call: &Authorized<'_, '_>, now: i64) -> Result<Vec<u8>, ServiceError> 
         user: "<root_account>".to_owned(),
         arn: format!("arn:{}:iam::{account}:root", ctx.partition()),
         created,
-        password: ["not_supported".to_owned(), "no_information".to_owned(), "not_supported".to_owned(), "not_supported".to_owned()],
+        password: [
+            "not_supported".to_owned(),
+            "no_information".to_owned(),
+            "not_supported".to_owned(),
+            "not_supported".to_owned(),
+        ],
         mfa: has_mfa(&MfaAssignment::Root),
     };
     root.write(call, &root_keys, &mut csv)?;
     for user in users {
         let profile = profiles.get(&user.user_name.to_ascii_lowercase());
         let keys = call.read(|tx| tx.access_keys().list(account, Some(&user.user_name)))?;
-        let row = user_row(&user, profile, max_age_ms, has_mfa(&MfaAssignment::User(user.user_name.clone())));
+        let row = user_row(
+            &user,
+            profile,
+            max_age_ms,
+            has_mfa(&MfaAssignment::User(user.user_name.clone())),
+        );
         row.write(call, &keys, &mut csv)?;
     }
     csv.push('\n');
-    let _ = now;
     Ok(csv.into_bytes())
 }
 
@@ -167,14 +193,29 @@ struct Row {
     mfa: bool,
 }
 
-fn user_row(user: &UserRecord, profile: Option<&LoginProfileRecord>, max_age_ms: Option<i64>, mfa: bool) -> Row {
+fn user_row(
+    user: &UserRecord,
+    profile: Option<&LoginProfileRecord>,
+    max_age_ms: Option<i64>,
+    mfa: bool,
+) -> Row {
     let password = match profile {
-        None => ["false".to_owned(), "N/A".to_owned(), "N/A".to_owned(), "N/A".to_owned()],
+        None => [
+            "false".to_owned(),
+            "N/A".to_owned(),
+            "N/A".to_owned(),
+            "N/A".to_owned(),
+        ],
         Some(profile) => [
             "true".to_owned(),
-            profile.password_last_used.map_or_else(|| "no_information".to_owned(), date),
+            profile
+                .password_last_used
+                .map_or_else(|| "no_information".to_owned(), date),
             date(profile.password_last_changed),
-            max_age_ms.map_or_else(|| "N/A".to_owned(), |age| date(profile.password_last_changed + age)),
+            max_age_ms.map_or_else(
+                || "N/A".to_owned(),
+                |age| date(profile.password_last_changed + age),
+            ),
         ],
     };
     Row {
@@ -187,7 +228,12 @@ fn user_row(user: &UserRecord, profile: Option<&LoginProfileRecord>, max_age_ms:
 }
 
 impl Row {
-    fn write(&self, call: &Authorized<'_, '_>, keys: &[AccessKeyRecord], csv: &mut String) -> Result<(), ServiceError> {
+    fn write(
+        &self,
+        call: &Authorized<'_, '_>,
+        keys: &[AccessKeyRecord],
+        csv: &mut String,
+    ) -> Result<(), ServiceError> {
         let _ = write!(
             csv,
             "\n{},{},{},{},{},{},{},{}",
@@ -209,7 +255,11 @@ impl Row {
                         None => ("N/A".to_owned(), "N/A".to_owned(), "N/A".to_owned()),
                     };
                     let active = key.status == AccessKeyStatus::Active;
-                    let _ = write!(csv, ",{active},{},{when},{region},{service}", date(key.create_date));
+                    let _ = write!(
+                        csv,
+                        ",{active},{},{when},{region},{service}",
+                        date(key.create_date)
+                    );
                 }
                 None => csv.push_str(",false,N/A,N/A,N/A,N/A"),
             }
@@ -233,5 +283,7 @@ fn key_use(
 
 /// A time as the report writes it: `2026-12-07T18:01:21+00:00`.
 fn date(millis: i64) -> String {
-    timestamp(millis).strftime("%Y-%m-%dT%H:%M:%S+00:00").to_string()
+    timestamp(millis)
+        .strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        .to_string()
 }

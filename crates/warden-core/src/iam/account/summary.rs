@@ -42,7 +42,10 @@ impl Handle for GetAccountSummary {
         Ok(Access::anywhere())
     }
 
-    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<GetAccountSummaryResponse, ServiceError> {
+    fn handle(
+        self,
+        call: &mut Authorized<'_, '_>,
+    ) -> Result<GetAccountSummaryResponse, ServiceError> {
         let ctx = call.ctx;
         let account = ctx.account();
         let counts = ctx.warden.snapshot().account_counts(account);

@@ -120,4 +120,3 @@ impl Handle for ListMFADevicesRequest {
         })
     }
 }
-

@@ -32,7 +32,8 @@ impl Handle for CreateVirtualMFADeviceRequest {
         call: &mut Authorized<'_, '_>,
     ) -> Result<CreateVirtualMFADeviceResponse, ServiceError> {
         let ctx = call.ctx;
-        let internal = |error: warden_crypto::CryptoError| ServiceError::Internal(error.to_string());
+        let internal =
+            |error: warden_crypto::CryptoError| ServiceError::Internal(error.to_string());
         let path = self.path.unwrap_or_else(|| "/".to_owned());
         let seed = totp::new_seed(ctx.warden.rng.as_ref()).map_err(internal)?;
         let base32 = totp::base32(&seed);
@@ -41,7 +42,11 @@ impl Handle for CreateVirtualMFADeviceRequest {
             serial_number: device_arn(ctx, &path, &self.virtual_mfa_device_name).value,
             name: self.virtual_mfa_device_name,
             path,
-            seed_sealed: ctx.warden.sealer.seal(&seed, SEED_PURPOSE).map_err(internal)?,
+            seed_sealed: ctx
+                .warden
+                .sealer
+                .seal(&seed, SEED_PURPOSE)
+                .map_err(internal)?,
             create_date: ctx.warden.now().as_millisecond(),
             assignment: None,
             enable_date: None,
@@ -112,8 +117,7 @@ impl Handle for ListVirtualMFADevicesRequest {
                 });
             }
         }
-        let (virtual_mfa_devices, marker) =
-            page_of(shown, self.marker.as_deref(), self.max_items)?;
+        let (virtual_mfa_devices, marker) = page_of(shown, self.marker.as_deref(), self.max_items)?;
         Ok(ListVirtualMFADevicesResponse {
             virtual_mfa_devices,
             is_truncated: Some(marker.is_some()),
@@ -124,7 +128,10 @@ impl Handle for ListVirtualMFADevicesRequest {
 
 impl Handle for GetMFADeviceRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(super::owner_arn(ctx, self.user_name.as_deref())?))
+        Ok(Access::on(super::owner_arn(
+            ctx,
+            self.user_name.as_deref(),
+        )?))
     }
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<GetMFADeviceResponse, ServiceError> {
@@ -155,7 +162,11 @@ fn assigned_user(
         None => None,
         Some(MfaAssignment::User(name)) => Some(user_shape(&find_user(call, name)?)),
         Some(MfaAssignment::Root) => Some(User {
-            arn: format!("arn:{}:iam::{}:root", call.ctx.partition(), call.ctx.account()),
+            arn: format!(
+                "arn:{}:iam::{}:root",
+                call.ctx.partition(),
+                call.ctx.account()
+            ),
             user_id: call.ctx.account().to_owned(),
             ..User::default()
         }),

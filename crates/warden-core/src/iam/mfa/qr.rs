@@ -12,7 +12,8 @@ const QUIET_ZONE: usize = 4;
 
 /// A grayscale PNG of the QR code of `text`.
 pub(super) fn png_of(text: &str) -> Result<Vec<u8>, ServiceError> {
-    let internal = |error: &dyn std::fmt::Display| ServiceError::Internal(format!("QR code: {error}"));
+    let internal =
+        |error: &dyn std::fmt::Display| ServiceError::Internal(format!("QR code: {error}"));
     let code = QrCode::new(text.as_bytes()).map_err(|error| internal(&error))?;
     let modules = code.width();
     let colors = code.to_colors();
@@ -24,7 +25,9 @@ pub(super) fn png_of(text: &str) -> Result<Vec<u8>, ServiceError> {
         }
         let (row, column) = (index / modules + QUIET_ZONE, index % modules + QUIET_ZONE);
         for y in row * SCALE..(row + 1) * SCALE {
-            if let Some(line) = pixels.get_mut(y * side + column * SCALE..y * side + (column + 1) * SCALE) {
+            if let Some(line) =
+                pixels.get_mut(y * side + column * SCALE..y * side + (column + 1) * SCALE)
+            {
                 line.fill(0);
             }
         }

@@ -3,8 +3,7 @@
 use warden_policy::ContextValue;
 use warden_protocol::NoOutput;
 use warden_protocol::iam::{
-    ListMFADeviceTagsRequest, ListMFADeviceTagsResponse, TagMFADeviceRequest,
-    UntagMFADeviceRequest,
+    ListMFADeviceTagsRequest, ListMFADeviceTagsResponse, TagMFADeviceRequest, UntagMFADeviceRequest,
 };
 
 use super::{find_device, serial_arn};
@@ -27,7 +26,9 @@ impl Handle for TagMFADeviceRequest {
         let device = find_device(call, &self.serial_number)?;
         let account = call.ctx.account();
         let tags = tag_pairs(Some(&self.tags));
-        call.write_outside_snapshot(|tx| tx.mfa_devices().tag(account, &device.serial_number, &tags))?;
+        call.write_outside_snapshot(|tx| {
+            tx.mfa_devices().tag(account, &device.serial_number, &tags)
+        })?;
         Ok(NoOutput)
     }
 }
@@ -59,7 +60,10 @@ impl Handle for ListMFADeviceTagsRequest {
         Ok(Access::on(serial_arn(&self.serial_number)))
     }
 
-    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<ListMFADeviceTagsResponse, ServiceError> {
+    fn handle(
+        self,
+        call: &mut Authorized<'_, '_>,
+    ) -> Result<ListMFADeviceTagsResponse, ServiceError> {
         let device = find_device(call, &self.serial_number)?;
         let tags = tag_shapes(&device.tags).unwrap_or_default();
         let (tags, marker) = page_of(tags, self.marker.as_deref(), self.max_items)?;

@@ -31,7 +31,11 @@ impl Handle for ChangePasswordRequest {
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
         let user = caller_user(call.ctx)?;
-        let subject = format!("password/{}/{}", call.ctx.account(), user.to_ascii_lowercase());
+        let subject = format!(
+            "password/{}/{}",
+            call.ctx.account(),
+            user.to_ascii_lowercase()
+        );
         let now = call.ctx.warden.now().as_millisecond();
         let attempts = &call.ctx.warden.attempts;
         attempts.check(&subject, now)?;

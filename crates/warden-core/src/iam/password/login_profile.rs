@@ -16,7 +16,9 @@ use crate::{Ctx, ServiceError, timestamp};
 
 impl Handle for CreateLoginProfileRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(ctx.user_arn(&ctx.target_user(self.user_name.clone())?)))
+        Ok(Access::on(
+            ctx.user_arn(&ctx.target_user(self.user_name.clone())?),
+        ))
     }
 
     fn handle(
@@ -48,10 +50,15 @@ impl Handle for CreateLoginProfileRequest {
 
 impl Handle for GetLoginProfileRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(ctx.user_arn(&ctx.target_user(self.user_name.clone())?)))
+        Ok(Access::on(
+            ctx.user_arn(&ctx.target_user(self.user_name.clone())?),
+        ))
     }
 
-    fn handle(self, call: &mut Authorized<'_, '_>) -> Result<GetLoginProfileResponse, ServiceError> {
+    fn handle(
+        self,
+        call: &mut Authorized<'_, '_>,
+    ) -> Result<GetLoginProfileResponse, ServiceError> {
         let profile = find_profile(call, &call.ctx.target_user(self.user_name)?)?;
         Ok(GetLoginProfileResponse {
             login_profile: shape(&profile),
@@ -80,7 +87,9 @@ impl Handle for UpdateLoginProfileRequest {
 
 impl Handle for DeleteLoginProfileRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(ctx.user_arn(&ctx.target_user(self.user_name.clone())?)))
+        Ok(Access::on(
+            ctx.user_arn(&ctx.target_user(self.user_name.clone())?),
+        ))
     }
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
@@ -132,7 +141,10 @@ pub(super) fn set_password(
             }
         }
     }
-    let old = std::mem::replace(&mut profile.password_hash_sealed, sealed_hash(ctx, password)?);
+    let old = std::mem::replace(
+        &mut profile.password_hash_sealed,
+        sealed_hash(ctx, password)?,
+    );
     profile.previous_hashes_sealed.insert(0, old);
     profile
         .previous_hashes_sealed

@@ -103,7 +103,10 @@ fn shape(policy: &PasswordPolicyRecord) -> PasswordPolicy {
 
 /// Checks a new password against the account's policy (`None`: AWS's default policy);
 /// the first rule it breaks is AWS's `PasswordPolicyViolation`.
-pub(super) fn check(policy: Option<&PasswordPolicyRecord>, password: &str) -> Result<(), ServiceError> {
+pub(super) fn check(
+    policy: Option<&PasswordPolicyRecord>,
+    password: &str,
+) -> Result<(), ServiceError> {
     let length = password.chars().count();
     let has_lower = password.chars().any(|c| c.is_ascii_lowercase());
     let has_upper = password.chars().any(|c| c.is_ascii_uppercase());
@@ -132,11 +135,21 @@ pub(super) fn check(policy: Option<&PasswordPolicyRecord>, password: &str) -> Re
     };
     let minimum = usize::try_from(policy.minimum_password_length).unwrap_or(6);
     if length < minimum {
-        return violation(format!("Password should have a minimum length of {minimum}"));
+        return violation(format!(
+            "Password should have a minimum length of {minimum}"
+        ));
     }
     let classes = [
-        (policy.require_lowercase_characters, has_lower, "lowercase letter"),
-        (policy.require_uppercase_characters, has_upper, "uppercase letter"),
+        (
+            policy.require_lowercase_characters,
+            has_lower,
+            "lowercase letter",
+        ),
+        (
+            policy.require_uppercase_characters,
+            has_upper,
+            "uppercase letter",
+        ),
         (policy.require_numbers, has_number, "number"),
         (policy.require_symbols, has_symbol, "symbol"),
     ];
