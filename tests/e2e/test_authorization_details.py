@@ -52,6 +52,20 @@ def test_details_list_everything_and_cloudsplaining_finds_the_risky_policy(iam, 
         assert "arn:aws:iam::aws:policy/ReadOnlyAccess" in policies
         only_roles = iam.get_account_authorization_details(Filter=["Role"])
         assert only_roles["UserDetailList"] == [] and only_roles["RoleDetailList"]
+        # The AWS managed policies in use are listed even when users and roles are not.
+        only_aws = iam.get_account_authorization_details(Filter=["AWSManagedPolicy"])
+        aws_arns = [p["Arn"] for p in only_aws["Policies"]]
+        assert "arn:aws:iam::aws:policy/ReadOnlyAccess" in aws_arns
+        assert all(a.startswith("arn:aws:iam::aws:policy/") for a in aws_arns)
+        # Pages of one item each walk the same entities.
+        paged, marker = [], None
+        while True:
+            page = iam.get_account_authorization_details(MaxItems=1, **({"Marker": marker} if marker else {}))
+            paged += [u["UserName"] for u in page["UserDetailList"]]
+            if not page["IsTruncated"]:
+                break
+            marker = page["Marker"]
+        assert paged == [u["UserName"] for u in details["UserDetailList"]]
 
         input_file = tmp_path / "account.json"
         input_file.write_text(json.dumps(details, default=str))

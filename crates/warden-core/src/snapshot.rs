@@ -311,6 +311,23 @@ impl Snapshot {
         self.generation = previous.generation + 1;
     }
 
+    /// The ARNs of the managed policies one account uses: attached to its users, groups or
+    /// roles, or their permissions boundary.
+    pub fn managed_in_use(&self, account_id: &str) -> std::collections::BTreeSet<String> {
+        let in_account = |key: &(String, String)| key.0 == account_id;
+        let mut in_use = std::collections::BTreeSet::new();
+        for (_, user) in self.users.iter().filter(|(key, _)| in_account(key)) {
+            in_use.extend(user.attached.iter().chain(&user.boundary).cloned());
+        }
+        for (_, group) in self.groups.iter().filter(|(key, _)| in_account(key)) {
+            in_use.extend(group.attached.iter().cloned());
+        }
+        for (_, role) in self.roles.iter().filter(|(key, _)| in_account(key)) {
+            in_use.extend(role.attached.iter().chain(&role.boundary).cloned());
+        }
+        in_use
+    }
+
     /// What GetAccountSummary counts of one account: its users, groups, roles, customer
     /// managed policies, managed-policy attachments and whether its root user has keys.
     /// Walks every entry (a report, not a hot path).

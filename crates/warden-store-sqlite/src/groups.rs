@@ -227,7 +227,7 @@ impl Groups for SqliteTx<'_> {
         settle(|| {
             let user_key = users::require(connection, account_id, user_name)?;
             let sql = format!(
-                "SELECT {} FROM group_members m JOIN groups g \
+                "SELECT {} FROM group_members m INDEXED BY group_members_by_user JOIN groups g \
                  ON g.account_id = m.account_id AND g.name_key = m.group_key \
                  WHERE m.account_id = ?1 AND m.user_key = ?2 ORDER BY g.name_key",
                 qualified("g")

@@ -67,8 +67,15 @@ impl Holder {
     /// `table` (aliased `t`) joined to its holders (aliased `h`); callers append WHERE and
     /// ORDER BY clauses.
     pub(crate) fn select(&self, table: &str, columns: &str) -> String {
+        self.select_using(table, None, columns)
+    }
+
+    /// [`Holder::select`], reading `table` through `index` when given (SQLite plans
+    /// without statistics: left alone, it may scan the account's rows in key order).
+    pub(crate) fn select_using(&self, table: &str, index: Option<&str>, columns: &str) -> String {
+        let indexed = index.map_or_else(String::new, |index| format!(" INDEXED BY {index}"));
         format!(
-            "SELECT t.account_id, h.{name}, {columns} FROM {table} t JOIN {holders} h \
+            "SELECT t.account_id, h.{name}, {columns} FROM {table} AS t{indexed} JOIN {holders} h \
              ON h.account_id = t.account_id AND h.name_key = t.{key}",
             name = self.name,
             holders = self.table,

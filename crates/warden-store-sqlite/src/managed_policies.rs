@@ -308,9 +308,12 @@ impl ManagedPolicies for SqliteTx<'_> {
         settle(|| {
             let mut entities = Vec::new();
             for table in ATTACHMENT_TABLES {
+                let by_policy = format!("{}_by_policy", table.table);
                 let sql = format!(
                     "{} WHERE t.account_id = ?1 AND t.policy_arn = ?2 ORDER BY t.{}",
-                    table.select(),
+                    table
+                        .holder
+                        .select_using(table.table, Some(&by_policy), "t.policy_arn"),
                     table.holder.key
                 );
                 let mut statement = connection.prepare_cached(&sql)?;

@@ -3,14 +3,14 @@
 //! boundaries, and every managed policy in use or owned by the account with all its
 //! versions — filtered by `Filter` and paged over the four lists together, in AWS's shape.
 
-use std::collections::BTreeSet;
-
 use warden_protocol::iam::{
     AttachedPermissionsBoundary, AttachedPolicy, GetAccountAuthorizationDetailsRequest,
     GetAccountAuthorizationDetailsResponse, GroupDetail, ManagedPolicyDetail, PolicyDetail,
     PolicyVersion, RoleDetail, RoleLastUsed, UserDetail,
 };
-use warden_store::{Attachable, InlinePolicyRecord, PageRequest, Tx};
+use warden_store::{
+    Attachable, GroupRecord, InlinePolicyRecord, PageRequest, RoleRecord, Tx, UserRecord,
+};
 
 use crate::aws_managed;
 use crate::iam::inline_policy::policies_of;
@@ -21,7 +21,16 @@ use crate::iam::tagging::tag_shapes;
 use crate::operation::{Access, Authorized, Handle};
 use crate::{Ctx, ServiceError, timestamp};
 
-/// One entry of any of the four lists, so that they page together.
+/// One entity of any of the four lists, so that they page together; only the entities of
+/// the requested page are then read in full ([`detail`]).
+enum Entry {
+    User(UserRecord),
+    Group(GroupRecord),
+    Role(RoleRecord),
+    Policy(Found),
+}
+
+/// An entry of the response, in full.
 enum Detail {
     User(UserDetail),
     Group(GroupDetail),
@@ -39,112 +48,8 @@ impl Handle for GetAccountAuthorizationDetailsRequest {
         self,
         call: &mut Authorized<'_, '_>,
     ) -> Result<GetAccountAuthorizationDetailsResponse, ServiceError> {
-        let wanted = |kind: &str| {
-            self.filter
-                .as_ref()
-                .is_none_or(|filter| filter.is_empty() || filter.iter().any(|f| f == kind))
-        };
-        let mut details = Vec::new();
-        let mut in_use = BTreeSet::new();
-        let account = call.ctx.account().to_owned();
-        let everything = PageRequest::first(usize::MAX);
-        if wanted("User") {
-            for user in call
-                .read(|tx| tx.users().list(&account, None, &everything))?
-                .items
-            {
-                let (inline, attached) = policies_of(call, Attachable::User, &user.user_name)?;
-                let groups = call.read(|tx| tx.groups().groups_of(&account, &user.user_name))?;
-                in_use.extend(attached.iter().cloned());
-                in_use.extend(user.permissions_boundary.iter().cloned());
-                details.push(Detail::User(UserDetail {
-                    path: Some(user.path.clone()),
-                    user_name: Some(user.user_name.clone()),
-                    user_id: Some(user.user_id.clone()),
-                    arn: Some(user.arn.clone()),
-                    create_date: Some(timestamp(user.create_date)),
-                    user_policy_list: Some(policy_details(inline)),
-                    group_list: Some(groups.into_iter().map(|g| g.group_name).collect()),
-                    attached_managed_policies: Some(attached_shapes(call, attached)),
-                    permissions_boundary: boundary_shape(user.permissions_boundary.as_deref()),
-                    tags: tag_shapes(&user.tags),
-                }));
-            }
-        }
-        if wanted("Group") {
-            for group in call
-                .read(|tx| tx.groups().list(&account, None, &everything))?
-                .items
-            {
-                let (inline, attached) = policies_of(call, Attachable::Group, &group.group_name)?;
-                in_use.extend(attached.iter().cloned());
-                details.push(Detail::Group(GroupDetail {
-                    path: Some(group.path.clone()),
-                    group_name: Some(group.group_name.clone()),
-                    group_id: Some(group.group_id.clone()),
-                    arn: Some(group.arn.clone()),
-                    create_date: Some(timestamp(group.create_date)),
-                    group_policy_list: Some(policy_details(inline)),
-                    attached_managed_policies: Some(attached_shapes(call, attached)),
-                }));
-            }
-        }
-        if wanted("Role") {
-            for role in call
-                .read(|tx| tx.roles().list(&account, None, &everything))?
-                .items
-            {
-                let (inline, attached) = policies_of(call, Attachable::Role, &role.role_name)?;
-                let profiles =
-                    call.read(|tx| tx.instance_profiles().for_role(&account, &role.role_name))?;
-                let instance_profiles = profiles
-                    .iter()
-                    .map(|profile| profile_shape(call, profile))
-                    .collect::<Result<Vec<_>, _>>()?;
-                in_use.extend(attached.iter().cloned());
-                in_use.extend(role.permissions_boundary.iter().cloned());
-                details.push(Detail::Role(RoleDetail {
-                    path: Some(role.path.clone()),
-                    role_name: Some(role.role_name.clone()),
-                    role_id: Some(role.role_id.clone()),
-                    arn: Some(role.arn.clone()),
-                    create_date: Some(timestamp(role.create_date)),
-                    assume_role_policy_document: Some(crate::iam::role::shown_trust_policy(
-                        &role.assume_role_policy_document,
-                        &call.ctx.warden.snapshot(),
-                    )),
-                    instance_profile_list: Some(instance_profiles),
-                    role_policy_list: Some(policy_details(inline)),
-                    attached_managed_policies: Some(attached_shapes(call, attached)),
-                    permissions_boundary: boundary_shape(role.permissions_boundary.as_deref()),
-                    tags: tag_shapes(&role.tags),
-                    role_last_used: Some(RoleLastUsed {
-                        last_used_date: role.last_used.as_ref().map(|(when, _)| timestamp(*when)),
-                        region: role.last_used.as_ref().map(|(_, region)| region.clone()),
-                    }),
-                }));
-            }
-        }
-        if wanted("AWSManagedPolicy") {
-            // AWS managed policies the account uses (attached or as a boundary).
-            for arn in in_use
-                .iter()
-                .filter(|arn| aws_managed::by_arn(arn).is_some())
-            {
-                if let Ok(found) = find(call, arn) {
-                    details.push(Detail::Policy(policy_detail(call, &found)?));
-                }
-            }
-        }
-        if wanted("LocalManagedPolicy") {
-            for record in call.read(|tx| tx.managed_policies().list(&account))? {
-                details.push(Detail::Policy(policy_detail(
-                    call,
-                    &Found::Customer(record),
-                )?));
-            }
-        }
-        let (page, marker) = page_of(details, self.marker.as_deref(), self.max_items)?;
+        let entries = entries(call, self.filter.as_deref())?;
+        let (page, marker) = page_of(entries, self.marker.as_deref(), self.max_items)?;
         let mut response = GetAccountAuthorizationDetailsResponse {
             user_detail_list: Some(Vec::new()),
             group_detail_list: Some(Vec::new()),
@@ -153,8 +58,8 @@ impl Handle for GetAccountAuthorizationDetailsRequest {
             is_truncated: Some(marker.is_some()),
             marker,
         };
-        for detail in page {
-            match detail {
+        for entry in page {
+            match detail(call, entry)? {
                 Detail::User(user) => response.user_detail_list.get_or_insert_default().push(user),
                 Detail::Group(group) => {
                     response
@@ -168,6 +73,118 @@ impl Handle for GetAccountAuthorizationDetailsRequest {
         }
         Ok(response)
     }
+}
+
+/// Every entity the filter asks for, in AWS's order (users, groups, roles, then AWS managed
+/// policies the account uses — attached or as a boundary — and its own managed policies).
+fn entries(
+    call: &Authorized<'_, '_>,
+    filter: Option<&[String]>,
+) -> Result<Vec<Entry>, ServiceError> {
+    let wanted = |kind: &str| {
+        filter.is_none_or(|filter| filter.is_empty() || filter.iter().any(|f| f == kind))
+    };
+    let account = call.ctx.account();
+    let everything = PageRequest::first(usize::MAX);
+    let mut entries = Vec::new();
+    if wanted("User") {
+        let users = call.read(|tx| tx.users().list(account, None, &everything))?;
+        entries.extend(users.items.into_iter().map(Entry::User));
+    }
+    if wanted("Group") {
+        let groups = call.read(|tx| tx.groups().list(account, None, &everything))?;
+        entries.extend(groups.items.into_iter().map(Entry::Group));
+    }
+    if wanted("Role") {
+        let roles = call.read(|tx| tx.roles().list(account, None, &everything))?;
+        entries.extend(roles.items.into_iter().map(Entry::Role));
+    }
+    if wanted("AWSManagedPolicy") {
+        let in_use = call.ctx.warden.snapshot().managed_in_use(account);
+        for arn in in_use
+            .iter()
+            .filter(|arn| aws_managed::by_arn(arn).is_some())
+        {
+            if let Ok(found) = find(call, arn) {
+                entries.push(Entry::Policy(found));
+            }
+        }
+    }
+    if wanted("LocalManagedPolicy") {
+        let policies = call.read(|tx| tx.managed_policies().list(account))?;
+        entries.extend(
+            policies
+                .into_iter()
+                .map(|p| Entry::Policy(Found::Customer(p))),
+        );
+    }
+    Ok(entries)
+}
+
+/// An entry in full: its inline and attached policies, memberships, instance profiles or
+/// versions.
+fn detail(call: &Authorized<'_, '_>, entry: Entry) -> Result<Detail, ServiceError> {
+    let account = call.ctx.account();
+    Ok(match entry {
+        Entry::User(user) => {
+            let (inline, attached) = policies_of(call, Attachable::User, &user.user_name)?;
+            let groups = call.read(|tx| tx.groups().groups_of(account, &user.user_name))?;
+            Detail::User(UserDetail {
+                path: Some(user.path),
+                user_name: Some(user.user_name),
+                user_id: Some(user.user_id),
+                arn: Some(user.arn),
+                create_date: Some(timestamp(user.create_date)),
+                user_policy_list: Some(policy_details(inline)),
+                group_list: Some(groups.into_iter().map(|g| g.group_name).collect()),
+                attached_managed_policies: Some(attached_shapes(call, attached)),
+                permissions_boundary: boundary_shape(user.permissions_boundary.as_deref()),
+                tags: tag_shapes(&user.tags),
+            })
+        }
+        Entry::Group(group) => {
+            let (inline, attached) = policies_of(call, Attachable::Group, &group.group_name)?;
+            Detail::Group(GroupDetail {
+                path: Some(group.path),
+                group_name: Some(group.group_name),
+                group_id: Some(group.group_id),
+                arn: Some(group.arn),
+                create_date: Some(timestamp(group.create_date)),
+                group_policy_list: Some(policy_details(inline)),
+                attached_managed_policies: Some(attached_shapes(call, attached)),
+            })
+        }
+        Entry::Role(role) => {
+            let (inline, attached) = policies_of(call, Attachable::Role, &role.role_name)?;
+            let profiles =
+                call.read(|tx| tx.instance_profiles().for_role(account, &role.role_name))?;
+            let instance_profiles = profiles
+                .iter()
+                .map(|profile| profile_shape(call, profile))
+                .collect::<Result<Vec<_>, _>>()?;
+            Detail::Role(RoleDetail {
+                assume_role_policy_document: Some(crate::iam::role::shown_trust_policy(
+                    &role.assume_role_policy_document,
+                    &call.ctx.warden.snapshot(),
+                )),
+                path: Some(role.path),
+                role_name: Some(role.role_name),
+                role_id: Some(role.role_id),
+                arn: Some(role.arn),
+                create_date: Some(timestamp(role.create_date)),
+                instance_profile_list: Some(instance_profiles),
+                role_policy_list: Some(policy_details(inline)),
+                attached_managed_policies: Some(attached_shapes(call, attached)),
+                permissions_boundary: boundary_shape(role.permissions_boundary.as_deref()),
+                tags: tag_shapes(&role.tags),
+                role_last_used: Some(RoleLastUsed {
+                    last_used_date: role.last_used.as_ref().map(|(when, _)| timestamp(*when)),
+                    region: role.last_used.as_ref().map(|(_, region)| region.clone()),
+                }),
+            })
+        }
+        Entry::Policy(found) => Detail::Policy(policy_detail(call, &found)?),
+    })
 }
 
 fn policy_details(inline: Vec<InlinePolicyRecord>) -> Vec<PolicyDetail> {
