@@ -71,14 +71,14 @@ CTX = mp.get_context("fork")  # children of this process, so RUSAGE_CHILDREN cou
 
 
 # ---------------------------------------------------------------- setup
-def ensure_venv():
-    """As bench/abuse.py's, but re-running this file."""
+def ensure_venv(script=__file__):
+    """As bench/abuse.py's, but re-running `script` (this file unless another bench passes its own)."""
     python = VENV / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", "moto[server]>=5,<6", "boto3"], check=True)
     if Path(sys.prefix).resolve() != VENV.resolve():
-        os.execv(str(python), [str(python), __file__, *sys.argv[1:]])
+        os.execv(str(python), [str(python), str(script), *sys.argv[1:]])
 
 
 def warden_binary(args):
@@ -157,15 +157,16 @@ def boto3_caller(endpoint):
     return call, stats
 
 
-def raw_caller(endpoint):
+def raw_caller(endpoint, timeout=10):
+    """As the raw driver calls; `stats["body"]` keeps the last answer's body (for readers)."""
     import http.client
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
     signer, url = SigV4Auth(Credentials(KEY_ID, SECRET), "iam", "us-east-1"), endpoint + "/"
     host, port = endpoint.split("//", 1)[1].rsplit(":", 1)
-    conn = http.client.HTTPConnection(host, int(port), timeout=10)
-    stats = {"connections": 0}
+    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    stats = {"connections": 0, "body": b""}
 
     def call(action, params):
         body = urlencode({"Action": action, "Version": "2010-05-08", **params}).encode()
@@ -180,6 +181,7 @@ def raw_caller(endpoint):
         except (OSError, http.client.HTTPException) as e:
             conn.close()
             return type(e).__name__
+        stats["body"] = data
         if answer.status == 200:
             return "OK"
         code = re.search(rb"<Code>([^<]+)</Code>", data)
