@@ -3,10 +3,12 @@
 fresh Warden twice: on a new account as it starts (root access key present, no root MFA, no
 password policy), then after the remediations the checks ask for, made through the IAM API
 with boto3 — a strict password policy, root MFA (a virtual device enabled with codes computed
-by pyotp), an administrator user with MFA and a console password, and no root access key.
-Prints every check that ran with its status before and after, and the checks that reported
-nothing (no resource of their kind, or a finding Prowler draws from a service Warden does not
-serve).
+by pyotp), an auditor user with MFA and a console password, roles holding the SecurityAudit
+and AWSSupportAccess policies, and no root access key. Warden is restarted before the second
+scan: Prowler reads the credential report, which (as in AWS) is regenerated at most every four
+hours and is kept in memory, so the restart stands for the four hours a real account would
+wait. Prints every check that ran with its status before and after, and the checks that
+reported nothing (no resource of their kind).
 
 Usage: python3 scripts/prowler-iam.py [--warden-bin PATH] [--json out.json]
 Installs prowler, pyotp and boto3 into scripts/.prowler-venv (several minutes the first time)
@@ -121,6 +123,12 @@ def remediate(endpoint: str) -> tuple[str, str]:
     root.add_user_to_group(GroupName="auditors", UserName="auditor")
     root.create_login_profile(UserName="auditor", Password="C0rrect-Horse-Battery!")
     enable_mfa(root, "auditor-mfa", "auditor")
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:user/auditor"},
+        "Action": "sts:AssumeRole"}]})
+    for role, policy in [("security-audit", "SecurityAudit"), ("support", "AWSSupportAccess")]:
+        root.create_role(RoleName=role, AssumeRolePolicyDocument=trust)
+        root.attach_role_policy(RoleName=role, PolicyArn=f"arn:aws:iam::aws:policy/{policy}")
     key = root.create_access_key(UserName="auditor")["AccessKey"]
     auditor = (key["AccessKeyId"], key["SecretAccessKey"])
     client(auditor).get_user()  # the key is used before the scan, as a real one would be
@@ -140,6 +148,11 @@ def main() -> None:
     try:
         before = scan(endpoint, (ROOT_KEY_ID, ROOT_SECRET), work / "before")
         key = remediate(endpoint)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    process, endpoint = start(binary, work / "data")
+    try:
         after = scan(endpoint, key, work / "after")
     finally:
         process.terminate()

@@ -15,7 +15,7 @@ import zxingcpp
 from botocore.exceptions import ClientError
 from PIL import Image
 
-from conftest import ACCOUNT_ID, aws_cli, client, start_server, stop_server
+from conftest import ACCOUNT_ID, ROOT_KEY_ID, aws_cli, client, start_server, stop_server
 
 
 def error_code(err):
@@ -234,3 +234,26 @@ def test_account_alias_with_the_cli(server):
     assert cli("list-account-aliases")["AccountAliases"] == ["example-corp"]
     cli("delete-account-alias", "--account-alias", "example-corp")
     assert cli("list-account-aliases")["AccountAliases"] == []
+
+
+def test_a_deleted_root_key_stays_deleted_across_restarts(tmp_path):
+    """AWS advises deleting the root user's access keys; the credentials Warden was started
+    with are used at the first start only, so a restart does not bring the key back."""
+    srv = start_server(tmp_path / "data")
+    try:
+        root = client("iam", srv.endpoint)
+        root.create_user(UserName="admin")
+        root.attach_user_policy(UserName="admin", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+        key = root.create_access_key(UserName="admin")["AccessKey"]
+        root.delete_access_key(AccessKeyId=ROOT_KEY_ID)
+    finally:
+        stop_server(srv)
+    again = start_server(tmp_path / "data")
+    try:
+        with pytest.raises(ClientError) as err:
+            client("iam", again.endpoint).list_users()
+        assert error_code(err) == "InvalidClientTokenId"
+        admin = client("iam", again.endpoint, key["AccessKeyId"], key["SecretAccessKey"])
+        assert admin.get_account_summary()["SummaryMap"]["AccountAccessKeysPresent"] == 0
+    finally:
+        stop_server(again)

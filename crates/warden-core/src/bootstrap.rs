@@ -39,9 +39,9 @@ pub enum Bootstrap {
 
 impl Warden {
     /// On an empty store, create the default account (`account_id`, or random 12 digits) and
-    /// its root user's access key (`supplied`, or generated). On a store whose first account
-    /// already has a root key, do nothing; one whose first start was interrupted between the
-    /// two writes gets its root key now.
+    /// its root user's access key (`supplied`, or generated), in one transaction. On a store
+    /// that holds an account, do nothing — even when its root user has no access key left
+    /// (deleted, as AWS advises): supplied root credentials are used at the first start only.
     ///
     /// # Errors
     ///
@@ -64,43 +64,26 @@ impl Warden {
         supplied: Option<RootCredentials>,
     ) -> Result<Bootstrap, StartError> {
         let now = self.clock.now().as_millisecond();
-        let account_id = match self
+        if let Some(first) = self
             .store
             .read(|tx| tx.accounts().list())?
             .into_iter()
             .next()
         {
-            Some(first) => {
-                if !self
-                    .store
-                    .read(|tx| tx.access_keys().list(&first.account_id, None))?
-                    .is_empty()
-                {
-                    return Ok(Bootstrap::Existing {
-                        account_id: first.account_id,
-                    });
-                }
-                // A previous first start stopped between the two writes: finish it.
-                first.account_id
+            // Its root user may have no key: deleting it is AWS's advice, and a restart
+            // must not bring it back.
+            return Ok(Bootstrap::Existing {
+                account_id: first.account_id,
+            });
+        }
+        let account_id = match account_id {
+            Some(id) if is_account_id(id) => id.to_owned(),
+            Some(id) => {
+                return Err(StartError::Config(format!(
+                    "account id {id:?} is not 12 digits"
+                )));
             }
-            None => {
-                let account_id = match account_id {
-                    Some(id) if is_account_id(id) => id.to_owned(),
-                    Some(id) => {
-                        return Err(StartError::Config(format!(
-                            "account id {id:?} is not 12 digits"
-                        )));
-                    }
-                    None => credentials::account_id(self.rng.as_ref())?,
-                };
-                self.store.write(|tx| {
-                    tx.accounts().create(&AccountRecord {
-                        account_id: account_id.clone(),
-                        create_date: now,
-                    })
-                })?;
-                account_id
-            }
+            None => credentials::account_id(self.rng.as_ref())?,
         };
         let (credentials, generated) = match supplied {
             Some(given) => (given, false),
@@ -135,8 +118,14 @@ impl Warden {
             status: AccessKeyStatus::Active,
             create_date: now,
         };
+        let account = AccountRecord {
+            account_id: account_id.clone(),
+            create_date: now,
+        };
+        // One transaction: an account exists only with the root key it started with.
         self.write(&account_id, |tx, touched| {
             touched.push(Principal::Root);
+            tx.accounts().create(&account)?;
             Ok(tx.access_keys().create(&record)?)
         })
         .map_err(|error| StartError::State(error.to_string()))?;
