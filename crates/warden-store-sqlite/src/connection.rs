@@ -77,6 +77,9 @@ fn check_directory(path: &Path) -> Result<(), StoreError> {
     }
 }
 
+/// Prepared statements kept per connection (the store has fewer kinds than this).
+const STATEMENT_CACHE: usize = 512;
+
 /// Per-connection settings: durability, integrity, lock waiting and stable query plans.
 fn configure(connection: &Connection) -> Outcome<()> {
     connection.busy_timeout(BUSY_TIMEOUT)?;
@@ -84,6 +87,10 @@ fn configure(connection: &Connection) -> Outcome<()> {
     // bound to it. Without it SQLite re-prepares some statements (the user-tags query, for
     // one) on every execution, a measurable share of GetUser (docs/BENCHMARKS.md).
     connection.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    // Every statement the store runs stays prepared: rusqlite's default cache of 16 evicts
+    // (and so re-parses) statements when one call runs more kinds than that (a
+    // GetAccountAuthorizationDetails page runs about 30).
+    connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     connection.pragma_update(None, "foreign_keys", true)?;
     // FULL: in WAL mode every commit fsyncs the WAL before returning.
     connection.pragma_update(None, "synchronous", "FULL")?;
