@@ -257,3 +257,49 @@ def test_a_deleted_root_key_stays_deleted_across_restarts(tmp_path):
         assert admin.get_account_summary()["SummaryMap"]["AccountAccessKeysPresent"] == 0
     finally:
         stop_server(again)
+
+
+def test_service_specific_credentials_show_their_secret_once(iam):
+    iam.create_user(UserName="git-user")
+    try:
+        created = iam.create_service_specific_credential(
+            UserName="git-user", ServiceName="codecommit.amazonaws.com"
+        )["ServiceSpecificCredential"]
+        assert created["ServiceUserName"] == f"git-user-at-{ACCOUNT_ID}"
+        assert len(created["ServicePassword"]) == 44 and created["Status"] == "Active"
+        assert created["ServiceSpecificCredentialId"].startswith("ACCA")
+        credential_id = created["ServiceSpecificCredentialId"]
+        listed = iam.list_service_specific_credentials(UserName="git-user")["ServiceSpecificCredentials"]
+        assert [c["ServiceSpecificCredentialId"] for c in listed] == [credential_id]
+        assert "ServicePassword" not in listed[0]
+        api_key = iam.create_service_specific_credential(
+            UserName="git-user", ServiceName="bedrock.amazonaws.com", CredentialAgeDays=30
+        )["ServiceSpecificCredential"]
+        assert "ServiceCredentialSecret" in api_key and "ServicePassword" not in api_key
+        assert "ExpirationDate" in api_key
+        iam.create_service_specific_credential(UserName="git-user", ServiceName="codecommit.amazonaws.com")
+        with pytest.raises(ClientError) as err:
+            iam.create_service_specific_credential(UserName="git-user", ServiceName="codecommit.amazonaws.com")
+        assert error_code(err) == "LimitExceeded"
+        with pytest.raises(ClientError) as err:
+            iam.create_service_specific_credential(UserName="git-user", ServiceName="s3.amazonaws.com")
+        assert error_code(err) == "NotSupportedService"
+        reset = iam.reset_service_specific_credential(
+            UserName="git-user", ServiceSpecificCredentialId=credential_id
+        )["ServiceSpecificCredential"]
+        assert reset["ServicePassword"] != created["ServicePassword"]
+        iam.update_service_specific_credential(
+            UserName="git-user", ServiceSpecificCredentialId=credential_id, Status="Inactive"
+        )
+        with pytest.raises(ClientError) as err:
+            iam.delete_user(UserName="git-user")
+        assert error_code(err) == "DeleteConflict"
+        for credential in iam.list_service_specific_credentials(UserName="git-user")["ServiceSpecificCredentials"]:
+            iam.delete_service_specific_credential(
+                UserName="git-user", ServiceSpecificCredentialId=credential["ServiceSpecificCredentialId"]
+            )
+        with pytest.raises(ClientError) as err:
+            iam.delete_service_specific_credential(UserName="git-user", ServiceSpecificCredentialId=credential_id)
+        assert error_code(err) == "NoSuchEntity"
+    finally:
+        iam.delete_user(UserName="git-user")

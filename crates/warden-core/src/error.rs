@@ -136,6 +136,7 @@ pub(crate) fn not_found_message(kind: EntityKind, name: &str) -> String {
             format!("The Password Policy with domain name {name} cannot be found.")
         }
         EntityKind::AccountAlias => format!("The account alias {name} cannot be found."),
+        EntityKind::ServiceCredential => format!("No such service specific credential: {name}"),
     }
 }
 
@@ -165,6 +166,9 @@ fn already_exists_message(kind: EntityKind, name: &str) -> String {
         }
         EntityKind::PasswordPolicy => format!("The Password Policy for {name} already exists."),
         EntityKind::AccountAlias => format!("The account alias {name} already exists."),
+        EntityKind::ServiceCredential => {
+            format!("Service specific credential {name} already exists.")
+        }
     }
 }
 

@@ -17,6 +17,7 @@ mod paging;
 mod password;
 mod role;
 mod role_policy;
+mod service_credential;
 mod simulate;
 mod tagging;
 mod user;
@@ -58,7 +59,10 @@ served!(iam:
     CreateVirtualMFADevice, EnableMFADevice, ResyncMFADevice, DeactivateMFADevice,
     DeleteVirtualMFADevice, ListMFADevices, ListVirtualMFADevices, GetMFADevice,
     TagMFADevice, UntagMFADevice, ListMFADeviceTags,
-    CreateAccountAlias, DeleteAccountAlias, ListAccountAliases;
+    CreateAccountAlias, DeleteAccountAlias, ListAccountAliases,
+    CreateServiceSpecificCredential, ListServiceSpecificCredentials,
+    UpdateServiceSpecificCredential, ResetServiceSpecificCredential,
+    DeleteServiceSpecificCredential;
     without input:
     GetAccountPasswordPolicy => password::GetAccountPasswordPolicy,
     DeleteAccountPasswordPolicy => password::DeleteAccountPasswordPolicy,

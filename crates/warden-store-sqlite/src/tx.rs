@@ -3,8 +3,8 @@
 use rusqlite::Connection;
 use warden_store::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, PasswordPolicies, Roles, SnapshotSource, StoreError, Trails, Tx, Users,
-    WrappedKeys,
+    MfaDevices, PasswordPolicies, Roles, ServiceCredentials, SnapshotSource, StoreError, Trails,
+    Tx, Users, WrappedKeys,
 };
 
 use crate::failure::Outcome;
@@ -92,6 +92,10 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn password_policies(&self) -> &dyn PasswordPolicies {
+        self
+    }
+
+    fn service_credentials(&self) -> &dyn ServiceCredentials {
         self
     }
 

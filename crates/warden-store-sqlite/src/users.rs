@@ -188,6 +188,9 @@ impl Users for SqliteTx<'_> {
             if crate::mfa_devices::user_has_device(connection, account_id, &key)? {
                 return Err(StoreError::mfa_device_conflict().into());
             }
+            if crate::service_credentials::user_has_credentials(connection, account_id, &key)? {
+                return Err(StoreError::service_credential_conflict().into());
+            }
             if crate::policies::USER_POLICIES.any(connection, account_id, &key)? {
                 return Err(StoreError::has_inline_policies().into());
             }

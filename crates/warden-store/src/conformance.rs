@@ -65,6 +65,7 @@ mod mfa_devices;
 mod password_policies;
 mod policies;
 mod roles;
+mod service_credentials;
 mod tags;
 mod trails;
 mod transactions;
@@ -309,6 +310,10 @@ pub const CHECKS: &[Check] = &[
     check(
         "login_profiles_follow_user_renames",
         login_profiles::follow_user_renames,
+    ),
+    check(
+        "service_credentials_lifecycle_quota_and_conflicts",
+        service_credentials::lifecycle_quota_and_conflicts,
     ),
     check(
         "users_delete_conflicts_with_credentials",

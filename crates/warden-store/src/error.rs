@@ -73,6 +73,8 @@ pub enum EntityKind {
     PasswordPolicy,
     /// An account alias (by alias).
     AccountAlias,
+    /// A service-specific credential (by id).
+    ServiceCredential,
 }
 
 impl EntityKind {
@@ -98,6 +100,7 @@ impl EntityKind {
             Self::MfaDevice => "MFA device",
             Self::PasswordPolicy => "password policy",
             Self::AccountAlias => "account alias",
+            Self::ServiceCredential => "service-specific credential",
         }
     }
 }
@@ -157,12 +160,32 @@ impl StoreError {
             | EntityKind::WrappedKey
             | EntityKind::LoginProfile
             | EntityKind::PasswordPolicy
-            | EntityKind::AccountAlias => "Resource",
+            | EntityKind::AccountAlias
+            | EntityKind::ServiceCredential => "Resource",
             EntityKind::MfaDevice => "MFADevice",
         };
         Self::LimitExceeded(format!(
             "Cannot exceed quota for TagsPer{entity}: {}",
             crate::TAGS_PER_RESOURCE
+        ))
+    }
+
+    /// The [`StoreError::Conflict`] for deleting a user that still has service-specific
+    /// credentials.
+    #[must_use]
+    pub fn service_credential_conflict() -> Self {
+        Self::Conflict(
+            "Cannot delete entity, must delete service specific credentials first.".to_owned(),
+        )
+    }
+
+    /// The [`StoreError::LimitExceeded`] for a third service-specific credential of one user
+    /// for one service.
+    #[must_use]
+    pub fn service_credential_quota_exceeded() -> Self {
+        Self::LimitExceeded(format!(
+            "Cannot exceed quota for ServiceSpecificCredentialsPerUserPerService: {}",
+            crate::SERVICE_CREDENTIALS_PER_SERVICE
         ))
     }
 

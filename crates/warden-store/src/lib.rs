@@ -47,6 +47,7 @@ mod error;
 mod names;
 mod records;
 mod repositories;
+mod service_credentials;
 mod store;
 
 pub use audit::{
@@ -71,6 +72,7 @@ pub use records::{
 };
 pub use repositories::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, PasswordPolicies, Roles, Trails, Users, WrappedKeys,
+    MfaDevices, PasswordPolicies, Roles, ServiceCredentials, Trails, Users, WrappedKeys,
 };
+pub use service_credentials::{SERVICE_CREDENTIALS_PER_SERVICE, ServiceCredentialRecord};
 pub use store::{CommitStats, OnCommit, Store, StoreExt, Tx, WriteWork};

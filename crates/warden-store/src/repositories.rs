@@ -16,6 +16,7 @@ mod managed_policies;
 mod mfa_devices;
 mod password_policies;
 mod roles;
+mod service_credentials;
 mod trails;
 mod users;
 
@@ -29,5 +30,6 @@ pub use managed_policies::ManagedPolicies;
 pub use mfa_devices::MfaDevices;
 pub use password_policies::PasswordPolicies;
 pub use roles::Roles;
+pub use service_credentials::ServiceCredentials;
 pub use trails::Trails;
 pub use users::Users;

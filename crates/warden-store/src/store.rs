@@ -2,7 +2,8 @@
 
 use crate::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, PasswordPolicies, Roles, SnapshotSource, StoreError, Trails, Users, WrappedKeys,
+    MfaDevices, PasswordPolicies, Roles, ServiceCredentials, SnapshotSource, StoreError, Trails,
+    Users, WrappedKeys,
 };
 
 /// One transaction's view of Warden's state, through one repository per aggregate.
@@ -32,6 +33,8 @@ pub trait Tx {
     fn mfa_devices(&self) -> &dyn MfaDevices;
     /// Accounts' password policies.
     fn password_policies(&self) -> &dyn PasswordPolicies;
+    /// Users' service-specific credentials.
+    fn service_credentials(&self) -> &dyn ServiceCredentials;
     /// Customer managed policies, their versions and tags, and the attachments of every
     /// managed policy (AWS managed ones included) to users, groups and roles.
     fn managed_policies(&self) -> &dyn ManagedPolicies;

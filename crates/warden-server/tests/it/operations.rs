@@ -41,7 +41,7 @@ enum Wire {
 }
 
 /// One served operation and a valid input for it (`{KEY}` stands for alice's access key id,
-/// `{DAVE_KEY}` for dave's;
+/// `{DAVE_KEY}` for dave's, `{SSC}` for dave's service-specific credential;
 /// `{MFA1}`…`{MFA4}` for the codes of the harness's MFA device at steps t-1, t, t+1, t+2).
 struct Sample {
     wire: Wire,
@@ -472,6 +472,31 @@ const SAMPLES: &[Sample] = &[
         "DeleteAccountAlias",
         "AccountAlias=example-corp",
     ),
+    query(
+        &iam::META,
+        "CreateServiceSpecificCredential",
+        "UserName=dave&ServiceName=codecommit.amazonaws.com",
+    ),
+    query(
+        &iam::META,
+        "ListServiceSpecificCredentials",
+        "UserName=dave",
+    ),
+    query(
+        &iam::META,
+        "UpdateServiceSpecificCredential",
+        "UserName=dave&ServiceSpecificCredentialId={SSC}&Status=Inactive",
+    ),
+    query(
+        &iam::META,
+        "ResetServiceSpecificCredential",
+        "UserName=dave&ServiceSpecificCredentialId={SSC}",
+    ),
+    query(
+        &iam::META,
+        "DeleteServiceSpecificCredential",
+        "UserName=dave&ServiceSpecificCredentialId={SSC}",
+    ),
     query(&iam::META, "GetAccountSummary", ""),
     query(&iam::META, "GenerateCredentialReport", ""),
     query(&iam::META, "GetCredentialReport", ""),
@@ -548,6 +573,8 @@ pub(super) struct Harness {
     dave: (String, String),
     /// The codes of the harness's MFA device at steps t-1, t, t+1 and t+2.
     mfa_codes: [String; 4],
+    /// The id of dave's service-specific credential (`{SSC}`).
+    dave_credential: String,
     pub(super) nobody: (String, String),
 }
 
@@ -586,6 +613,7 @@ impl Harness {
             alice_key: String::new(),
             dave: (String::new(), String::new()),
             mfa_codes: Default::default(),
+            dave_credential: String::new(),
             nobody: (String::new(), String::new()),
         };
         for name in ["alice", "carol", "nobody"] {
@@ -644,6 +672,13 @@ impl Harness {
             )
             .await;
         harness.mfa_codes = codes_of(&device);
+        let credential = harness
+            .root(
+                &iam::META,
+                "Action=CreateServiceSpecificCredential&Version=2010-05-08&UserName=dave&ServiceName=cassandra.amazonaws.com",
+            )
+            .await;
+        harness.dave_credential = element(&credential, "ServiceSpecificCredentialId");
         harness
     }
 
@@ -678,6 +713,7 @@ impl Harness {
             .input
             .replace("{KEY}", &self.alice_key)
             .replace("{DAVE_KEY}", &self.dave.0)
+            .replace("{SSC}", &self.dave_credential)
             .replace("{MFA}", HARNESS_MFA)
             .replace("{MFA1}", &self.mfa_codes[0])
             .replace("{MFA2}", &self.mfa_codes[1])
@@ -723,14 +759,19 @@ fn codes_of(body: &str) -> [String; 4] {
     [now - 1, now, now + 1, now + 2].map(|step| device.code(step).to_string())
 }
 
+/// The text of the first `<name>` element in `body`.
+fn element(body: &str, name: &str) -> String {
+    let start = body.find(&format!("<{name}>")).unwrap() + name.len() + 2;
+    let end = body.find(&format!("</{name}>")).unwrap();
+    body[start..end].to_owned()
+}
+
 /// The access key id and secret in a CreateAccessKey response.
 fn key_pair(body: &str) -> (String, String) {
-    let element = |name: &str| {
-        let start = body.find(&format!("<{name}>")).unwrap() + name.len() + 2;
-        let end = body.find(&format!("</{name}>")).unwrap();
-        body[start..end].to_owned()
-    };
-    (element("AccessKeyId"), element("SecretAccessKey"))
+    (
+        element(body, "AccessKeyId"),
+        element(body, "SecretAccessKey"),
+    )
 }
 
 fn signed(
@@ -1083,6 +1124,7 @@ fn scrub(body: &str) -> String {
         ("QRCodePNG", "<png>"),
         ("Base32StringSeed", "<seed>"),
         ("Content", "<csv>"),
+        ("ServicePassword", "<password>"),
     ] {
         let (open, close) = (format!("<{element}>"), format!("</{element}>"));
         if let (Some(start), Some(end)) = (out.find(&open), out.find(&close))

@@ -119,6 +119,7 @@ conformance_tests![
     accounts_aliases_set_replace_remove_and_are_unique,
     password_policies_put_get_delete,
     login_profiles_create_get_list,
+    service_credentials_lifecycle_quota_and_conflicts,
     login_profiles_update_and_delete,
     login_profiles_follow_user_renames,
     users_delete_conflicts_with_credentials,
