@@ -101,6 +101,20 @@ impl From<StoreError> for ServiceError {
                 &cloudtrail::errors::TRAIL_ALREADY_EXISTS,
                 already_exists_message(EntityKind::Trail, &name),
             ),
+            StoreError::AlreadyExists {
+                kind: EntityKind::SshPublicKey,
+                ..
+            } => Self::modeled(
+                &iam::errors::DUPLICATE_SSH_PUBLIC_KEY,
+                "The SSH public key is already associated with the specified IAM user.",
+            ),
+            StoreError::AlreadyExists {
+                kind: EntityKind::SigningCertificate,
+                ..
+            } => Self::modeled(
+                &iam::errors::DUPLICATE_CERTIFICATE,
+                "The same certificate is associated with an IAM user in the account.",
+            ),
             StoreError::AlreadyExists { kind, name } => {
                 Self::EntityAlreadyExists(already_exists_message(kind, &name))
             }
@@ -136,6 +150,10 @@ pub(crate) fn not_found_message(kind: EntityKind, name: &str) -> String {
             format!("The Password Policy with domain name {name} cannot be found.")
         }
         EntityKind::AccountAlias => format!("The account alias {name} cannot be found."),
+        EntityKind::SshPublicKey => format!("The Public Key with id {name} cannot be found."),
+        EntityKind::SigningCertificate => {
+            format!("The Certificate with id {name} cannot be found.")
+        }
     }
 }
 
@@ -165,6 +183,10 @@ fn already_exists_message(kind: EntityKind, name: &str) -> String {
         }
         EntityKind::PasswordPolicy => format!("The Password Policy for {name} already exists."),
         EntityKind::AccountAlias => format!("The account alias {name} already exists."),
+        EntityKind::SshPublicKey => format!("The Public Key with id {name} already exists."),
+        EntityKind::SigningCertificate => {
+            format!("The Certificate with id {name} already exists.")
+        }
     }
 }
 

@@ -17,7 +17,9 @@ mod paging;
 mod password;
 mod role;
 mod role_policy;
+mod signing_certificate;
 mod simulate;
+mod ssh_public_key;
 mod tagging;
 mod user;
 mod user_policy;
@@ -58,6 +60,10 @@ served!(iam:
     CreateVirtualMFADevice, EnableMFADevice, ResyncMFADevice, DeactivateMFADevice,
     DeleteVirtualMFADevice, ListMFADevices, ListVirtualMFADevices, GetMFADevice,
     TagMFADevice, UntagMFADevice, ListMFADeviceTags,
+    UploadSSHPublicKey, GetSSHPublicKey, ListSSHPublicKeys, UpdateSSHPublicKey,
+    DeleteSSHPublicKey,
+    UploadSigningCertificate, ListSigningCertificates, UpdateSigningCertificate,
+    DeleteSigningCertificate,
     CreateAccountAlias, DeleteAccountAlias, ListAccountAliases;
     without input:
     GetAccountPasswordPolicy => password::GetAccountPasswordPolicy,

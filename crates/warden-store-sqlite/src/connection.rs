@@ -20,6 +20,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (7, include_str!("../migrations/0007_roles.sql")),
     (8, include_str!("../migrations/0008_instance_profiles.sql")),
     (9, include_str!("../migrations/0009_credentials.sql")),
+    (10, include_str!("../migrations/0010_certificates.sql")),
 ];
 
 /// Opens the writer and the reader connection to the database file at `path`, creating

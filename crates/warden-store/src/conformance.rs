@@ -68,6 +68,7 @@ mod roles;
 mod tags;
 mod trails;
 mod transactions;
+mod user_certificates;
 mod users;
 
 pub use audit::record as audit_record;
@@ -309,6 +310,14 @@ pub const CHECKS: &[Check] = &[
     check(
         "login_profiles_follow_user_renames",
         login_profiles::follow_user_renames,
+    ),
+    check(
+        "ssh_public_keys_upload_list_update_delete",
+        user_certificates::ssh_public_keys_upload_list_update_delete,
+    ),
+    check(
+        "signing_certificates_upload_list_update_delete",
+        user_certificates::signing_certificates_upload_list_update_delete,
     ),
     check(
         "users_delete_conflicts_with_credentials",

@@ -57,7 +57,8 @@ pub use audit::{
 pub use audit_stats::{AUDIT_BATCH_BUCKETS, AuditStats, BatchSizes};
 pub use credentials::{
     AccessKeyUse, LoginProfileRecord, MFA_DEVICES_PER_USER, MfaAssignment, MfaDeviceRecord,
-    PasswordPolicyRecord,
+    PasswordPolicyRecord, SIGNING_CERTIFICATES_PER_USER, SSH_PUBLIC_KEYS_PER_USER,
+    SigningCertificateRecord, SshPublicKeyRecord,
 };
 pub use error::{EntityKind, StoreError};
 pub use names::{name_key, tag_key_fold};
@@ -71,6 +72,7 @@ pub use records::{
 };
 pub use repositories::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, PasswordPolicies, Roles, Trails, Users, WrappedKeys,
+    MfaDevices, PasswordPolicies, Roles, SigningCertificates, SshPublicKeys, Trails, Users,
+    WrappedKeys,
 };
 pub use store::{CommitStats, OnCommit, Store, StoreExt, Tx, WriteWork};

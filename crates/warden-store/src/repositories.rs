@@ -16,6 +16,8 @@ mod managed_policies;
 mod mfa_devices;
 mod password_policies;
 mod roles;
+mod signing_certificates;
+mod ssh_public_keys;
 mod trails;
 mod users;
 
@@ -29,5 +31,7 @@ pub use managed_policies::ManagedPolicies;
 pub use mfa_devices::MfaDevices;
 pub use password_policies::PasswordPolicies;
 pub use roles::Roles;
+pub use signing_certificates::SigningCertificates;
+pub use ssh_public_keys::SshPublicKeys;
 pub use trails::Trails;
 pub use users::Users;

@@ -121,6 +121,8 @@ conformance_tests![
     login_profiles_create_get_list,
     login_profiles_update_and_delete,
     login_profiles_follow_user_renames,
+    ssh_public_keys_upload_list_update_delete,
+    signing_certificates_upload_list_update_delete,
     users_delete_conflicts_with_credentials,
     mfa_devices_create_get_list,
     mfa_devices_enable_deactivate_and_assigned_to,
