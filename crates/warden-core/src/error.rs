@@ -101,6 +101,20 @@ impl From<StoreError> for ServiceError {
                 &cloudtrail::errors::TRAIL_ALREADY_EXISTS,
                 already_exists_message(EntityKind::Trail, &name),
             ),
+            StoreError::AlreadyExists {
+                kind: EntityKind::SshPublicKey,
+                ..
+            } => Self::modeled(
+                &iam::errors::DUPLICATE_SSH_PUBLIC_KEY,
+                "The SSH public key is already associated with the specified IAM user.",
+            ),
+            StoreError::AlreadyExists {
+                kind: EntityKind::SigningCertificate,
+                ..
+            } => Self::modeled(
+                &iam::errors::DUPLICATE_CERTIFICATE,
+                "The same certificate is associated with an IAM user in the account.",
+            ),
             StoreError::AlreadyExists { kind, name } => {
                 Self::EntityAlreadyExists(already_exists_message(kind, &name))
             }
@@ -137,6 +151,10 @@ pub(crate) fn not_found_message(kind: EntityKind, name: &str) -> String {
         }
         EntityKind::AccountAlias => format!("The account alias {name} cannot be found."),
         EntityKind::ServiceCredential => format!("No such service specific credential: {name}"),
+        EntityKind::SshPublicKey => format!("The Public Key with id {name} cannot be found."),
+        EntityKind::SigningCertificate => {
+            format!("The Certificate with id {name} cannot be found.")
+        }
     }
 }
 
@@ -168,6 +186,10 @@ fn already_exists_message(kind: EntityKind, name: &str) -> String {
         EntityKind::AccountAlias => format!("The account alias {name} already exists."),
         EntityKind::ServiceCredential => {
             format!("Service specific credential {name} already exists.")
+        }
+        EntityKind::SshPublicKey => format!("The Public Key with id {name} already exists."),
+        EntityKind::SigningCertificate => {
+            format!("The Certificate with id {name} already exists.")
         }
     }
 }

@@ -18,7 +18,9 @@ mod password;
 mod role;
 mod role_policy;
 mod service_credential;
+mod signing_certificate;
 mod simulate;
+mod ssh_public_key;
 mod tagging;
 mod user;
 mod user_policy;
@@ -62,7 +64,11 @@ served!(iam:
     CreateAccountAlias, DeleteAccountAlias, ListAccountAliases,
     CreateServiceSpecificCredential, ListServiceSpecificCredentials,
     UpdateServiceSpecificCredential, ResetServiceSpecificCredential,
-    DeleteServiceSpecificCredential;
+    DeleteServiceSpecificCredential,
+    UploadSSHPublicKey, GetSSHPublicKey, ListSSHPublicKeys, UpdateSSHPublicKey,
+    DeleteSSHPublicKey,
+    UploadSigningCertificate, ListSigningCertificates, UpdateSigningCertificate,
+    DeleteSigningCertificate;
     without input:
     GetAccountPasswordPolicy => password::GetAccountPasswordPolicy,
     DeleteAccountPasswordPolicy => password::DeleteAccountPasswordPolicy,

@@ -7,6 +7,7 @@
 //!   is how `sts:GetAccessKeyInfo` answers without a lookup.
 //! - Secret access keys are 40 characters of standard base64 (30 random bytes).
 //! - Unique ids (`AIDA…`, `AROA…`) are 21 characters: prefix plus 17 random characters.
+//! - Signing certificate ids are 32 random characters (no prefix).
 //! - Account ids are 12 random digits, the first not `0`.
 //!
 //! All random characters come from the base32 alphabet `A–Z2–7`, the alphabet AWS uses.
@@ -163,6 +164,24 @@ pub fn unique_id(prefix: UniqueIdPrefix, rng: &dyn SecureRandom) -> Result<Strin
     id.push_str(prefix.as_str());
     id.extend(random.iter().map(|&byte| base32_char(u64::from(byte))));
     Ok(id)
+}
+
+/// Length of a signing certificate id (AWS's are 24 or more `\w` characters without a
+/// documented prefix).
+const SIGNING_CERTIFICATE_ID_LEN: usize = 32;
+
+/// A new signing certificate id: 32 random characters of the base32 alphabet.
+///
+/// # Errors
+///
+/// [`CryptoError::Random`] when the generator fails.
+pub fn signing_certificate_id(rng: &dyn SecureRandom) -> Result<String, CryptoError> {
+    let mut random = [0u8; SIGNING_CERTIFICATE_ID_LEN];
+    rng.fill(&mut random)?;
+    Ok(random
+        .iter()
+        .map(|&byte| base32_char(u64::from(byte)))
+        .collect())
 }
 
 /// A unique id in AWS's shape derived from `seed` (its SHA-256), for entities every Warden

@@ -12,6 +12,8 @@
 //!   secret access keys, unique ids and account ids.
 //! - [`password`] hashes and verifies console passwords (argon2id, OWASP parameters);
 //!   [`totp`] computes and checks the one-time codes of virtual MFA devices (RFC 6238).
+//! - [`ssh`] parses, re-encodes and fingerprints SSH public keys; [`x509`] parses
+//!   certificates and checks that a private key belongs to one.
 //! - [`constant_time_eq`] compares secrets without leaking where they differ.
 //! - [`Uuid`] makes version 4 UUIDs (request and event ids) from a [`SecureRandom`].
 //!
@@ -33,8 +35,10 @@ pub mod password;
 mod random;
 mod root_key;
 mod secret;
+pub mod ssh;
 pub mod totp;
 mod uuid;
+pub mod x509;
 
 pub use compare::constant_time_eq;
 pub use envelope::{DATA_KEY_PURPOSE, DataKey, Sealer};

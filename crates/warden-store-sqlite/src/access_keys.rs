@@ -174,7 +174,7 @@ pub(crate) const SELECT_KEYS: &str = "SELECT k.account_id, u.user_name, k.access
 
 /// The `user_key` column value of a key owner: the user's case-folded name, or `None` for
 /// the root user. Fails with [`StoreError::NotFound`] for a missing user or account.
-fn owner_key(
+pub(crate) fn owner_key(
     connection: &Connection,
     account_id: &str,
     user_name: Option<&str>,
@@ -187,10 +187,7 @@ fn owner_key(
 
 /// Reads a row selected by [`SELECT_KEYS`].
 pub(crate) fn key_from_row(row: &Row<'_>) -> rusqlite::Result<AccessKeyRecord> {
-    let status: String = row.get(4)?;
-    let status = AccessKeyStatus::parse(&status).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(4, Type::Text, "unknown access key status".into())
-    })?;
+    let status = status_at(row, 4)?;
     Ok(AccessKeyRecord {
         account_id: row.get(0)?,
         user_name: row.get(1)?,
@@ -198,5 +195,14 @@ pub(crate) fn key_from_row(row: &Row<'_>) -> rusqlite::Result<AccessKeyRecord> {
         secret_sealed: row.get(3)?,
         status,
         create_date: row.get(5)?,
+    })
+}
+
+/// The `Active`/`Inactive` status in column `index` (access keys, SSH public keys, signing
+/// certificates).
+pub(crate) fn status_at(row: &Row<'_>, index: usize) -> rusqlite::Result<AccessKeyStatus> {
+    let status: String = row.get(index)?;
+    AccessKeyStatus::parse(&status).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(index, Type::Text, "unknown status".into())
     })
 }

@@ -24,6 +24,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
         10,
         include_str!("../migrations/0010_service_credentials.sql"),
     ),
+    (11, include_str!("../migrations/0011_certificates.sql")),
 ];
 
 /// Opens the writer and the reader connection to the database file at `path`, creating

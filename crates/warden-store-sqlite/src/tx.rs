@@ -3,8 +3,8 @@
 use rusqlite::Connection;
 use warden_store::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, PasswordPolicies, Roles, ServiceCredentials, SnapshotSource, StoreError, Trails,
-    Tx, Users, WrappedKeys,
+    MfaDevices, PasswordPolicies, Roles, ServiceCredentials, SigningCertificates, SnapshotSource,
+    SshPublicKeys, StoreError, Trails, Tx, Users, WrappedKeys,
 };
 
 use crate::failure::Outcome;
@@ -88,6 +88,14 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn mfa_devices(&self) -> &dyn MfaDevices {
+        self
+    }
+
+    fn ssh_public_keys(&self) -> &dyn SshPublicKeys {
+        self
+    }
+
+    fn signing_certificates(&self) -> &dyn SigningCertificates {
         self
     }
 

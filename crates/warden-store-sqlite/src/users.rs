@@ -173,7 +173,8 @@ impl Users for SqliteTx<'_> {
         let connection = self.connection;
         settle(|| {
             let key = require(connection, account_id, user_name)?;
-            // AWS's order: login profile, access keys, MFA devices, then the rest.
+            // AWS's order: login profile, access keys, signing certificates, SSH public keys,
+            // MFA devices, then the rest.
             if crate::login_profiles::has_profile(connection, account_id, &key)? {
                 return Err(StoreError::login_profile_conflict().into());
             }
@@ -184,6 +185,12 @@ impl Users for SqliteTx<'_> {
                 .exists(params![account_id, key])?;
             if has_keys {
                 return Err(StoreError::user_has_access_keys().into());
+            }
+            if crate::signing_certificates::user_has_certificates(connection, account_id, &key)? {
+                return Err(StoreError::signing_certificate_conflict().into());
+            }
+            if crate::ssh_public_keys::user_has_keys(connection, account_id, &key)? {
+                return Err(StoreError::ssh_public_key_conflict().into());
             }
             if crate::mfa_devices::user_has_device(connection, account_id, &key)? {
                 return Err(StoreError::mfa_device_conflict().into());

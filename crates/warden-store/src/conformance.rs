@@ -69,6 +69,7 @@ mod service_credentials;
 mod tags;
 mod trails;
 mod transactions;
+mod user_certificates;
 mod users;
 
 pub use audit::record as audit_record;
@@ -314,6 +315,14 @@ pub const CHECKS: &[Check] = &[
     check(
         "service_credentials_lifecycle_quota_and_conflicts",
         service_credentials::lifecycle_quota_and_conflicts,
+    ),
+    check(
+        "ssh_public_keys_upload_list_update_delete",
+        user_certificates::ssh_public_keys_upload_list_update_delete,
+    ),
+    check(
+        "signing_certificates_upload_list_update_delete",
+        user_certificates::signing_certificates_upload_list_update_delete,
     ),
     check(
         "users_delete_conflicts_with_credentials",

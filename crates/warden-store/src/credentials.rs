@@ -1,8 +1,14 @@
 //! The records of credentials other than access keys: the account's password policy,
 //! users' console passwords (login profiles) and virtual MFA devices, and the record of an
-//! access key's last use. Plain data, no behaviour; secrets only ever sealed.
+//! access key's last use, users' SSH public keys and signing certificates. Plain data, no behaviour; secrets only ever sealed.
 
 use std::fmt;
+
+/// AWS's quota of SSH public keys of one user.
+pub const SSH_PUBLIC_KEYS_PER_USER: usize = 5;
+
+/// AWS's quota of signing certificates of one user (or root user).
+pub const SIGNING_CERTIFICATES_PER_USER: usize = 2;
 
 /// AWS's quota of MFA devices assigned to one user.
 pub const MFA_DEVICES_PER_USER: usize = 8;
@@ -128,4 +134,45 @@ pub struct AccessKeyUse {
     pub service: String,
     /// The Region of the request.
     pub region: String,
+}
+
+/// An SSH public key of a user (for CodeCommit), kept in both of GetSSHPublicKey's
+/// encodings. Public material: nothing here is secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SshPublicKeyRecord {
+    /// The owning account.
+    pub account_id: String,
+    /// The user, as stored (case-insensitive lookups).
+    pub user_name: String,
+    /// `APKA…`, unique across accounts.
+    pub ssh_public_key_id: String,
+    /// The MD5 fingerprint (`xx:xx:…`); unique per user.
+    pub fingerprint: String,
+    /// OpenSSH text (`ssh-rsa AAAA…`).
+    pub body_ssh: String,
+    /// PEM `PUBLIC KEY`.
+    pub body_pem: String,
+    /// `Active` or `Inactive`.
+    pub status: crate::AccessKeyStatus,
+    /// When it was uploaded (epoch milliseconds).
+    pub upload_date: i64,
+}
+
+/// An X.509 signing certificate of a user or of the root user. Public material.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigningCertificateRecord {
+    /// The owning account.
+    pub account_id: String,
+    /// The user as stored; `None` for the root user.
+    pub user_name: Option<String>,
+    /// The certificate id, unique across accounts.
+    pub certificate_id: String,
+    /// The PEM body as uploaded.
+    pub certificate_body: String,
+    /// A digest of the certificate's DER (hex SHA-256); unique within the account.
+    pub digest: String,
+    /// `Active` or `Inactive`.
+    pub status: crate::AccessKeyStatus,
+    /// When it was uploaded (epoch milliseconds).
+    pub upload_date: i64,
 }

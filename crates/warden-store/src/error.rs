@@ -75,6 +75,10 @@ pub enum EntityKind {
     AccountAlias,
     /// A service-specific credential (by id).
     ServiceCredential,
+    /// A user's SSH public key (by id; by fingerprint when it is a duplicate).
+    SshPublicKey,
+    /// A signing certificate (by id; by id too when its certificate is a duplicate).
+    SigningCertificate,
 }
 
 impl EntityKind {
@@ -101,6 +105,8 @@ impl EntityKind {
             Self::PasswordPolicy => "password policy",
             Self::AccountAlias => "account alias",
             Self::ServiceCredential => "service-specific credential",
+            Self::SshPublicKey => "SSH public key",
+            Self::SigningCertificate => "signing certificate",
         }
     }
 }
@@ -161,7 +167,9 @@ impl StoreError {
             | EntityKind::LoginProfile
             | EntityKind::PasswordPolicy
             | EntityKind::AccountAlias
-            | EntityKind::ServiceCredential => "Resource",
+            | EntityKind::ServiceCredential
+            | EntityKind::SshPublicKey
+            | EntityKind::SigningCertificate => "Resource",
             EntityKind::MfaDevice => "MFADevice",
         };
         Self::LimitExceeded(format!(
@@ -201,6 +209,36 @@ impl StoreError {
     #[must_use]
     pub fn mfa_device_conflict() -> Self {
         Self::Conflict("Cannot delete entity, must delete MFA device first.".to_owned())
+    }
+
+    /// The [`StoreError::Conflict`] for deleting a user that still has SSH public keys.
+    #[must_use]
+    pub fn ssh_public_key_conflict() -> Self {
+        Self::Conflict("Cannot delete entity, must delete SSH public keys first.".to_owned())
+    }
+
+    /// The [`StoreError::Conflict`] for deleting a user that still has signing certificates.
+    #[must_use]
+    pub fn signing_certificate_conflict() -> Self {
+        Self::Conflict("Cannot delete entity, must delete signing certificates first.".to_owned())
+    }
+
+    /// The [`StoreError::LimitExceeded`] for a sixth SSH public key of one user.
+    #[must_use]
+    pub fn ssh_public_key_quota_exceeded() -> Self {
+        Self::LimitExceeded(format!(
+            "Cannot exceed quota for SSHPublicKeysPerUser: {}",
+            crate::SSH_PUBLIC_KEYS_PER_USER
+        ))
+    }
+
+    /// The [`StoreError::LimitExceeded`] for a third signing certificate of one user.
+    #[must_use]
+    pub fn signing_certificate_quota_exceeded() -> Self {
+        Self::LimitExceeded(format!(
+            "Cannot exceed quota for SigningCertificatesPerUser: {}",
+            crate::SIGNING_CERTIFICATES_PER_USER
+        ))
     }
 
     /// The [`StoreError::Conflict`] for deleting a virtual MFA device that is assigned.

@@ -58,7 +58,8 @@ pub use audit::{
 pub use audit_stats::{AUDIT_BATCH_BUCKETS, AuditStats, BatchSizes};
 pub use credentials::{
     AccessKeyUse, LoginProfileRecord, MFA_DEVICES_PER_USER, MfaAssignment, MfaDeviceRecord,
-    PasswordPolicyRecord,
+    PasswordPolicyRecord, SIGNING_CERTIFICATES_PER_USER, SSH_PUBLIC_KEYS_PER_USER,
+    SigningCertificateRecord, SshPublicKeyRecord,
 };
 pub use error::{EntityKind, StoreError};
 pub use names::{name_key, tag_key_fold};
@@ -72,7 +73,8 @@ pub use records::{
 };
 pub use repositories::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, PasswordPolicies, Roles, ServiceCredentials, Trails, Users, WrappedKeys,
+    MfaDevices, PasswordPolicies, Roles, ServiceCredentials, SigningCertificates, SshPublicKeys,
+    Trails, Users, WrappedKeys,
 };
 pub use service_credentials::{SERVICE_CREDENTIALS_PER_SERVICE, ServiceCredentialRecord};
 pub use store::{CommitStats, OnCommit, Store, StoreExt, Tx, WriteWork};

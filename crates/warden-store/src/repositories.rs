@@ -17,6 +17,8 @@ mod mfa_devices;
 mod password_policies;
 mod roles;
 mod service_credentials;
+mod signing_certificates;
+mod ssh_public_keys;
 mod trails;
 mod users;
 
@@ -31,5 +33,7 @@ pub use mfa_devices::MfaDevices;
 pub use password_policies::PasswordPolicies;
 pub use roles::Roles;
 pub use service_credentials::ServiceCredentials;
+pub use signing_certificates::SigningCertificates;
+pub use ssh_public_keys::SshPublicKeys;
 pub use trails::Trails;
 pub use users::Users;

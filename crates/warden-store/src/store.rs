@@ -2,8 +2,8 @@
 
 use crate::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, PasswordPolicies, Roles, ServiceCredentials, SnapshotSource, StoreError, Trails,
-    Users, WrappedKeys,
+    MfaDevices, PasswordPolicies, Roles, ServiceCredentials, SigningCertificates, SnapshotSource,
+    SshPublicKeys, StoreError, Trails, Users, WrappedKeys,
 };
 
 /// One transaction's view of Warden's state, through one repository per aggregate.
@@ -31,6 +31,10 @@ pub trait Tx {
     fn login_profiles(&self) -> &dyn LoginProfiles;
     /// Virtual MFA devices.
     fn mfa_devices(&self) -> &dyn MfaDevices;
+    /// Users' SSH public keys.
+    fn ssh_public_keys(&self) -> &dyn SshPublicKeys;
+    /// Signing certificates of users and root users.
+    fn signing_certificates(&self) -> &dyn SigningCertificates;
     /// Accounts' password policies.
     fn password_policies(&self) -> &dyn PasswordPolicies;
     /// Users' service-specific credentials.

@@ -15,17 +15,17 @@ use warden_protocol::iam::arn;
 use crate::Ctx;
 use crate::operation::Principal;
 
-/// Whose keys an operation acts on.
-struct Owner {
+/// Whose keys (or signing certificates) an operation acts on.
+pub(super) struct Owner {
     /// `None` for the root user.
-    user_name: Option<String>,
+    pub(super) user_name: Option<String>,
     /// The ARN authorized against.
-    arn: Arn,
+    pub(super) arn: Arn,
 }
 
 impl Owner {
     /// The owner named by a request's `UserName`, or the caller.
-    fn of(ctx: &Ctx<'_>, given: Option<&str>) -> Self {
+    pub(super) fn of(ctx: &Ctx<'_>, given: Option<&str>) -> Self {
         match given.or_else(|| ctx.caller.user_name()) {
             Some(name) => Self {
                 arn: ctx.user_arn(name),

@@ -51,6 +51,30 @@ struct Sample {
     as_dave: bool,
 }
 
+/// Fixed SSH public keys and signing certificates (valid into 2097), so the wire snapshot is
+/// stable: the harness uploads the first of each for dave (`{SSH_ID}`, `{CERT_ID}`), the
+/// samples the second (`{SSH_KEY_2}`, `{CERT_2}`).
+const SSH_KEY_1: &str = include_str!("data/ssh_key_1.pub");
+/// See [`SSH_KEY_1`].
+const SSH_KEY_2: &str = include_str!("data/ssh_key_2.pub");
+/// See [`SSH_KEY_1`].
+const CERT_1: &str = include_str!("data/signing_cert_1.pem");
+/// See [`SSH_KEY_1`].
+const CERT_2: &str = include_str!("data/signing_cert_2.pem");
+
+/// `text` encoded for a form body.
+fn form_encoded(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// The text of the first `<name>` element of an XML answer.
+fn element(body: &str, name: &str) -> String {
+    let open = format!("<{name}>");
+    let start = body.find(&open).unwrap() + open.len();
+    let end = start + body[start..].find('<').unwrap();
+    body[start..end].to_owned()
+}
+
 /// The serial number of the virtual MFA device the harness creates.
 const HARNESS_MFA: &str = "arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fharness-mfa";
 
@@ -460,6 +484,43 @@ const SAMPLES: &[Sample] = &[
         "DeleteVirtualMFADevice",
         "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fteam%2Fphone",
     ),
+    query(
+        &iam::META,
+        "UploadSSHPublicKey",
+        "UserName=alice&SSHPublicKeyBody={SSH_KEY_2}",
+    ),
+    query(&iam::META, "ListSSHPublicKeys", "UserName=dave"),
+    query(
+        &iam::META,
+        "GetSSHPublicKey",
+        "UserName=dave&SSHPublicKeyId={SSH_ID}&Encoding=SSH",
+    ),
+    query(
+        &iam::META,
+        "UpdateSSHPublicKey",
+        "UserName=dave&SSHPublicKeyId={SSH_ID}&Status=Inactive",
+    ),
+    query(
+        &iam::META,
+        "DeleteSSHPublicKey",
+        "UserName=dave&SSHPublicKeyId={SSH_ID}",
+    ),
+    query(
+        &iam::META,
+        "UploadSigningCertificate",
+        "UserName=alice&CertificateBody={CERT_2}",
+    ),
+    query(&iam::META, "ListSigningCertificates", "UserName=dave"),
+    query(
+        &iam::META,
+        "UpdateSigningCertificate",
+        "UserName=dave&CertificateId={CERT_ID}&Status=Inactive",
+    ),
+    query(
+        &iam::META,
+        "DeleteSigningCertificate",
+        "UserName=dave&CertificateId={CERT_ID}",
+    ),
     query(&iam::META, "GetAccessKeyLastUsed", "AccessKeyId={DAVE_KEY}"),
     query(
         &iam::META,
@@ -575,6 +636,10 @@ pub(super) struct Harness {
     mfa_codes: [String; 4],
     /// The id of dave's service-specific credential (`{SSC}`).
     dave_credential: String,
+    /// The id of dave's SSH public key (`{SSH_ID}`).
+    ssh_id: String,
+    /// The id of dave's signing certificate (`{CERT_ID}`).
+    certificate_id: String,
     pub(super) nobody: (String, String),
 }
 
@@ -614,6 +679,8 @@ impl Harness {
             dave: (String::new(), String::new()),
             mfa_codes: Default::default(),
             dave_credential: String::new(),
+            ssh_id: String::new(),
+            certificate_id: String::new(),
             nobody: (String::new(), String::new()),
         };
         for name in ["alice", "carol", "nobody"] {
@@ -679,6 +746,26 @@ impl Harness {
             )
             .await;
         harness.dave_credential = element(&credential, "ServiceSpecificCredentialId");
+        let ssh = harness
+            .root(
+                &iam::META,
+                &format!(
+                    "Action=UploadSSHPublicKey&Version=2010-05-08&UserName=dave&SSHPublicKeyBody={}",
+                    form_encoded(SSH_KEY_1)
+                ),
+            )
+            .await;
+        harness.ssh_id = element(&ssh, "SSHPublicKeyId");
+        let certificate = harness
+            .root(
+                &iam::META,
+                &format!(
+                    "Action=UploadSigningCertificate&Version=2010-05-08&UserName=dave&CertificateBody={}",
+                    form_encoded(CERT_1)
+                ),
+            )
+            .await;
+        harness.certificate_id = element(&certificate, "CertificateId");
         harness
     }
 
@@ -718,7 +805,11 @@ impl Harness {
             .replace("{MFA1}", &self.mfa_codes[0])
             .replace("{MFA2}", &self.mfa_codes[1])
             .replace("{MFA3}", &self.mfa_codes[2])
-            .replace("{MFA4}", &self.mfa_codes[3]);
+            .replace("{MFA4}", &self.mfa_codes[3])
+            .replace("{SSH_ID}", &self.ssh_id)
+            .replace("{SSH_KEY_2}", &form_encoded(SSH_KEY_2))
+            .replace("{CERT_ID}", &self.certificate_id)
+            .replace("{CERT_2}", &form_encoded(CERT_2));
         match sample.wire {
             Wire::Query(meta) => {
                 let mut body = format!("Action={}&Version={}", sample.operation, meta.api_version);
@@ -757,13 +848,6 @@ fn codes_of(body: &str) -> [String; 4] {
     let device = warden_crypto::totp::Device::new(seed.as_bytes()).unwrap();
     let now = warden_crypto::totp::step_at(NOW as u64);
     [now - 1, now, now + 1, now + 2].map(|step| device.code(step).to_string())
-}
-
-/// The text of the first `<name>` element in `body`.
-fn element(body: &str, name: &str) -> String {
-    let start = body.find(&format!("<{name}>")).unwrap() + name.len() + 2;
-    let end = body.find(&format!("</{name}>")).unwrap();
-    body[start..end].to_owned()
 }
 
 /// The access key id and secret in a CreateAccessKey response.

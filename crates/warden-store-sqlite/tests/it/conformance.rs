@@ -122,6 +122,8 @@ conformance_tests![
     service_credentials_lifecycle_quota_and_conflicts,
     login_profiles_update_and_delete,
     login_profiles_follow_user_renames,
+    ssh_public_keys_upload_list_update_delete,
+    signing_certificates_upload_list_update_delete,
     users_delete_conflicts_with_credentials,
     mfa_devices_create_get_list,
     mfa_devices_enable_deactivate_and_assigned_to,

@@ -11,7 +11,8 @@ use warden_protocol::iam::{
     GenerateCredentialReportResponse, GetCredentialReportResponse, errors, operations,
 };
 use warden_store::{
-    AccessKeyRecord, AccessKeyStatus, LoginProfileRecord, MfaAssignment, PageRequest, UserRecord,
+    AccessKeyRecord, AccessKeyStatus, LoginProfileRecord, MfaAssignment, PageRequest,
+    SigningCertificateRecord, UserRecord,
 };
 
 use crate::operation::{Access, Authorized, Handle};
@@ -155,6 +156,16 @@ fn report(call: &Authorized<'_, '_>) -> Result<Vec<u8>, ServiceError> {
     let mut csv = String::with_capacity(256 * (users.len() + 2));
     csv.push_str(HEADER);
     let root_keys = call.read(|tx| tx.access_keys().list(account, None))?;
+    let certificates = call.read(|tx| tx.signing_certificates().list_all(account))?;
+    let certificates_of = |user: Option<&str>| -> Vec<&SigningCertificateRecord> {
+        certificates
+            .iter()
+            .filter(|c| {
+                c.user_name.as_deref().map(str::to_ascii_lowercase)
+                    == user.map(str::to_ascii_lowercase)
+            })
+            .collect()
+    };
     let root = Row {
         user: "<root_account>".to_owned(),
         arn: format!("arn:{}:iam::{account}:root", ctx.partition()),
@@ -167,7 +178,7 @@ fn report(call: &Authorized<'_, '_>) -> Result<Vec<u8>, ServiceError> {
         ],
         mfa: has_mfa(&MfaAssignment::Root),
     };
-    root.write(call, &root_keys, &mut csv)?;
+    root.write(call, &root_keys, &certificates_of(None), &mut csv)?;
     for user in users {
         let profile = profiles.get(&user.user_name.to_ascii_lowercase());
         let keys = call.read(|tx| tx.access_keys().list(account, Some(&user.user_name)))?;
@@ -177,7 +188,12 @@ fn report(call: &Authorized<'_, '_>) -> Result<Vec<u8>, ServiceError> {
             max_age_ms,
             has_mfa(&MfaAssignment::User(user.user_name.clone())),
         );
-        row.write(call, &keys, &mut csv)?;
+        row.write(
+            call,
+            &keys,
+            &certificates_of(Some(&user.user_name)),
+            &mut csv,
+        )?;
     }
     csv.push('\n');
     Ok(csv.into_bytes())
@@ -232,6 +248,7 @@ impl Row {
         &self,
         call: &Authorized<'_, '_>,
         keys: &[AccessKeyRecord],
+        certificates: &[&SigningCertificateRecord],
         csv: &mut String,
     ) -> Result<(), ServiceError> {
         let _ = write!(
@@ -264,7 +281,15 @@ impl Row {
                 None => csv.push_str(",false,N/A,N/A,N/A,N/A"),
             }
         }
-        csv.push_str(",false,N/A,false,N/A");
+        for index in 0..2 {
+            match certificates.get(index) {
+                Some(certificate) => {
+                    let active = certificate.status == AccessKeyStatus::Active;
+                    let _ = write!(csv, ",{active},{}", date(certificate.upload_date));
+                }
+                None => csv.push_str(",false,N/A"),
+            }
+        }
         Ok(())
     }
 }

@@ -64,6 +64,7 @@ impl Handle for GetAccountSummary {
         let root_mfa = devices
             .iter()
             .any(|d| d.assignment == Some(MfaAssignment::Root));
+        let root_certificates = call.read(|tx| tx.signing_certificates().list(account, None))?;
         let number = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
         let mut summary: BTreeMap<String, i32> = QUOTAS
             .iter()
@@ -83,7 +84,10 @@ impl Handle for GetAccountSummary {
             ("AccountMFAEnabled", i32::from(root_mfa)),
             ("AccountAccessKeysPresent", i32::from(counts.root_keys > 0)),
             ("AccountPasswordPresent", 0),
-            ("AccountSigningCertificatesPresent", 0),
+            (
+                "AccountSigningCertificatesPresent",
+                i32::from(!root_certificates.is_empty()),
+            ),
             ("AssumeRolePolicySizeQuota", 2048),
             ("PolicySizeQuota", 6144),
             ("GlobalEndpointTokenVersion", 1),
