@@ -34,7 +34,7 @@ fn password(c: &mut Criterion) {
     group
         .sample_size(20)
         .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(4));
+        .measurement_time(Duration::from_secs(6));
     group.bench_function("hash", |b| {
         b.iter(|| hash(black_box(PASSWORD), &rng).unwrap());
     });
