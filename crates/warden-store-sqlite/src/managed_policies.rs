@@ -308,8 +308,10 @@ impl ManagedPolicies for SqliteTx<'_> {
         settle(|| {
             let mut entities = Vec::new();
             for table in ATTACHMENT_TABLES {
+                // The unary `+` keeps SQLite (no statistics) from walking every attachment
+                // of the account by primary key instead of the policy's few by its index.
                 let sql = format!(
-                    "{} WHERE t.account_id = ?1 AND t.policy_arn = ?2 ORDER BY t.{}",
+                    "{} WHERE +t.account_id = ?1 AND t.policy_arn = ?2 ORDER BY t.{}",
                     table.select(),
                     table.holder.key
                 );
