@@ -14,20 +14,9 @@
 
 mod common;
 
-use common::Account;
+use common::{Account, resident_bytes};
 use criterion::{BenchmarkId, Criterion};
 use warden_protocol::iam::{CreateUserRequest, Operation};
-
-/// This process's resident set size in bytes (Linux).
-fn resident_bytes() -> u64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|field| field.parse().ok())
-        .unwrap_or(0);
-    pages * 4096
-}
 
 fn main() {
     let mut criterion = Criterion::default().configure_from_args();

@@ -226,6 +226,9 @@ impl Groups for SqliteTx<'_> {
         let connection = self.connection;
         settle(|| {
             let user_key = users::require(connection, account_id, user_name)?;
+            // Without INDEXED BY, SQLite (no statistics) prefers to walk every membership of
+            // the account in group order over sorting this user's few groups: a scan of the
+            // account on every refresh of a user.
             let sql = format!(
                 "SELECT {} FROM group_members m INDEXED BY group_members_by_user JOIN groups g \
                  ON g.account_id = m.account_id AND g.name_key = m.group_key \

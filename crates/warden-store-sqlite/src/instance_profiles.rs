@@ -103,6 +103,7 @@ impl InstanceProfiles for SqliteTx<'_> {
             let sql = format!(
                 "SELECT {PROFILE_COLUMNS} FROM instance_profiles WHERE account_id = ?1 \
                  AND name_key IN (SELECT profile_key FROM {PROFILE_ROLES} \
+                 INDEXED BY instance_profile_roles_by_role \
                  WHERE account_id = ?1 AND role_key = ?2) \
                  ORDER BY name_key"
             );
@@ -260,7 +261,9 @@ fn with_details(
     mut profiles: Vec<InstanceProfileRecord>,
 ) -> Outcome<Vec<InstanceProfileRecord>> {
     let mut role_names = connection.prepare_cached(
-        "SELECT r.role_name FROM instance_profile_roles m JOIN roles r \
+        // CROSS JOIN keeps the profile's memberships as the outer loop (SQLite without
+        // statistics would walk every role of the account in name order instead).
+        "SELECT r.role_name FROM instance_profile_roles m CROSS JOIN roles r \
          ON r.account_id = m.account_id AND r.name_key = m.role_key \
          WHERE m.account_id = ?1 AND m.profile_key = ?2 ORDER BY r.name_key",
     )?;
