@@ -42,6 +42,12 @@ impl<'a> Ctx<'a> {
             })
     }
 
+    /// The ARN (for authorization) of the user a user-scoped operation acts on: the given
+    /// one, or the caller.
+    pub(crate) fn target_user_arn(&self, given: Option<&str>) -> Result<Arn, ServiceError> {
+        Ok(self.user_arn(&self.target_user(given.map(str::to_owned))?))
+    }
+
     /// The ARN of a user of the caller's account with this path (`/` when none).
     pub(crate) fn new_user_arn(&self, path: &str, user_name: &str) -> Arn {
         iam::arn::user(

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use warden_store::{AccessKeyUse, Store, StoreError, StoreExt};
+use warden_store::{AccessKeyUse, Store, StoreError, StoreExt, Tx};
 
 /// Uses noted since the last flush, by access key id.
 #[derive(Debug, Default)]
@@ -56,15 +56,15 @@ impl KeyUses {
             .cloned()
     }
 
-    /// The key's last use: the pending one, else the stored one.
+    /// The key's last use: the pending one, else the one stored (read through `tx`).
     pub(crate) fn last_used(
         &self,
-        store: &dyn Store,
+        tx: &dyn Tx,
         access_key_id: &str,
     ) -> Result<Option<AccessKeyUse>, StoreError> {
         match self.pending(access_key_id) {
             Some(known) => Ok(Some(known)),
-            None => store.read(|tx| tx.access_keys().last_used(access_key_id)),
+            None => tx.access_keys().last_used(access_key_id),
         }
     }
 

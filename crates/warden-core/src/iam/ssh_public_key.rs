@@ -14,7 +14,7 @@ use warden_protocol::iam::{
 use warden_store::{AccessKeyStatus, SshPublicKeyRecord};
 
 use crate::iam::paging::page_of;
-use crate::iam::user::find_user;
+use crate::iam::user::{find_target_user, find_user};
 use crate::operation::{Access, Authorized, Handle};
 use crate::{Ctx, ServiceError, timestamp};
 
@@ -79,16 +79,14 @@ impl Handle for GetSSHPublicKeyRequest {
 
 impl Handle for ListSSHPublicKeysRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(
-            ctx.user_arn(&ctx.target_user(self.user_name.clone())?),
-        ))
+        Ok(Access::on(ctx.target_user_arn(self.user_name.as_deref())?))
     }
 
     fn handle(
         self,
         call: &mut Authorized<'_, '_>,
     ) -> Result<ListSSHPublicKeysResponse, ServiceError> {
-        let user = find_user(call, &call.ctx.target_user(self.user_name)?)?;
+        let user = find_target_user(call, self.user_name)?;
         let account = call.ctx.account();
         let keys = call.read(|tx| tx.ssh_public_keys().list(account, Some(&user.user_name)))?;
         let metadata = keys

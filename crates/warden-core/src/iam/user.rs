@@ -24,6 +24,14 @@ pub(crate) fn find_user(call: &Authorized<'_, '_>, name: &str) -> Result<UserRec
         })
 }
 
+/// The user a user-scoped operation acts on (`UserName`, or the caller), or NoSuchEntity.
+pub(crate) fn find_target_user(
+    call: &Authorized<'_, '_>,
+    given: Option<String>,
+) -> Result<UserRecord, ServiceError> {
+    find_user(call, &call.ctx.target_user(given)?)
+}
+
 /// A stored user as the API shows it.
 pub(crate) fn user_shape(record: &UserRecord) -> User {
     User {

@@ -24,10 +24,8 @@ impl Handle for GetAccessKeyLastUsedRequest {
         call: &mut Authorized<'_, '_>,
     ) -> Result<GetAccessKeyLastUsedResponse, ServiceError> {
         let (_, user_name) = owner(call.ctx, &self.access_key_id)?;
-        let warden = call.ctx.warden;
-        let used = warden
-            .key_uses
-            .last_used(warden.store.as_ref(), &self.access_key_id)?;
+        let key_uses = &call.ctx.warden.key_uses;
+        let used = call.read(|tx| key_uses.last_used(tx, &self.access_key_id))?;
         let access_key_last_used = match used {
             Some(used) => AccessKeyLastUsed {
                 last_used_date: Some(timestamp(used.when)),

@@ -266,7 +266,8 @@ impl Row {
         for index in 0..2 {
             match keys.get(index) {
                 Some(key) => {
-                    let used = key_use(call.ctx, call, &key.access_key_id)?;
+                    let key_uses = &call.ctx.warden.key_uses;
+                    let used = call.read(|tx| key_uses.last_used(tx, &key.access_key_id))?;
                     let (when, region, service) = match used {
                         Some(used) => (date(used.when), used.region, used.service),
                         None => ("N/A".to_owned(), "N/A".to_owned(), "N/A".to_owned()),
@@ -291,18 +292,6 @@ impl Row {
             }
         }
         Ok(())
-    }
-}
-
-/// A key's last use: pending in memory, else stored.
-fn key_use(
-    ctx: &Ctx<'_>,
-    call: &Authorized<'_, '_>,
-    access_key_id: &str,
-) -> Result<Option<warden_store::AccessKeyUse>, ServiceError> {
-    match ctx.warden.key_uses.pending(access_key_id) {
-        Some(used) => Ok(Some(used)),
-        None => Ok(call.read(|tx| tx.access_keys().last_used(access_key_id))?),
     }
 }
 

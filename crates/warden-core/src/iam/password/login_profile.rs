@@ -10,22 +10,20 @@ use warden_protocol::iam::{
 use warden_store::{LoginProfileRecord, PasswordPolicyRecord};
 
 use super::{account_policy, matches, policy, sealed_hash};
-use crate::iam::user::find_user;
+use crate::iam::user::{find_target_user, find_user};
 use crate::operation::{Access, Authorized, Handle};
 use crate::{Ctx, ServiceError, timestamp};
 
 impl Handle for CreateLoginProfileRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(
-            ctx.user_arn(&ctx.target_user(self.user_name.clone())?),
-        ))
+        Ok(Access::on(ctx.target_user_arn(self.user_name.as_deref())?))
     }
 
     fn handle(
         self,
         call: &mut Authorized<'_, '_>,
     ) -> Result<CreateLoginProfileResponse, ServiceError> {
-        let user = find_user(call, &call.ctx.target_user(self.user_name)?)?;
+        let user = find_target_user(call, self.user_name)?;
         let password = self
             .password
             .ok_or_else(|| ServiceError::InvalidInput("Password is required.".to_owned()))?;
@@ -50,9 +48,7 @@ impl Handle for CreateLoginProfileRequest {
 
 impl Handle for GetLoginProfileRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(
-            ctx.user_arn(&ctx.target_user(self.user_name.clone())?),
-        ))
+        Ok(Access::on(ctx.target_user_arn(self.user_name.as_deref())?))
     }
 
     fn handle(
@@ -87,9 +83,7 @@ impl Handle for UpdateLoginProfileRequest {
 
 impl Handle for DeleteLoginProfileRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(
-            ctx.user_arn(&ctx.target_user(self.user_name.clone())?),
-        ))
+        Ok(Access::on(ctx.target_user_arn(self.user_name.as_deref())?))
     }
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {

@@ -11,7 +11,7 @@ use warden_store::{AccessKeyStatus, ServiceCredentialRecord};
 
 use super::{Kind, kind_of, metadata, new_secret, shown_with_secret};
 use crate::iam::paging::page_of;
-use crate::iam::user::find_user;
+use crate::iam::user::{find_target_user, find_user};
 use crate::operation::{Access, Authorized, Handle};
 use crate::{Ctx, ServiceError};
 
@@ -71,9 +71,7 @@ impl Handle for ListServiceSpecificCredentialsRequest {
         if self.all_users == Some(true) {
             return Ok(Access::anywhere());
         }
-        Ok(Access::on(
-            ctx.user_arn(&ctx.target_user(self.user_name.clone())?),
-        ))
+        Ok(Access::on(ctx.target_user_arn(self.user_name.as_deref())?))
     }
 
     fn handle(
@@ -83,7 +81,7 @@ impl Handle for ListServiceSpecificCredentialsRequest {
         let user = if self.all_users == Some(true) {
             None
         } else {
-            Some(find_user(call, &call.ctx.target_user(self.user_name)?)?.user_name)
+            Some(find_target_user(call, self.user_name)?.user_name)
         };
         let records = call.read(|tx| {
             tx.service_credentials().list(
@@ -104,13 +102,11 @@ impl Handle for ListServiceSpecificCredentialsRequest {
 
 impl Handle for UpdateServiceSpecificCredentialRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(
-            ctx.user_arn(&ctx.target_user(self.user_name.clone())?),
-        ))
+        Ok(Access::on(ctx.target_user_arn(self.user_name.as_deref())?))
     }
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
-        let user = find_user(call, &call.ctx.target_user(self.user_name)?)?;
+        let user = find_target_user(call, self.user_name)?;
         let status = AccessKeyStatus::parse(&self.status).ok_or_else(|| {
             ServiceError::InvalidInput(format!("Invalid status {}.", self.status))
         })?;
@@ -129,16 +125,14 @@ impl Handle for UpdateServiceSpecificCredentialRequest {
 
 impl Handle for ResetServiceSpecificCredentialRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(
-            ctx.user_arn(&ctx.target_user(self.user_name.clone())?),
-        ))
+        Ok(Access::on(ctx.target_user_arn(self.user_name.as_deref())?))
     }
 
     fn handle(
         self,
         call: &mut Authorized<'_, '_>,
     ) -> Result<ResetServiceSpecificCredentialResponse, ServiceError> {
-        let user = find_user(call, &call.ctx.target_user(self.user_name)?)?;
+        let user = find_target_user(call, self.user_name)?;
         let account = call.ctx.account();
         let id = &self.service_specific_credential_id;
         let mut record = call
@@ -158,13 +152,11 @@ impl Handle for ResetServiceSpecificCredentialRequest {
 
 impl Handle for DeleteServiceSpecificCredentialRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(
-            ctx.user_arn(&ctx.target_user(self.user_name.clone())?),
-        ))
+        Ok(Access::on(ctx.target_user_arn(self.user_name.as_deref())?))
     }
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
-        let user = find_user(call, &call.ctx.target_user(self.user_name)?)?;
+        let user = find_target_user(call, self.user_name)?;
         let account = call.ctx.account();
         call.write_outside_snapshot(|tx| {
             tx.service_credentials().delete(
