@@ -129,6 +129,9 @@ pub fn stale_files(workspace_root: &Path) -> Result<Vec<PathBuf>> {
     if crate::managed_policies::is_stale(workspace_root)? {
         stale.push(crate::managed_policies::target(workspace_root));
     }
+    if crate::service_catalog::is_stale(workspace_root)? {
+        stale.push(crate::service_catalog::target(workspace_root));
+    }
     Ok(stale)
 }
 

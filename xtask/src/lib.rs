@@ -1,10 +1,13 @@
 //! Project chores. `cargo run -p xtask -- codegen` regenerates the service
 //! modules of `warden-protocol` from the botocore models; the library form
 //! lets `warden-protocol`'s tests check that the committed output is fresh. It also
-//! compresses the AWS managed policies catalog that `warden-core` embeds.
+//! compresses the AWS managed policies catalog and the AWS services catalog that
+//! `warden-core` embeds.
 
 pub mod codegen;
+pub mod embedded;
 pub mod managed_policies;
+pub mod service_catalog;
 
 use std::path::PathBuf;
 

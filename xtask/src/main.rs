@@ -1,7 +1,7 @@
 //! `cargo run -p xtask -- <task>`: project chores.
 //!
 //! - `codegen`: regenerate `warden-protocol`'s service modules and the AWS managed
-//!   policies catalog `warden-core` embeds.
+//!   policies and AWS services catalogs `warden-core` embeds.
 //! - `codegen --check`: fail when the committed modules are stale.
 
 use anyhow::{Result, bail};
@@ -14,6 +14,7 @@ fn main() -> Result<()> {
         ["codegen"] => {
             let files = xtask::codegen::write(&root)?;
             xtask::managed_policies::write(&root)?;
+            xtask::service_catalog::write(&root)?;
             let lines: usize = files.iter().map(|f| f.contents.lines().count()).sum();
             println!("wrote {} files, {lines} lines", files.len());
             Ok(())

@@ -38,6 +38,16 @@ impl Caller {
         }
     }
 
+    /// The unique id of the IAM entity behind the call, whose attempts IAM's service last
+    /// accessed reports count: the user's (`AIDA…`); none for the root user, which is not
+    /// an IAM entity.
+    pub fn iam_entity_id(&self) -> Option<&str> {
+        match &self.kind {
+            CallerKind::Root => None,
+            CallerKind::User { user_id, .. } => Some(user_id),
+        }
+    }
+
     /// The user name, for IAM users only (`aws:username`).
     pub fn user_name(&self) -> Option<&str> {
         match &self.kind {

@@ -11,6 +11,7 @@ mod group;
 mod group_policy;
 mod inline_policy;
 mod instance_profile;
+mod last_accessed;
 mod managed_policy;
 mod mfa;
 mod paging;
@@ -24,6 +25,8 @@ mod ssh_public_key;
 mod tagging;
 mod user;
 mod user_policy;
+
+pub(crate) use last_accessed::LastAccessedJobs;
 
 use warden_protocol::iam::{META, Operation};
 
@@ -68,7 +71,9 @@ served!(iam:
     UploadSSHPublicKey, GetSSHPublicKey, ListSSHPublicKeys, UpdateSSHPublicKey,
     DeleteSSHPublicKey,
     UploadSigningCertificate, ListSigningCertificates, UpdateSigningCertificate,
-    DeleteSigningCertificate;
+    DeleteSigningCertificate,
+    GenerateServiceLastAccessedDetails, GetServiceLastAccessedDetails,
+    GetServiceLastAccessedDetailsWithEntities;
     without input:
     GetAccountPasswordPolicy => password::GetAccountPasswordPolicy,
     DeleteAccountPasswordPolicy => password::DeleteAccountPasswordPolicy,

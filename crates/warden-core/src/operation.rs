@@ -206,8 +206,27 @@ where
         Err(error) => return Ran::failed(error),
     };
     let resources = access.resources().to_vec();
+    note_attempt::<Op>(ctx);
     let result = authorized::<Op>(ctx, access).and_then(|()| handle(ctx, input));
     Ran { result, resources }
+}
+
+/// Notes the caller's attempt at the operation's actions, allowed or not (IAM's service
+/// last accessed reports count attempts, as AWS's do).
+fn note_attempt<Op: OperationShape>(ctx: &Ctx<'_>) {
+    let Some(principal_id) = ctx.caller.iam_entity_id() else {
+        return;
+    };
+    let when = ctx.facts.now.as_millisecond();
+    for action in Op::INFO.actions {
+        ctx.warden.service_accesses.note(
+            &ctx.caller.account_id,
+            principal_id,
+            action,
+            when,
+            &ctx.facts.region,
+        );
+    }
 }
 
 /// Evaluates every action of the operation on every declared resource.

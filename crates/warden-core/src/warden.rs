@@ -65,8 +65,12 @@ pub struct Warden {
     pub(crate) attempts: crate::attempts::Attempts,
     /// Access keys' last uses not yet written to the store.
     pub(crate) key_uses: crate::key_uses::KeyUses,
+    /// Principals' last attempts per action not yet written to the store.
+    pub(crate) service_accesses: crate::service_accesses::ServiceAccesses,
     /// Each account's latest credential report.
     pub(crate) credential_reports: crate::iam::account::CredentialReports,
+    /// Service last accessed reports, by job id.
+    pub(crate) last_accessed_jobs: crate::iam::LastAccessedJobs,
 }
 
 impl Warden {
@@ -108,7 +112,9 @@ impl Warden {
             partition: "aws",
             attempts: crate::attempts::Attempts::default(),
             key_uses: crate::key_uses::KeyUses::default(),
+            service_accesses: crate::service_accesses::ServiceAccesses::default(),
             credential_reports: crate::iam::account::CredentialReports::default(),
+            last_accessed_jobs: crate::iam::LastAccessedJobs::default(),
         })
     }
 
@@ -120,20 +126,23 @@ impl Warden {
     }
 
     /// Notes that `access_key_id` just authenticated a call to `service` in `region`
-    /// (GetAccessKeyLastUsed); written to the store by [`Warden::flush_key_uses`].
+    /// (GetAccessKeyLastUsed); written to the store by [`Warden::flush_last_used`].
     pub fn note_key_use(&self, access_key_id: &str, service: &str, region: &str) {
         self.key_uses
             .note(access_key_id, self.now().as_millisecond(), service, region);
     }
 
-    /// Writes the access-key uses noted since the last flush (call every few seconds from
-    /// a blocking task, and at shutdown); how many were written.
+    /// Writes the access-key uses and the principals' attempts per action noted since the
+    /// last flush (call every few seconds from a blocking task, and at shutdown); how many
+    /// were written.
     ///
     /// # Errors
     ///
-    /// The store's error (the uses are kept for the next flush).
-    pub fn flush_key_uses(&self) -> Result<usize, StoreError> {
-        self.key_uses.flush(self.store.as_ref())
+    /// The store's error (what was not written is kept for the next flush).
+    pub fn flush_last_used(&self) -> Result<usize, StoreError> {
+        let keys = self.key_uses.flush(self.store.as_ref())?;
+        let accesses = self.service_accesses.flush(self.store.as_ref())?;
+        Ok(keys + accesses)
     }
 
     /// The partition resource ARNs are built in.

@@ -29,6 +29,7 @@
 //! reported, as IAM does, followed by warnings.
 #![warn(missing_docs)]
 
+mod action_match;
 mod arn;
 mod condition;
 mod context;
@@ -42,6 +43,7 @@ mod policy;
 mod spans;
 mod validate;
 
+pub use action_match::ActionMatcher;
 pub use arn::ArnParts;
 pub use context::{ContextMap, ContextValue, Principal, PrincipalKind, RequestContext};
 pub use decision::{Decision, Layer, Outcome, StatementRef};

@@ -118,7 +118,7 @@ where
     ));
     let unauthenticated = spawn_unauthenticated_flush(Arc::clone(&warden), Arc::clone(&guard));
     let retention = crate::retention::spawn(Arc::clone(&warden), config.audit_retention_days);
-    let key_uses = spawn_key_use_flush(Arc::clone(&warden));
+    let last_used = spawn_last_used_flush(Arc::clone(&warden));
     let buckets = config.data_dir.join(crate::trail_delivery::BUCKETS_DIR);
     let delivery = crate::trail_delivery::DeliveryTask::spawn(
         Arc::clone(&warden),
@@ -148,8 +148,8 @@ where
     unauthenticated.abort();
     guard.unauthenticated.flush(&warden).await;
     retention.abort();
-    key_uses.abort();
-    flush_key_uses(Arc::clone(&warden)).await;
+    last_used.abort();
+    flush_last_used(Arc::clone(&warden)).await;
     delivery.finish().await;
     tracing::info!("warden stopped");
     Ok(())
@@ -173,27 +173,28 @@ fn spawn_unauthenticated_flush(
     })
 }
 
-/// How often access keys' last uses are written to the store.
-const KEY_USE_FLUSH_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+/// How often access keys' last uses and principals' last attempts per action are written
+/// to the store.
+const LAST_USED_FLUSH_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Writes access keys' last uses every [`KEY_USE_FLUSH_EVERY`].
-fn spawn_key_use_flush(warden: Arc<Warden>) -> tokio::task::JoinHandle<()> {
+/// Writes access keys' last uses and principals' attempts every [`LAST_USED_FLUSH_EVERY`].
+fn spawn_last_used_flush(warden: Arc<Warden>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(KEY_USE_FLUSH_EVERY);
+        let mut ticks = tokio::time::interval(LAST_USED_FLUSH_EVERY);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            flush_key_uses(Arc::clone(&warden)).await;
+            flush_last_used(Arc::clone(&warden)).await;
         }
     })
 }
 
-/// One flush of access keys' last uses, on a blocking thread.
-async fn flush_key_uses(warden: Arc<Warden>) {
-    match tokio::task::spawn_blocking(move || warden.flush_key_uses()).await {
+/// One flush of access keys' last uses and principals' attempts, on a blocking thread.
+async fn flush_last_used(warden: Arc<Warden>) {
+    match tokio::task::spawn_blocking(move || warden.flush_last_used()).await {
         Ok(Ok(_)) => {}
-        Ok(Err(error)) => tracing::warn!(%error, "writing access keys' last uses failed"),
-        Err(error) => tracing::warn!(%error, "the access-key use task failed"),
+        Ok(Err(error)) => tracing::warn!(%error, "writing last uses failed"),
+        Err(error) => tracing::warn!(%error, "the last-used flush task failed"),
     }
 }
 

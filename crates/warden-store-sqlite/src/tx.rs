@@ -3,8 +3,8 @@
 use rusqlite::Connection;
 use warden_store::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, PasswordPolicies, Roles, ServiceCredentials, SigningCertificates, SnapshotSource,
-    SshPublicKeys, StoreError, Trails, Tx, Users, WrappedKeys,
+    MfaDevices, PasswordPolicies, Roles, ServiceAccesses, ServiceCredentials, SigningCertificates,
+    SnapshotSource, SshPublicKeys, StoreError, Trails, Tx, Users, WrappedKeys,
 };
 
 use crate::failure::Outcome;
@@ -104,6 +104,10 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn service_credentials(&self) -> &dyn ServiceCredentials {
+        self
+    }
+
+    fn service_accesses(&self) -> &dyn ServiceAccesses {
         self
     }
 

@@ -65,6 +65,7 @@ mod mfa_devices;
 mod password_policies;
 mod policies;
 mod roles;
+mod service_accesses;
 mod service_credentials;
 mod tags;
 mod trails;
@@ -295,6 +296,10 @@ pub const CHECKS: &[Check] = &[
     check(
         "accounts_aliases_set_replace_remove_and_are_unique",
         accounts::aliases_set_replace_remove_and_are_unique,
+    ),
+    check(
+        "service_accesses_record_keeps_the_latest_per_action",
+        service_accesses::record_keeps_the_latest_per_action,
     ),
     check(
         "password_policies_put_get_delete",

@@ -47,6 +47,7 @@ mod error;
 mod names;
 mod records;
 mod repositories;
+mod service_accesses;
 mod service_credentials;
 mod store;
 
@@ -73,8 +74,9 @@ pub use records::{
 };
 pub use repositories::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, PasswordPolicies, Roles, ServiceCredentials, SigningCertificates, SshPublicKeys,
-    Trails, Users, WrappedKeys,
+    MfaDevices, PasswordPolicies, Roles, ServiceAccesses, ServiceCredentials, SigningCertificates,
+    SshPublicKeys, Trails, Users, WrappedKeys,
 };
+pub use service_accesses::ServiceAccess;
 pub use service_credentials::{SERVICE_CREDENTIALS_PER_SERVICE, ServiceCredentialRecord};
 pub use store::{CommitStats, OnCommit, Store, StoreExt, Tx, WriteWork};

@@ -2,8 +2,8 @@
 
 use crate::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, PasswordPolicies, Roles, ServiceCredentials, SigningCertificates, SnapshotSource,
-    SshPublicKeys, StoreError, Trails, Users, WrappedKeys,
+    MfaDevices, PasswordPolicies, Roles, ServiceAccesses, ServiceCredentials, SigningCertificates,
+    SnapshotSource, SshPublicKeys, StoreError, Trails, Users, WrappedKeys,
 };
 
 /// One transaction's view of Warden's state, through one repository per aggregate.
@@ -39,6 +39,8 @@ pub trait Tx {
     fn password_policies(&self) -> &dyn PasswordPolicies;
     /// Users' service-specific credentials.
     fn service_credentials(&self) -> &dyn ServiceCredentials;
+    /// Principals' last attempts to call each action (service last accessed reports).
+    fn service_accesses(&self) -> &dyn ServiceAccesses;
     /// Customer managed policies, their versions and tags, and the attachments of every
     /// managed policy (AWS managed ones included) to users, groups and roles.
     fn managed_policies(&self) -> &dyn ManagedPolicies;

@@ -8,6 +8,8 @@ mod context_keys;
 mod custom;
 mod principal;
 
+pub(crate) use principal::{managed, principal_policies};
+
 use std::collections::BTreeMap;
 
 use warden_policy::{
@@ -37,6 +39,11 @@ pub(crate) struct SimPolicy {
 }
 
 impl SimPolicy {
+    /// The compiled policy.
+    pub(crate) fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
     /// Parses `document` for a simulation; a document that does not parse answers
     /// `MalformedPolicyDocument`, as AWS does.
     pub(crate) fn parse(

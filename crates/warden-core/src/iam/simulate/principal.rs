@@ -100,7 +100,7 @@ fn source_arn(arn: &str) -> Arn {
 }
 
 /// The identity policies and boundary of the user, group or role `arn` names.
-fn principal_policies(
+pub(crate) fn principal_policies(
     call: &Authorized<'_, '_>,
     arn: &str,
 ) -> Result<(Vec<SimPolicy>, Vec<SimPolicy>), ServiceError> {
@@ -174,7 +174,10 @@ fn inline_policies(
 }
 
 /// The managed policies with these ARNs, each at its default version.
-fn managed(call: &Authorized<'_, '_>, arns: &[String]) -> Result<Vec<SimPolicy>, ServiceError> {
+pub(crate) fn managed(
+    call: &Authorized<'_, '_>,
+    arns: &[String],
+) -> Result<Vec<SimPolicy>, ServiceError> {
     let mut policies = Vec::with_capacity(arns.len());
     for arn in arns {
         match find(call, arn)? {
