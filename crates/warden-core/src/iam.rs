@@ -17,6 +17,7 @@ mod paging;
 mod password;
 mod role;
 mod role_policy;
+mod server_certificate;
 mod service_credential;
 mod signing_certificate;
 mod simulate;
@@ -68,7 +69,10 @@ served!(iam:
     UploadSSHPublicKey, GetSSHPublicKey, ListSSHPublicKeys, UpdateSSHPublicKey,
     DeleteSSHPublicKey,
     UploadSigningCertificate, ListSigningCertificates, UpdateSigningCertificate,
-    DeleteSigningCertificate;
+    DeleteSigningCertificate,
+    UploadServerCertificate, GetServerCertificate, ListServerCertificates,
+    UpdateServerCertificate, DeleteServerCertificate,
+    TagServerCertificate, UntagServerCertificate, ListServerCertificateTags;
     without input:
     GetAccountPasswordPolicy => password::GetAccountPasswordPolicy,
     DeleteAccountPasswordPolicy => password::DeleteAccountPasswordPolicy,

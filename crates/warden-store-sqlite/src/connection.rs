@@ -25,6 +25,10 @@ const MIGRATIONS: &[(u32, &str)] = &[
         include_str!("../migrations/0010_service_credentials.sql"),
     ),
     (11, include_str!("../migrations/0011_certificates.sql")),
+    (
+        12,
+        include_str!("../migrations/0012_server_certificates.sql"),
+    ),
 ];
 
 /// Opens the writer and the reader connection to the database file at `path`, creating

@@ -47,6 +47,7 @@ mod error;
 mod names;
 mod records;
 mod repositories;
+mod server_certificates;
 mod service_credentials;
 mod store;
 
@@ -73,8 +74,11 @@ pub use records::{
 };
 pub use repositories::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, PasswordPolicies, Roles, ServiceCredentials, SigningCertificates, SshPublicKeys,
-    Trails, Users, WrappedKeys,
+    MfaDevices, PasswordPolicies, Roles, ServerCertificates, ServiceCredentials,
+    SigningCertificates, SshPublicKeys, Trails, Users, WrappedKeys,
+};
+pub use server_certificates::{
+    SERVER_CERTIFICATES_PER_ACCOUNT, ServerCertificateRecord, ServerCertificateUpdate,
 };
 pub use service_credentials::{SERVICE_CREDENTIALS_PER_SERVICE, ServiceCredentialRecord};
 pub use store::{CommitStats, OnCommit, Store, StoreExt, Tx, WriteWork};
