@@ -155,6 +155,9 @@ pub(crate) fn not_found_message(kind: EntityKind, name: &str) -> String {
         EntityKind::SigningCertificate => {
             format!("The Certificate with id {name} cannot be found.")
         }
+        EntityKind::ServerCertificate => {
+            format!("The Server Certificate with name {name} cannot be found.")
+        }
     }
 }
 
@@ -190,6 +193,9 @@ fn already_exists_message(kind: EntityKind, name: &str) -> String {
         EntityKind::SshPublicKey => format!("The Public Key with id {name} already exists."),
         EntityKind::SigningCertificate => {
             format!("The Certificate with id {name} already exists.")
+        }
+        EntityKind::ServerCertificate => {
+            format!("The Server Certificate with name {name} already exists.")
         }
     }
 }

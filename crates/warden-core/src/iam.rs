@@ -18,6 +18,7 @@ mod paging;
 mod password;
 mod role;
 mod role_policy;
+mod server_certificate;
 mod service_credential;
 mod signing_certificate;
 mod simulate;
@@ -73,7 +74,10 @@ served!(iam:
     UploadSigningCertificate, ListSigningCertificates, UpdateSigningCertificate,
     DeleteSigningCertificate,
     GenerateServiceLastAccessedDetails, GetServiceLastAccessedDetails,
-    GetServiceLastAccessedDetailsWithEntities;
+    GetServiceLastAccessedDetailsWithEntities,
+    UploadServerCertificate, GetServerCertificate, ListServerCertificates,
+    UpdateServerCertificate, DeleteServerCertificate,
+    TagServerCertificate, UntagServerCertificate, ListServerCertificateTags;
     without input:
     GetAccountPasswordPolicy => password::GetAccountPasswordPolicy,
     DeleteAccountPasswordPolicy => password::DeleteAccountPasswordPolicy,

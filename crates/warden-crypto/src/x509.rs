@@ -6,6 +6,7 @@
 use aws_lc_rs::encoding::{AsDer, PublicKeyX509Der};
 use aws_lc_rs::signature::{self, EcdsaKeyPair, Ed25519KeyPair, KeyPair as _};
 use x509_parser::public_key::PublicKey;
+use zeroize::Zeroizing;
 
 /// What IAM keeps of a certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,7 +113,10 @@ pub fn private_key_matches(
     certificate: &Certificate,
 ) -> Result<bool, CertificateError> {
     let pem = pem::parse(text.trim()).map_err(|_| CertificateError::MalformedPrivateKey)?;
-    let public = public_half(pem.tag(), pem.contents())?;
+    let tag = pem.tag().to_owned();
+    // The decoded key is wiped when it is dropped.
+    let der = Zeroizing::new(pem.into_contents());
+    let public = public_half(&tag, &der)?;
     Ok(public == certificate.spki)
 }
 

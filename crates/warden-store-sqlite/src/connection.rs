@@ -26,6 +26,10 @@ const MIGRATIONS: &[(u32, &str)] = &[
     ),
     (11, include_str!("../migrations/0011_certificates.sql")),
     (12, include_str!("../migrations/0012_service_accesses.sql")),
+    (
+        13,
+        include_str!("../migrations/0013_server_certificates.sql"),
+    ),
 ];
 
 /// Opens the writer and the reader connection to the database file at `path`, creating

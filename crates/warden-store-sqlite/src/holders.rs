@@ -6,7 +6,7 @@
 use rusqlite::{Connection, params};
 
 use crate::failure::Outcome;
-use crate::{groups, instance_profiles, mfa_devices, roles, users};
+use crate::{groups, instance_profiles, mfa_devices, roles, server_certificates, users};
 
 /// One kind of holder.
 pub(crate) struct Holder {
@@ -60,6 +60,14 @@ pub(crate) const MFA_DEVICES: Holder = Holder {
     name: "device_name",
     key: "device_key",
     require: mfa_devices::require_key,
+};
+
+/// Server certificates (of their tags).
+pub(crate) const SERVER_CERTIFICATES: Holder = Holder {
+    table: "server_certificates",
+    name: "server_certificate_name",
+    key: "certificate_key",
+    require: server_certificates::require,
 };
 
 impl Holder {

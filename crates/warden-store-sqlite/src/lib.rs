@@ -39,6 +39,7 @@ mod paging;
 mod password_policies;
 mod policies;
 mod roles;
+mod server_certificates;
 mod service_accesses;
 mod service_credentials;
 mod signing_certificates;

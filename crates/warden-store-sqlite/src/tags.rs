@@ -9,7 +9,7 @@ use rusqlite::{Connection, params};
 use warden_store::{EntityKind, StoreError, TAGS_PER_RESOURCE, tag_key_fold};
 
 use crate::failure::Outcome;
-use crate::holders::{Holder, INSTANCE_PROFILES, MFA_DEVICES, ROLES, USERS};
+use crate::holders::{Holder, INSTANCE_PROFILES, MFA_DEVICES, ROLES, SERVER_CERTIFICATES, USERS};
 
 /// Tags by (account, holder key), each list in order.
 pub(crate) type TagsByHolder = HashMap<(String, String), Vec<(String, String)>>;
@@ -51,6 +51,13 @@ pub(crate) const MFA_DEVICE_TAGS: TagTable = TagTable {
     kind: EntityKind::MfaDevice,
     table: "mfa_device_tags",
     holder: &MFA_DEVICES,
+};
+
+/// The tags of server certificates.
+pub(crate) const SERVER_CERTIFICATE_TAGS: TagTable = TagTable {
+    kind: EntityKind::ServerCertificate,
+    table: "server_certificate_tags",
+    holder: &SERVER_CERTIFICATES,
 };
 
 impl TagTable {

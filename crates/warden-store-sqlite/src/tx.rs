@@ -3,8 +3,8 @@
 use rusqlite::Connection;
 use warden_store::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, PasswordPolicies, Roles, ServiceAccesses, ServiceCredentials, SigningCertificates,
-    SnapshotSource, SshPublicKeys, StoreError, Trails, Tx, Users, WrappedKeys,
+    MfaDevices, PasswordPolicies, Roles, ServerCertificates, ServiceAccesses, ServiceCredentials,
+    SigningCertificates, SnapshotSource, SshPublicKeys, StoreError, Trails, Tx, Users, WrappedKeys,
 };
 
 use crate::failure::Outcome;
@@ -96,6 +96,10 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn signing_certificates(&self) -> &dyn SigningCertificates {
+        self
+    }
+
+    fn server_certificates(&self) -> &dyn ServerCertificates {
         self
     }
 

@@ -65,6 +65,7 @@ mod mfa_devices;
 mod password_policies;
 mod policies;
 mod roles;
+mod server_certificates;
 mod service_accesses;
 mod service_credentials;
 mod tags;
@@ -280,6 +281,23 @@ pub const CHECKS: &[Check] = &[
         "instance_profiles_delete_conflicts",
         instance_profiles::delete_conflicts,
     ),
+    check(
+        "server_certificates_upload_get_list",
+        server_certificates::upload_get_list,
+    ),
+    check(
+        "server_certificates_unique_by_name_and_id_and_limited",
+        server_certificates::unique_by_name_and_id_and_limited,
+    ),
+    check(
+        "server_certificates_update_renames_and_moves",
+        server_certificates::update_renames_and_moves,
+    ),
+    check(
+        "server_certificate_tags_merge_and_are_limited",
+        server_certificates::tags_merge_and_are_limited,
+    ),
+    check("server_certificates_delete", server_certificates::delete),
     check(
         "access_keys_create_and_look_up",
         access_keys::create_and_look_up,

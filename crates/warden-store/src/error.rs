@@ -79,6 +79,8 @@ pub enum EntityKind {
     SshPublicKey,
     /// A signing certificate (by id; by id too when its certificate is a duplicate).
     SigningCertificate,
+    /// A server certificate (by name; by id when an id is taken).
+    ServerCertificate,
 }
 
 impl EntityKind {
@@ -107,6 +109,7 @@ impl EntityKind {
             Self::ServiceCredential => "service-specific credential",
             Self::SshPublicKey => "SSH public key",
             Self::SigningCertificate => "signing certificate",
+            Self::ServerCertificate => "server certificate",
         }
     }
 }
@@ -171,6 +174,7 @@ impl StoreError {
             | EntityKind::SshPublicKey
             | EntityKind::SigningCertificate => "Resource",
             EntityKind::MfaDevice => "MFADevice",
+            EntityKind::ServerCertificate => "ServerCertificate",
         };
         Self::LimitExceeded(format!(
             "Cannot exceed quota for TagsPer{entity}: {}",
@@ -238,6 +242,16 @@ impl StoreError {
         Self::LimitExceeded(format!(
             "Cannot exceed quota for SigningCertificatesPerUser: {}",
             crate::SIGNING_CERTIFICATES_PER_USER
+        ))
+    }
+
+    /// The [`StoreError::LimitExceeded`] for one server certificate more than the account's
+    /// quota.
+    #[must_use]
+    pub fn server_certificate_quota_exceeded() -> Self {
+        Self::LimitExceeded(format!(
+            "Cannot exceed quota for ServerCertificatesPerAccount: {}",
+            crate::SERVER_CERTIFICATES_PER_ACCOUNT
         ))
     }
 

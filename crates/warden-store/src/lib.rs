@@ -47,6 +47,7 @@ mod error;
 mod names;
 mod records;
 mod repositories;
+mod server_certificates;
 mod service_accesses;
 mod service_credentials;
 mod store;
@@ -74,8 +75,11 @@ pub use records::{
 };
 pub use repositories::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, PasswordPolicies, Roles, ServiceAccesses, ServiceCredentials, SigningCertificates,
-    SshPublicKeys, Trails, Users, WrappedKeys,
+    MfaDevices, PasswordPolicies, Roles, ServerCertificates, ServiceAccesses, ServiceCredentials,
+    SigningCertificates, SshPublicKeys, Trails, Users, WrappedKeys,
+};
+pub use server_certificates::{
+    SERVER_CERTIFICATES_PER_ACCOUNT, ServerCertificateRecord, ServerCertificateUpdate,
 };
 pub use service_accesses::ServiceAccess;
 pub use service_credentials::{SERVICE_CREDENTIALS_PER_SERVICE, ServiceCredentialRecord};

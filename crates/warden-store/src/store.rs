@@ -2,8 +2,8 @@
 
 use crate::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, PasswordPolicies, Roles, ServiceAccesses, ServiceCredentials, SigningCertificates,
-    SnapshotSource, SshPublicKeys, StoreError, Trails, Users, WrappedKeys,
+    MfaDevices, PasswordPolicies, Roles, ServerCertificates, ServiceAccesses, ServiceCredentials,
+    SigningCertificates, SnapshotSource, SshPublicKeys, StoreError, Trails, Users, WrappedKeys,
 };
 
 /// One transaction's view of Warden's state, through one repository per aggregate.
@@ -35,6 +35,8 @@ pub trait Tx {
     fn ssh_public_keys(&self) -> &dyn SshPublicKeys;
     /// Signing certificates of users and root users.
     fn signing_certificates(&self) -> &dyn SigningCertificates;
+    /// Server certificates of accounts.
+    fn server_certificates(&self) -> &dyn ServerCertificates;
     /// Accounts' password policies.
     fn password_policies(&self) -> &dyn PasswordPolicies;
     /// Users' service-specific credentials.

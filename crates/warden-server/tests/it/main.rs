@@ -9,6 +9,7 @@
 mod guard;
 mod observe;
 mod operations;
+mod server_certificates;
 
 use std::sync::Arc;
 

@@ -63,6 +63,15 @@ const CERT_1: &str = include_str!("data/signing_cert_1.pem");
 /// See [`SSH_KEY_1`].
 const CERT_2: &str = include_str!("data/signing_cert_2.pem");
 
+/// A fixed server certificate (issued by the chain's CA, valid into 2098), its PKCS #8 RSA
+/// key and the chain, which the samples upload as `web-cert` (`{SERVER_CERT}`,
+/// `{SERVER_KEY}`, `{SERVER_CHAIN}`).
+const SERVER_CERT: &str = include_str!("data/server_cert.pem");
+/// See [`SERVER_CERT`].
+const SERVER_KEY: &str = include_str!("data/server_key.pem");
+/// See [`SERVER_CERT`].
+const SERVER_CHAIN: &str = include_str!("data/server_chain.pem");
+
 /// `text` encoded for a form body.
 fn form_encoded(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
@@ -559,6 +568,39 @@ const SAMPLES: &[Sample] = &[
         "DeleteServiceSpecificCredential",
         "UserName=dave&ServiceSpecificCredentialId={SSC}",
     ),
+    // Server certificates last among IAM's (their ids and sealing draw on the deterministic
+    // random source, which would shift every later id), one left for GetAccountSummary.
+    query(
+        &iam::META,
+        "UploadServerCertificate",
+        "ServerCertificateName=web-cert&Path=%2Fweb%2F&CertificateBody={SERVER_CERT}&PrivateKey={SERVER_KEY}&CertificateChain={SERVER_CHAIN}&Tags.member.1.Key=team&Tags.member.1.Value=web",
+    ),
+    query(
+        &iam::META,
+        "GetServerCertificate",
+        "ServerCertificateName=web-cert",
+    ),
+    query(&iam::META, "ListServerCertificates", "PathPrefix=%2F"),
+    query(
+        &iam::META,
+        "TagServerCertificate",
+        "ServerCertificateName=web-cert&Tags.member.1.Key=env&Tags.member.1.Value=prod",
+    ),
+    query(
+        &iam::META,
+        "ListServerCertificateTags",
+        "ServerCertificateName=web-cert",
+    ),
+    query(
+        &iam::META,
+        "UntagServerCertificate",
+        "ServerCertificateName=web-cert&TagKeys.member.1=team",
+    ),
+    query(
+        &iam::META,
+        "UpdateServerCertificate",
+        "ServerCertificateName=web-cert&NewServerCertificateName=www-cert&NewPath=%2Fwww%2F",
+    ),
     query(&iam::META, "GetAccountSummary", ""),
     query(&iam::META, "GenerateCredentialReport", ""),
     query(&iam::META, "GetCredentialReport", ""),
@@ -574,6 +616,11 @@ const SAMPLES: &[Sample] = &[
         "JobId={JOB}&ServiceNamespace=iam",
     ),
     query(&iam::META, "DeleteUser", "UserName=caroline"),
+    query(
+        &iam::META,
+        "DeleteServerCertificate",
+        "ServerCertificateName=www-cert",
+    ),
     query(&sts::META, "GetCallerIdentity", ""),
     query(&sts::META, "GetAccessKeyInfo", "AccessKeyId={KEY}"),
     json(
@@ -854,7 +901,10 @@ impl Harness {
             .replace("{SSH_KEY_2}", &form_encoded(SSH_KEY_2))
             .replace("{CERT_ID}", &self.certificate_id)
             .replace("{CERT_2}", &form_encoded(CERT_2))
-            .replace("{JOB}", &self.job_id);
+            .replace("{JOB}", &self.job_id)
+            .replace("{SERVER_CERT}", &form_encoded(SERVER_CERT))
+            .replace("{SERVER_KEY}", &form_encoded(SERVER_KEY))
+            .replace("{SERVER_CHAIN}", &form_encoded(SERVER_CHAIN));
         match sample.wire {
             Wire::Query(meta) => {
                 let mut body = format!("Action={}&Version={}", sample.operation, meta.api_version);
@@ -1172,6 +1222,13 @@ async fn a_caller_without_policies_is_denied_every_served_operation_and_the_deni
 async fn no_member_the_model_marks_sensitive_is_ever_recorded() {
     let harness = Harness::for_samples().await;
     let mut secrets = vec![harness.nobody.1.clone(), ROOT_SECRET.to_owned()];
+    // Every line of the server certificate's private key (between its PEM armour).
+    secrets.extend(
+        SERVER_KEY
+            .lines()
+            .filter(|line| !line.starts_with("-----"))
+            .map(str::to_owned),
+    );
     for sample in SAMPLES {
         let (status, body) = harness.send(harness.by_its_caller(sample)).await;
         assert_eq!(status, StatusCode::OK, "{}: {body}", sample.operation);

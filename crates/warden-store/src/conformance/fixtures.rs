@@ -98,6 +98,30 @@ pub(super) fn instance_profile(account_id: &str, path: &str, name: &str) -> Inst
     }
 }
 
+/// A server certificate record (sealed key stand-in bytes, no chain), with a unique id
+/// derived from the account and name.
+pub(super) fn server_certificate(
+    account_id: &str,
+    path: &str,
+    name: &str,
+) -> crate::ServerCertificateRecord {
+    crate::ServerCertificateRecord {
+        account_id: account_id.to_owned(),
+        server_certificate_name: name.to_owned(),
+        server_certificate_id: unique_id("ASCA", account_id, name),
+        path: path.to_owned(),
+        arn: format!("arn:aws:iam::{account_id}:server-certificate{path}{name}"),
+        certificate_body: format!(
+            "-----BEGIN CERTIFICATE-----\n{name}\n-----END CERTIFICATE-----\n"
+        ),
+        certificate_chain: None,
+        private_key_sealed: vec![1, 2, 3, 4],
+        upload_date: 1_700_000_000_777,
+        expiration: 4_000_000_000_000,
+        tags: Vec::new(),
+    }
+}
+
 /// A customer managed policy record, version 1 its default, with a unique id derived from
 /// the account and name.
 pub(super) fn managed_policy(

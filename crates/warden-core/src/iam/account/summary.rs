@@ -65,6 +65,7 @@ impl Handle for GetAccountSummary {
             .iter()
             .any(|d| d.assignment == Some(MfaAssignment::Root));
         let root_certificates = call.read(|tx| tx.signing_certificates().list(account, None))?;
+        let server_certificates = call.read(|tx| tx.server_certificates().count(account))?;
         let number = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
         let mut summary: BTreeMap<String, i32> = QUOTAS
             .iter()
@@ -77,7 +78,7 @@ impl Handle for GetAccountSummary {
             ("Policies", number(counts.policies)),
             ("PolicyVersionsInUse", number(counts.attachments)),
             ("InstanceProfiles", number(profiles)),
-            ("ServerCertificates", 0),
+            ("ServerCertificates", number(server_certificates)),
             ("Providers", 0),
             ("MFADevices", number(devices.len())),
             ("MFADevicesInUse", number(in_use)),
