@@ -1127,12 +1127,64 @@ const IAM_IN_FULL: &[&str] = &[
     "SimulateCustomPolicy",
 ];
 
-/// Coverage of the IAM issue: every operation it names is in the model, served, and has a
-/// sample — so the wire-output test above runs it and shows its answer (never
-/// `InvalidAction`, never an internal error: the transcript records every status).
-#[test]
-fn every_operation_the_iam_issue_names_is_served() {
-    for operation in IAM_IN_FULL {
+/// The operations the credentials issue (#14) names.
+const CREDENTIALS_AND_REPORTS: &[&str] = &[
+    "CreateLoginProfile",
+    "GetLoginProfile",
+    "UpdateLoginProfile",
+    "DeleteLoginProfile",
+    "ChangePassword",
+    "GetAccountPasswordPolicy",
+    "UpdateAccountPasswordPolicy",
+    "DeleteAccountPasswordPolicy",
+    "CreateVirtualMFADevice",
+    "EnableMFADevice",
+    "ResyncMFADevice",
+    "DeactivateMFADevice",
+    "DeleteVirtualMFADevice",
+    "ListMFADevices",
+    "ListVirtualMFADevices",
+    "GetMFADevice",
+    "TagMFADevice",
+    "UntagMFADevice",
+    "ListMFADeviceTags",
+    "GetAccessKeyLastUsed",
+    "CreateAccessKey",
+    "UploadSSHPublicKey",
+    "GetSSHPublicKey",
+    "ListSSHPublicKeys",
+    "UpdateSSHPublicKey",
+    "DeleteSSHPublicKey",
+    "UploadSigningCertificate",
+    "ListSigningCertificates",
+    "UpdateSigningCertificate",
+    "DeleteSigningCertificate",
+    "UploadServerCertificate",
+    "GetServerCertificate",
+    "ListServerCertificates",
+    "UpdateServerCertificate",
+    "DeleteServerCertificate",
+    "CreateServiceSpecificCredential",
+    "ListServiceSpecificCredentials",
+    "UpdateServiceSpecificCredential",
+    "ResetServiceSpecificCredential",
+    "DeleteServiceSpecificCredential",
+    "GetAccountSummary",
+    "CreateAccountAlias",
+    "DeleteAccountAlias",
+    "ListAccountAliases",
+    "GenerateCredentialReport",
+    "GetCredentialReport",
+    "GenerateServiceLastAccessedDetails",
+    "GetServiceLastAccessedDetails",
+    "GetServiceLastAccessedDetailsWithEntities",
+];
+
+/// Every operation in `operations` is in the model, served, and has a sample — so the
+/// wire-output test above runs it and shows its answer (never `InvalidAction`, never an
+/// internal error: the transcript records every status).
+fn assert_served_with_samples(operations: &[&str]) {
+    for operation in operations {
         assert!(
             iam::META.operation(operation).is_some(),
             "{operation} is not in the model"
@@ -1146,6 +1198,18 @@ fn every_operation_the_iam_issue_names_is_served() {
             "{operation} has no sample"
         );
     }
+}
+
+/// Coverage of the IAM issue (#13).
+#[test]
+fn every_operation_the_iam_issue_names_is_served() {
+    assert_served_with_samples(IAM_IN_FULL);
+}
+
+/// Coverage of the credentials issue (#14).
+#[test]
+fn every_operation_the_credentials_issue_names_is_served() {
+    assert_served_with_samples(CREDENTIALS_AND_REPORTS);
 }
 
 #[tokio::test]
