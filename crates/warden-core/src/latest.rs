@@ -1,6 +1,6 @@
 //! The latest of many timed events per key, noted in memory as calls authenticate and
 //! written to the store in batches, so that an authenticated call costs no store write
-//! (access keys' last uses, principals' last attempts per action). A crash loses at most
+//! (access keys' last uses). A crash loses at most
 //! what was noted since the last flush: a last-used time is a report, not a record anyone
 //! acknowledged.
 
@@ -17,12 +17,6 @@ pub(crate) trait Timed: Clone {
 }
 
 impl Timed for warden_store::AccessKeyUse {
-    fn when(&self) -> i64 {
-        self.when
-    }
-}
-
-impl Timed for warden_store::ServiceAccess {
     fn when(&self) -> i64 {
         self.when
     }
@@ -68,15 +62,6 @@ impl<K: Eq + Hash, V: Timed> Latest<K, V> {
         Q: Eq + Hash + ?Sized,
     {
         self.pending().get(key).cloned()
-    }
-
-    /// Every event noted and not yet flushed that `wanted` selects.
-    pub(crate) fn select(&self, wanted: impl Fn(&V) -> bool) -> Vec<V> {
-        self.pending()
-            .values()
-            .filter(|event| wanted(event))
-            .cloned()
-            .collect()
     }
 
     /// Writes what is pending with `write` in one store transaction; on failure it is kept
