@@ -82,6 +82,16 @@ pub fn parse_chain(text: &str) -> Result<Vec<Certificate>, CertificateError> {
     pems.iter().map(|pem| from_der(pem.contents())).collect()
 }
 
+/// Parses one DER certificate (an IdP's signing certificate from SAML metadata), whatever
+/// its validity period.
+///
+/// # Errors
+///
+/// [`CertificateError::Malformed`], [`CertificateError::UnsupportedKey`].
+pub fn parse_der(der: &[u8]) -> Result<Certificate, CertificateError> {
+    from_der(der)
+}
+
 /// The certificate in `der`.
 fn from_der(der: &[u8]) -> Result<Certificate, CertificateError> {
     let (rest, parsed) =

@@ -1,0 +1,52 @@
+//! What the two kinds of identity provider share: requests name them by ARN
+//! (`arn:aws:iam::ACCOUNT:oidc-provider/HOST/PATH`, `…:saml-provider/NAME`), and GetAccountSummary
+//! counts both as `Providers`.
+
+use warden_protocol::{Arn, ResourceType};
+use warden_store::{StoreError, Tx};
+
+use crate::ServiceError;
+
+/// The account and resource name of an IAM ARN whose resource is `{kind}/{name}`, if
+/// `provider_arn` is one.
+pub(crate) fn parse_arn<'a>(provider_arn: &'a str, kind: &str) -> Option<(&'a str, &'a str)> {
+    let mut parts = provider_arn.splitn(6, ':');
+    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    let name = resource.strip_prefix(kind)?.strip_prefix('/')?;
+    (!partition.is_empty() && !account.is_empty() && !name.is_empty()).then_some((account, name))
+}
+
+/// The provider ARN a request names, for authorization; AWS's InvalidInput when it is not
+/// an ARN of this resource type.
+pub(crate) fn requested_arn(
+    provider_arn: &str,
+    resource_type: &'static ResourceType,
+) -> Result<Arn, ServiceError> {
+    parse_arn(provider_arn, resource_type.name).ok_or_else(|| invalid_arn(provider_arn))?;
+    Ok(Arn {
+        resource_type,
+        value: provider_arn.to_owned(),
+    })
+}
+
+/// AWS's InvalidInput for an ARN that names no provider of the expected kind.
+pub(crate) fn invalid_arn(provider_arn: &str) -> ServiceError {
+    ServiceError::InvalidInput(format!("ARN {provider_arn} is not valid."))
+}
+
+/// How many identity providers (both kinds) the account has.
+pub(crate) fn count(tx: &dyn Tx, account_id: &str) -> Result<usize, StoreError> {
+    Ok(
+        tx.open_id_connect_providers().count(account_id)?
+            + tx.saml_providers().count(account_id)?,
+    )
+}
