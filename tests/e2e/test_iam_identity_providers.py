@@ -2,7 +2,8 @@
 created (with and without thumbprints), read back with the URL as AWS shows it, their client
 ids and thumbprints changed, tagged, listed and deleted (idempotently); SAML providers created
 from IdP metadata generated here (a fresh self-signed certificate), read, updated, tagged,
-listed and deleted; refusals with AWS's errors; GetAccountSummary's Providers counts both."""
+listed and deleted, with assertion decryption keys added and removed (never shown); refusals
+with AWS's errors; GetAccountSummary's Providers counts both."""
 
 import base64
 import datetime
@@ -205,6 +206,47 @@ def test_saml_refusals(server, iam):
             Name=name, SAMLMetadataDocument=metadata("urn:idp"), AssertionEncryptionMode="Required"
         )
     assert error(err)[0] == "InvalidInput"
+    with pytest.raises(ClientError) as err:
+        iam.create_saml_provider(Name=name, SAMLMetadataDocument=metadata("urn:idp"), AddPrivateKey="nope")
+    assert error(err) == ("InvalidInput", "Invalid private key: Key format is not recognized.")
+
+
+def decryption_key():
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+def test_saml_assertion_encryption(server, iam):
+    name = unique("enc")
+    first = decryption_key()
+    arn = iam.create_saml_provider(
+        Name=name,
+        SAMLMetadataDocument=metadata("urn:idp"),
+        AssertionEncryptionMode="Required",
+        AddPrivateKey=first,
+    )["SAMLProviderArn"]
+    iam.update_saml_provider(SAMLProviderArn=arn, AddPrivateKey=decryption_key())
+    with pytest.raises(ClientError) as err:
+        iam.update_saml_provider(SAMLProviderArn=arn, AddPrivateKey=decryption_key())
+    assert error(err) == ("LimitExceeded", "Private key limit of 2 is reached.")
+    got = iam.get_saml_provider(SAMLProviderArn=arn)
+    assert got["AssertionEncryptionMode"] == "Required"
+    ids = [key["KeyId"] for key in got["PrivateKeyList"]]
+    assert len(ids) == 2 and all(key["Timestamp"] for key in got["PrivateKeyList"])
+    assert "PRIVATE KEY" not in json.dumps(got, default=str)
+    iam.update_saml_provider(SAMLProviderArn=arn, RemovePrivateKey=ids[0])
+    with pytest.raises(ClientError) as err:
+        iam.update_saml_provider(SAMLProviderArn=arn, RemovePrivateKey=ids[1])
+    assert error(err)[0] == "InvalidInput"
+    iam.update_saml_provider(SAMLProviderArn=arn, AssertionEncryptionMode="Allowed")
+    iam.update_saml_provider(SAMLProviderArn=arn, RemovePrivateKey=ids[1])
+    got = iam.get_saml_provider(SAMLProviderArn=arn)
+    assert got["AssertionEncryptionMode"] == "Allowed" and "PrivateKeyList" not in got
+    iam.delete_saml_provider(SAMLProviderArn=arn)
 
 
 def test_with_the_aws_cli(server, iam, tmp_path):

@@ -3,8 +3,9 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use warden_store::{
     EntityKind, OPEN_ID_CONNECT_PROVIDERS_PER_ACCOUNT, OpenIdConnectProviderRecord,
-    OpenIdConnectProviderUpdate, OpenIdConnectProviders, SAML_PROVIDERS_PER_ACCOUNT, SamlMetadata,
-    SamlProviderRecord, SamlProviders, StoreError, name_key,
+    OpenIdConnectProviderUpdate, OpenIdConnectProviders, SAML_PROVIDERS_PER_ACCOUNT,
+    SamlEncryption, SamlMetadata, SamlPrivateKey, SamlProviderRecord, SamlProviders, StoreError,
+    name_key,
 };
 
 use crate::accounts;
@@ -175,7 +176,8 @@ impl SamlProviders for SqliteTx<'_> {
                 .prepare_cached(
                     "INSERT INTO saml_providers (account_id, name_key, name, arn, uuid, \
                      create_date, metadata_document, entity_id, signing_certificates, \
-                     valid_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                     valid_until, encryption_mode) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 )?
                 .execute(params![
                     account_id,
@@ -188,7 +190,14 @@ impl SamlProviders for SqliteTx<'_> {
                     metadata.entity_id,
                     metadata.signing_certificates.join("\n"),
                     metadata.valid_until,
+                    provider.encryption.mode,
                 ])?;
+            insert_private_keys(
+                connection,
+                account_id,
+                &key,
+                &provider.encryption.private_keys,
+            )?;
             SAML_PROVIDER_TAGS.insert(connection, account_id, &key, &provider.tags)
         })
     }
@@ -203,7 +212,9 @@ impl SamlProviders for SqliteTx<'_> {
                 ))?
                 .query_row(params![account_id, name_key(name)], saml_from_row)
                 .optional()?;
-            provider.map(|p| with_saml_tags(connection, p)).transpose()
+            provider
+                .map(|p| with_saml_details(connection, p))
+                .transpose()
         })
     }
 
@@ -219,7 +230,7 @@ impl SamlProviders for SqliteTx<'_> {
                 .collect::<Result<_, _>>()?;
             providers
                 .into_iter()
-                .map(|p| with_saml_tags(connection, p))
+                .map(|p| with_saml_details(connection, p))
                 .collect()
         })
     }
@@ -234,6 +245,7 @@ impl SamlProviders for SqliteTx<'_> {
         account_id: &str,
         name: &str,
         metadata: &SamlMetadata,
+        encryption: &SamlEncryption,
     ) -> Result<(), StoreError> {
         let connection = self.connection;
         settle(|| {
@@ -241,18 +253,25 @@ impl SamlProviders for SqliteTx<'_> {
             connection
                 .prepare_cached(
                     "UPDATE saml_providers SET metadata_document = ?1, entity_id = ?2, \
-                     signing_certificates = ?3, valid_until = ?4 \
-                     WHERE account_id = ?5 AND name_key = ?6",
+                     signing_certificates = ?3, valid_until = ?4, encryption_mode = ?5 \
+                     WHERE account_id = ?6 AND name_key = ?7",
                 )?
                 .execute(params![
                     metadata.document,
                     metadata.entity_id,
                     metadata.signing_certificates.join("\n"),
                     metadata.valid_until,
+                    encryption.mode,
                     account_id,
                     key,
                 ])?;
-            Ok(())
+            connection
+                .prepare_cached(
+                    "DELETE FROM saml_provider_private_keys \
+                     WHERE account_id = ?1 AND provider_key = ?2",
+                )?
+                .execute(params![account_id, key])?;
+            insert_private_keys(connection, account_id, &key, &encryption.private_keys)
         })
     }
 
@@ -312,9 +331,9 @@ fn oidc_from_row(row: &Row<'_>) -> rusqlite::Result<OpenIdConnectProviderRecord>
 
 /// The SAML provider columns, in the order [`saml_from_row`] reads them.
 const SAML_COLUMNS: &str = "account_id, name, arn, uuid, create_date, metadata_document, \
-     entity_id, signing_certificates, valid_until";
+     entity_id, signing_certificates, valid_until, encryption_mode";
 
-/// Reads a SAML provider row (columns [`SAML_COLUMNS`]), without tags.
+/// Reads a SAML provider row (columns [`SAML_COLUMNS`]), without private keys and tags.
 fn saml_from_row(row: &Row<'_>) -> rusqlite::Result<SamlProviderRecord> {
     let certificates: String = row.get(7)?;
     Ok(SamlProviderRecord {
@@ -328,6 +347,10 @@ fn saml_from_row(row: &Row<'_>) -> rusqlite::Result<SamlProviderRecord> {
             entity_id: row.get(6)?,
             signing_certificates: split_list(&certificates, '\n'),
             valid_until: row.get(8)?,
+        },
+        encryption: SamlEncryption {
+            mode: row.get(9)?,
+            private_keys: Vec::new(),
         },
         tags: Vec::new(),
     })
@@ -358,14 +381,51 @@ fn with_oidc_details(
     Ok(provider)
 }
 
-/// Fills in a SAML provider's tags.
-fn with_saml_tags(
+/// Fills in a SAML provider's private keys and tags.
+fn with_saml_details(
     connection: &Connection,
     mut provider: SamlProviderRecord,
 ) -> Outcome<SamlProviderRecord> {
-    provider.tags =
-        SAML_PROVIDER_TAGS.of(connection, &provider.account_id, &name_key(&provider.name))?;
+    let key = name_key(&provider.name);
+    provider.encryption.private_keys = connection
+        .prepare_cached(
+            "SELECT key_id, private_key_sealed, upload_date FROM saml_provider_private_keys \
+             WHERE account_id = ?1 AND provider_key = ?2 ORDER BY position",
+        )?
+        .query_map(params![provider.account_id, key], |row| {
+            Ok(SamlPrivateKey {
+                key_id: row.get(0)?,
+                private_key_sealed: row.get(1)?,
+                upload_date: row.get(2)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    provider.tags = SAML_PROVIDER_TAGS.of(connection, &provider.account_id, &key)?;
     Ok(provider)
+}
+
+/// Stores the private keys of the SAML provider with this key, which has none, in order.
+fn insert_private_keys(
+    connection: &Connection,
+    account_id: &str,
+    key: &str,
+    private_keys: &[SamlPrivateKey],
+) -> Outcome<()> {
+    let mut insert = connection.prepare_cached(
+        "INSERT INTO saml_provider_private_keys (account_id, provider_key, position, key_id, \
+         private_key_sealed, upload_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (position, private_key) in (0i64..).zip(private_keys) {
+        insert.execute(params![
+            account_id,
+            key,
+            position,
+            private_key.key_id,
+            private_key.private_key_sealed,
+            private_key.upload_date,
+        ])?;
+    }
+    Ok(())
 }
 
 /// Stores the client ids of the provider with this key, which has none, in order.

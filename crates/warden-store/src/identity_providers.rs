@@ -1,6 +1,9 @@
 //! IAM identity providers: OpenID Connect providers (web identity federation) and SAML 2.0
 //! providers. Plain data; what a later `AssumeRoleWithWebIdentity` or `AssumeRoleWithSAML`
-//! needs is kept already parsed (a SAML provider's issuer and signing certificates).
+//! needs is kept already parsed (a SAML provider's issuer and signing certificates); a SAML
+//! provider's assertion decryption keys only ever sealed.
+
+use std::fmt;
 
 /// AWS's quota of OpenID Connect providers in one account.
 pub const OPEN_ID_CONNECT_PROVIDERS_PER_ACCOUNT: usize = 100;
@@ -13,6 +16,9 @@ pub const THUMBPRINTS_PER_OPEN_ID_CONNECT_PROVIDER: usize = 5;
 
 /// AWS's quota of SAML providers in one account.
 pub const SAML_PROVIDERS_PER_ACCOUNT: usize = 100;
+
+/// AWS's quota of assertion decryption keys of one SAML provider.
+pub const PRIVATE_KEYS_PER_SAML_PROVIDER: usize = 2;
 
 /// One OpenID Connect provider of an account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,8 +65,40 @@ pub struct SamlProviderRecord {
     pub create_date: i64,
     /// The metadata and what was read from it.
     pub metadata: SamlMetadata,
+    /// Its assertion encryption setting and keys.
+    pub encryption: SamlEncryption,
     /// Tags as (key, value) pairs, in the order given.
     pub tags: Vec<(String, String)>,
+}
+
+/// A SAML provider's assertion encryption: its `AssertionEncryptionMode` and the private
+/// keys that decrypt its assertions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SamlEncryption {
+    /// `Required` or `Allowed`, once set.
+    pub mode: Option<String>,
+    /// The keys, oldest first (at most [`PRIVATE_KEYS_PER_SAML_PROVIDER`]).
+    pub private_keys: Vec<SamlPrivateKey>,
+}
+
+/// One assertion decryption key of a SAML provider; the key itself only ever sealed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SamlPrivateKey {
+    /// Its `KeyId`.
+    pub key_id: String,
+    /// The sealed PEM private key (never shown by any operation).
+    pub private_key_sealed: Vec<u8>,
+    /// When it was added (epoch milliseconds).
+    pub upload_date: i64,
+}
+
+impl fmt::Debug for SamlPrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SamlPrivateKey")
+            .field("key_id", &self.key_id)
+            .field("upload_date", &self.upload_date)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A SAML provider's metadata document as uploaded and what was read from it.

@@ -67,8 +67,9 @@ pub use credentials::{
 pub use error::{EntityKind, StoreError};
 pub use identity_providers::{
     CLIENT_IDS_PER_OPEN_ID_CONNECT_PROVIDER, OPEN_ID_CONNECT_PROVIDERS_PER_ACCOUNT,
-    OpenIdConnectProviderRecord, OpenIdConnectProviderUpdate, SAML_PROVIDERS_PER_ACCOUNT,
-    SamlMetadata, SamlProviderRecord, THUMBPRINTS_PER_OPEN_ID_CONNECT_PROVIDER,
+    OpenIdConnectProviderRecord, OpenIdConnectProviderUpdate, PRIVATE_KEYS_PER_SAML_PROVIDER,
+    SAML_PROVIDERS_PER_ACCOUNT, SamlEncryption, SamlMetadata, SamlPrivateKey, SamlProviderRecord,
+    THUMBPRINTS_PER_OPEN_ID_CONNECT_PROVIDER,
 };
 pub use names::{name_key, tag_key_fold};
 pub use records::{

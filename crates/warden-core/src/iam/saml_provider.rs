@@ -1,19 +1,30 @@
 //! SAML providers: Create/Get/List/Update/DeleteSAMLProvider and their tags. The metadata
 //! document is kept as uploaded, with what a later `AssumeRoleWithSAML` needs read from it
 //! ([`metadata`]): the IdP's `entityID` and signing certificates. Assertion encryption
-//! (`AssertionEncryptionMode`, `AddPrivateKey`, `RemovePrivateKey`) is refused.
+//! (`AssertionEncryptionMode`, `AddPrivateKey`, `RemovePrivateKey`) follows the model: up to
+//! two RSA private keys, each sealed before it is stored, bound to its key id, and never
+//! shown by any operation (the model marks `AddPrivateKey` sensitive, so the audit record
+//! never holds it either).
 
 mod metadata;
 mod operations;
 
 use base64::Engine as _;
+use warden_crypto::{CryptoError, x509};
 use warden_protocol::Arn;
 use warden_protocol::iam::arn;
-use warden_store::{SamlMetadata, SamlProviderRecord};
+use warden_store::{
+    PRIVATE_KEYS_PER_SAML_PROVIDER, SamlEncryption, SamlMetadata, SamlPrivateKey,
+    SamlProviderRecord,
+};
+use zeroize::Zeroizing;
 
 use crate::iam::identity_provider::{self, invalid_arn};
 use crate::operation::Authorized;
 use crate::{Ctx, ServiceError};
+
+/// The `AssertionEncryptionMode` that needs a private key.
+const REQUIRED: &str = "Required";
 
 /// How long a provider whose metadata has no `validUntil` is valid, in years (as AWS sets
 /// it).
@@ -90,11 +101,89 @@ fn default_valid_until(now: i64) -> Result<i64, ServiceError> {
     Ok(utc.to_timestamp(later).map_err(internal)?.as_millisecond())
 }
 
-/// Warden's refusal of assertion encryption, which it does not implement.
-fn encryption_refused() -> ServiceError {
-    ServiceError::InvalidInput(
-        "SAML assertion encryption (AssertionEncryptionMode, AddPrivateKey, RemovePrivateKey) \
-         is not supported."
-            .to_owned(),
-    )
+/// The sealer's associated data for a SAML provider's private key: sealed keys are bound to
+/// their key id.
+fn private_key_purpose(key_id: &str) -> Vec<u8> {
+    format!("warden/iam/saml-provider/private-key/{key_id}").into_bytes()
+}
+
+/// A request's changes to a provider's assertion encryption.
+struct EncryptionChange {
+    /// The new `AssertionEncryptionMode`, if any.
+    mode: Option<String>,
+    /// A private key to add (PEM), wiped when dropped.
+    add: Option<Zeroizing<String>>,
+    /// The key id of a private key to remove.
+    remove: Option<String>,
+}
+
+impl EncryptionChange {
+    /// Whether the request changes nothing.
+    fn is_empty(&self) -> bool {
+        self.mode.is_none() && self.add.is_none() && self.remove.is_none()
+    }
+
+    /// `current` with these changes, as IAM rules them: not adding and removing at once, a
+    /// removed key must exist, an added key must be an RSA private key and the provider
+    /// holds at most [`PRIVATE_KEYS_PER_SAML_PROVIDER`]; `Required` needs a key. `now` is
+    /// epoch milliseconds.
+    fn apply(
+        self,
+        ctx: &Ctx<'_>,
+        mut current: SamlEncryption,
+        now: i64,
+    ) -> Result<SamlEncryption, ServiceError> {
+        let invalid = |message: &str| ServiceError::InvalidInput(message.to_owned());
+        if self.add.is_some() && self.remove.is_some() {
+            return Err(invalid(
+                "Unable to add and remove private keys in the same request.",
+            ));
+        }
+        if let Some(key_id) = &self.remove {
+            let before = current.private_keys.len();
+            current.private_keys.retain(|key| key.key_id != *key_id);
+            if current.private_keys.len() == before {
+                return Err(invalid(
+                    "Unable to remove private key because the Key ID does not match a private key of the SAML provider.",
+                ));
+            }
+        }
+        if let Some(private_key) = self.add {
+            if !x509::is_rsa_private_key(&private_key) {
+                return Err(invalid(
+                    "Invalid private key: Key format is not recognized.",
+                ));
+            }
+            if current.private_keys.len() >= PRIVATE_KEYS_PER_SAML_PROVIDER {
+                return Err(ServiceError::LimitExceeded(format!(
+                    "Private key limit of {PRIVATE_KEYS_PER_SAML_PROVIDER} is reached."
+                )));
+            }
+            let internal = |error: CryptoError| ServiceError::Internal(error.to_string());
+            let mut id = [0u8; 16];
+            ctx.warden.rng.fill(&mut id).map_err(internal)?;
+            let key_id: String = id.iter().map(|byte| format!("{byte:02X}")).collect();
+            let private_key_sealed = ctx
+                .warden
+                .sealer
+                .seal(private_key.as_bytes(), &private_key_purpose(&key_id))
+                .map_err(internal)?;
+            current.private_keys.push(SamlPrivateKey {
+                key_id,
+                private_key_sealed,
+                upload_date: now,
+            });
+        }
+        if let Some(mode) = self.mode {
+            current.mode = Some(mode);
+        }
+        if current.mode.as_deref() == Some(REQUIRED) && current.private_keys.is_empty() {
+            return Err(invalid(if self.remove.is_some() {
+                "Failed to remove private key. A SAML provider whose AssertionEncryptionMode is Required must keep a private key."
+            } else {
+                "Cannot set AssertionEncryptionMode to Required because no private key is provided."
+            }));
+        }
+        Ok(current)
+    }
 }

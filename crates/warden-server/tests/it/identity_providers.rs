@@ -1,6 +1,6 @@
 //! IAM identity providers in process: what CreateOpenIDConnectProvider and the client-id and
-//! thumbprint operations refuse, SAML metadata that is not IdP metadata, unsupported
-//! assertion encryption, NoSuchEntity for both kinds, idempotent client-id changes and OIDC
+//! thumbprint operations refuse, SAML metadata that is not IdP metadata, assertion
+//! encryption's rules (keys sealed, never shown), NoSuchEntity for both kinds, idempotent client-id changes and OIDC
 //! deletes, the quotas, GetAccountSummary's `Providers`, and authorization on the ARN.
 #![allow(
     clippy::indexing_slicing,
@@ -10,6 +10,7 @@
 
 use axum::http::StatusCode;
 use warden_protocol::iam;
+use warden_store::StoreExt as _;
 
 use super::operations::{Harness, query_request};
 
@@ -19,6 +20,9 @@ const ACCOUNT: &str = "123456789012";
 
 /// IdP metadata with one signing certificate, valid until 2126.
 const METADATA: &str = include_str!("data/saml_metadata.xml");
+
+/// An RSA private key (PKCS #8) for assertion decryption.
+const KEY: &str = include_str!("data/saml_private_key.pem");
 
 const THUMBPRINT: &str = "6938fd4d98bab03faadb97b34396831e3780aea1";
 
@@ -301,16 +305,28 @@ async fn saml_providers_keep_to_iam_rules() {
             "Could not parse metadata",
         );
     }
-    for rest in [
-        "&AssertionEncryptionMode=Required",
-        "&AssertionEncryptionMode=Allowed",
-        "&AddPrivateKey=key",
+    for (rest, message) in [
+        (
+            "&AssertionEncryptionMode=Required".to_owned(),
+            "Cannot set AssertionEncryptionMode to Required because no private key is provided.",
+        ),
+        (
+            "&AddPrivateKey=not-a-key".to_owned(),
+            "Invalid private key: Key format is not recognized.",
+        ),
+        (
+            format!(
+                "&AddPrivateKey={}",
+                encoded(&KEY.replace("PRIVATE KEY", "EC PRIVATE KEY"))
+            ),
+            "Invalid private key",
+        ),
     ] {
         assert_error(
-            &create_saml(&harness, "idp", METADATA, rest).await,
+            &create_saml(&harness, "idp", METADATA, &rest).await,
             StatusCode::BAD_REQUEST,
             "InvalidInput",
-            "assertion encryption",
+            message,
         );
     }
     let (_, listed) = call(&harness, "ListSAMLProviders", "").await;
@@ -347,17 +363,6 @@ async fn saml_providers_keep_to_iam_rules() {
         &call(
             &harness,
             "UpdateSAMLProvider",
-            &format!("{on}&RemovePrivateKey={}", "A".repeat(22)),
-        )
-        .await,
-        StatusCode::BAD_REQUEST,
-        "InvalidInput",
-        "assertion encryption",
-    );
-    assert_error(
-        &call(
-            &harness,
-            "UpdateSAMLProvider",
             &format!("{on}&SAMLMetadataDocument={}", encoded(&sp_metadata)),
         )
         .await,
@@ -387,6 +392,75 @@ async fn saml_providers_keep_to_iam_rules() {
         got[start..start + 4].parse().unwrap()
     };
     assert_eq!(year("ValidUntil"), year("CreateDate") + 100, "{got}");
+
+    // Assertion encryption: at most two RSA keys, never shown; Required needs one.
+    let add = format!("&AddPrivateKey={}", encoded(KEY));
+    let reference = &harness;
+    let update = |rest: String| {
+        let input = format!("{on}{rest}");
+        async move { call(reference, "UpdateSAMLProvider", &input).await }
+    };
+    assert_error(
+        &update(format!("{add}&RemovePrivateKey={}", "A".repeat(32))).await,
+        StatusCode::BAD_REQUEST,
+        "InvalidInput",
+        "Unable to add and remove private keys in the same request.",
+    );
+    assert_error(
+        &update(format!("&RemovePrivateKey={}", "A".repeat(32))).await,
+        StatusCode::BAD_REQUEST,
+        "InvalidInput",
+        "does not match a private key",
+    );
+    assert_ok(&update(format!("{add}&AssertionEncryptionMode=Required")).await);
+    assert_ok(&update(add.clone()).await);
+    assert_error(
+        &update(add.clone()).await,
+        StatusCode::CONFLICT,
+        "LimitExceeded",
+        "Private key limit of 2 is reached.",
+    );
+    let (_, got) = call(&harness, "GetSAMLProvider", &on).await;
+    assert!(
+        got.contains("<AssertionEncryptionMode>Required</AssertionEncryptionMode>"),
+        "{got}"
+    );
+    let key_ids: Vec<String> = got
+        .split("<KeyId>")
+        .skip(1)
+        .map(|rest| rest.split("</KeyId>").next().unwrap().to_owned())
+        .collect();
+    assert_eq!(key_ids.len(), 2, "{got}");
+    assert!(got.contains("<Timestamp>"), "{got}");
+    assert!(!got.contains("PRIVATE KEY"), "{got}");
+    let stored = harness
+        .warden
+        .store()
+        .read(|tx| tx.saml_providers().get(ACCOUNT, "okta"))
+        .unwrap()
+        .unwrap();
+    for key in &stored.encryption.private_keys {
+        let sealed = String::from_utf8_lossy(&key.private_key_sealed).into_owned();
+        for line in KEY.lines().filter(|line| !line.starts_with("-----")) {
+            assert!(!sealed.contains(line));
+        }
+    }
+    assert!(!format!("{stored:?}").contains("private_key_sealed"));
+    assert_ok(&update(format!("&RemovePrivateKey={}", key_ids[0])).await);
+    assert_error(
+        &update(format!("&RemovePrivateKey={}", key_ids[1])).await,
+        StatusCode::BAD_REQUEST,
+        "InvalidInput",
+        "Failed to remove private key.",
+    );
+    assert_ok(&update("&AssertionEncryptionMode=Allowed".to_owned()).await);
+    assert_ok(&update(format!("&RemovePrivateKey={}", key_ids[1])).await);
+    let (_, got) = call(&harness, "GetSAMLProvider", &on).await;
+    assert!(!got.contains("PrivateKeyList"), "{got}");
+    assert!(
+        got.contains("<AssertionEncryptionMode>Allowed</AssertionEncryptionMode>"),
+        "{got}"
+    );
 
     // Missing providers answer AWS's words; a malformed ARN is invalid input.
     let missing = saml_arn("nobody");

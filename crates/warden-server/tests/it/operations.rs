@@ -75,6 +75,9 @@ const SERVER_CHAIN: &str = include_str!("data/server_chain.pem");
 /// A fixed SAML 2.0 IdP metadata document (one RSA signing certificate, self-signed, valid
 /// into 2126), which the samples create as the provider `idp` (`{SAML_METADATA}`).
 const SAML_METADATA: &str = include_str!("data/saml_metadata.xml");
+/// An RSA private key (PKCS #8) the samples add to the SAML provider to decrypt assertions
+/// (`{SAML_KEY}`).
+const SAML_KEY: &str = include_str!("data/saml_private_key.pem");
 
 /// `text` encoded for a form body.
 fn form_encoded(text: &str) -> String {
@@ -651,7 +654,7 @@ const SAMPLES: &[Sample] = &[
     query(
         &iam::META,
         "CreateSAMLProvider",
-        "Name=idp&SAMLMetadataDocument={SAML_METADATA}&Tags.member.1.Key=team&Tags.member.1.Value=sso",
+        "Name=idp&SAMLMetadataDocument={SAML_METADATA}&AssertionEncryptionMode=Required&AddPrivateKey={SAML_KEY}&Tags.member.1.Key=team&Tags.member.1.Value=sso",
     ),
     query(
         &iam::META,
@@ -993,7 +996,8 @@ impl Harness {
             .replace("{SERVER_CERT}", &form_encoded(SERVER_CERT))
             .replace("{SERVER_KEY}", &form_encoded(SERVER_KEY))
             .replace("{SERVER_CHAIN}", &form_encoded(SERVER_CHAIN))
-            .replace("{SAML_METADATA}", &form_encoded(SAML_METADATA));
+            .replace("{SAML_METADATA}", &form_encoded(SAML_METADATA))
+            .replace("{SAML_KEY}", &form_encoded(SAML_KEY));
         match sample.wire {
             Wire::Query(meta) => {
                 let mut body = format!("Action={}&Version={}", sample.operation, meta.api_version);
@@ -1311,10 +1315,12 @@ async fn a_caller_without_policies_is_denied_every_served_operation_and_the_deni
 async fn no_member_the_model_marks_sensitive_is_ever_recorded() {
     let harness = Harness::for_samples().await;
     let mut secrets = vec![harness.nobody.1.clone(), ROOT_SECRET.to_owned()];
-    // Every line of the server certificate's private key (between its PEM armour).
+    // Every line of the server certificate's and the SAML provider's private keys (between
+    // their PEM armour).
     secrets.extend(
         SERVER_KEY
             .lines()
+            .chain(SAML_KEY.lines())
             .filter(|line| !line.starts_with("-----"))
             .map(str::to_owned),
     );

@@ -5,8 +5,8 @@ use super::tags::{Taggable, check_tags_merge_and_are_limited, tag};
 use super::{Failure, ensure_error};
 use crate::{
     EntityKind, OPEN_ID_CONNECT_PROVIDERS_PER_ACCOUNT, OpenIdConnectProviderRecord,
-    OpenIdConnectProviderUpdate, SAML_PROVIDERS_PER_ACCOUNT, SamlMetadata, SamlProviderRecord,
-    Store, StoreError, StoreExt,
+    OpenIdConnectProviderUpdate, SAML_PROVIDERS_PER_ACCOUNT, SamlEncryption, SamlMetadata,
+    SamlPrivateKey, SamlProviderRecord, Store, StoreError, StoreExt,
 };
 
 /// An OpenID Connect provider record for `url` (without scheme).
@@ -39,7 +39,17 @@ fn saml(account_id: &str, name: &str) -> SamlProviderRecord {
             signing_certificates: vec!["MIIBcert1".to_owned(), "MIIBcert2".to_owned()],
             valid_until: 4_000_000_000_000,
         },
+        encryption: SamlEncryption::default(),
         tags: Vec::new(),
+    }
+}
+
+/// A sealed-key stand-in with this id.
+fn private_key(key_id: &str) -> SamlPrivateKey {
+    SamlPrivateKey {
+        key_id: key_id.to_owned(),
+        private_key_sealed: key_id.bytes().rev().collect(),
+        upload_date: 1_700_000_000_789,
     }
 }
 
@@ -210,6 +220,10 @@ pub(super) fn saml_create_get_list_update_delete(store: &dyn Store) -> Result<()
     store.write(|tx| tx.accounts().create(&account(OTHER_ACCOUNT)))?;
     let mut okta = saml(ACCOUNT, "Okta");
     okta.tags = vec![tag("team", "sso")];
+    okta.encryption = SamlEncryption {
+        mode: Some("Required".to_owned()),
+        private_keys: vec![private_key("KEY1")],
+    };
     let before = store.generation()?;
     store.write(|tx| tx.saml_providers().create(&okta))?;
     ensure!(
@@ -236,22 +250,41 @@ pub(super) fn saml_create_get_list_update_delete(store: &dyn Store) -> Result<()
         "a SAML provider name taken in another case",
     )?;
 
-    // New metadata replaces the old; tags stay.
+    // New metadata and encryption replace the old; tags stay.
+    let encryption = SamlEncryption {
+        mode: Some("Allowed".to_owned()),
+        private_keys: vec![private_key("KEY2"), private_key("KEY3")],
+    };
     let metadata = SamlMetadata {
         document: "<EntityDescriptor/>".to_owned(),
         entity_id: "https://new.example.com".to_owned(),
         signing_certificates: vec!["MIIBnew".to_owned()],
         valid_until: 4_100_000_000_000,
     };
-    store.write(|tx| tx.saml_providers().update(ACCOUNT, "okta", &metadata))?;
+    store.write(|tx| {
+        tx.saml_providers()
+            .update(ACCOUNT, "okta", &metadata, &encryption)
+    })?;
     okta.metadata = metadata.clone();
+    okta.encryption = encryption.clone();
     ensure_eq!(stored_saml(store, "okta")?, okta);
     ensure_error(
-        store.write(|tx| tx.saml_providers().update(ACCOUNT, "nobody", &metadata)),
+        store.write(|tx| {
+            tx.saml_providers()
+                .update(ACCOUNT, "nobody", &metadata, &encryption)
+        }),
         &StoreError::not_found(EntityKind::SamlProvider, "nobody"),
         "updating a missing SAML provider",
     )?;
 
+    // Keys can all go.
+    let cleared = SamlEncryption::default();
+    store.write(|tx| {
+        tx.saml_providers()
+            .update(ACCOUNT, "okta", &metadata, &cleared)
+    })?;
+    okta.encryption = cleared;
+    ensure_eq!(stored_saml(store, "okta")?, okta);
     store.write(|tx| tx.saml_providers().delete(ACCOUNT, "OKTA"))?;
     ensure_eq!(
         store.read(|tx| tx.saml_providers().get(ACCOUNT, "okta"))?,

@@ -1,8 +1,8 @@
 //! [`OpenIdConnectProviders`] and [`SamlProviders`].
 
 use crate::{
-    OpenIdConnectProviderRecord, OpenIdConnectProviderUpdate, SamlMetadata, SamlProviderRecord,
-    StoreError,
+    OpenIdConnectProviderRecord, OpenIdConnectProviderUpdate, SamlEncryption, SamlMetadata,
+    SamlProviderRecord, StoreError,
 };
 
 /// The OpenID Connect providers of an account and their tags, found by their URL without
@@ -117,7 +117,7 @@ pub trait SamlProviders {
     /// [`StoreError::Backend`] only.
     fn count(&self, account_id: &str) -> Result<usize, StoreError>;
 
-    /// Replaces a provider's metadata.
+    /// Replaces a provider's metadata and assertion encryption (mode and keys).
     ///
     /// # Errors
     ///
@@ -127,6 +127,7 @@ pub trait SamlProviders {
         account_id: &str,
         name: &str,
         metadata: &SamlMetadata,
+        encryption: &SamlEncryption,
     ) -> Result<(), StoreError>;
 
     /// Adds tags, as [`Users::tag`](crate::Users::tag) does; over the quota the error is

@@ -8,12 +8,13 @@ use warden_protocol::iam::{
     CreateSAMLProviderRequest, CreateSAMLProviderResponse, DeleteSAMLProviderRequest,
     GetSAMLProviderRequest, GetSAMLProviderResponse, ListSAMLProviderTagsRequest,
     ListSAMLProviderTagsResponse, ListSAMLProvidersRequest, ListSAMLProvidersResponse,
-    SAMLProviderListEntry, TagSAMLProviderRequest, UntagSAMLProviderRequest,
+    SAMLPrivateKey, SAMLProviderListEntry, TagSAMLProviderRequest, UntagSAMLProviderRequest,
     UpdateSAMLProviderRequest, UpdateSAMLProviderResponse,
 };
-use warden_store::SamlProviderRecord;
+use warden_store::{SamlEncryption, SamlProviderRecord};
+use zeroize::Zeroizing;
 
-use super::{encryption_refused, find_provider, new_provider_arn, provider_arn, read_metadata};
+use super::{EncryptionChange, find_provider, new_provider_arn, provider_arn, read_metadata};
 use crate::iam::paging::page_of;
 use crate::iam::tagging::{check_tags, tag_keys, tag_pairs, tag_shapes};
 use crate::operation::{Access, Authorized, Handle};
@@ -36,11 +37,14 @@ impl Handle for CreateSAMLProviderRequest {
         self,
         call: &mut Authorized<'_, '_>,
     ) -> Result<CreateSAMLProviderResponse, ServiceError> {
-        if self.assertion_encryption_mode.is_some() || self.add_private_key.is_some() {
-            return Err(encryption_refused());
-        }
         let ctx = call.ctx;
         let now = ctx.warden.now().as_millisecond();
+        let change = EncryptionChange {
+            mode: self.assertion_encryption_mode,
+            add: self.add_private_key.map(Zeroizing::new),
+            remove: None,
+        };
+        let encryption = change.apply(ctx, SamlEncryption::default(), now)?;
         let metadata = read_metadata(self.saml_metadata_document, now)?;
         let uuid = Uuid::new_v4(ctx.warden.rng.as_ref())
             .map_err(|error| ServiceError::Internal(error.to_string()))?;
@@ -51,6 +55,7 @@ impl Handle for CreateSAMLProviderRequest {
             uuid: uuid.to_string(),
             create_date: now,
             metadata,
+            encryption,
             tags: tag_pairs(self.tags.as_deref()),
         };
         call.write_outside_snapshot(|tx| tx.saml_providers().create(&record))?;
@@ -77,8 +82,18 @@ impl Handle for GetSAMLProviderRequest {
             valid_until: Some(timestamp(provider.metadata.valid_until)),
             tags: tag_shapes(&provider.tags),
             saml_metadata_document: Some(provider.metadata.document),
-            assertion_encryption_mode: None,
-            private_key_list: None,
+            private_key_list: (!provider.encryption.private_keys.is_empty()).then(|| {
+                provider
+                    .encryption
+                    .private_keys
+                    .iter()
+                    .map(|key| SAMLPrivateKey {
+                        key_id: Some(key.key_id.clone()),
+                        timestamp: Some(timestamp(key.upload_date)),
+                    })
+                    .collect()
+            }),
+            assertion_encryption_mode: provider.encryption.mode,
         })
     }
 }
@@ -118,23 +133,27 @@ impl Handle for UpdateSAMLProviderRequest {
         self,
         call: &mut Authorized<'_, '_>,
     ) -> Result<UpdateSAMLProviderResponse, ServiceError> {
-        if self.assertion_encryption_mode.is_some()
-            || self.add_private_key.is_some()
-            || self.remove_private_key.is_some()
-        {
-            return Err(encryption_refused());
-        }
         let provider = find_provider(call, &self.saml_provider_arn)?;
-        let Some(document) = self.saml_metadata_document else {
+        let change = EncryptionChange {
+            mode: self.assertion_encryption_mode,
+            add: self.add_private_key.map(Zeroizing::new),
+            remove: self.remove_private_key,
+        };
+        if self.saml_metadata_document.is_none() && change.is_empty() {
             return Err(ServiceError::InvalidInput(
                 "No updates are defined for the SAML provider.".to_owned(),
             ));
+        }
+        let now = call.ctx.warden.now().as_millisecond();
+        let encryption = change.apply(call.ctx, provider.encryption, now)?;
+        let metadata = match self.saml_metadata_document {
+            Some(document) => read_metadata(document, now)?,
+            None => provider.metadata,
         };
-        let metadata = read_metadata(document, call.ctx.warden.now().as_millisecond())?;
         let account = call.ctx.account();
         call.write_outside_snapshot(|tx| {
             tx.saml_providers()
-                .update(account, &provider.name, &metadata)
+                .update(account, &provider.name, &metadata, &encryption)
         })?;
         Ok(UpdateSAMLProviderResponse {
             saml_provider_arn: Some(provider.arn),
