@@ -12,14 +12,9 @@ use warden_store::{
     THUMBPRINTS_PER_OPEN_ID_CONNECT_PROVIDER,
 };
 
-use crate::iam::identity_provider::{self, invalid_arn};
+use crate::iam::identity_provider;
 use crate::operation::Authorized;
 use crate::{Ctx, ServiceError};
-
-/// The account and URL (without scheme) of an OpenID Connect provider ARN, if it is one.
-fn parse_arn(provider_arn: &str) -> Option<(&str, &str)> {
-    identity_provider::parse_arn(provider_arn, arn::OIDC_PROVIDER.name)
-}
 
 /// The ARN a request names, for authorization.
 fn provider_arn(provider_arn: &str) -> Result<Arn, ServiceError> {
@@ -32,12 +27,9 @@ fn lookup(
     provider_arn: &str,
 ) -> Result<Option<OpenIdConnectProviderRecord>, ServiceError> {
     let account = call.ctx.account();
-    match parse_arn(provider_arn) {
-        Some((arn_account, url)) if arn_account == account => {
-            Ok(call.read(|tx| tx.open_id_connect_providers().get(account, url))?)
-        }
-        Some(_) => Ok(None),
-        None => Err(invalid_arn(provider_arn)),
+    match identity_provider::own_name(call.ctx, provider_arn, &arn::OIDC_PROVIDER, |_| true)? {
+        Some(url) => Ok(call.read(|tx| tx.open_id_connect_providers().get(account, url))?),
+        None => Ok(None),
     }
 }
 

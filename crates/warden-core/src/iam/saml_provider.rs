@@ -19,7 +19,7 @@ use warden_store::{
 };
 use zeroize::Zeroizing;
 
-use crate::iam::identity_provider::{self, invalid_arn};
+use crate::iam::identity_provider;
 use crate::operation::Authorized;
 use crate::{Ctx, ServiceError};
 
@@ -30,16 +30,18 @@ const REQUIRED: &str = "Required";
 /// it).
 const DEFAULT_VALIDITY_YEARS: i64 = 100;
 
-/// A SAML provider ARN a request names: its account and name, if it is one.
-fn parse_arn(provider_arn: &str) -> Option<(&str, &str)> {
-    identity_provider::parse_arn(provider_arn, arn::SAML_PROVIDER.name)
-        .filter(|(_, name)| !name.contains('/'))
+/// Whether a name in a SAML provider ARN could be one (names have no `/`).
+fn is_name(name: &str) -> bool {
+    !name.contains('/')
 }
 
 /// The ARN a request names, for authorization.
 fn provider_arn(provider_arn: &str) -> Result<Arn, ServiceError> {
-    parse_arn(provider_arn).ok_or_else(|| invalid_arn(provider_arn))?;
-    identity_provider::requested_arn(provider_arn, &arn::SAML_PROVIDER)
+    let arn = identity_provider::requested_arn(provider_arn, &arn::SAML_PROVIDER)?;
+    match identity_provider::parse_arn(provider_arn, arn::SAML_PROVIDER.name) {
+        Some((_, _, name)) if is_name(name) => Ok(arn),
+        Some(_) | None => Err(identity_provider::invalid_arn(provider_arn)),
+    }
 }
 
 /// The caller's SAML provider the ARN names, or AWS's NoSuchEntity.
@@ -48,13 +50,11 @@ fn find_provider(
     provider_arn: &str,
 ) -> Result<SamlProviderRecord, ServiceError> {
     let account = call.ctx.account();
-    let found = match parse_arn(provider_arn) {
-        Some((arn_account, name)) if arn_account == account => {
-            call.read(|tx| tx.saml_providers().get(account, name))?
-        }
-        Some(_) => None,
-        None => return Err(invalid_arn(provider_arn)),
-    };
+    let found =
+        match identity_provider::own_name(call.ctx, provider_arn, &arn::SAML_PROVIDER, is_name)? {
+            Some(name) => call.read(|tx| tx.saml_providers().get(account, name))?,
+            None => None,
+        };
     found.ok_or_else(|| not_found(provider_arn))
 }
 

@@ -211,7 +211,9 @@ async fn open_id_connect_providers_keep_to_iam_rules() {
     // Missing providers, in this account or another, and ARNs of other kinds.
     let missing = oidc_arn("nobody.example.com");
     let elsewhere = "arn:aws:iam::999988887777:oidc-provider/idp.example.com/tenant/".to_owned();
-    for arn in [&missing, &elsewhere] {
+    let other_partition =
+        format!("arn:aws-cn:iam::{ACCOUNT}:oidc-provider/idp.example.com/tenant/");
+    for arn in [&missing, &elsewhere, &other_partition] {
         let on = format!("OpenIDConnectProviderArn={}", encoded(arn));
         for action in ["GetOpenIDConnectProvider", "ListOpenIDConnectProviderTags"] {
             assert_error(

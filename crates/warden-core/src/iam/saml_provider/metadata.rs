@@ -16,6 +16,10 @@ const METADATA: &str = "urn:oasis:names:tc:SAML:2.0:metadata";
 /// The XML Signature namespace (`ds:KeyInfo`).
 const SIGNATURE: &str = "http://www.w3.org/2000/09/xmldsig#";
 
+/// XML's predefined entities (`&amp;` …), the only named references a document without a
+/// document type declaration can hold.
+const PREDEFINED: [&str; 5] = ["amp", "lt", "gt", "quot", "apos"];
+
 /// What IAM keeps of a metadata document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Metadata {
@@ -97,11 +101,14 @@ pub(crate) fn parse(document: &str) -> Option<Metadata> {
                 }
             }
             Event::GeneralRef(reference) => {
-                // Only character references, and in a certificate only whitespace ones
-                // (`&#13;` from some IdPs); named entities are refused.
-                let character = reference.resolve_char_ref().ok()??;
-                if path.last() == Some(&Place::Certificate) && !character.is_whitespace() {
-                    return None;
+                // Character references and XML's predefined entities; in a certificate only
+                // whitespace ones (`&#13;` from some IdPs). Nothing is ever expanded from a
+                // document type declaration: there is none.
+                let in_certificate = path.last() == Some(&Place::Certificate);
+                match reference.resolve_char_ref().ok()? {
+                    Some(character) if !in_certificate || character.is_whitespace() => {}
+                    None if !in_certificate && PREDEFINED.contains(&&*reference) => {}
+                    Some(_) | None => return None,
                 }
             }
             Event::DocType(_) => return None,
@@ -253,6 +260,12 @@ mod tests {
         );
         let metadata = parse(&document).unwrap();
         assert_eq!(metadata.entity_id, "urn:idp");
+        // References elsewhere in the document are text as usual.
+        let organization = r#"<md:Organization><md:OrganizationName xml:lang="en">A &amp; B &#169;</md:OrganizationName></md:Organization></EntityDescriptor>"#;
+        assert_eq!(
+            parse(&document.replace("</EntityDescriptor>", organization)),
+            Some(metadata.clone())
+        );
         assert_eq!(metadata.valid_until, None);
         assert_eq!(metadata.signing_certificates.len(), 2);
     }
@@ -275,6 +288,11 @@ mod tests {
                 "<!DOCTYPE x [<!ENTITY e \"v\">]><md:EntityDescriptor",
             ),
             FIXTURE.replace("</ds:X509Certificate>", "&e;</ds:X509Certificate>"),
+            FIXTURE.replace("</ds:X509Certificate>", "&amp;</ds:X509Certificate>"),
+            FIXTURE.replace(
+                "</md:IDPSSODescriptor>",
+                "&undefined;</md:IDPSSODescriptor>",
+            ),
         ];
         for document in refused {
             assert_eq!(parse(&document), None, "{document}");
