@@ -282,3 +282,29 @@ def test_with_the_aws_cli(server, iam, tmp_path):
     cli("delete-saml-provider", "--saml-provider-arn", arn)
     missing = aws_cli(server.endpoint, "iam", "get-saml-provider", "--saml-provider-arn", arn)
     assert missing.returncode != 0 and "NoSuchEntity" in missing.stderr
+
+
+def test_trust_policies_name_providers_that_exist(server, iam):
+    host = unique("trust") + ".example.com"
+    arn = f"arn:aws:iam::{ACCOUNT_ID}:oidc-provider/{host}"
+    trust = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Federated": arn},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Condition": {"StringEquals": {f"{host}:aud": "sts.amazonaws.com"}},
+                }
+            ],
+        }
+    )
+    role = unique("web-identity")
+    with pytest.raises(ClientError) as err:
+        iam.create_role(RoleName=role, AssumeRolePolicyDocument=trust)
+    assert error(err) == ("MalformedPolicyDocument", f'Invalid principal in policy: "Federated":"{arn}"')
+    iam.create_open_id_connect_provider(Url=f"https://{host}", ClientIDList=["sts.amazonaws.com"])
+    iam.create_role(RoleName=role, AssumeRolePolicyDocument=trust)
+    iam.delete_role(RoleName=role)
+    iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=arn)

@@ -580,3 +580,52 @@ async fn the_provider_arn_is_what_policies_grant() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn trust_policies_may_name_only_providers_that_exist() {
+    let harness = Harness::with_limits(warden_server::Limits::default()).await;
+    let trust = |federated: &str, action: &str| {
+        encoded(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":{federated}}},"Action":"{action}"}}]}}"#
+        ))
+    };
+    let oidc = oidc_arn("token.actions.example.com");
+    let saml = saml_arn("Corp");
+    for (n, (federated, action)) in [
+        (format!("\"{oidc}\""), "sts:AssumeRoleWithWebIdentity"),
+        (format!("[\"{saml}\"]"), "sts:AssumeRoleWithSAML"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let create = format!(
+            "RoleName=federated{n}&AssumeRolePolicyDocument={}",
+            trust(federated, action)
+        );
+        let provider = federated.trim_matches(['[', ']', '"']);
+        assert_error(
+            &call(&harness, "CreateRole", &create).await,
+            StatusCode::BAD_REQUEST,
+            "MalformedPolicyDocument",
+            &format!("Invalid principal in policy: &quot;Federated&quot;:&quot;{provider}&quot;"),
+        );
+        if n == 0 {
+            assert_ok(&create_oidc(&harness, "https://token.actions.example.com", "").await);
+        } else {
+            assert_ok(&create_saml(&harness, "corp", METADATA, "").await);
+        }
+        assert_ok(&call(&harness, "CreateRole", &create).await);
+    }
+    // AWS's built-in providers need no IAM provider.
+    assert_ok(
+        &call(
+            &harness,
+            "CreateRole",
+            &format!(
+                "RoleName=google&AssumeRolePolicyDocument={}",
+                trust("\"accounts.google.com\"", "sts:AssumeRoleWithWebIdentity")
+            ),
+        )
+        .await,
+    );
+}
