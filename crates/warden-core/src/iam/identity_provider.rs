@@ -30,16 +30,19 @@ pub(crate) fn parse_arn<'a>(
 }
 
 /// The provider ARN a request names, for authorization; AWS's InvalidInput when it is not
-/// an ARN of this resource type.
+/// an ARN of this resource type or `name_ok` refuses its name.
 pub(crate) fn requested_arn(
     provider_arn: &str,
     resource_type: &'static ResourceType,
+    name_ok: impl Fn(&str) -> bool,
 ) -> Result<Arn, ServiceError> {
-    parse_arn(provider_arn, resource_type.name).ok_or_else(|| invalid_arn(provider_arn))?;
-    Ok(Arn {
-        resource_type,
-        value: provider_arn.to_owned(),
-    })
+    match parse_arn(provider_arn, resource_type.name) {
+        Some((_, _, name)) if name_ok(name) => Ok(Arn {
+            resource_type,
+            value: provider_arn.to_owned(),
+        }),
+        Some(_) | None => Err(invalid_arn(provider_arn)),
+    }
 }
 
 /// The provider name in `provider_arn` when it names one of the caller's (its partition and
@@ -60,7 +63,7 @@ pub(crate) fn own_name<'a>(
 }
 
 /// AWS's InvalidInput for an ARN that names no provider of the expected kind.
-pub(crate) fn invalid_arn(provider_arn: &str) -> ServiceError {
+fn invalid_arn(provider_arn: &str) -> ServiceError {
     ServiceError::InvalidInput(format!("ARN {provider_arn} is not valid."))
 }
 

@@ -18,7 +18,7 @@ use crate::{Ctx, ServiceError};
 
 /// The ARN a request names, for authorization.
 fn provider_arn(provider_arn: &str) -> Result<Arn, ServiceError> {
-    identity_provider::requested_arn(provider_arn, &arn::OIDC_PROVIDER)
+    identity_provider::requested_arn(provider_arn, &arn::OIDC_PROVIDER, |_| true)
 }
 
 /// The caller's OpenID Connect provider the ARN names, if it exists.

@@ -37,11 +37,7 @@ fn is_name(name: &str) -> bool {
 
 /// The ARN a request names, for authorization.
 fn provider_arn(provider_arn: &str) -> Result<Arn, ServiceError> {
-    let arn = identity_provider::requested_arn(provider_arn, &arn::SAML_PROVIDER)?;
-    match identity_provider::parse_arn(provider_arn, arn::SAML_PROVIDER.name) {
-        Some((_, _, name)) if is_name(name) => Ok(arn),
-        Some(_) | None => Err(identity_provider::invalid_arn(provider_arn)),
-    }
+    identity_provider::requested_arn(provider_arn, &arn::SAML_PROVIDER, is_name)
 }
 
 /// The caller's SAML provider the ARN names, or AWS's NoSuchEntity.

@@ -103,10 +103,12 @@ enum ProviderArn<'a> {
 impl<'a> ProviderArn<'a> {
     fn parse(provider: &'a str) -> Option<Self> {
         use crate::iam::identity_provider::parse_arn;
-        if let Some((_, account, url)) = parse_arn(provider, "oidc-provider") {
+        use warden_protocol::iam::arn;
+        if let Some((_, account, url)) = parse_arn(provider, arn::OIDC_PROVIDER.name) {
             return Some(Self::OpenIdConnect { account, url });
         }
-        parse_arn(provider, "saml-provider").map(|(_, account, name)| Self::Saml { account, name })
+        parse_arn(provider, arn::SAML_PROVIDER.name)
+            .map(|(_, account, name)| Self::Saml { account, name })
     }
 }
 
