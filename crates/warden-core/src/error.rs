@@ -158,6 +158,10 @@ pub(crate) fn not_found_message(kind: EntityKind, name: &str) -> String {
         EntityKind::ServerCertificate => {
             format!("The Server Certificate with name {name} cannot be found.")
         }
+        EntityKind::OpenIdConnectProvider => {
+            format!("OpenIDConnect Provider not found for url {name}")
+        }
+        EntityKind::SamlProvider => format!("SAML provider {name} cannot be found."),
     }
 }
 
@@ -197,6 +201,13 @@ fn already_exists_message(kind: EntityKind, name: &str) -> String {
         EntityKind::ServerCertificate => {
             format!("The Server Certificate with name {name} already exists.")
         }
+        // The store names a provider by its ARN; AWS's message names its URL.
+        EntityKind::OpenIdConnectProvider => format!(
+            "Provider with url https://{} already exists.",
+            name.split_once(":oidc-provider/")
+                .map_or(name, |(_, url)| url)
+        ),
+        EntityKind::SamlProvider => format!("SAMLProvider {name} already exists."),
     }
 }
 

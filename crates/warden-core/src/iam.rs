@@ -9,15 +9,18 @@ pub(crate) mod account;
 mod boundary;
 mod group;
 mod group_policy;
+mod identity_provider;
 mod inline_policy;
 mod instance_profile;
 mod last_accessed;
 mod managed_policy;
 mod mfa;
+mod open_id_connect_provider;
 mod paging;
 mod password;
 mod role;
 mod role_policy;
+mod saml_provider;
 mod server_certificate;
 mod service_credential;
 mod signing_certificate;
@@ -77,7 +80,13 @@ served!(iam:
     GetServiceLastAccessedDetailsWithEntities,
     UploadServerCertificate, GetServerCertificate, ListServerCertificates,
     UpdateServerCertificate, DeleteServerCertificate,
-    TagServerCertificate, UntagServerCertificate, ListServerCertificateTags;
+    TagServerCertificate, UntagServerCertificate, ListServerCertificateTags,
+    CreateOpenIDConnectProvider, GetOpenIDConnectProvider, ListOpenIDConnectProviders,
+    DeleteOpenIDConnectProvider, AddClientIDToOpenIDConnectProvider,
+    RemoveClientIDFromOpenIDConnectProvider, UpdateOpenIDConnectProviderThumbprint,
+    TagOpenIDConnectProvider, UntagOpenIDConnectProvider, ListOpenIDConnectProviderTags,
+    CreateSAMLProvider, GetSAMLProvider, ListSAMLProviders, UpdateSAMLProvider,
+    DeleteSAMLProvider, TagSAMLProvider, UntagSAMLProvider, ListSAMLProviderTags;
     without input:
     GetAccountPasswordPolicy => password::GetAccountPasswordPolicy,
     DeleteAccountPasswordPolicy => password::DeleteAccountPasswordPolicy,

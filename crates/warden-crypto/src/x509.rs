@@ -82,6 +82,16 @@ pub fn parse_chain(text: &str) -> Result<Vec<Certificate>, CertificateError> {
     pems.iter().map(|pem| from_der(pem.contents())).collect()
 }
 
+/// Parses one DER certificate (an IdP's signing certificate from SAML metadata), whatever
+/// its validity period.
+///
+/// # Errors
+///
+/// [`CertificateError::Malformed`], [`CertificateError::UnsupportedKey`].
+pub fn parse_der(der: &[u8]) -> Result<Certificate, CertificateError> {
+    from_der(der)
+}
+
 /// The certificate in `der`.
 fn from_der(der: &[u8]) -> Result<Certificate, CertificateError> {
     let (rest, parsed) =
@@ -101,6 +111,23 @@ fn from_der(der: &[u8]) -> Result<Certificate, CertificateError> {
         not_before: validity.not_before.timestamp(),
         not_after: validity.not_after.timestamp(),
     })
+}
+
+/// Whether `text` is one PEM RSA private key (PKCS #1 or PKCS #8), as a SAML provider's
+/// assertion decryption key must be.
+#[must_use]
+pub fn is_rsa_private_key(text: &str) -> bool {
+    let Ok(pem) = pem::parse(text.trim()) else {
+        return false;
+    };
+    let tag = pem.tag().to_owned();
+    // The decoded key is wiped when it is dropped.
+    let der = Zeroizing::new(pem.into_contents());
+    match tag.as_str() {
+        "RSA PRIVATE KEY" => aws_lc_rs::rsa::KeyPair::from_der(&der).is_ok(),
+        "PRIVATE KEY" => aws_lc_rs::rsa::KeyPair::from_pkcs8(&der).is_ok(),
+        _ => false,
+    }
 }
 
 /// Whether the PEM private key `text` is the private half of `certificate`'s key.

@@ -30,6 +30,10 @@ const MIGRATIONS: &[(u32, &str)] = &[
         13,
         include_str!("../migrations/0013_server_certificates.sql"),
     ),
+    (
+        14,
+        include_str!("../migrations/0014_identity_providers.sql"),
+    ),
 ];
 
 /// Opens the writer and the reader connection to the database file at `path`, creating

@@ -6,7 +6,9 @@
 use rusqlite::{Connection, params};
 
 use crate::failure::Outcome;
-use crate::{groups, instance_profiles, mfa_devices, roles, server_certificates, users};
+use crate::{
+    groups, identity_providers, instance_profiles, mfa_devices, roles, server_certificates, users,
+};
 
 /// One kind of holder.
 pub(crate) struct Holder {
@@ -68,6 +70,23 @@ pub(crate) const SERVER_CERTIFICATES: Holder = Holder {
     name: "server_certificate_name",
     key: "certificate_key",
     require: server_certificates::require,
+};
+
+/// OpenID Connect providers (of their client ids and tags), keyed by their URL without
+/// scheme.
+pub(crate) const OPEN_ID_CONNECT_PROVIDERS: Holder = Holder {
+    table: "oidc_providers",
+    name: "url",
+    key: "provider_key",
+    require: identity_providers::require_open_id_connect,
+};
+
+/// SAML providers (of their tags).
+pub(crate) const SAML_PROVIDERS: Holder = Holder {
+    table: "saml_providers",
+    name: "name",
+    key: "provider_key",
+    require: identity_providers::require_saml,
 };
 
 impl Holder {

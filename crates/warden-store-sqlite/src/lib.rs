@@ -31,6 +31,7 @@ pub mod database;
 mod failure;
 mod groups;
 mod holders;
+mod identity_providers;
 mod instance_profiles;
 mod login_profiles;
 mod managed_policies;

@@ -9,7 +9,10 @@ use rusqlite::{Connection, params};
 use warden_store::{EntityKind, StoreError, TAGS_PER_RESOURCE, tag_key_fold};
 
 use crate::failure::Outcome;
-use crate::holders::{Holder, INSTANCE_PROFILES, MFA_DEVICES, ROLES, SERVER_CERTIFICATES, USERS};
+use crate::holders::{
+    Holder, INSTANCE_PROFILES, MFA_DEVICES, OPEN_ID_CONNECT_PROVIDERS, ROLES, SAML_PROVIDERS,
+    SERVER_CERTIFICATES, USERS,
+};
 
 /// Tags by (account, holder key), each list in order.
 pub(crate) type TagsByHolder = HashMap<(String, String), Vec<(String, String)>>;
@@ -58,6 +61,20 @@ pub(crate) const SERVER_CERTIFICATE_TAGS: TagTable = TagTable {
     kind: EntityKind::ServerCertificate,
     table: "server_certificate_tags",
     holder: &SERVER_CERTIFICATES,
+};
+
+/// The tags of OpenID Connect providers.
+pub(crate) const OPEN_ID_CONNECT_PROVIDER_TAGS: TagTable = TagTable {
+    kind: EntityKind::OpenIdConnectProvider,
+    table: "oidc_provider_tags",
+    holder: &OPEN_ID_CONNECT_PROVIDERS,
+};
+
+/// The tags of SAML providers.
+pub(crate) const SAML_PROVIDER_TAGS: TagTable = TagTable {
+    kind: EntityKind::SamlProvider,
+    table: "saml_provider_tags",
+    holder: &SAML_PROVIDERS,
 };
 
 impl TagTable {

@@ -3,8 +3,9 @@
 use rusqlite::Connection;
 use warden_store::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, PasswordPolicies, Roles, ServerCertificates, ServiceAccesses, ServiceCredentials,
-    SigningCertificates, SnapshotSource, SshPublicKeys, StoreError, Trails, Tx, Users, WrappedKeys,
+    MfaDevices, OpenIdConnectProviders, PasswordPolicies, Roles, SamlProviders, ServerCertificates,
+    ServiceAccesses, ServiceCredentials, SigningCertificates, SnapshotSource, SshPublicKeys,
+    StoreError, Trails, Tx, Users, WrappedKeys,
 };
 
 use crate::failure::Outcome;
@@ -100,6 +101,14 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn server_certificates(&self) -> &dyn ServerCertificates {
+        self
+    }
+
+    fn open_id_connect_providers(&self) -> &dyn OpenIdConnectProviders {
+        self
+    }
+
+    fn saml_providers(&self) -> &dyn SamlProviders {
         self
     }
 

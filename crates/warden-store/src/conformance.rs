@@ -58,6 +58,7 @@ mod audit;
 mod consistency;
 mod fixtures;
 mod groups;
+mod identity_providers;
 mod instance_profiles;
 mod login_profiles;
 mod managed_policies;
@@ -298,6 +299,26 @@ pub const CHECKS: &[Check] = &[
         server_certificates::tags_merge_and_are_limited,
     ),
     check("server_certificates_delete", server_certificates::delete),
+    check(
+        "open_id_connect_providers_create_get_list_update_delete",
+        identity_providers::open_id_connect_create_get_list_update_delete,
+    ),
+    check(
+        "open_id_connect_providers_are_limited",
+        identity_providers::open_id_connect_providers_are_limited,
+    ),
+    check(
+        "saml_providers_create_get_list_update_delete",
+        identity_providers::saml_create_get_list_update_delete,
+    ),
+    check(
+        "saml_providers_are_limited",
+        identity_providers::saml_providers_are_limited,
+    ),
+    check(
+        "saml_provider_tags_merge_and_are_limited",
+        identity_providers::saml_tags_merge_and_are_limited,
+    ),
     check(
         "access_keys_create_and_look_up",
         access_keys::create_and_look_up,

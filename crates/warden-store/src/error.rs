@@ -81,6 +81,10 @@ pub enum EntityKind {
     SigningCertificate,
     /// A server certificate (by name; by id when an id is taken).
     ServerCertificate,
+    /// An OpenID Connect provider (by ARN).
+    OpenIdConnectProvider,
+    /// A SAML provider (by name).
+    SamlProvider,
 }
 
 impl EntityKind {
@@ -110,6 +114,8 @@ impl EntityKind {
             Self::SshPublicKey => "SSH public key",
             Self::SigningCertificate => "signing certificate",
             Self::ServerCertificate => "server certificate",
+            Self::OpenIdConnectProvider => "OpenID Connect provider",
+            Self::SamlProvider => "SAML provider",
         }
     }
 }
@@ -175,6 +181,8 @@ impl StoreError {
             | EntityKind::SigningCertificate => "Resource",
             EntityKind::MfaDevice => "MFADevice",
             EntityKind::ServerCertificate => "ServerCertificate",
+            EntityKind::OpenIdConnectProvider => "OpenIdConnectProvider",
+            EntityKind::SamlProvider => "SAMLProvider",
         };
         Self::LimitExceeded(format!(
             "Cannot exceed quota for TagsPer{entity}: {}",
@@ -252,6 +260,26 @@ impl StoreError {
         Self::LimitExceeded(format!(
             "Cannot exceed quota for ServerCertificatesPerAccount: {}",
             crate::SERVER_CERTIFICATES_PER_ACCOUNT
+        ))
+    }
+
+    /// The [`StoreError::LimitExceeded`] for one OpenID Connect provider more than the
+    /// account's quota.
+    #[must_use]
+    pub fn open_id_connect_provider_quota_exceeded() -> Self {
+        Self::LimitExceeded(format!(
+            "Cannot exceed quota for OpenIdConnectProvidersPerAccount: {}",
+            crate::OPEN_ID_CONNECT_PROVIDERS_PER_ACCOUNT
+        ))
+    }
+
+    /// The [`StoreError::LimitExceeded`] for one SAML provider more than the account's
+    /// quota.
+    #[must_use]
+    pub fn saml_provider_quota_exceeded() -> Self {
+        Self::LimitExceeded(format!(
+            "Cannot exceed quota for SAMLProvidersPerAccount: {}",
+            crate::SAML_PROVIDERS_PER_ACCOUNT
         ))
     }
 

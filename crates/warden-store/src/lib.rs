@@ -44,6 +44,7 @@ mod audit_stats;
 pub mod conformance;
 mod credentials;
 mod error;
+mod identity_providers;
 mod names;
 mod records;
 mod repositories;
@@ -64,6 +65,12 @@ pub use credentials::{
     SigningCertificateRecord, SshPublicKeyRecord,
 };
 pub use error::{EntityKind, StoreError};
+pub use identity_providers::{
+    CLIENT_IDS_PER_OPEN_ID_CONNECT_PROVIDER, OPEN_ID_CONNECT_PROVIDERS_PER_ACCOUNT,
+    OpenIdConnectProviderRecord, OpenIdConnectProviderUpdate, PRIVATE_KEYS_PER_SAML_PROVIDER,
+    SAML_PROVIDERS_PER_ACCOUNT, SamlEncryption, SamlMetadata, SamlPrivateKey, SamlProviderRecord,
+    THUMBPRINTS_PER_OPEN_ID_CONNECT_PROVIDER,
+};
 pub use names::{name_key, tag_key_fold};
 pub use records::{
     ACCESS_KEYS_PER_USER, ATTACHED_POLICIES_PER_ENTITY, AccessKeyRecord, AccessKeyStatus,
@@ -75,8 +82,9 @@ pub use records::{
 };
 pub use repositories::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, PasswordPolicies, Roles, ServerCertificates, ServiceAccesses, ServiceCredentials,
-    SigningCertificates, SshPublicKeys, Trails, Users, WrappedKeys,
+    MfaDevices, OpenIdConnectProviders, PasswordPolicies, Roles, SamlProviders, ServerCertificates,
+    ServiceAccesses, ServiceCredentials, SigningCertificates, SshPublicKeys, Trails, Users,
+    WrappedKeys,
 };
 pub use server_certificates::{
     SERVER_CERTIFICATES_PER_ACCOUNT, ServerCertificateRecord, ServerCertificateUpdate,

@@ -9,6 +9,7 @@
 mod access_keys;
 mod accounts;
 mod groups;
+mod identity_providers;
 mod inline_policies;
 mod instance_profiles;
 mod login_profiles;
@@ -27,6 +28,7 @@ mod users;
 pub use access_keys::AccessKeys;
 pub use accounts::{Accounts, WrappedKeys};
 pub use groups::Groups;
+pub use identity_providers::{OpenIdConnectProviders, SamlProviders};
 pub use inline_policies::InlinePolicies;
 pub use instance_profiles::InstanceProfiles;
 pub use login_profiles::LoginProfiles;

@@ -2,8 +2,9 @@
 
 use crate::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, PasswordPolicies, Roles, ServerCertificates, ServiceAccesses, ServiceCredentials,
-    SigningCertificates, SnapshotSource, SshPublicKeys, StoreError, Trails, Users, WrappedKeys,
+    MfaDevices, OpenIdConnectProviders, PasswordPolicies, Roles, SamlProviders, ServerCertificates,
+    ServiceAccesses, ServiceCredentials, SigningCertificates, SnapshotSource, SshPublicKeys,
+    StoreError, Trails, Users, WrappedKeys,
 };
 
 /// One transaction's view of Warden's state, through one repository per aggregate.
@@ -37,6 +38,10 @@ pub trait Tx {
     fn signing_certificates(&self) -> &dyn SigningCertificates;
     /// Server certificates of accounts.
     fn server_certificates(&self) -> &dyn ServerCertificates;
+    /// OpenID Connect identity providers of accounts.
+    fn open_id_connect_providers(&self) -> &dyn OpenIdConnectProviders;
+    /// SAML identity providers of accounts.
+    fn saml_providers(&self) -> &dyn SamlProviders;
     /// Accounts' password policies.
     fn password_policies(&self) -> &dyn PasswordPolicies;
     /// Users' service-specific credentials.

@@ -7,6 +7,7 @@
 )]
 
 mod guard;
+mod identity_providers;
 mod observe;
 mod operations;
 mod server_certificates;

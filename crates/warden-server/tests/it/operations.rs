@@ -72,6 +72,13 @@ const SERVER_KEY: &str = include_str!("data/server_key.pem");
 /// See [`SERVER_CERT`].
 const SERVER_CHAIN: &str = include_str!("data/server_chain.pem");
 
+/// A fixed SAML 2.0 IdP metadata document (one RSA signing certificate, self-signed, valid
+/// into 2126), which the samples create as the provider `idp` (`{SAML_METADATA}`).
+const SAML_METADATA: &str = include_str!("data/saml_metadata.xml");
+/// An RSA private key (PKCS #8) the samples add to the SAML provider to decrypt assertions
+/// (`{SAML_KEY}`).
+const SAML_KEY: &str = include_str!("data/saml_private_key.pem");
+
 /// `text` encoded for a form body.
 fn form_encoded(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
@@ -601,6 +608,80 @@ const SAMPLES: &[Sample] = &[
         "UpdateServerCertificate",
         "ServerCertificateName=web-cert&NewServerCertificateName=www-cert&NewPath=%2Fwww%2F",
     ),
+    // Identity providers (a SAML provider's UUID draws on the deterministic random source),
+    // one of each left for GetAccountSummary.
+    query(
+        &iam::META,
+        "CreateOpenIDConnectProvider",
+        "Url=https%3A%2F%2Ftoken.actions.example.com%2Fci&ClientIDList.member.1=sts.amazonaws.com&ThumbprintList.member.1=6938fd4d98bab03faadb97b34396831e3780aea1&Tags.member.1.Key=team&Tags.member.1.Value=ci",
+    ),
+    query(
+        &iam::META,
+        "AddClientIDToOpenIDConnectProvider",
+        "OpenIDConnectProviderArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Aoidc-provider%2Ftoken.actions.example.com%2Fci&ClientID=my-app",
+    ),
+    query(
+        &iam::META,
+        "RemoveClientIDFromOpenIDConnectProvider",
+        "OpenIDConnectProviderArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Aoidc-provider%2Ftoken.actions.example.com%2Fci&ClientID=sts.amazonaws.com",
+    ),
+    query(
+        &iam::META,
+        "UpdateOpenIDConnectProviderThumbprint",
+        "OpenIDConnectProviderArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Aoidc-provider%2Ftoken.actions.example.com%2Fci&ThumbprintList.member.1=1c58a3a8518e8759bf075b76b750d4f2df264fcd&ThumbprintList.member.2=6938fd4d98bab03faadb97b34396831e3780aea1",
+    ),
+    query(
+        &iam::META,
+        "TagOpenIDConnectProvider",
+        "OpenIDConnectProviderArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Aoidc-provider%2Ftoken.actions.example.com%2Fci&Tags.member.1.Key=env&Tags.member.1.Value=prod",
+    ),
+    query(
+        &iam::META,
+        "UntagOpenIDConnectProvider",
+        "OpenIDConnectProviderArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Aoidc-provider%2Ftoken.actions.example.com%2Fci&TagKeys.member.1=team",
+    ),
+    query(
+        &iam::META,
+        "ListOpenIDConnectProviderTags",
+        "OpenIDConnectProviderArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Aoidc-provider%2Ftoken.actions.example.com%2Fci",
+    ),
+    query(
+        &iam::META,
+        "GetOpenIDConnectProvider",
+        "OpenIDConnectProviderArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Aoidc-provider%2Ftoken.actions.example.com%2Fci",
+    ),
+    query(&iam::META, "ListOpenIDConnectProviders", ""),
+    query(
+        &iam::META,
+        "CreateSAMLProvider",
+        "Name=idp&SAMLMetadataDocument={SAML_METADATA}&AssertionEncryptionMode=Required&AddPrivateKey={SAML_KEY}&Tags.member.1.Key=team&Tags.member.1.Value=sso",
+    ),
+    query(
+        &iam::META,
+        "UpdateSAMLProvider",
+        "SAMLProviderArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Asaml-provider%2Fidp&SAMLMetadataDocument={SAML_METADATA}",
+    ),
+    query(
+        &iam::META,
+        "TagSAMLProvider",
+        "SAMLProviderArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Asaml-provider%2Fidp&Tags.member.1.Key=env&Tags.member.1.Value=prod",
+    ),
+    query(
+        &iam::META,
+        "UntagSAMLProvider",
+        "SAMLProviderArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Asaml-provider%2Fidp&TagKeys.member.1=team",
+    ),
+    query(
+        &iam::META,
+        "ListSAMLProviderTags",
+        "SAMLProviderArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Asaml-provider%2Fidp",
+    ),
+    query(
+        &iam::META,
+        "GetSAMLProvider",
+        "SAMLProviderArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Asaml-provider%2Fidp",
+    ),
+    query(&iam::META, "ListSAMLProviders", ""),
     query(&iam::META, "GetAccountSummary", ""),
     query(&iam::META, "GenerateCredentialReport", ""),
     query(&iam::META, "GetCredentialReport", ""),
@@ -620,6 +701,16 @@ const SAMPLES: &[Sample] = &[
         &iam::META,
         "DeleteServerCertificate",
         "ServerCertificateName=www-cert",
+    ),
+    query(
+        &iam::META,
+        "DeleteOpenIDConnectProvider",
+        "OpenIDConnectProviderArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Aoidc-provider%2Ftoken.actions.example.com%2Fci",
+    ),
+    query(
+        &iam::META,
+        "DeleteSAMLProvider",
+        "SAMLProviderArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Asaml-provider%2Fidp",
     ),
     query(&sts::META, "GetCallerIdentity", ""),
     query(&sts::META, "GetAccessKeyInfo", "AccessKeyId={KEY}"),
@@ -904,7 +995,9 @@ impl Harness {
             .replace("{JOB}", &self.job_id)
             .replace("{SERVER_CERT}", &form_encoded(SERVER_CERT))
             .replace("{SERVER_KEY}", &form_encoded(SERVER_KEY))
-            .replace("{SERVER_CHAIN}", &form_encoded(SERVER_CHAIN));
+            .replace("{SERVER_CHAIN}", &form_encoded(SERVER_CHAIN))
+            .replace("{SAML_METADATA}", &form_encoded(SAML_METADATA))
+            .replace("{SAML_KEY}", &form_encoded(SAML_KEY));
         match sample.wire {
             Wire::Query(meta) => {
                 let mut body = format!("Action={}&Version={}", sample.operation, meta.api_version);
@@ -1286,10 +1379,12 @@ async fn a_caller_without_policies_is_denied_every_served_operation_and_the_deni
 async fn no_member_the_model_marks_sensitive_is_ever_recorded() {
     let harness = Harness::for_samples().await;
     let mut secrets = vec![harness.nobody.1.clone(), ROOT_SECRET.to_owned()];
-    // Every line of the server certificate's private key (between its PEM armour).
+    // Every line of the server certificate's and the SAML provider's private keys (between
+    // their PEM armour).
     secrets.extend(
         SERVER_KEY
             .lines()
+            .chain(SAML_KEY.lines())
             .filter(|line| !line.starts_with("-----"))
             .map(str::to_owned),
     );

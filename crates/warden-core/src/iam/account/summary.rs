@@ -66,6 +66,7 @@ impl Handle for GetAccountSummary {
             .any(|d| d.assignment == Some(MfaAssignment::Root));
         let root_certificates = call.read(|tx| tx.signing_certificates().list(account, None))?;
         let server_certificates = call.read(|tx| tx.server_certificates().count(account))?;
+        let providers = call.read(|tx| crate::iam::identity_provider::count(tx, account))?;
         let number = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
         let mut summary: BTreeMap<String, i32> = QUOTAS
             .iter()
@@ -79,7 +80,7 @@ impl Handle for GetAccountSummary {
             ("PolicyVersionsInUse", number(counts.attachments)),
             ("InstanceProfiles", number(profiles)),
             ("ServerCertificates", number(server_certificates)),
-            ("Providers", 0),
+            ("Providers", number(providers)),
             ("MFADevices", number(devices.len())),
             ("MFADevicesInUse", number(in_use)),
             ("AccountMFAEnabled", i32::from(root_mfa)),

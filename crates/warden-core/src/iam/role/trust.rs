@@ -13,15 +13,16 @@ use crate::operation::Authorized;
 use crate::snapshot::Snapshot;
 
 /// The trust policy `document` as it is stored: validated (grammar and the 2,048-character
-/// quota, whitespace not counted) and normalized. A principal naming a user or role that
-/// does not exist in an account Warden holds is AWS's `MalformedPolicyDocument`.
+/// quota, whitespace not counted) and normalized. A principal naming a user or role, or a
+/// `Federated` principal naming an OpenID Connect or SAML provider, that does not exist in
+/// an account Warden holds is AWS's `MalformedPolicyDocument`.
 pub(super) fn stored(call: &Authorized<'_, '_>, document: &str) -> Result<String, ServiceError> {
     let snapshot = call.ctx.warden.snapshot();
     let partition = call.ctx.partition();
     let known_account = |account: &str| -> Result<bool, ServiceError> {
         Ok(account == call.ctx.account() || call.read(|tx| tx.accounts().get(account))?.is_some())
     };
-    normalize(document, partition, |arn| {
+    let stored = normalize(document, partition, |arn| {
         let Some(named) = NamedEntity::parse(arn) else {
             return Ok(None);
         };
@@ -43,7 +44,72 @@ pub(super) fn stored(call: &Authorized<'_, '_>, document: &str) -> Result<String
                 "Invalid principal in policy: \"AWS\":\"{arn}\""
             ))
         })
-    })
+    })?;
+    for provider in federated_principals(document) {
+        let exists = match ProviderArn::parse(&provider) {
+            Some(ProviderArn::OpenIdConnect { account, url }) if known_account(account)? => call
+                .read(|tx| tx.open_id_connect_providers().get(account, url))?
+                .is_some(),
+            Some(ProviderArn::Saml { account, name }) if known_account(account)? => call
+                .read(|tx| tx.saml_providers().get(account, name))?
+                .is_some(),
+            // AWS's built-in providers (accounts.google.com, …) and accounts Warden does not
+            // hold are not checked.
+            Some(_) | None => true,
+        };
+        if !exists {
+            return Err(ServiceError::MalformedPolicyDocument(format!(
+                "Invalid principal in policy: \"Federated\":\"{provider}\""
+            )));
+        }
+    }
+    Ok(stored)
+}
+
+/// Every string under `Statement[].Principal.Federated` of a (parsed) trust policy.
+fn federated_principals(document: &str) -> Vec<String> {
+    let Ok(root) = serde_json::from_str::<Value>(document) else {
+        return Vec::new();
+    };
+    let statements = match root.get("Statement") {
+        Some(Value::Array(statements)) => statements.iter().collect::<Vec<_>>(),
+        Some(statement @ Value::Object(_)) => vec![statement],
+        _ => Vec::new(),
+    };
+    let mut providers = Vec::new();
+    for statement in statements {
+        match statement
+            .get("Principal")
+            .and_then(|principal| principal.get("Federated"))
+        {
+            Some(Value::String(provider)) => providers.push(provider.clone()),
+            Some(Value::Array(values)) => {
+                providers.extend(values.iter().filter_map(Value::as_str).map(str::to_owned))
+            }
+            _ => {}
+        }
+    }
+    providers
+}
+
+/// An IAM identity provider ARN a `Federated` principal names.
+enum ProviderArn<'a> {
+    /// `arn:P:iam::ACCOUNT:oidc-provider/URL`.
+    OpenIdConnect { account: &'a str, url: &'a str },
+    /// `arn:P:iam::ACCOUNT:saml-provider/NAME`.
+    Saml { account: &'a str, name: &'a str },
+}
+
+impl<'a> ProviderArn<'a> {
+    fn parse(provider: &'a str) -> Option<Self> {
+        use crate::iam::identity_provider::parse_arn;
+        use warden_protocol::iam::arn;
+        if let Some((_, account, url)) = parse_arn(provider, arn::OIDC_PROVIDER.name) {
+            return Some(Self::OpenIdConnect { account, url });
+        }
+        parse_arn(provider, arn::SAML_PROVIDER.name)
+            .map(|(_, account, name)| Self::Saml { account, name })
+    }
 }
 
 /// The stored trust policy as the API shows it: ids of users and roles that still exist
