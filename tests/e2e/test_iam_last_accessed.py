@@ -46,6 +46,18 @@ def user_with_key(iam, name, policy=None):
     return user, key
 
 
+def delete_user(iam, name):
+    """Removes a user these tests made, with its keys, inline policies and memberships, so
+    tests that list the account's entities see only their own."""
+    for key in iam.list_access_keys(UserName=name)["AccessKeyMetadata"]:
+        iam.delete_access_key(UserName=name, AccessKeyId=key["AccessKeyId"])
+    for policy in iam.list_user_policies(UserName=name)["PolicyNames"]:
+        iam.delete_user_policy(UserName=name, PolicyName=policy)
+    for group in iam.list_groups_for_user(UserName=name)["Groups"]:
+        iam.remove_user_from_group(GroupName=group["GroupName"], UserName=name)
+    iam.delete_user(UserName=name)
+
+
 def test_a_users_report_shows_its_allowed_services_and_attempts(server, iam):
     user, key = user_with_key(iam, "sla-reader", READ_IAM_AND_KMS)
     as_user = client("iam", server.endpoint, key["AccessKeyId"], key["SecretAccessKey"])
@@ -78,6 +90,7 @@ def test_a_users_report_shows_its_allowed_services_and_attempts(server, iam):
     assert [e["EntityInfo"]["Arn"] for e in entities] == [user["Arn"]]
     assert entities[0]["EntityInfo"]["Type"] == "USER"
     assert entities[0]["EntityInfo"]["Id"] == user["UserId"]
+    delete_user(iam, "sla-reader")
 
 
 def test_group_and_policy_reports_cover_their_members(server, iam):
@@ -100,6 +113,11 @@ def test_group_and_policy_reports_cover_their_members(server, iam):
         # The most recent attempt first, then those that made none.
         assert [e["EntityInfo"]["Name"] for e in entities] == ["sla-member-1", "sla-member-2"]
         assert "LastAuthenticated" in entities[0] and "LastAuthenticated" not in entities[1]
+    delete_user(iam, "sla-member-1")
+    delete_user(iam, "sla-member-2")
+    iam.detach_group_policy(GroupName="sla-team", PolicyArn=policy["Arn"])
+    iam.delete_group(GroupName="sla-team")
+    iam.delete_policy(PolicyArn=policy["Arn"])
 
 
 def test_a_roles_report_and_the_errors(server, iam):
@@ -131,6 +149,8 @@ def test_a_roles_report_and_the_errors(server, iam):
         for row in page["ServicesLastAccessed"]
     ]
     assert seen == sorted(services) and len(seen) > 100
+    iam.detach_role_policy(RoleName="sla-role", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    iam.delete_role(RoleName="sla-role")
 
 
 def test_the_aws_cli_reads_a_report(server, iam):
@@ -144,6 +164,7 @@ def test_the_aws_cli_reads_a_report(server, iam):
     rows = json.loads(got.stdout)["ServicesLastAccessed"]
     assert [r["ServiceNamespace"] for r in rows] == ["iam", "kms"]
     assert rows[0]["LastAuthenticatedEntity"] == user["Arn"]
+    delete_user(iam, "sla-cli")
 
 
 def test_attempts_survive_a_restart(tmp_path):
