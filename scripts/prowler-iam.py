@@ -4,10 +4,10 @@ fresh Warden twice: on a new account as it starts (root access key present, no r
 password policy), then after the remediations the checks ask for, made through the IAM API
 with boto3 — a strict password policy, root MFA (a virtual device enabled with codes computed
 by pyotp), an auditor user with MFA and a console password, roles holding the SecurityAudit
-and AWSSupportAccess policies, and no root access key. Warden is restarted before the second
-scan: Prowler reads the credential report, which (as in AWS) is regenerated at most every four
-hours and is kept in memory, so the restart stands for the four hours a real account would
-wait. Prints every check that ran with its status before and after, and the checks that
+and AWSSupportAccess policies, a SAML identity provider, and no root access key. Warden is
+restarted before the second scan: Prowler reads the credential report, which (as in AWS) is
+regenerated at most every four hours and is kept in memory, so the restart stands for the four
+hours a real account would wait. Prints every check that ran with its status before and after, and the checks that
 reported nothing (no resource of their kind).
 
 Usage: python3 scripts/prowler-iam.py [--warden-bin PATH] [--json out.json]
@@ -129,6 +129,9 @@ def remediate(endpoint: str) -> tuple[str, str]:
     for role, policy in [("security-audit", "SecurityAudit"), ("support", "AWSSupportAccess")]:
         root.create_role(RoleName=role, AssumeRolePolicyDocument=trust)
         root.attach_role_policy(RoleName=role, PolicyArn=f"arn:aws:iam::aws:policy/{policy}")
+    # Federated sign-in through a SAML identity provider (the test IdP's metadata).
+    metadata = (REPO / "crates/warden-server/tests/it/data/saml_metadata.xml").read_text()
+    root.create_saml_provider(Name="corporate-idp", SAMLMetadataDocument=metadata)
     key = root.create_access_key(UserName="auditor")["AccessKey"]
     auditor = (key["AccessKeyId"], key["SecretAccessKey"])
     client(auditor).get_user()  # the key is used before the scan, as a real one would be
