@@ -145,6 +145,22 @@ impl Warden {
         Ok(keys + accesses)
     }
 
+    /// Opens the session token of a request signed with `access_key_id`: the session's
+    /// caller and secret, without a store read. The caller checks the signature with the
+    /// secret, then the expiry (`Caller::session`'s `expires_at`).
+    ///
+    /// # Errors
+    ///
+    /// [`TokenError::Invalid`](crate::session_token::TokenError) when the token does not
+    /// open or belongs to another key.
+    pub fn open_session(
+        &self,
+        access_key_id: &str,
+        token: &str,
+    ) -> Result<crate::session_token::OpenedSession, crate::session_token::TokenError> {
+        crate::session_token::open(&self.sealer, self.partition, access_key_id, token)
+    }
+
     /// The partition resource ARNs are built in.
     pub fn partition(&self) -> &'static str {
         self.partition

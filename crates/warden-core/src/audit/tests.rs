@@ -26,6 +26,7 @@ fn alice() -> Caller {
             user_id: "AIDAALICE".to_owned(),
         },
         access_key_id: "AKIAALICE".to_owned(),
+        session: None,
     }
 }
 

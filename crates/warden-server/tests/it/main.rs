@@ -10,6 +10,7 @@ mod guard;
 mod observe;
 mod operations;
 mod server_certificates;
+mod sessions;
 
 use std::sync::Arc;
 
