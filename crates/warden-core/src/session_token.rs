@@ -127,6 +127,63 @@ impl std::fmt::Debug for OpenedSession {
     }
 }
 
+/// How many opened sessions [`OpenedSessions`] keeps.
+const CACHE_CAPACITY: usize = 4_096;
+
+/// Sessions opened recently, by access key id, so that the calls of one session open its
+/// token (decrypt, parse, compile its session policy) once. An entry is used only for the
+/// very token it was opened from (compared in constant time), so it can only repeat what
+/// opening that token would answer; expiry is checked by the caller on every call. When
+/// full, the cache starts over.
+#[derive(Default)]
+pub(crate) struct OpenedSessions {
+    entries: std::sync::RwLock<std::collections::HashMap<String, CachedSession>>,
+}
+
+struct CachedSession {
+    token: String,
+    caller: Arc<Caller>,
+    secret: Zeroizing<Vec<u8>>,
+}
+
+impl OpenedSessions {
+    /// [`open`], through the cache.
+    pub(crate) fn open(
+        &self,
+        sealer: &Sealer,
+        partition: &str,
+        access_key_id: &str,
+        token: &str,
+    ) -> Result<OpenedSession, TokenError> {
+        use std::sync::PoisonError;
+        {
+            let entries = self.entries.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some(hit) = entries.get(access_key_id).filter(|hit| {
+                warden_crypto::constant_time_eq(hit.token.as_bytes(), token.as_bytes())
+            }) {
+                return Ok(OpenedSession {
+                    caller: Arc::clone(&hit.caller),
+                    secret: hit.secret.clone(),
+                });
+            }
+        }
+        let opened = open(sealer, partition, access_key_id, token)?;
+        let mut entries = self.entries.write().unwrap_or_else(PoisonError::into_inner);
+        if entries.len() >= CACHE_CAPACITY {
+            entries.clear();
+        }
+        entries.insert(
+            access_key_id.to_owned(),
+            CachedSession {
+                token: token.to_owned(),
+                caller: Arc::clone(&opened.caller),
+                secret: opened.secret.clone(),
+            },
+        );
+        Ok(opened)
+    }
+}
+
 /// Seals `claims` into a session token.
 pub(crate) fn seal(sealer: &Sealer, claims: &Claims) -> Result<String, warden_crypto::CryptoError> {
     let plain = Zeroizing::new(
@@ -236,7 +293,7 @@ mod tests {
 
     use warden_crypto::{DataKey, DeterministicRandom, Sealer};
 
-    use super::{Claims, TokenError, TokenPrincipal, open, seal};
+    use super::{Claims, OpenedSessions, TokenError, TokenPrincipal, open, seal};
     use crate::caller::{CallerKind, SessionOrigin};
 
     fn sealer(byte: u8) -> Sealer {
@@ -322,6 +379,33 @@ mod tests {
         );
         assert_eq!(
             open(&sealer, "aws", "ASIAEXAMPLE", "not base64 !").unwrap_err(),
+            TokenError::Invalid
+        );
+    }
+
+    #[test]
+    fn the_cache_answers_only_for_the_token_it_opened() {
+        let sealer = sealer(1);
+        let cache = OpenedSessions::default();
+        let token = seal(&sealer, &claims()).unwrap();
+        let first = cache.open(&sealer, "aws", "ASIAEXAMPLE", &token).unwrap();
+        let again = cache.open(&sealer, "aws", "ASIAEXAMPLE", &token).unwrap();
+        assert!(Arc::ptr_eq(&first.caller, &again.caller));
+        assert_eq!(again.secret.as_slice(), b"s3cret");
+        // Another token claiming the cached key id is opened on its own (and fails).
+        let mut other = claims();
+        other.key = "ASIAOTHER".to_owned();
+        let other = seal(&sealer, &other).unwrap();
+        assert_eq!(
+            cache
+                .open(&sealer, "aws", "ASIAEXAMPLE", &other)
+                .unwrap_err(),
+            TokenError::Invalid
+        );
+        assert_eq!(
+            cache
+                .open(&sealer, "aws", "ASIAEXAMPLE", "forged")
+                .unwrap_err(),
             TokenError::Invalid
         );
     }

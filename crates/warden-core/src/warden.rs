@@ -71,6 +71,8 @@ pub struct Warden {
     pub(crate) credential_reports: crate::iam::account::CredentialReports,
     /// Service last accessed reports, by job id.
     pub(crate) last_accessed_jobs: crate::iam::LastAccessedJobs,
+    /// Session tokens opened recently.
+    opened_sessions: crate::session_token::OpenedSessions,
 }
 
 impl Warden {
@@ -115,6 +117,7 @@ impl Warden {
             service_accesses: crate::service_accesses::ServiceAccesses::default(),
             credential_reports: crate::iam::account::CredentialReports::default(),
             last_accessed_jobs: crate::iam::LastAccessedJobs::default(),
+            opened_sessions: crate::session_token::OpenedSessions::default(),
         })
     }
 
@@ -158,7 +161,8 @@ impl Warden {
         access_key_id: &str,
         token: &str,
     ) -> Result<crate::session_token::OpenedSession, crate::session_token::TokenError> {
-        crate::session_token::open(&self.sealer, self.partition, access_key_id, token)
+        self.opened_sessions
+            .open(&self.sealer, self.partition, access_key_id, token)
     }
 
     /// The partition resource ARNs are built in.
