@@ -180,3 +180,20 @@ def test_the_cli_role_arn_and_source_profile_configuration(server, iam, tmp_path
     assert json.loads(result.stdout)["Arn"] == f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/{role_name}/cli-session"
     result = aws_cli(server.endpoint, "iam", "list-users", extra_env=env, key_id="", secret="")
     assert result.returncode == 0, result.stderr
+
+
+def test_a_presigned_url_signed_with_session_credentials(server, iam):
+    """EKS-style authentication: a presigned GetCallerIdentity URL carries the token in its query."""
+    import urllib.request
+
+    user, role_name = unique("sts-presign"), unique("sts-presign-role")
+    key = user_with_key(iam, user)
+    arn = role(iam, role_name, trusts(f"arn:aws:iam::{ACCOUNT_ID}:user/{user}"), allow("iam:ListUsers"))
+    credentials = client("sts", server.endpoint, *key).assume_role(
+        RoleArn=arn, RoleSessionName="presigned")["Credentials"]
+    url = session_client("sts", server, credentials).generate_presigned_url(
+        "get_caller_identity", ExpiresIn=60, HttpMethod="GET")
+    assert "X-Amz-Security-Token=" in url
+    with urllib.request.urlopen(url, timeout=10) as response:
+        body = response.read().decode()
+    assert f"assumed-role/{role_name}/presigned" in body

@@ -101,6 +101,41 @@ impl World {
 
     /// A Query call; status and body.
     async fn call(&self, keys: &Keys, service: &str, body: &str) -> (StatusCode, String) {
+        self.signed(
+            keys,
+            service,
+            &[(
+                "content-type",
+                "application/x-www-form-urlencoded; charset=utf-8",
+            )],
+            body,
+        )
+        .await
+    }
+
+    /// A JSON 1.1 call to CloudTrail; status and body.
+    async fn cloudtrail(&self, keys: &Keys, operation: &str, body: &str) -> (StatusCode, String) {
+        let target = format!("com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.{operation}");
+        self.signed(
+            keys,
+            "cloudtrail",
+            &[
+                ("content-type", "application/x-amz-json-1.1"),
+                ("x-amz-target", &target),
+            ],
+            body,
+        )
+        .await
+    }
+
+    /// A signed POST with these headers (besides `host`); status and body.
+    async fn signed(
+        &self,
+        keys: &Keys,
+        service: &str,
+        extra_headers: &[(&str, &str)],
+        body: &str,
+    ) -> (StatusCode, String) {
         let identity = Credentials::new(
             keys.id.clone(),
             keys.secret.clone(),
@@ -118,13 +153,8 @@ impl World {
             .build()
             .unwrap()
             .into();
-        let headers = [
-            ("host", "127.0.0.1"),
-            (
-                "content-type",
-                "application/x-www-form-urlencoded; charset=utf-8",
-            ),
-        ];
+        let mut headers = vec![("host", "127.0.0.1")];
+        headers.extend_from_slice(extra_headers);
         let signable = SignableRequest::new(
             "POST",
             "http://127.0.0.1/",
@@ -134,8 +164,8 @@ impl World {
         .unwrap();
         let (instructions, _) = sign(signable, &params).unwrap().into_parts();
         let mut request = Request::builder().method("POST").uri("/");
-        for (name, value) in headers {
-            request = request.header(name, value);
+        for (name, value) in &headers {
+            request = request.header(*name, *value);
         }
         let mut request = request.body(Body::from(body.to_owned())).unwrap();
         instructions.apply_to_request_http1x(&mut request);
@@ -835,4 +865,47 @@ async fn get_session_token_for_users_and_root() {
         format!("arn:aws:iam::{ACCOUNT}:root")
     );
     assert_eq!(element(&body, "UserId"), ACCOUNT);
+}
+
+#[tokio::test]
+async fn an_mfa_session_ages_and_json_services_answer_expired_tokens_in_their_shape() {
+    let world = World::new().await;
+    let statement = r#"{"Effect":"Allow","Action":["iam:ListUsers","cloudtrail:DescribeTrails"],"Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"},"NumericLessThan":{"aws:MultiFactorAuthAge":"600"}}}"#;
+    let alice = world.user("alice", statement).await;
+    let (serial, [now_code, _]) = mfa_for(&world, "alice").await;
+    let (status, body) = world
+        .sts(
+            &alice,
+            &format!(
+                "Action=GetSessionToken&DurationSeconds=900&SerialNumber={}&TokenCode={now_code}",
+                encoded(&serial)
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let session = World::session(&body);
+    // Long-term keys carry no MFA facts.
+    let (status, body) = world.iam(&alice, "Action=ListUsers").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, body) = world.iam(&session, "Action=ListUsers").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = world.cloudtrail(&session, "DescribeTrails", "{}").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Ten minutes after the code, the MFA is too old for the policy.
+    world.advance(600);
+    let (status, body) = world.iam(&session, "Action=ListUsers").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(code(&body), "AccessDenied");
+    // Expired: JSON 1.1 services answer ExpiredTokenException.
+    world.advance(300);
+    let (status, body) = world.cloudtrail(&session, "DescribeTrails", "{}").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let json: Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        json["__type"]
+            .as_str()
+            .unwrap()
+            .ends_with("ExpiredTokenException"),
+        "{body}"
+    );
 }
