@@ -197,3 +197,15 @@ def test_a_presigned_url_signed_with_session_credentials(server, iam):
     with urllib.request.urlopen(url, timeout=10) as response:
         body = response.read().decode()
     assert f"assumed-role/{role_name}/presigned" in body
+    # The session's call is recorded as the role session's, without its token or secret.
+    trail = client("cloudtrail", server.endpoint)
+    events = trail.lookup_events(LookupAttributes=[
+        {"AttributeKey": "AccessKeyId", "AttributeValue": credentials["AccessKeyId"]}])["Events"]
+    assert events, "no event for the session's key"
+    for event in events:
+        record = event["CloudTrailEvent"]
+        assert credentials["SessionToken"] not in record
+        assert credentials["SecretAccessKey"] not in record
+        identity = json.loads(record)["userIdentity"]
+        assert identity["type"] == "AssumedRole"
+        assert identity["sessionContext"]["sessionIssuer"]["arn"] == arn

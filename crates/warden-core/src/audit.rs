@@ -213,7 +213,15 @@ const MAX_LIST_INDEX: usize = 1000;
 pub fn parameters_from_query<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Option<Value> {
     let mut root = Value::Object(Map::new());
     let mut any = false;
-    for (name, value) in pairs.filter(|(name, _)| !matches!(*name, "Action" | "Version")) {
+    // A presigned request's signing parameters (`X-Amz-Signature`, `X-Amz-Credential`, the
+    // session token `X-Amz-Security-Token`, …) are not the operation's members: never kept.
+    let signing = |name: &str| {
+        name.get(..6)
+            .is_some_and(|prefix| prefix.eq_ignore_ascii_case("x-amz-"))
+    };
+    for (name, value) in
+        pairs.filter(|(name, _)| !matches!(*name, "Action" | "Version") && !signing(name))
+    {
         let path: Vec<&str> = name
             .split('.')
             .filter(|segment| !matches!(*segment, "member" | "entry"))
