@@ -909,3 +909,57 @@ async fn an_mfa_session_ages_and_json_services_answer_expired_tokens_in_their_sh
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn a_source_identity_needs_the_trust_policy_and_stays_across_chaining() {
+    let world = World::new().await;
+    let alice = world.user("alice", "").await;
+    world
+        .role(
+            "plain",
+            &trusts(&user_arn("alice")),
+            &allow("sts:AssumeRole"),
+        )
+        .await;
+    let both = format!(
+        r#"{{"Effect":"Allow","Principal":{{"AWS":"{}"}},"Action":["sts:AssumeRole","sts:SetSourceIdentity"]}}"#,
+        user_arn("alice")
+    );
+    let chained_trust = format!(
+        r#"{{"Effect":"Allow","Principal":{{"AWS":"{}"}},"Action":["sts:AssumeRole","sts:SetSourceIdentity"],"Condition":{{"StringEquals":{{"sts:SourceIdentity":"alice@example.com"}}}}}}"#,
+        role_arn("tagged")
+    );
+    world.role("tagged", &both, &allow("sts:AssumeRole")).await;
+    world
+        .role("next", &chained_trust, &allow("iam:ListUsers"))
+        .await;
+    let source = "&SourceIdentity=alice%40example.com";
+    // The trust policy must allow sts:SetSourceIdentity.
+    let (status, body) = world.assume(&alice, "plain", source).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(
+        element(&body, "Message").contains("sts:SetSourceIdentity"),
+        "{body}"
+    );
+    let (status, body) = world.assume(&alice, "tagged", source).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(element(&body, "SourceIdentity"), "alice@example.com");
+    let first = World::session(&body);
+    // Chained: the source identity is inherited (sts:SourceIdentity in the next trust policy).
+    let (status, body) = world.assume(&first, "next", "").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(element(&body, "SourceIdentity"), "alice@example.com");
+    let second = World::session(&body);
+    let (status, body) = world.iam(&second, "Action=ListUsers").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let event = world
+        .events()
+        .into_iter()
+        .rev()
+        .find(|event| event["eventName"] == "ListUsers")
+        .unwrap();
+    assert_eq!(
+        event["userIdentity"]["sessionContext"]["sourceIdentity"],
+        "alice@example.com"
+    );
+}
