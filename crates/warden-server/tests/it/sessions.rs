@@ -963,3 +963,40 @@ async fn a_source_identity_needs_the_trust_policy_and_stays_across_chaining() {
         "alice@example.com"
     );
 }
+
+#[tokio::test]
+async fn a_role_sessions_calls_count_for_the_roles_service_last_accessed_report() {
+    let world = World::new().await;
+    let alice = world.user("alice", "").await;
+    world
+        .role(
+            "reader",
+            &trusts(&user_arn("alice")),
+            &allow("iam:ListUsers"),
+        )
+        .await;
+    let (_, body) = world.assume(&alice, "reader", "").await;
+    let session = World::session(&body);
+    let (status, body) = world.iam(&session, "Action=ListUsers").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    world.warden.flush_last_used().unwrap();
+    let job = world
+        .root(&format!(
+            "Action=GenerateServiceLastAccessedDetails&Arn={}",
+            encoded(&role_arn("reader"))
+        ))
+        .await;
+    let report = world
+        .root(&format!(
+            "Action=GetServiceLastAccessedDetails&JobId={}",
+            element(&job, "JobId")
+        ))
+        .await;
+    assert!(
+        report.contains(&format!(
+            "<LastAuthenticatedEntity>{}</LastAuthenticatedEntity>",
+            role_arn("reader")
+        )),
+        "{report}"
+    );
+}
