@@ -35,6 +35,28 @@ fn role_name<'a>(ctx: &Ctx<'_>, role_arn: &'a str) -> Result<Option<&'a str>, Se
         .and_then(|rest| rest.rsplit('/').next()))
 }
 
+/// The role a request names, when it exists with exactly that ARN.
+fn find_role<'s>(
+    ctx: &Ctx<'_>,
+    snapshot: &'s crate::Snapshot,
+    role_arn: &str,
+) -> Result<Option<&'s crate::snapshot::RoleEntry>, ServiceError> {
+    Ok(role_name(ctx, role_arn)?
+        .and_then(|name| snapshot.role(ctx.account(), name))
+        .filter(|role| role.arn == role_arn))
+}
+
+/// The new session's source identity: the one given, or the calling session's (kept
+/// across role chaining).
+fn source_identity(request: &AssumeRoleRequest, ctx: &Ctx<'_>) -> Option<String> {
+    request.source_identity.clone().or_else(|| {
+        ctx.caller
+            .session
+            .as_ref()
+            .and_then(|session| session.source_identity.clone())
+    })
+}
+
 impl Handle for AssumeRoleRequest {
     const WRITES: bool = false;
 
@@ -55,9 +77,7 @@ impl Handle for AssumeRoleRequest {
             ));
         }
         let snapshot = ctx.warden.snapshot();
-        let trust = role_name(ctx, &self.role_arn)?
-            .and_then(|name| snapshot.role(ctx.account(), name))
-            .filter(|role| role.arn == self.role_arn)
+        let trust = find_role(ctx, &snapshot, &self.role_arn)?
             .and_then(|role| role.trust.as_ref().ok().cloned());
         let single = |value: &str| ContextValue::Single(value.to_owned());
         let mut keys = vec![(
@@ -67,12 +87,7 @@ impl Handle for AssumeRoleRequest {
         if let Some(external_id) = &self.external_id {
             keys.push(("sts:ExternalId".to_owned(), single(external_id)));
         }
-        let source_identity = self.source_identity.clone().or_else(|| {
-            ctx.caller
-                .session
-                .as_ref()
-                .and_then(|session| session.source_identity.clone())
-        });
+        let source_identity = source_identity(self, ctx);
         let mut extra = Vec::new();
         if let Some(source) = &source_identity {
             keys.push(("sts:SourceIdentity".to_owned(), single(source)));
@@ -99,15 +114,12 @@ impl Handle for AssumeRoleRequest {
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<AssumeRoleResponse, ServiceError> {
         let ctx = call.ctx;
         let snapshot = ctx.warden.snapshot();
-        let role = role_name(ctx, &self.role_arn)?
-            .and_then(|name| snapshot.role(ctx.account(), name))
-            .filter(|role| role.arn == self.role_arn)
-            .ok_or_else(|| {
-                ServiceError::AccessDenied(format!(
-                    "User: {} is not authorized to perform: sts:AssumeRole on resource: {}",
-                    ctx.caller.arn, self.role_arn
-                ))
-            })?;
+        let role = find_role(ctx, &snapshot, &self.role_arn)?.ok_or_else(|| {
+            ServiceError::AccessDenied(format!(
+                "User: {} is not authorized to perform: sts:AssumeRole on resource: {}",
+                ctx.caller.arn, self.role_arn
+            ))
+        })?;
         let chained = matches!(ctx.caller.kind, CallerKind::AssumedRole { .. });
         let duration = self.duration_seconds.unwrap_or(DEFAULT_SECONDS);
         if chained && duration > CHAINED_MAX_SECONDS {
@@ -152,12 +164,7 @@ impl Handle for AssumeRoleRequest {
             }
             _ => None,
         };
-        let source_identity = self.source_identity.clone().or_else(|| {
-            ctx.caller
-                .session
-                .as_ref()
-                .and_then(|session| session.source_identity.clone())
-        });
+        let source_identity = source_identity(&self, ctx);
         let role_name = crate::ctx::name_in_arn(&role.arn);
         let credentials = issue(
             ctx,
