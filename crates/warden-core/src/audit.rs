@@ -11,8 +11,8 @@
 
 use serde_json::{Map, Value};
 use warden_audit::{
-    AuditEvent, EVENT_VERSION, EventCategory, EventType, IdentityType, Resource, UserIdentity,
-    redact,
+    AuditEvent, EVENT_VERSION, EventCategory, EventType, IdentityType, Resource, SessionAttributes,
+    SessionContext, SessionIssuer, UserIdentity, redact,
 };
 use warden_protocol::{AccessLevel, Arn, OperationInfo};
 use warden_store::NewAuditRecord;
@@ -109,10 +109,36 @@ impl CallRecord<'_> {
                 invoked_by: None,
             };
         };
-        let (identity_type, user_name) = match &caller.kind {
-            CallerKind::Root => (IdentityType::Root, None),
-            CallerKind::User { user_name, .. } => (IdentityType::IamUser, Some(user_name.clone())),
+        let (identity_type, user_name, issuer) = match &caller.kind {
+            CallerKind::Root => (IdentityType::Root, None, None),
+            CallerKind::User { user_name, .. } => {
+                (IdentityType::IamUser, Some(user_name.clone()), None)
+            }
+            CallerKind::AssumedRole {
+                role_name,
+                role_id,
+                role_arn,
+                ..
+            } => (
+                IdentityType::AssumedRole,
+                None,
+                Some(SessionIssuer {
+                    issuer_type: "Role".to_owned(),
+                    principal_id: role_id.clone(),
+                    arn: role_arn.clone(),
+                    account_id: caller.account_id.clone(),
+                    user_name: role_name.clone(),
+                }),
+            ),
         };
+        let session_context = caller.session.as_ref().map(|session| SessionContext {
+            session_issuer: issuer,
+            attributes: SessionAttributes {
+                creation_date: session.issued_at,
+                mfa_authenticated: session.mfa_authenticated_at.is_some(),
+            },
+            source_identity: session.source_identity.clone(),
+        });
         UserIdentity {
             identity_type,
             principal_id: Some(caller.user_id().to_owned()),
@@ -120,7 +146,7 @@ impl CallRecord<'_> {
             account_id: Some(caller.account_id.clone()),
             access_key_id: Some(caller.access_key_id.clone()),
             user_name,
-            session_context: None,
+            session_context,
             invoked_by: None,
         }
     }
@@ -187,7 +213,15 @@ const MAX_LIST_INDEX: usize = 1000;
 pub fn parameters_from_query<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Option<Value> {
     let mut root = Value::Object(Map::new());
     let mut any = false;
-    for (name, value) in pairs.filter(|(name, _)| !matches!(*name, "Action" | "Version")) {
+    // A presigned request's signing parameters (`X-Amz-Signature`, `X-Amz-Credential`, the
+    // session token `X-Amz-Security-Token`, …) are not the operation's members: never kept.
+    let signing = |name: &str| {
+        name.get(..6)
+            .is_some_and(|prefix| prefix.eq_ignore_ascii_case("x-amz-"))
+    };
+    for (name, value) in
+        pairs.filter(|(name, _)| !matches!(*name, "Action" | "Version") && !signing(name))
+    {
         let path: Vec<&str> = name
             .split('.')
             .filter(|segment| !matches!(*segment, "member" | "entry"))

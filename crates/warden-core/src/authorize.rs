@@ -3,7 +3,9 @@
 
 use std::net::IpAddr;
 
-use warden_policy::{ContextMap, ContextValue, PolicySet, RequestContext, evaluate};
+use warden_policy::{
+    ContextMap, ContextValue, PolicySet, RequestContext, ResourcePolicyKind, evaluate,
+};
 
 use crate::caller::{Caller, CallerKind};
 use crate::error::ServiceError;
@@ -67,13 +69,79 @@ fn decide(
     permission: Permission,
     granted: bool,
 ) -> Result<(), ServiceError> {
-    let principal_entry = match &caller.kind {
-        CallerKind::Root => None,
-        CallerKind::User { user_name, .. } => snapshot.user(&caller.account_id, user_name),
+    decide_with(snapshot, caller, facts, permission, granted, None)
+}
+
+/// The policies that apply to the caller: its own (a user's with its groups', a role
+/// session's role's) and its session policies; `Err` with the reason to deny everything
+/// when its principal no longer exists or a policy cannot be evaluated (fail closed).
+struct CallerPolicies<'s> {
+    identity: crate::snapshot::IdentityPolicies<'s>,
+    session: Vec<&'s warden_policy::Policy>,
+    tags: &'s [(String, String)],
+}
+
+fn caller_policies<'s>(
+    snapshot: &'s Snapshot,
+    caller: &'s Caller,
+) -> Result<CallerPolicies<'s>, &'static str> {
+    const GONE: &str = "because the principal no longer exists";
+    let (identity, tags) = match &caller.kind {
+        CallerKind::Root => (crate::snapshot::IdentityPolicies::default(), &[][..]),
+        CallerKind::User { user_name, user_id } => {
+            let user = snapshot
+                .user(&caller.account_id, user_name)
+                .filter(|user| caller.session.is_none() || user.user_id == *user_id)
+                .ok_or(GONE)?;
+            (snapshot.identity_policies(user), user.tags.as_slice())
+        }
+        CallerKind::AssumedRole {
+            role_name, role_id, ..
+        } => {
+            // A role deleted (or deleted and re-created) since the session began grants
+            // nothing.
+            let role = snapshot
+                .role(&caller.account_id, role_name)
+                .filter(|role| role.role_id == *role_id)
+                .ok_or(GONE)?;
+            (snapshot.role_policies(role), role.tags.as_slice())
+        }
     };
+    let mut found = CallerPolicies {
+        identity,
+        session: Vec::new(),
+        tags,
+    };
+    if let Some(session) = &caller.session {
+        found.session.extend(session.policies.inline.iter());
+        for arn in &session.policies.arns {
+            match snapshot.managed(arn).map(|entry| &entry.policy) {
+                Some(Ok(policy)) => found.session.push(policy),
+                Some(Err(reason)) => found.identity.broken.push(reason),
+                None => found
+                    .identity
+                    .broken
+                    .push("a managed session policy is missing"),
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Evaluates `permission` for `caller`, with `resource_policy` (a role's trust policy) when
+/// the resource has one.
+fn decide_with(
+    snapshot: &Snapshot,
+    caller: &Caller,
+    facts: &RequestFacts,
+    permission: Permission,
+    granted: bool,
+    resource_policy: Option<&warden_policy::Policy>,
+) -> Result<(), ServiceError> {
+    let found = caller_policies(snapshot, caller);
     let mut context = global_keys(caller, facts);
-    if let Some(user) = principal_entry {
-        for (key, value) in &user.tags {
+    if let Ok(found) = &found {
+        for (key, value) in found.tags {
             context.insert(
                 &format!("aws:PrincipalTag/{key}"),
                 ContextValue::Single(value.clone()),
@@ -94,31 +162,27 @@ fn decide(
         resource_account: Some(permission.resource_account),
         context,
     };
-    let identity = principal_entry
-        .map(|user| snapshot.identity_policies(user))
-        .unwrap_or_default();
-    let policies = PolicySet {
-        identity: identity.policies,
-        boundary: identity.boundary,
-        ..PolicySet::default()
+    let found = match found {
+        Ok(found) => found,
+        // The principal vanished between authentication and now: fail closed.
+        Err(reason) => return Err(denied(caller, &request, reason)),
     };
-    if matches!(caller.kind, CallerKind::User { .. }) && principal_entry.is_none() {
-        // The key's user vanished between authentication and now: fail closed.
-        return Err(denied(
-            caller,
-            &request,
-            "because the principal no longer exists",
-        ));
-    }
-    if !identity.broken.is_empty() {
+    if !found.identity.broken.is_empty() {
         // A stored policy that no longer compiles may hold a Deny: fail closed.
-        tracing::error!(principal = %caller.arn, broken = ?identity.broken, "denying: policy cannot be evaluated");
+        tracing::error!(principal = %caller.arn, broken = ?found.identity.broken, "denying: policy cannot be evaluated");
         return Err(denied(
             caller,
             &request,
             "because an identity-based policy of the principal cannot be evaluated",
         ));
     }
+    let policies = PolicySet {
+        identity: found.identity.policies,
+        boundary: found.identity.boundary,
+        session: found.session,
+        resource: resource_policy.map(|policy| (policy, ResourcePolicyKind::MustAllow)),
+        ..PolicySet::default()
+    };
     let decision = evaluate(&request, &policies);
     tracing::debug!(
         principal = %caller.arn,
@@ -136,6 +200,20 @@ fn decide(
     }
 }
 
+/// Evaluates `permission` (`sts:AssumeRole` on a role) for `caller` against its own
+/// policies and the role's trust policy together, as AWS does: the trust policy must allow;
+/// naming the caller itself suffices, naming its account delegates to its identity
+/// policies. `Err(AccessDenied)` in AWS's words otherwise.
+pub(crate) fn authorize_with_trust(
+    snapshot: &Snapshot,
+    caller: &Caller,
+    facts: &RequestFacts,
+    permission: Permission,
+    trust: &warden_policy::Policy,
+) -> Result<(), ServiceError> {
+    decide_with(snapshot, caller, facts, permission, false, Some(trust))
+}
+
 fn denied(caller: &Caller, request: &RequestContext, reason: &str) -> ServiceError {
     ServiceError::AccessDenied(format!(
         "User: {} is not authorized to perform: {} on resource: {} {reason}",
@@ -147,7 +225,7 @@ fn denied(caller: &Caller, request: &RequestContext, reason: &str) -> ServiceErr
 fn global_keys(caller: &Caller, facts: &RequestFacts) -> ContextMap {
     let mut map = ContextMap::new();
     let single = |value: &str| ContextValue::Single(value.to_owned());
-    map.insert("aws:PrincipalArn", single(&caller.arn));
+    map.insert("aws:PrincipalArn", single(caller.principal_arn()));
     map.insert("aws:PrincipalAccount", single(&caller.account_id));
     map.insert("aws:PrincipalType", single(caller.principal_type()));
     map.insert("aws:userid", single(caller.user_id()));
@@ -174,5 +252,21 @@ fn global_keys(caller: &Caller, facts: &RequestFacts) -> ContextMap {
     );
     map.insert("aws:EpochTime", single(&facts.now.as_second().to_string()));
     map.insert("aws:ViaAWSService", single("false"));
+    if let Some(session) = &caller.session {
+        map.insert(
+            "aws:TokenIssueTime",
+            single(&warden_protocol::encode::iso8601(session.issued_at)),
+        );
+        if let Some(at) = session.mfa_authenticated_at {
+            map.insert("aws:MultiFactorAuthPresent", single("true"));
+            let age = facts.now.as_second().saturating_sub(at.as_second()).max(0);
+            map.insert("aws:MultiFactorAuthAge", single(&age.to_string()));
+        } else {
+            map.insert("aws:MultiFactorAuthPresent", single("false"));
+        }
+        if let Some(source) = &session.source_identity {
+            map.insert("aws:SourceIdentity", single(source));
+        }
+    }
     map
 }

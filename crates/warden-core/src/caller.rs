@@ -1,4 +1,7 @@
-//! The authenticated caller of a request: who signed it, in which account.
+//! The authenticated caller of a request: who signed it, in which account, and — for
+//! temporary credentials — the facts of the session the credentials belong to.
+
+use std::sync::Arc;
 
 use warden_policy::{Principal, PrincipalKind};
 
@@ -14,46 +17,122 @@ pub enum CallerKind {
         /// The user's unique id (`AIDA…`).
         user_id: String,
     },
+    /// A session of an IAM role (`AssumeRole`).
+    AssumedRole {
+        /// The role's name.
+        role_name: String,
+        /// The role's unique id (`AROA…`).
+        role_id: String,
+        /// The role's ARN (with its path).
+        role_arn: String,
+        /// The session's name (`RoleSessionName`).
+        session_name: String,
+        /// `AROA…:session`, the session's `aws:userid`.
+        principal_id: String,
+    },
 }
+
+/// The facts of the session behind temporary credentials, as its token carries them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// When the session was issued (`aws:TokenIssueTime`).
+    pub issued_at: jiff::Timestamp,
+    /// When its credentials expire.
+    pub expires_at: jiff::Timestamp,
+    /// When the session's principal authenticated with MFA; `None` without MFA.
+    pub mfa_authenticated_at: Option<jiff::Timestamp>,
+    /// The source identity set when the session was created.
+    pub source_identity: Option<String>,
+    /// The session policies passed when the session was created.
+    pub policies: Arc<SessionPolicies>,
+    /// How the session was created.
+    pub origin: SessionOrigin,
+}
+
+/// How a session was created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionOrigin {
+    /// `sts:AssumeRole` (its sessions may chain: assume another role).
+    AssumeRole,
+    /// `sts:GetSessionToken`.
+    GetSessionToken,
+}
+
+/// The session policies of a session: an inline document and managed policy ARNs.
+#[derive(Debug, Default)]
+pub struct SessionPolicies {
+    /// The inline session policy (`Policy`), compiled.
+    pub inline: Option<warden_policy::Policy>,
+    /// The inline session policy's text, as passed.
+    pub inline_text: Option<String>,
+    /// The managed session policies (`PolicyArns`).
+    pub arns: Vec<String>,
+}
+
+impl SessionPolicies {
+    /// Whether any session policy was passed.
+    pub fn is_empty(&self) -> bool {
+        self.inline.is_none() && self.arns.is_empty()
+    }
+}
+
+impl PartialEq for SessionPolicies {
+    fn eq(&self, other: &Self) -> bool {
+        self.inline_text == other.inline_text && self.arns == other.arns
+    }
+}
+
+impl Eq for SessionPolicies {}
 
 /// The authenticated principal behind a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
     /// The 12-digit account the principal belongs to.
     pub account_id: String,
-    /// The principal's ARN (`arn:aws:iam::ACCT:root`, `arn:aws:iam::ACCT:user/path/name`).
+    /// The principal's ARN (`arn:aws:iam::ACCT:root`, `arn:aws:iam::ACCT:user/path/name`,
+    /// `arn:aws:sts::ACCT:assumed-role/ROLE/SESSION`).
     pub arn: String,
-    /// Root or user.
+    /// Root, user or role session.
     pub kind: CallerKind,
     /// The access key that signed the request.
     pub access_key_id: String,
+    /// The session, for temporary credentials; `None` for long-term access keys.
+    pub session: Option<Session>,
 }
 
 impl Caller {
-    /// `aws:userid` / GetCallerIdentity's `UserId`: the account id for root, `AIDA…` for users.
+    /// `aws:userid` / GetCallerIdentity's `UserId`: the account id for root, `AIDA…` for
+    /// users, `AROA…:session` for role sessions.
     pub fn user_id(&self) -> &str {
         match &self.kind {
             CallerKind::Root => &self.account_id,
             CallerKind::User { user_id, .. } => user_id,
+            CallerKind::AssumedRole { principal_id, .. } => principal_id,
         }
     }
 
     /// The unique id of the IAM entity behind the call, whose attempts IAM's service last
-    /// accessed reports count: the user's (`AIDA…`); none for the root user, which is not
-    /// an IAM entity.
+    /// accessed reports count: the user's (`AIDA…`) or the role's (`AROA…`); none for the
+    /// root user, which is not an IAM entity.
     pub fn iam_entity_id(&self) -> Option<&str> {
         match &self.kind {
             CallerKind::Root => None,
             CallerKind::User { user_id, .. } => Some(user_id),
+            CallerKind::AssumedRole { role_id, .. } => Some(role_id),
         }
     }
 
     /// The user name, for IAM users only (`aws:username`).
     pub fn user_name(&self) -> Option<&str> {
         match &self.kind {
-            CallerKind::Root => None,
             CallerKind::User { user_name, .. } => Some(user_name),
+            CallerKind::Root | CallerKind::AssumedRole { .. } => None,
         }
+    }
+
+    /// Whether the account's root user signed the request (with its keys or a session).
+    pub fn is_root(&self) -> bool {
+        matches!(self.kind, CallerKind::Root)
     }
 
     /// `aws:PrincipalType`.
@@ -61,24 +140,38 @@ impl Caller {
         match self.kind {
             CallerKind::Root => "Account",
             CallerKind::User { .. } => "User",
+            CallerKind::AssumedRole { .. } => "AssumedRole",
+        }
+    }
+
+    /// `aws:PrincipalArn`: the role's ARN for a role session, else the caller's ARN.
+    pub fn principal_arn(&self) -> &str {
+        match &self.kind {
+            CallerKind::AssumedRole { role_arn, .. } => role_arn,
+            CallerKind::Root | CallerKind::User { .. } => &self.arn,
         }
     }
 
     /// The principal as the policy engine sees it.
     pub fn to_policy_principal(&self) -> Principal {
+        let (kind, role_arn, unique_id) = match &self.kind {
+            CallerKind::Root => (PrincipalKind::Root, None, None),
+            CallerKind::User { user_id, .. } => (PrincipalKind::User, None, Some(user_id.clone())),
+            CallerKind::AssumedRole {
+                role_arn, role_id, ..
+            } => (
+                PrincipalKind::AssumedRole,
+                Some(role_arn.clone()),
+                Some(role_id.clone()),
+            ),
+        };
         Principal {
             arn: self.arn.clone(),
             account: self.account_id.clone(),
-            kind: match self.kind {
-                CallerKind::Root => PrincipalKind::Root,
-                CallerKind::User { .. } => PrincipalKind::User,
-            },
-            role_arn: None,
+            kind,
+            role_arn,
             federating_user_arn: None,
-            unique_id: match &self.kind {
-                CallerKind::Root => None,
-                CallerKind::User { user_id, .. } => Some(user_id.clone()),
-            },
+            unique_id,
         }
     }
 }

@@ -36,9 +36,13 @@ impl<'a> Ctx<'a> {
         given
             .or_else(|| self.caller.user_name().map(str::to_owned))
             .ok_or_else(|| {
-                ServiceError::InvalidInput(
-                    "The root user has no user name; specify UserName.".to_owned(),
-                )
+                if self.caller.is_root() {
+                    ServiceError::InvalidInput(
+                        "The root user has no user name; specify UserName.".to_owned(),
+                    )
+                } else {
+                    no_user_name()
+                }
             })
     }
 
@@ -112,6 +116,13 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// AWS's answer to a role session calling a user-scoped operation without `UserName`.
+pub(crate) fn no_user_name() -> ServiceError {
+    ServiceError::Validation(
+        "Must specify userName when calling with non-User credentials".to_owned(),
+    )
+}
+
 /// The IAM path in an entity's ARN: `arn:aws:iam::1:user/a/b/name` → `/a/b/`.
 pub(crate) fn path_in_arn(arn: &str) -> String {
     let resource = arn.splitn(6, ':').nth(5).unwrap_or("");
@@ -119,6 +130,11 @@ pub(crate) fn path_in_arn(arn: &str) -> String {
         (Some(first), Some(last)) => resource.get(first..=last).unwrap_or("/").to_owned(),
         _ => "/".to_owned(),
     }
+}
+
+/// The name in an entity's ARN: `arn:aws:iam::1:role/a/b/name` → `name`.
+pub(crate) fn name_in_arn(arn: &str) -> String {
+    arn.rsplit('/').next().unwrap_or(arn).to_owned()
 }
 
 #[cfg(test)]

@@ -31,6 +31,14 @@ pub enum ServiceError {
     /// A parameter value is not acceptable (`InvalidParameterValue`, 400).
     #[error("{0}")]
     InvalidParameterValue(String),
+    /// A request the service refuses as invalid (`ValidationError`, 400), e.g. STS's
+    /// duration limits.
+    #[error("{0}")]
+    Validation(String),
+    /// The credentials cannot be used for this call (`InvalidClientTokenId`, 403): a
+    /// GetSessionToken session without MFA calling IAM.
+    #[error("the security token is invalid for this call")]
+    InvalidClientToken,
     /// The operation exists in the AWS model but Warden does not serve it yet; answered as
     /// AWS answers an unknown action (`InvalidAction`).
     #[error("operation {operation} is not served")]
@@ -232,6 +240,12 @@ impl From<ServiceError> for AwsError {
             }
             ServiceError::InvalidInput(message) => iam::errors::INVALID_INPUT.with_message(message),
             ServiceError::InvalidParameterValue(message) => Self::invalid_parameter_value(message),
+            ServiceError::Validation(message) => Self::new("ValidationError", 400, message),
+            ServiceError::InvalidClientToken => Self::new(
+                "InvalidClientTokenId",
+                403,
+                "The security token included in the request is invalid.",
+            ),
             ServiceError::OperationNotServed {
                 operation,
                 api_version,

@@ -31,6 +31,7 @@ mod user;
 mod user_policy;
 
 pub(crate) use last_accessed::LastAccessedJobs;
+pub(crate) use mfa::{accept_session_code, check_session_code};
 
 use warden_protocol::iam::{META, Operation};
 
@@ -98,6 +99,14 @@ served!(iam:
 /// Run one IAM operation for `caller`: AccessDenied, the operation's result or its modeled
 /// error, or `OperationNotServed` for IAM operations Warden does not serve yet.
 pub fn call(warden: &Warden, caller: &Caller, facts: &RequestFacts, operation: Operation) -> Ran {
+    if caller.session.as_ref().is_some_and(|session| {
+        session.origin == crate::SessionOrigin::GetSessionToken
+            && session.mfa_authenticated_at.is_none()
+    }) {
+        // AWS: GetSessionToken credentials cannot call IAM unless MFA information is
+        // included.
+        return Ran::failed(ServiceError::InvalidClientToken);
+    }
     let ctx = Ctx::new(warden, caller, facts);
     dispatch(&ctx, operation).unwrap_or_else(|other| {
         Ran::failed(ServiceError::OperationNotServed {

@@ -40,6 +40,7 @@ mod key_uses;
 mod latest;
 mod operation;
 mod service_accesses;
+pub mod session_token;
 mod snapshot;
 mod snapshot_build;
 pub mod sts;
@@ -47,7 +48,7 @@ mod warden;
 
 pub use authorize::{Permission, RequestFacts, authorize};
 pub use bootstrap::{Bootstrap, RootCredentials};
-pub use caller::{Caller, CallerKind};
+pub use caller::{Caller, CallerKind, Session, SessionOrigin, SessionPolicies};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub(crate) use ctx::Ctx;
 pub use error::ServiceError;

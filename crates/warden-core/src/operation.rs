@@ -41,6 +41,20 @@ pub(crate) enum Access {
     /// changing its own password when the password policy allows it): only an explicit
     /// Deny refuses them.
     Granted(Arn),
+    /// `sts:AssumeRole` (and `extra` actions, such as `sts:SetSourceIdentity`) on a role,
+    /// decided over the caller's policies and the role's trust policy together; `trust` is
+    /// `None` when the role does not exist or its trust policy cannot be evaluated (denied
+    /// in the same words).
+    Trusted {
+        /// The role.
+        role: Arn,
+        /// Its trust policy.
+        trust: Option<warden_policy::Policy>,
+        /// Actions beyond the operation's own the trust policy must allow.
+        extra: Vec<&'static str>,
+        /// `sts:ExternalId`, `sts:RoleSessionName`, MFA facts, …
+        keys: Vec<(String, ContextValue)>,
+    },
 }
 
 impl Access {
@@ -85,7 +99,9 @@ impl Access {
     fn resources(&self) -> &[Arn] {
         match self {
             Self::Check { resources, .. } => resources,
-            Self::Granted(resource) => std::slice::from_ref(resource),
+            Self::Granted(resource) | Self::Trusted { role: resource, .. } => {
+                std::slice::from_ref(resource)
+            }
             Self::Unconditional => &[],
         }
     }
@@ -111,6 +127,11 @@ pub(crate) trait Handle: OperationShape + Sized {
     /// What the call needs permission for. Runs before authorization: it may read the
     /// snapshot (to name an existing entity's ARN) but must not act.
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError>;
+
+    /// Whether the call writes the store in one transaction (default: unless the table
+    /// marks the operation read-only). STS's AssumeRole is not read-only for CloudTrail but
+    /// writes nothing, so it runs without a write transaction.
+    const WRITES: bool = !<Self as OperationShape>::INFO.read_only;
 
     /// The call's business, after the runner authorized it.
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<Self::Output, ServiceError>;
@@ -161,6 +182,18 @@ impl Authorized<'_, '_> {
     pub(crate) fn touch(&mut self, principal: Principal) {
         if !self.touched.contains(&principal) {
             self.touched.push(principal);
+        }
+    }
+
+    /// Writes something the snapshot does not hold in a transaction of its own, for a call
+    /// that runs without one (an MFA device's last accepted step, when STS checks a code).
+    pub(crate) fn write_aside<T>(
+        &mut self,
+        write: impl FnOnce(&dyn Tx) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        match self.tx {
+            Some(tx) => write(tx),
+            None => self.ctx.warden.store().write(write),
         }
     }
 
@@ -233,6 +266,12 @@ fn note_attempt<Op: OperationShape>(ctx: &Ctx<'_>) {
 fn authorized<Op: OperationShape>(ctx: &Ctx<'_>, access: Access) -> Result<(), ServiceError> {
     let (resources, keys, check): (_, _, fn(_, _, _, _) -> _) = match access {
         Access::Unconditional => return Ok(()),
+        Access::Trusted {
+            role,
+            trust,
+            extra,
+            keys,
+        } => return trusted::<Op>(ctx, &role, trust.as_ref(), &extra, &keys),
         Access::Check { resources, keys } => (resources, keys, authorize),
         Access::Granted(resource) => (vec![resource], Vec::new(), authorize_granted),
     };
@@ -260,11 +299,47 @@ fn authorized<Op: OperationShape>(ctx: &Ctx<'_>, access: Access) -> Result<(), S
     Ok(())
 }
 
+/// Evaluates the operation's actions and `extra` on `role` over the caller's policies and
+/// the role's trust policy; denied in AWS's words ("User: … is not authorized to perform:
+/// sts:AssumeRole on resource: …", no reason given) when anything does not allow.
+fn trusted<Op: OperationShape>(
+    ctx: &Ctx<'_>,
+    role: &Arn,
+    trust: Option<&warden_policy::Policy>,
+    extra: &[&'static str],
+    keys: &[(String, ContextValue)],
+) -> Result<(), ServiceError> {
+    let snapshot = ctx.warden.snapshot();
+    for action in Op::INFO.actions.iter().chain(extra) {
+        let refused = || {
+            ServiceError::AccessDenied(format!(
+                "User: {} is not authorized to perform: {action} on resource: {}",
+                ctx.caller.arn, role.value
+            ))
+        };
+        let trust = trust.ok_or_else(refused)?;
+        crate::authorize::authorize_with_trust(
+            &snapshot,
+            ctx.caller,
+            ctx.facts,
+            Permission {
+                action: (*action).to_owned(),
+                resource: role.value.clone(),
+                resource_account: ctx.caller.account_id.clone(),
+                keys: keys.to_vec(),
+            },
+            trust,
+        )
+        .map_err(|_| refused())?;
+    }
+    Ok(())
+}
+
 fn handle<Op: Handle>(ctx: &Ctx<'_>, input: Op) -> Result<Option<Output>, ServiceError>
 where
     Op::Output: 'static,
 {
-    let output = if Op::INFO.read_only {
+    let output = if !Op::WRITES {
         input.handle(&mut Authorized {
             ctx,
             tx: None,

@@ -164,6 +164,10 @@ fn owner_of(entry: &KeyEntry) -> Owner {
     let user = match &entry.caller.kind {
         crate::caller::CallerKind::Root => None,
         crate::caller::CallerKind::User { user_name, .. } => Some(user_name.to_ascii_lowercase()),
+        // Role sessions have no long-term keys.
+        crate::caller::CallerKind::AssumedRole { role_name, .. } => {
+            Some(format!("role/{}", role_name.to_ascii_lowercase()))
+        }
     };
     (entry.caller.account_id.clone(), user)
 }
@@ -193,12 +197,12 @@ impl Snapshot {
     /// cannot evaluate — a policy that does not compile, a group or managed policy it does
     /// not hold — is reported as broken (fail closed).
     pub fn identity_policies<'s>(&'s self, user: &'s UserEntry) -> IdentityPolicies<'s> {
-        let mut found = IdentityPolicies {
-            policies: user.inline.iter().collect(),
-            boundary: None,
-            broken: user.broken.iter().map(String::as_str).collect(),
-        };
-        self.add_managed(&user.attached, &mut found);
+        let mut found = self.own_policies(
+            &user.inline,
+            &user.broken,
+            &user.attached,
+            user.boundary.as_deref(),
+        );
         for key in &user.groups {
             match self.groups.get(key) {
                 Some(group) => {
@@ -209,7 +213,36 @@ impl Snapshot {
                 None => found.broken.push("a group of the user is missing"),
             }
         }
-        if let Some(arn) = &user.boundary {
+        found
+    }
+
+    /// Every identity-based policy of `role` (what its sessions may do): its inline and
+    /// attached policies and its permissions boundary, with anything the snapshot cannot
+    /// evaluate reported as broken (fail closed).
+    pub fn role_policies<'s>(&'s self, role: &'s RoleEntry) -> IdentityPolicies<'s> {
+        self.own_policies(
+            &role.inline,
+            &role.broken,
+            &role.attached,
+            role.boundary.as_deref(),
+        )
+    }
+
+    /// A principal's own inline and attached policies and its boundary.
+    fn own_policies<'s>(
+        &'s self,
+        inline: &'s [Policy],
+        broken: &'s [String],
+        attached: &[String],
+        boundary: Option<&str>,
+    ) -> IdentityPolicies<'s> {
+        let mut found = IdentityPolicies {
+            policies: inline.iter().collect(),
+            boundary: None,
+            broken: broken.iter().map(String::as_str).collect(),
+        };
+        self.add_managed(attached, &mut found);
+        if let Some(arn) = boundary {
             match self.managed.get(arn).map(|entry| &entry.policy) {
                 Some(Ok(policy)) => found.boundary = Some(policy),
                 Some(Err(reason)) => found.broken.push(reason),

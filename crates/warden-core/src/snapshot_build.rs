@@ -400,6 +400,7 @@ fn key_entry(
             arn: owner.map_or_else(|| root_arn(&key.account_id), |user| user.arn.clone()),
             kind,
             access_key_id: key.access_key_id.clone(),
+            session: None,
         }),
         secret,
         active: key.status == AccessKeyStatus::Active,

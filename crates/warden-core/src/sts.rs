@@ -1,14 +1,17 @@
 //! STS operations, one file each; [`call`] dispatches to the runner.
 
+mod assume_role;
 mod get_access_key_info;
 mod get_caller_identity;
+mod get_session_token;
+mod session;
 
 use warden_protocol::sts::{META, Operation};
 
 use crate::operation::{Ran, served};
 use crate::{Caller, Ctx, RequestFacts, ServiceError, Warden};
 
-served!(sts: GetCallerIdentity, GetAccessKeyInfo);
+served!(sts: GetCallerIdentity, GetAccessKeyInfo, AssumeRole, GetSessionToken);
 
 /// Run one STS operation. `caller` is `None` only for the operations the model marks as
 /// unauthenticated (the federation calls, which are not served yet).

@@ -71,6 +71,8 @@ pub struct Warden {
     pub(crate) credential_reports: crate::iam::account::CredentialReports,
     /// Service last accessed reports, by job id.
     pub(crate) last_accessed_jobs: crate::iam::LastAccessedJobs,
+    /// Session tokens opened recently.
+    opened_sessions: crate::session_token::OpenedSessions,
 }
 
 impl Warden {
@@ -115,6 +117,7 @@ impl Warden {
             service_accesses: crate::service_accesses::ServiceAccesses::default(),
             credential_reports: crate::iam::account::CredentialReports::default(),
             last_accessed_jobs: crate::iam::LastAccessedJobs::default(),
+            opened_sessions: crate::session_token::OpenedSessions::default(),
         })
     }
 
@@ -143,6 +146,23 @@ impl Warden {
         let keys = self.key_uses.flush(self.store.as_ref())?;
         let accesses = self.service_accesses.flush(self.store.as_ref())?;
         Ok(keys + accesses)
+    }
+
+    /// Opens the session token of a request signed with `access_key_id`: the session's
+    /// caller and secret, without a store read. The caller checks the signature with the
+    /// secret, then the expiry (`Caller::session`'s `expires_at`).
+    ///
+    /// # Errors
+    ///
+    /// [`TokenError::Invalid`](crate::session_token::TokenError) when the token does not
+    /// open or belongs to another key.
+    pub fn open_session(
+        &self,
+        access_key_id: &str,
+        token: &str,
+    ) -> Result<crate::session_token::OpenedSession, crate::session_token::TokenError> {
+        self.opened_sessions
+            .open(&self.sealer, self.partition, access_key_id, token)
     }
 
     /// The partition resource ARNs are built in.

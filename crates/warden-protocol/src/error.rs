@@ -125,6 +125,7 @@ impl AwsError {
         match self.code.as_ref() {
             "AccessDenied" => Self::new("AccessDeniedException", 400, self.message),
             "Throttling" => self.with_code("ThrottlingException"),
+            "ExpiredToken" => Self::new("ExpiredTokenException", 400, self.message),
             _ => self,
         }
     }

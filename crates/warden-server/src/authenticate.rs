@@ -22,9 +22,13 @@ pub(crate) enum AuthFailure {
     Signature(SigV4Error),
     /// Signed for another service than the endpoint's (the service the scope names).
     WrongService(String),
-    /// The key is unknown or inactive, or the request carries a session token (long-term
-    /// keys have none, and Warden has issued no session).
+    /// The key is unknown or inactive.
     UnknownKey,
+    /// The session token does not open (forged, altered, another server's) or belongs to
+    /// another access key id.
+    BadToken,
+    /// The session's credentials have expired (checked after the signature, as AWS does).
+    ExpiredToken,
 }
 
 /// What an endpoint requires of a signature.
@@ -106,15 +110,15 @@ fn check(
     {
         return Err(AuthFailure::WrongService(signed.scope.service.clone()));
     }
+    if let Some(token) = signed.session_token.as_deref() {
+        return check_session(state, parts, signed, token, rules, learned);
+    }
     let snapshot = state.warden.snapshot();
     let key = snapshot
         .key(&signed.scope.access_key_id)
         .filter(|key| key.active)
         .ok_or(AuthFailure::UnknownKey)?;
     learned.key_account = Some(key.caller.account_id.clone());
-    if signed.session_token.is_some() {
-        return Err(AuthFailure::UnknownKey);
-    }
     warden_sigv4::verify_with_options(
         signed,
         parts,
@@ -130,4 +134,40 @@ fn check(
         &signed.scope.region,
     );
     Ok(Arc::clone(&key.caller))
+}
+
+/// A request signed with temporary credentials: the session token opens (no store read),
+/// names the scope's key id, its secret verifies the signature, and it has not expired.
+fn check_session(
+    state: &AppState,
+    parts: &RequestParts<'_>,
+    signed: &SignedRequest,
+    token: &str,
+    rules: Rules<'_>,
+    learned: &mut Learned,
+) -> Result<Arc<Caller>, AuthFailure> {
+    let opened = state
+        .warden
+        .open_session(&signed.scope.access_key_id, token)
+        .map_err(|_| AuthFailure::BadToken)?;
+    learned.key_account = Some(opened.caller.account_id.clone());
+    let now = state.warden.now();
+    warden_sigv4::verify_with_options(
+        signed,
+        parts,
+        &opened.secret,
+        now,
+        &state.signing_keys,
+        rules.verify,
+    )
+    .map_err(AuthFailure::Signature)?;
+    if opened
+        .caller
+        .session
+        .as_ref()
+        .is_none_or(|session| now >= session.expires_at)
+    {
+        return Err(AuthFailure::ExpiredToken);
+    }
+    Ok(opened.caller)
 }

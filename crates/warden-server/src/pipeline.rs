@@ -412,7 +412,12 @@ impl Call<'_> {
                 403,
                 format!("Credential should be scoped to correct service: '{service}'."),
             ),
-            AuthFailure::UnknownKey => invalid_client_token(),
+            AuthFailure::UnknownKey | AuthFailure::BadToken => invalid_client_token(),
+            AuthFailure::ExpiredToken => AwsError::new(
+                "ExpiredToken",
+                403,
+                "The security token included in the request is expired",
+            ),
         })?;
         Ok(caller)
     }

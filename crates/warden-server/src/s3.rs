@@ -261,6 +261,16 @@ fn guarded_authenticate(
                     "The authorization header is malformed; incorrect service \"{service}\". This endpoint belongs to \"s3\"."
                 ),
             ),
+            AuthFailure::BadToken => S3Error::new(
+                "InvalidToken",
+                StatusCode::BAD_REQUEST,
+                "The provided token is malformed or otherwise invalid.",
+            ),
+            AuthFailure::ExpiredToken => S3Error::new(
+                "ExpiredToken",
+                StatusCode::BAD_REQUEST,
+                "The provided token has expired.",
+            ),
             AuthFailure::UnknownKey => S3Error::new(
                 "InvalidAccessKeyId",
                 StatusCode::FORBIDDEN,

@@ -89,8 +89,9 @@ impl CredentialScope {
     }
 }
 
-/// A request's SigV4 authentication data, as parsed by [`parse`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A request's SigV4 authentication data, as parsed by [`parse`]. `Debug` leaves the session
+/// token out (it carries a sealed secret).
+#[derive(Clone, PartialEq, Eq)]
 pub struct SignedRequest {
     /// Header or presigned-query authentication.
     pub location: AuthLocation,
@@ -108,4 +109,20 @@ pub struct SignedRequest {
     pub expires_secs: Option<u64>,
     /// `X-Amz-Security-Token` (header or query parameter), when present.
     pub session_token: Option<String>,
+}
+
+impl std::fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedRequest")
+            .field("location", &self.location)
+            .field("scope", &self.scope)
+            .field("signed_headers", &self.signed_headers)
+            .field("amz_date", &self.amz_date)
+            .field("expires_secs", &self.expires_secs)
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "<redacted>"),
+            )
+            .finish_non_exhaustive()
+    }
 }

@@ -26,6 +26,7 @@ fn alice() -> Caller {
             user_id: "AIDAALICE".to_owned(),
         },
         access_key_id: "AKIAALICE".to_owned(),
+        session: None,
     }
 }
 
@@ -201,6 +202,18 @@ fn query_parameters_become_nested_lower_camel_json() {
         parameters_from_query([("Action", "GetUser")].into_iter()),
         None
     );
+    // A presigned request's signing parameters, the session token among them, are not kept.
+    let presigned = [
+        ("Action", "GetCallerIdentity"),
+        ("X-Amz-Algorithm", "AWS4-HMAC-SHA256"),
+        (
+            "X-Amz-Credential",
+            "ASIAEXAMPLE/20261201/us-east-1/sts/aws4_request",
+        ),
+        ("X-Amz-Security-Token", "c2Vzc2lvbi10b2tlbg=="),
+        ("x-amz-signature", "abc"),
+    ];
+    assert_eq!(parameters_from_query(presigned.into_iter()), None);
 }
 
 #[test]

@@ -25,19 +25,20 @@ pub(super) struct Owner {
 
 impl Owner {
     /// The owner named by a request's `UserName`, or the caller.
-    pub(super) fn of(ctx: &Ctx<'_>, given: Option<&str>) -> Self {
+    pub(super) fn of(ctx: &Ctx<'_>, given: Option<&str>) -> Result<Self, crate::ServiceError> {
         match given.or_else(|| ctx.caller.user_name()) {
-            Some(name) => Self {
+            Some(name) => Ok(Self {
                 arn: ctx.user_arn(name),
                 user_name: Some(name.to_owned()),
-            },
-            None => Self {
+            }),
+            None if ctx.caller.is_root() => Ok(Self {
                 user_name: None,
                 arn: Arn {
                     resource_type: &arn::USER,
                     value: ctx.caller.arn.clone(),
                 },
-            },
+            }),
+            None => Err(crate::ctx::no_user_name()),
         }
     }
 

@@ -12,7 +12,7 @@ mod tags;
 use warden_crypto::totp;
 use warden_protocol::Arn;
 use warden_protocol::iam::arn;
-use warden_store::{MfaAssignment, MfaDeviceRecord};
+use warden_store::{MfaAssignment, MfaDeviceRecord, StoreExt};
 
 use crate::operation::Authorized;
 use crate::{Ctx, ServiceError};
@@ -61,7 +61,7 @@ fn owner_of(
     user_name: Option<&str>,
 ) -> Result<MfaAssignment, ServiceError> {
     let ctx = call.ctx;
-    let is_root = ctx.caller.user_name().is_none();
+    let is_root = ctx.caller.is_root();
     match user_name {
         Some(name) if !(is_root && name == ctx.account()) => {
             let user = crate::iam::user::find_user(call, name)?;
@@ -74,7 +74,7 @@ fn owner_of(
 
 /// The ARN to authorize an assignment change on: the user's, or the root user's.
 fn owner_arn(ctx: &Ctx<'_>, user_name: Option<&str>) -> Result<Arn, ServiceError> {
-    let is_root = ctx.caller.user_name().is_none();
+    let is_root = ctx.caller.is_root();
     match user_name {
         Some(name) if !(is_root && name == ctx.account()) => Ok(ctx.user_arn(name)),
         _ if is_root => Ok(Arn {
@@ -134,4 +134,95 @@ fn consecutive_codes(
 /// The current TOTP step.
 fn current_step(ctx: &Ctx<'_>) -> u64 {
     totp::step_at(u64::try_from(ctx.warden.now().as_second()).unwrap_or(0))
+}
+
+/// A code an STS call (GetSessionToken, AssumeRole) gave with `SerialNumber`, checked
+/// against the caller's device: the device and the step the code belongs to. Nothing is
+/// written: [`accept_session_code`] records the step once the call is authorized.
+pub(crate) struct SessionCode {
+    serial_number: String,
+    step: u64,
+}
+
+/// Checks `code` against the caller's MFA device `serial_number` (the current step ±1,
+/// after the device's last accepted step). AWS's AccessDenied messages otherwise; wrong
+/// codes are counted against the device.
+pub(crate) fn check_session_code(
+    ctx: &Ctx<'_>,
+    serial_number: &str,
+    code: &str,
+) -> Result<SessionCode, ServiceError> {
+    let unknown = || {
+        ServiceError::AccessDenied(
+            "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user."
+                .to_owned(),
+        )
+    };
+    let owner = match &ctx.caller.kind {
+        crate::CallerKind::Root => MfaAssignment::Root,
+        crate::CallerKind::User { user_name, .. } => MfaAssignment::User(user_name.clone()),
+        crate::CallerKind::AssumedRole { .. } => return Err(unknown()),
+    };
+    let device = ctx
+        .warden
+        .store()
+        .read(|tx| tx.mfa_devices().get(ctx.account(), serial_number))?
+        .filter(|device| match (&device.assignment, &owner) {
+            (Some(MfaAssignment::Root), MfaAssignment::Root) => true,
+            (Some(MfaAssignment::User(a)), MfaAssignment::User(b)) => {
+                a.eq_ignore_ascii_case(b.as_str())
+            }
+            _ => false,
+        })
+        .ok_or_else(unknown)?;
+    let subject = format!("mfa/{}", device.serial_number.to_ascii_lowercase());
+    let now_ms = ctx.warden.now().as_millisecond();
+    ctx.warden.attempts.check(&subject, now_ms)?;
+    let generator = generator(ctx, &device)?;
+    let now = current_step(ctx);
+    let after = device.last_step.and_then(|step| u64::try_from(step).ok());
+    let window =
+        (now.saturating_sub(1)..=now + 1).filter(|step| after.is_none_or(|last| *step > last));
+    match generator.step_of(code, window) {
+        Some(step) => {
+            ctx.warden.attempts.succeeded(&subject);
+            Ok(SessionCode {
+                serial_number: device.serial_number,
+                step,
+            })
+        }
+        None => {
+            ctx.warden.attempts.failed(&subject, now_ms);
+            Err(ServiceError::AccessDenied(
+                "MultiFactorAuthentication failed with invalid MFA one time pass code.".to_owned(),
+            ))
+        }
+    }
+}
+
+/// Records that `code`'s step was used, so that it is never accepted again; refused when
+/// another call used it (or a later step) meanwhile.
+pub(crate) fn accept_session_code(
+    call: &mut Authorized<'_, '_>,
+    code: &SessionCode,
+) -> Result<(), ServiceError> {
+    let account = call.ctx.account().to_owned();
+    let step = i64::try_from(code.step).unwrap_or(i64::MAX);
+    let accepted = call.write_aside(|tx| {
+        let current = tx.mfa_devices().get(&account, &code.serial_number)?;
+        if current.is_some_and(|device| device.last_step.is_none_or(|last| last < step)) {
+            tx.mfa_devices()
+                .set_last_step(&account, &code.serial_number, step)?;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    })?;
+    if accepted {
+        Ok(())
+    } else {
+        Err(ServiceError::AccessDenied(
+            "MultiFactorAuthentication failed with invalid MFA one time pass code.".to_owned(),
+        ))
+    }
 }

@@ -22,7 +22,7 @@ use crate::{Ctx, ServiceError, timestamp};
 
 impl Handle for UploadSigningCertificateRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(Owner::of(ctx, self.user_name.as_deref()).arn))
+        Ok(Access::on(Owner::of(ctx, self.user_name.as_deref())?.arn))
     }
 
     fn handle(
@@ -53,7 +53,7 @@ impl Handle for UploadSigningCertificateRequest {
 
 impl Handle for ListSigningCertificatesRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(Owner::of(ctx, self.user_name.as_deref()).arn))
+        Ok(Access::on(Owner::of(ctx, self.user_name.as_deref())?.arn))
     }
 
     fn handle(
@@ -78,7 +78,7 @@ impl Handle for ListSigningCertificatesRequest {
 
 impl Handle for UpdateSigningCertificateRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(Owner::of(ctx, self.user_name.as_deref()).arn))
+        Ok(Access::on(Owner::of(ctx, self.user_name.as_deref())?.arn))
     }
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
@@ -101,7 +101,7 @@ impl Handle for UpdateSigningCertificateRequest {
 
 impl Handle for DeleteSigningCertificateRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(Owner::of(ctx, self.user_name.as_deref()).arn))
+        Ok(Access::on(Owner::of(ctx, self.user_name.as_deref())?.arn))
     }
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
@@ -120,7 +120,7 @@ fn owner_name(
     call: &Authorized<'_, '_>,
     given: Option<&str>,
 ) -> Result<Option<String>, ServiceError> {
-    match Owner::of(call.ctx, given).user_name {
+    match Owner::of(call.ctx, given)?.user_name {
         Some(name) => Ok(Some(find_user(call, &name)?.user_name)),
         None => Ok(None),
     }

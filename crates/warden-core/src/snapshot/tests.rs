@@ -15,6 +15,7 @@ fn key(account: &str, user: Option<&str>, id: &str) -> KeyEntry {
                 user_id: format!("AIDA{name}"),
             }),
             access_key_id: id.to_owned(),
+            session: None,
         }),
         secret: Zeroizing::new(b"secret".to_vec()),
         active: true,

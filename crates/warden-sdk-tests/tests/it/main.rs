@@ -7,3 +7,4 @@
 
 mod harness;
 mod iam_enforcement;
+mod sts_sessions;

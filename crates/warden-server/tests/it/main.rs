@@ -11,6 +11,7 @@ mod identity_providers;
 mod observe;
 mod operations;
 mod server_certificates;
+mod sessions;
 
 use std::sync::Arc;
 

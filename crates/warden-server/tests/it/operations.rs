@@ -310,6 +310,10 @@ const SAMPLES: &[Sample] = &[
         "RoleName=deployer&Tags.member.1.Key=team&Tags.member.1.Value=red",
     ),
     query(&iam::META, "ListRoleTags", "RoleName=deployer"),
+    as_dave_sts(
+        "AssumeRole",
+        "RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fci%2Fdeployer&RoleSessionName=ship-it&DurationSeconds=1800&Policy=%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22iam%3AGetRole%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D",
+    ),
     query(
         &iam::META,
         "UntagRole",
@@ -714,6 +718,7 @@ const SAMPLES: &[Sample] = &[
     ),
     query(&sts::META, "GetCallerIdentity", ""),
     query(&sts::META, "GetAccessKeyInfo", "AccessKeyId={KEY}"),
+    query(&sts::META, "GetSessionToken", "DurationSeconds=900"),
     json(
         &cloudtrail::META,
         "CreateTrail",
@@ -747,6 +752,16 @@ const fn query(meta: &'static ServiceMeta, operation: &'static str, input: &'sta
 const fn as_dave(operation: &'static str, input: &'static str) -> Sample {
     Sample {
         wire: Wire::Query(&iam::META),
+        operation,
+        input,
+        as_dave: true,
+    }
+}
+
+/// An STS sample that only an IAM user can call (AssumeRole): run as dave.
+const fn as_dave_sts(operation: &'static str, input: &'static str) -> Sample {
+    Sample {
+        wire: Wire::Query(&sts::META),
         operation,
         input,
         as_dave: true,
@@ -926,7 +941,7 @@ impl Harness {
                 &format!(
                     "Action=PutUserPolicy&Version=2010-05-08&UserName=dave&PolicyName=self&PolicyDocument={}",
                     form_encoded(
-                        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:GetUser","sts:GetCallerIdentity"],"Resource":"*"}]}"#
+                        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:GetUser","sts:GetCallerIdentity","sts:AssumeRole"],"Resource":"*"}]}"#
                     )
                 ),
             )
@@ -1320,8 +1335,8 @@ async fn a_caller_without_policies_is_denied_every_served_operation_and_the_deni
     let (key, secret) = harness.nobody.clone();
     for sample in SAMPLES {
         let (status, body) = harness.send(harness.request(sample, &key, &secret)).await;
-        if sample.operation == "GetCallerIdentity" {
-            // Documented: needs no permission and cannot be denied.
+        if matches!(sample.operation, "GetCallerIdentity" | "GetSessionToken") {
+            // Documented: need no permission and cannot be denied.
             assert_eq!(status, StatusCode::OK, "{body}");
             continue;
         }
@@ -1362,7 +1377,7 @@ async fn a_caller_without_policies_is_denied_every_served_operation_and_the_deni
     let events = harness.events();
     for sample in SAMPLES
         .iter()
-        .filter(|s| s.operation != "GetCallerIdentity")
+        .filter(|s| !matches!(s.operation, "GetCallerIdentity" | "GetSessionToken"))
     {
         let denied = events.iter().any(|event| {
             event["eventName"] == sample.operation
@@ -1391,8 +1406,14 @@ async fn no_member_the_model_marks_sensitive_is_ever_recorded() {
     for sample in SAMPLES {
         let (status, body) = harness.send(harness.by_its_caller(sample)).await;
         assert_eq!(status, StatusCode::OK, "{}: {body}", sample.operation);
-        if sample.operation == "CreateAccessKey" {
+        if matches!(
+            sample.operation,
+            "CreateAccessKey" | "AssumeRole" | "GetSessionToken"
+        ) {
             secrets.push(key_pair(&body).1);
+        }
+        if matches!(sample.operation, "AssumeRole" | "GetSessionToken") {
+            secrets.push(element(&body, "SessionToken"));
         }
     }
     let events = harness.events();
@@ -1470,6 +1491,7 @@ fn scrub(body: &str) -> String {
         ("Base32StringSeed", "<seed>"),
         ("Content", "<csv>"),
         ("ServicePassword", "<password>"),
+        ("SessionToken", "<session-token>"),
     ] {
         let (open, close) = (format!("<{element}>"), format!("</{element}>"));
         if let (Some(start), Some(end)) = (out.find(&open), out.find(&close))

@@ -12,7 +12,7 @@ use crate::{Ctx, ServiceError, timestamp};
 
 impl Handle for CreateAccessKeyRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(Owner::of(ctx, self.user_name.as_deref()).arn))
+        Ok(Access::on(Owner::of(ctx, self.user_name.as_deref())?.arn))
     }
 
     fn handle(
@@ -20,7 +20,7 @@ impl Handle for CreateAccessKeyRequest {
         call: &mut Authorized<'_, '_>,
     ) -> Result<CreateAccessKeyResponse, ServiceError> {
         let ctx = call.ctx;
-        let owner = Owner::of(ctx, self.user_name.as_deref());
+        let owner = Owner::of(ctx, self.user_name.as_deref())?;
         let user_name = match &owner.user_name {
             Some(name) => Some(find_user(call, name)?.user_name),
             None => None,

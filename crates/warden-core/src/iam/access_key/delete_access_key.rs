@@ -9,12 +9,12 @@ use crate::{Ctx, ServiceError};
 
 impl Handle for DeleteAccessKeyRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(Owner::of(ctx, self.user_name.as_deref()).arn))
+        Ok(Access::on(Owner::of(ctx, self.user_name.as_deref())?.arn))
     }
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
         let ctx = call.ctx;
-        let owner = Owner::of(ctx, self.user_name.as_deref());
+        let owner = Owner::of(ctx, self.user_name.as_deref())?;
         call.write(owner.principal(), |tx| {
             tx.access_keys().delete(
                 ctx.account(),

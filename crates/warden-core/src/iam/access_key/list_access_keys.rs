@@ -8,11 +8,11 @@ use crate::{Ctx, ServiceError, timestamp};
 
 impl Handle for ListAccessKeysRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(Owner::of(ctx, self.user_name.as_deref()).arn))
+        Ok(Access::on(Owner::of(ctx, self.user_name.as_deref())?.arn))
     }
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<ListAccessKeysResponse, ServiceError> {
-        let owner = Owner::of(call.ctx, self.user_name.as_deref());
+        let owner = Owner::of(call.ctx, self.user_name.as_deref())?;
         let keys = call.read(|tx| {
             tx.access_keys()
                 .list(call.ctx.account(), owner.user_name.as_deref())

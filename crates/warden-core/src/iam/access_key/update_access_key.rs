@@ -10,12 +10,12 @@ use crate::{Ctx, ServiceError};
 
 impl Handle for UpdateAccessKeyRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::on(Owner::of(ctx, self.user_name.as_deref()).arn))
+        Ok(Access::on(Owner::of(ctx, self.user_name.as_deref())?.arn))
     }
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<NoOutput, ServiceError> {
         let ctx = call.ctx;
-        let owner = Owner::of(ctx, self.user_name.as_deref());
+        let owner = Owner::of(ctx, self.user_name.as_deref())?;
         let status = AccessKeyStatus::parse(&self.status).ok_or_else(|| {
             ServiceError::InvalidParameterValue(format!("Invalid status {}", self.status))
         })?;

@@ -9,7 +9,7 @@ use crate::{Ctx, ServiceError, timestamp};
 
 impl Handle for GetUserRequest {
     fn access(&self, ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        if self.user_name.is_none() && ctx.caller.user_name().is_none() {
+        if self.user_name.is_none() && ctx.caller.is_root() {
             // The root user asking about itself.
             return Ok(Access::on(Arn {
                 resource_type: &arn::USER,
@@ -22,7 +22,7 @@ impl Handle for GetUserRequest {
 
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<GetUserResponse, ServiceError> {
         let ctx = call.ctx;
-        if self.user_name.is_none() && ctx.caller.user_name().is_none() {
+        if self.user_name.is_none() && ctx.caller.is_root() {
             let account = call.read(|tx| tx.accounts().get(ctx.account()))?;
             return Ok(GetUserResponse {
                 user: User {
