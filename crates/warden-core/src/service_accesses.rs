@@ -110,9 +110,14 @@ impl ServiceAccesses {
         Ok(latest.into_values().collect())
     }
 
-    /// Writes the pending attempts in one transaction; on failure they are kept. How many
-    /// were written.
-    pub(crate) fn flush(&self, store: &dyn Store) -> Result<usize, StoreError> {
+    /// Writes the pending attempts in one transaction, with each role's last use
+    /// (GetRole's `RoleLastUsed`: the role `role_name_of` names for a role id — none once the
+    /// role is deleted or re-created); on failure they are kept. How many were written.
+    pub(crate) fn flush(
+        &self,
+        store: &dyn Store,
+        role_name_of: impl Fn(&str) -> Option<String>,
+    ) -> Result<usize, StoreError> {
         let batch: Vec<(String, Pending)> = self.pending().drain().collect();
         let records: Vec<ServiceAccess> = batch
             .iter()
@@ -121,7 +126,25 @@ impl ServiceAccesses {
         if records.is_empty() {
             return Ok(0);
         }
-        match warden_store::StoreExt::write(store, |tx| tx.service_accesses().record(&records)) {
+        let roles_used: Vec<(&str, String, i64, &str)> = batch
+            .iter()
+            .filter_map(|(principal_id, principal)| {
+                let name = role_name_of(principal_id)?;
+                let (when, region) = principal.actions.values().max_by_key(|(when, _)| *when)?;
+                Some((principal.account_id.as_str(), name, *when, region.as_str()))
+            })
+            .collect();
+        let written = warden_store::StoreExt::write(store, |tx| {
+            tx.service_accesses().record(&records)?;
+            for (account_id, role_name, when, region) in &roles_used {
+                match tx.roles().record_use(account_id, role_name, *when, region) {
+                    Ok(()) | Err(StoreError::NotFound { .. }) => {}
+                    Err(error) => return Err(error),
+                }
+            }
+            Ok(())
+        });
+        match written {
             Ok(()) => Ok(records.len()),
             Err(error) => {
                 for (principal_id, principal) in batch {

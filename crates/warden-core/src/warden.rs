@@ -135,16 +135,24 @@ impl Warden {
             .note(access_key_id, self.now().as_millisecond(), service, region);
     }
 
-    /// Writes the access-key uses and the principals' attempts per action noted since the
-    /// last flush (call every few seconds from a blocking task, and at shutdown); how many
-    /// were written.
+    /// Writes the access-key uses and the principals' attempts per action (with each role's
+    /// last use) noted since the last flush (call every few seconds from a blocking task, and
+    /// at shutdown); how many were written.
     ///
     /// # Errors
     ///
     /// The store's error (what was not written is kept for the next flush).
     pub fn flush_last_used(&self) -> Result<usize, StoreError> {
         let keys = self.key_uses.flush(self.store.as_ref())?;
-        let accesses = self.service_accesses.flush(self.store.as_ref())?;
+        let snapshot = self.snapshot();
+        let role_name_of = |principal_id: &str| {
+            let arn = snapshot.arn_of_unique_id(principal_id)?;
+            let (_, resource) = arn.split_once(":role/")?;
+            resource.rsplit('/').next().map(str::to_owned)
+        };
+        let accesses = self
+            .service_accesses
+            .flush(self.store.as_ref(), role_name_of)?;
         Ok(keys + accesses)
     }
 

@@ -1000,3 +1000,47 @@ async fn a_role_sessions_calls_count_for_the_roles_service_last_accessed_report(
         "{report}"
     );
 }
+
+#[tokio::test]
+async fn get_role_shows_when_and_where_a_session_last_used_the_role() {
+    let world = World::new().await;
+    let alice = world.user("alice", "").await;
+    world
+        .role(
+            "reader",
+            &trusts(&user_arn("alice")),
+            &allow("iam:ListUsers"),
+        )
+        .await;
+    let unused = world.root("Action=GetRole&RoleName=reader").await;
+    assert!(unused.contains("<RoleLastUsed></RoleLastUsed>"), "{unused}");
+    let (_, body) = world.assume(&alice, "reader", "").await;
+    let session = World::session(&body);
+    let (status, body) = world.iam(&session, "Action=ListUsers").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    world.warden.flush_last_used().unwrap();
+    let used = world.root("Action=GetRole&RoleName=reader").await;
+    assert!(
+        used.contains("<RoleLastUsed><LastUsedDate>2026-12-01T00:00:00Z</LastUsedDate><Region>us-east-1</Region></RoleLastUsed>"),
+        "{used}"
+    );
+
+    // A role deleted and re-created under the same name starts unused; the old session's
+    // later calls are refused and do not count for the new role.
+    world
+        .root("Action=DeleteRolePolicy&RoleName=reader&PolicyName=work")
+        .await;
+    world.root("Action=DeleteRole&RoleName=reader").await;
+    world
+        .role(
+            "reader",
+            &trusts(&user_arn("alice")),
+            &allow("iam:ListUsers"),
+        )
+        .await;
+    let (status, _) = world.iam(&session, "Action=ListUsers").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    world.warden.flush_last_used().unwrap();
+    let fresh = world.root("Action=GetRole&RoleName=reader").await;
+    assert!(fresh.contains("<RoleLastUsed></RoleLastUsed>"), "{fresh}");
+}
