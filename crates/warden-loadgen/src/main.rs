@@ -46,6 +46,9 @@ struct Args {
     /// Secret access key to sign with.
     #[arg(long, env = "AWS_SECRET_ACCESS_KEY", hide_env_values = true)]
     secret_access_key: String,
+    /// Session token of temporary credentials (AssumeRole, GetSessionToken).
+    #[arg(long, env = "AWS_SESSION_TOKEN", hide_env_values = true)]
+    session_token: Option<String>,
     /// Concurrent keep-alive connections.
     #[arg(long, default_value_t = 32)]
     connections: usize,
@@ -98,6 +101,7 @@ async fn run(args: &Args) -> anyhow::Result<serde_json::Value> {
         body: &args.body,
         access_key_id: &args.access_key_id,
         secret_access_key: &args.secret_access_key,
+        session_token: args.session_token.as_deref(),
     })?;
     let load = Load {
         prepared,

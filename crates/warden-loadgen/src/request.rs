@@ -30,6 +30,8 @@ pub(crate) struct RequestSpec<'a> {
     pub(crate) access_key_id: &'a str,
     /// Secret access key.
     pub(crate) secret_access_key: &'a str,
+    /// Session token, for temporary credentials (sent as `X-Amz-Security-Token`).
+    pub(crate) session_token: Option<&'a str>,
 }
 
 /// Sign the request once and lay it out as the bytes to send.
@@ -49,7 +51,7 @@ pub(crate) fn prepare(args: &RequestSpec<'_>) -> anyhow::Result<Prepared> {
     let identity = Credentials::new(
         args.access_key_id,
         args.secret_access_key,
-        None,
+        args.session_token.map(str::to_owned),
         None,
         "loadgen",
     )
