@@ -37,7 +37,6 @@ pub mod iam;
 mod ids;
 mod json;
 mod key_uses;
-mod latest;
 mod operation;
 mod service_accesses;
 pub mod session_token;
