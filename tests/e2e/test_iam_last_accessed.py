@@ -132,9 +132,20 @@ def test_a_roles_report_and_the_errors(server, iam):
     assert {"iam", "kms", "s3", "ec2"} <= set(services)
     assert all("LastAuthenticated" not in row for row in services.values())
 
-    with pytest.raises(ClientError) as err:
-        iam.generate_service_last_accessed_details(Arn=f"arn:aws:iam::{ACCOUNT_ID}:user/nobody-here")
-    assert err.value.response["Error"]["Code"] == "NoSuchEntity"
+    # An AWS managed policy's report covers the account's entities it is attached to.
+    job = iam.generate_service_last_accessed_details(
+        Arn="arn:aws:iam::aws:policy/ReadOnlyAccess"
+    )["JobId"]
+    entities = iam.get_service_last_accessed_details_with_entities(
+        JobId=job, ServiceNamespace="iam"
+    )["EntityDetailsList"]
+    assert [e["EntityInfo"]["Arn"] for e in entities] == [role["Arn"]]
+    assert entities[0]["EntityInfo"]["Type"] == "ROLE"
+
+    for arn in (f"arn:aws:iam::{ACCOUNT_ID}:user/nobody-here", "arn:aws:iam::999999999999:user/other"):
+        with pytest.raises(ClientError) as err:
+            iam.generate_service_last_accessed_details(Arn=arn)
+        assert err.value.response["Error"]["Code"] == "NoSuchEntity"
     with pytest.raises(ClientError) as err:
         iam.get_service_last_accessed_details(JobId="00000000-0000-4000-8000-000000000000")
     assert err.value.response["Error"]["Code"] == "NoSuchEntity"

@@ -75,7 +75,11 @@ impl Handle for GenerateServiceLastAccessedDetailsRequest {
         let account = call.ctx.account().to_owned();
         let missing =
             || ServiceError::NoSuchEntity(format!("The entity {} cannot be found.", self.arn));
-        if self.arn.split(':').nth(4) != Some(account.as_str()) && subject != Subject::Policy {
+        // The caller's own entities, and AWS managed policies (account `aws`).
+        let owner = self.arn.split(':').nth(4);
+        let aws_managed =
+            subject == Subject::Policy && owner == Some(crate::aws_managed::AWS_ACCOUNT);
+        if owner != Some(account.as_str()) && !aws_managed {
             return Err(missing());
         }
         let policies = match subject {
