@@ -158,8 +158,10 @@ def aws_cli(
     key_id: str = ROOT_KEY_ID,
     secret: str = ROOT_SECRET,
     extra_env: dict | None = None,
+    input_text: str | None = None,
 ):
-    """Runs the AWS CLI from the venv against Warden; returns the CompletedProcess."""
+    """Runs the AWS CLI from the venv against Warden (answering its prompts with
+    `input_text`); returns the CompletedProcess."""
     env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": os.environ.get("HOME", "/tmp"),
@@ -177,4 +179,5 @@ def aws_cli(
         text=True,
         env=env,
         timeout=60,
+        input=input_text,
     )

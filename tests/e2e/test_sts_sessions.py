@@ -1,7 +1,7 @@
 """Temporary credentials through real clients: a user assumes a role and trades its own
 permissions for the role's; a trust policy without the user refuses; a role requiring MFA is
 refused without a code and granted with a pyotp one; GetCallerIdentity shows the session;
-GetSessionToken; the AWS CLI's own `role_arn` + `source_profile` profile configuration."""
+GetSessionToken; the AWS CLI's own `role_arn` + `source_profile` (+ `mfa_serial`) profile configuration."""
 
 import json
 import time
@@ -180,6 +180,57 @@ def test_the_cli_role_arn_and_source_profile_configuration(server, iam, tmp_path
     assert json.loads(result.stdout)["Arn"] == f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/{role_name}/cli-session"
     result = aws_cli(server.endpoint, "iam", "list-users", extra_env=env, key_id="", secret="")
     assert result.returncode == 0, result.stderr
+
+
+def test_the_cli_mfa_serial_profile_configuration_prompts_for_a_code(server, iam, tmp_path):
+    # The CLI's own `mfa_serial` profile setting: it asks for the code and passes it to
+    # AssumeRole; the role's trust policy requires MFA.
+    user, role_name = unique("sts-cli-mfa"), unique("sts-cli-mfa-role")
+    key_id, secret = user_with_key(iam, user)
+    device = iam.create_virtual_mfa_device(VirtualMFADeviceName=unique("sts-cli-phone"))["VirtualMFADevice"]
+    totp = pyotp.TOTP(device["Base32StringSeed"].decode())
+    now = time.time()
+    iam.enable_mfa_device(UserName=user, SerialNumber=device["SerialNumber"],
+                          AuthenticationCode1=totp.at(now - 30), AuthenticationCode2=totp.at(now))
+    arn = role(
+        iam,
+        role_name,
+        trusts(f"arn:aws:iam::{ACCOUNT_ID}:user/{user}", {"Bool": {"aws:MultiFactorAuthPresent": "true"}}),
+        allow("iam:ListUsers"),
+    )
+    config = tmp_path / "config"
+    config.write_text(
+        f"[profile base]\n"
+        f"aws_access_key_id = {key_id}\n"
+        f"aws_secret_access_key = {secret}\n"
+        f"region = {REGION}\n"
+        f"\n"
+        f"[profile admin]\n"
+        f"role_arn = {arn}\n"
+        f"source_profile = base\n"
+        f"mfa_serial = {device['SerialNumber']}\n"
+        f"role_session_name = cli-mfa\n"
+        f"region = {REGION}\n"
+    )
+    env = {
+        "AWS_CONFIG_FILE": str(config),
+        "AWS_PROFILE": "admin",
+        "AWS_ENDPOINT_URL": server.endpoint,
+        "HOME": str(tmp_path),
+    }
+    result = aws_cli(server.endpoint, "sts", "get-caller-identity", extra_env=env, key_id="",
+                     secret="", input_text=totp.at(time.time() + 30) + "\n")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["Arn"] == f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/{role_name}/cli-mfa"
+    # A wrong code is refused.
+    config_wrong = tmp_path / "config-wrong"
+    config_wrong.write_text(config.read_text().replace("cli-mfa\n", "cli-mfa-wrong\n"))
+    env["AWS_CONFIG_FILE"] = str(config_wrong)
+    env["HOME"] = str(tmp_path / "other-home")
+    result = aws_cli(server.endpoint, "sts", "get-caller-identity", extra_env=env, key_id="",
+                     secret="", input_text="000000\n")
+    assert result.returncode != 0
+    assert "AccessDenied" in result.stderr
 
 
 def test_a_presigned_url_signed_with_session_credentials(server, iam):

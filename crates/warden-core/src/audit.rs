@@ -130,6 +130,31 @@ impl CallRecord<'_> {
                     user_name: role_name.clone(),
                 }),
             ),
+            CallerKind::FederatedUser {
+                federating_user, ..
+            } => (
+                IdentityType::FederatedUser,
+                None,
+                Some(match federating_user {
+                    Some(user) => SessionIssuer {
+                        issuer_type: "IAMUser".to_owned(),
+                        principal_id: user.user_id.clone(),
+                        arn: user.arn.clone(),
+                        account_id: caller.account_id.clone(),
+                        user_name: user.user_name.clone(),
+                    },
+                    None => SessionIssuer {
+                        issuer_type: "Root".to_owned(),
+                        principal_id: caller.account_id.clone(),
+                        arn: caller
+                            .to_policy_principal()
+                            .federating_user_arn
+                            .unwrap_or_default(),
+                        account_id: caller.account_id.clone(),
+                        user_name: String::new(),
+                    },
+                }),
+            ),
         };
         let session_context = caller.session.as_ref().map(|session| SessionContext {
             session_issuer: issuer,

@@ -81,6 +81,9 @@ struct CallerPolicies<'s> {
     tags: &'s [(String, String)],
 }
 
+/// Why a caller is denied when a built-in policy failed to compile.
+const BUILT_IN_BROKEN: &str = "a built-in policy cannot be evaluated";
+
 fn caller_policies<'s>(
     snapshot: &'s Snapshot,
     caller: &'s Caller,
@@ -106,6 +109,28 @@ fn caller_policies<'s>(
                 .ok_or(GONE)?;
             (snapshot.role_policies(role), role.tags.as_slice())
         }
+        CallerKind::FederatedUser {
+            federating_user, ..
+        } => match federating_user {
+            // A federated user has its IAM user's permissions (the user's own, deleted or
+            // re-created since, grants nothing), limited by the session policies.
+            Some(federating) => {
+                let user = snapshot
+                    .user(&caller.account_id, &federating.user_name)
+                    .filter(|user| user.user_id == federating.user_id)
+                    .ok_or(GONE)?;
+                (snapshot.identity_policies(user), user.tags.as_slice())
+            }
+            // The root user's: everything, limited by the session policies.
+            None => {
+                let mut identity = crate::snapshot::IdentityPolicies::default();
+                match root_permissions() {
+                    Some(policy) => identity.policies.push(policy),
+                    None => identity.broken.push(BUILT_IN_BROKEN),
+                }
+                (identity, &[][..])
+            }
+        },
     };
     let mut found = CallerPolicies {
         identity,
@@ -113,6 +138,14 @@ fn caller_policies<'s>(
         tags,
     };
     if let Some(session) = &caller.session {
+        if session.origin == crate::SessionOrigin::GetFederationToken && session.policies.is_empty()
+        {
+            // AWS: without session policies, a federated user's session has no permissions.
+            match no_permissions() {
+                Some(policy) => found.session.push(policy),
+                None => found.identity.broken.push(BUILT_IN_BROKEN),
+            }
+        }
         found.session.extend(session.policies.inline.iter());
         for arn in &session.policies.arns {
             match snapshot.managed(arn).map(|entry| &entry.policy) {
@@ -128,6 +161,41 @@ fn caller_policies<'s>(
     Ok(found)
 }
 
+/// A built-in policy, compiled once; `None` only if it failed to compile (then callers fail
+/// closed).
+fn built_in(
+    cell: &'static std::sync::OnceLock<Option<warden_policy::Policy>>,
+    id: &str,
+    json: &str,
+    kind: warden_policy::PolicyKind,
+) -> Option<&'static warden_policy::Policy> {
+    cell.get_or_init(|| warden_policy::Policy::parse(id.to_owned(), json, kind).ok())
+        .as_ref()
+}
+
+/// A policy allowing everything: the root user's permissions, for the session of a user it
+/// federated (AWS grants the root user everything its account owns).
+fn root_permissions() -> Option<&'static warden_policy::Policy> {
+    static ROOT: std::sync::OnceLock<Option<warden_policy::Policy>> = std::sync::OnceLock::new();
+    built_in(
+        &ROOT,
+        "root",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+        warden_policy::PolicyKind::Identity,
+    )
+}
+
+/// A session policy allowing nothing: a federated user's when none was passed.
+fn no_permissions() -> Option<&'static warden_policy::Policy> {
+    static NONE: std::sync::OnceLock<Option<warden_policy::Policy>> = std::sync::OnceLock::new();
+    built_in(
+        &NONE,
+        "none",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"*","Resource":"*"}]}"#,
+        warden_policy::PolicyKind::Session,
+    )
+}
+
 /// Evaluates `permission` for `caller`, with `resource_policy` (a role's trust policy) when
 /// the resource has one.
 fn decide_with(
@@ -141,7 +209,17 @@ fn decide_with(
     let found = caller_policies(snapshot, caller);
     let mut context = global_keys(caller, facts);
     if let Ok(found) = &found {
-        for (key, value) in found.tags {
+        // Session tags override the principal's own tags with the same key, ignoring case.
+        let session_tags = caller
+            .session
+            .as_ref()
+            .map_or(&[][..], |session| session.tags.as_slice());
+        let own = found.tags.iter().filter(|(key, _)| {
+            !session_tags
+                .iter()
+                .any(|(session_key, _)| session_key.eq_ignore_ascii_case(key))
+        });
+        for (key, value) in own.chain(session_tags) {
             context.insert(
                 &format!("aws:PrincipalTag/{key}"),
                 ContextValue::Single(value.clone()),

@@ -30,6 +30,26 @@ pub enum CallerKind {
         /// `AROA…:session`, the session's `aws:userid`.
         principal_id: String,
     },
+    /// A federated user (`GetFederationToken`), on behalf of an IAM user or the root user.
+    FederatedUser {
+        /// The federated user's name (`Name`).
+        name: String,
+        /// `ACCOUNT:name`, the session's `aws:userid`.
+        principal_id: String,
+        /// The IAM user that federated it; `None` for the account's root user.
+        federating_user: Option<FederatingUser>,
+    },
+}
+
+/// The IAM user behind a federated user's session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FederatingUser {
+    /// The user's name.
+    pub user_name: String,
+    /// The user's unique id (`AIDA…`).
+    pub user_id: String,
+    /// The user's ARN.
+    pub arn: String,
 }
 
 /// The facts of the session behind temporary credentials, as its token carries them.
@@ -47,6 +67,22 @@ pub struct Session {
     pub policies: Arc<SessionPolicies>,
     /// How the session was created.
     pub origin: SessionOrigin,
+    /// The session tags (passed or inherited), keys as given: they override the principal's
+    /// own tags with the same key, ignoring case (`aws:PrincipalTag/…`).
+    pub tags: Vec<(String, String)>,
+    /// The keys of the session tags that pass on to sessions it chains to.
+    pub transitive_tag_keys: Vec<String>,
+}
+
+impl Session {
+    /// The session's tags that a session it chains to inherits.
+    pub fn transitive_tags(&self) -> impl Iterator<Item = &(String, String)> {
+        self.tags.iter().filter(|(key, _)| {
+            self.transitive_tag_keys
+                .iter()
+                .any(|transitive| transitive.eq_ignore_ascii_case(key))
+        })
+    }
 }
 
 /// How a session was created.
@@ -56,6 +92,8 @@ pub enum SessionOrigin {
     AssumeRole,
     /// `sts:GetSessionToken`.
     GetSessionToken,
+    /// `sts:GetFederationToken`.
+    GetFederationToken,
 }
 
 /// The session policies of a session: an inline document and managed policy ARNs.
@@ -107,7 +145,8 @@ impl Caller {
         match &self.kind {
             CallerKind::Root => &self.account_id,
             CallerKind::User { user_id, .. } => user_id,
-            CallerKind::AssumedRole { principal_id, .. } => principal_id,
+            CallerKind::AssumedRole { principal_id, .. }
+            | CallerKind::FederatedUser { principal_id, .. } => principal_id,
         }
     }
 
@@ -119,6 +158,10 @@ impl Caller {
             CallerKind::Root => None,
             CallerKind::User { user_id, .. } => Some(user_id),
             CallerKind::AssumedRole { role_id, .. } => Some(role_id),
+            // A federated user's activity is its federating IAM user's.
+            CallerKind::FederatedUser {
+                federating_user, ..
+            } => federating_user.as_ref().map(|user| user.user_id.as_str()),
         }
     }
 
@@ -126,7 +169,9 @@ impl Caller {
     pub fn user_name(&self) -> Option<&str> {
         match &self.kind {
             CallerKind::User { user_name, .. } => Some(user_name),
-            CallerKind::Root | CallerKind::AssumedRole { .. } => None,
+            CallerKind::Root
+            | CallerKind::AssumedRole { .. }
+            | CallerKind::FederatedUser { .. } => None,
         }
     }
 
@@ -141,6 +186,7 @@ impl Caller {
             CallerKind::Root => "Account",
             CallerKind::User { .. } => "User",
             CallerKind::AssumedRole { .. } => "AssumedRole",
+            CallerKind::FederatedUser { .. } => "FederatedUser",
         }
     }
 
@@ -148,12 +194,15 @@ impl Caller {
     pub fn principal_arn(&self) -> &str {
         match &self.kind {
             CallerKind::AssumedRole { role_arn, .. } => role_arn,
-            CallerKind::Root | CallerKind::User { .. } => &self.arn,
+            CallerKind::Root | CallerKind::User { .. } | CallerKind::FederatedUser { .. } => {
+                &self.arn
+            }
         }
     }
 
     /// The principal as the policy engine sees it.
     pub fn to_policy_principal(&self) -> Principal {
+        let mut federating_user_arn = None;
         let (kind, role_arn, unique_id) = match &self.kind {
             CallerKind::Root => (PrincipalKind::Root, None, None),
             CallerKind::User { user_id, .. } => (PrincipalKind::User, None, Some(user_id.clone())),
@@ -164,13 +213,25 @@ impl Caller {
                 Some(role_arn.clone()),
                 Some(role_id.clone()),
             ),
+            CallerKind::FederatedUser {
+                federating_user, ..
+            } => {
+                federating_user_arn = Some(federating_user.as_ref().map_or_else(
+                    || {
+                        let partition = self.arn.split(':').nth(1).unwrap_or("aws");
+                        format!("arn:{partition}:iam::{}:root", self.account_id)
+                    },
+                    |user| user.arn.clone(),
+                ));
+                (PrincipalKind::FederatedUser, None, None)
+            }
         };
         Principal {
             arn: self.arn.clone(),
             account: self.account_id.clone(),
             kind,
             role_arn,
-            federating_user_arn: None,
+            federating_user_arn,
             unique_id,
         }
     }

@@ -99,12 +99,17 @@ served!(iam:
 /// Run one IAM operation for `caller`: AccessDenied, the operation's result or its modeled
 /// error, or `OperationNotServed` for IAM operations Warden does not serve yet.
 pub fn call(warden: &Warden, caller: &Caller, facts: &RequestFacts, operation: Operation) -> Ran {
-    if caller.session.as_ref().is_some_and(|session| {
-        session.origin == crate::SessionOrigin::GetSessionToken
-            && session.mfa_authenticated_at.is_none()
-    }) {
-        // AWS: GetSessionToken credentials cannot call IAM unless MFA information is
-        // included.
+    if caller
+        .session
+        .as_ref()
+        .is_some_and(|session| match session.origin {
+            // AWS: GetSessionToken credentials cannot call IAM unless MFA information is
+            // included; a federated user's cannot call IAM at all.
+            crate::SessionOrigin::GetSessionToken => session.mfa_authenticated_at.is_none(),
+            crate::SessionOrigin::GetFederationToken => true,
+            crate::SessionOrigin::AssumeRole => false,
+        })
+    {
         return Ran::failed(ServiceError::InvalidClientToken);
     }
     let ctx = Ctx::new(warden, caller, facts);

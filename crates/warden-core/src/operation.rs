@@ -35,6 +35,16 @@ pub(crate) enum Access {
         /// `aws:RequestTag/…`, `aws:TagKeys`, `iam:PermissionsBoundary`, …
         keys: Vec<(String, ContextValue)>,
     },
+    /// Like `Check` on one resource, with actions beyond the operation's own that must be
+    /// allowed too (`sts:TagSession` for a call passing session tags).
+    CheckWith {
+        /// The resource acted on.
+        resource: Arn,
+        /// The further actions.
+        extra: Vec<&'static str>,
+        /// Request-specific condition keys.
+        keys: Vec<(String, ContextValue)>,
+    },
     /// Documented by AWS as needing no permission (`sts:GetCallerIdentity`).
     Unconditional,
     /// The operation's actions on this resource, granted by AWS without a policy (a user
@@ -99,9 +109,9 @@ impl Access {
     fn resources(&self) -> &[Arn] {
         match self {
             Self::Check { resources, .. } => resources,
-            Self::Granted(resource) | Self::Trusted { role: resource, .. } => {
-                std::slice::from_ref(resource)
-            }
+            Self::Granted(resource)
+            | Self::Trusted { role: resource, .. }
+            | Self::CheckWith { resource, .. } => std::slice::from_ref(resource),
             Self::Unconditional => &[],
         }
     }
@@ -264,7 +274,7 @@ fn note_attempt<Op: OperationShape>(ctx: &Ctx<'_>) {
 
 /// Evaluates every action of the operation on every declared resource.
 fn authorized<Op: OperationShape>(ctx: &Ctx<'_>, access: Access) -> Result<(), ServiceError> {
-    let (resources, keys, check): (_, _, fn(_, _, _, _) -> _) = match access {
+    let (resources, keys, check, extra): (_, _, fn(_, _, _, _) -> _, _) = match access {
         Access::Unconditional => return Ok(()),
         Access::Trusted {
             role,
@@ -272,8 +282,13 @@ fn authorized<Op: OperationShape>(ctx: &Ctx<'_>, access: Access) -> Result<(), S
             extra,
             keys,
         } => return trusted::<Op>(ctx, &role, trust.as_ref(), &extra, &keys),
-        Access::Check { resources, keys } => (resources, keys, authorize),
-        Access::Granted(resource) => (vec![resource], Vec::new(), authorize_granted),
+        Access::Check { resources, keys } => (resources, keys, authorize, Vec::new()),
+        Access::CheckWith {
+            resource,
+            extra,
+            keys,
+        } => (vec![resource], keys, authorize, extra),
+        Access::Granted(resource) => (vec![resource], Vec::new(), authorize_granted, Vec::new()),
     };
     let snapshot = ctx.warden.snapshot();
     let targets: Vec<String> = if resources.is_empty() {
@@ -281,7 +296,7 @@ fn authorized<Op: OperationShape>(ctx: &Ctx<'_>, access: Access) -> Result<(), S
     } else {
         resources.into_iter().map(|arn| arn.value).collect()
     };
-    for action in Op::INFO.actions {
+    for action in Op::INFO.actions.iter().chain(&extra) {
         for resource in &targets {
             check(
                 &snapshot,

@@ -51,6 +51,15 @@ pub(crate) enum TokenPrincipal {
     },
     /// The account's root user (GetSessionToken).
     Root,
+    /// A federated user (GetFederationToken).
+    Federated {
+        /// The federated user's name.
+        name: String,
+        /// The IAM user that federated it: name, unique id and ARN; `None` for the root
+        /// user.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        user: Option<(String, String, String)>,
+    },
 }
 
 /// Everything a session token carries.
@@ -85,6 +94,12 @@ pub(crate) struct Claims {
     /// Whether the session came from GetSessionToken (else AssumeRole).
     #[serde(default)]
     pub(crate) gst: bool,
+    /// The session tags, passed and inherited.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) tags: Vec<(String, String)>,
+    /// The keys of the transitive session tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) transitive: Vec<String>,
 }
 
 impl Drop for Claims {
@@ -231,11 +246,13 @@ pub(crate) fn open(
             inline_text: claims.policy.clone(),
             arns: claims.policy_arns.clone(),
         }),
-        origin: if claims.gst {
-            SessionOrigin::GetSessionToken
-        } else {
-            SessionOrigin::AssumeRole
+        origin: match (&claims.principal, claims.gst) {
+            (TokenPrincipal::Federated { .. }, _) => SessionOrigin::GetFederationToken,
+            (_, true) => SessionOrigin::GetSessionToken,
+            (_, false) => SessionOrigin::AssumeRole,
         },
+        tags: claims.tags.clone(),
+        transitive_tag_keys: claims.transitive.clone(),
     };
     let (arn, kind) = match &claims.principal {
         TokenPrincipal::Role {
@@ -266,6 +283,23 @@ pub(crate) fn open(
         TokenPrincipal::Root => (
             format!("arn:{partition}:iam::{}:root", claims.account),
             CallerKind::Root,
+        ),
+        TokenPrincipal::Federated { name, user } => (
+            format!(
+                "arn:{partition}:sts::{}:federated-user/{name}",
+                claims.account
+            ),
+            CallerKind::FederatedUser {
+                name: name.clone(),
+                principal_id: format!("{}:{name}", claims.account),
+                federating_user: user.as_ref().map(|(user_name, user_id, arn)| {
+                    crate::caller::FederatingUser {
+                        user_name: user_name.clone(),
+                        user_id: user_id.clone(),
+                        arn: arn.clone(),
+                    }
+                }),
+            },
         ),
     };
     Ok(OpenedSession {
@@ -326,6 +360,8 @@ mod tests {
             policy_arns: vec!["arn:aws:iam::aws:policy/ReadOnlyAccess".to_owned()],
             source_identity: Some("alice".to_owned()),
             gst: false,
+            tags: vec![("Project".to_owned(), "blue".to_owned())],
+            transitive: vec!["project".to_owned()],
         }
     }
 
@@ -354,7 +390,45 @@ mod tests {
         assert!(session.policies.inline.is_some());
         assert_eq!(session.policies.arns.len(), 1);
         assert_eq!(session.source_identity.as_deref(), Some("alice"));
+        assert_eq!(
+            session.tags,
+            vec![("Project".to_owned(), "blue".to_owned())]
+        );
+        assert_eq!(
+            session.transitive_tags().count(),
+            1,
+            "transitive keys ignore case"
+        );
         assert!(!format!("{opened:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn a_federated_users_token_opens_into_a_federated_user() {
+        let mut claims = claims();
+        claims.principal = TokenPrincipal::Federated {
+            name: "Bob".to_owned(),
+            user: Some((
+                "broker".to_owned(),
+                "AIDABROKER".to_owned(),
+                "arn:aws:iam::123456789012:user/broker".to_owned(),
+            )),
+        };
+        let token = seal(&sealer(7), &claims).unwrap();
+        let opened = open(&sealer(7), "aws", "ASIAEXAMPLE", &token).unwrap();
+        let caller = &opened.caller;
+        assert_eq!(caller.arn, "arn:aws:sts::123456789012:federated-user/Bob");
+        assert_eq!(caller.user_id(), "123456789012:Bob");
+        assert_eq!(caller.principal_type(), "FederatedUser");
+        assert_eq!(caller.iam_entity_id(), Some("AIDABROKER"));
+        let principal = caller.to_policy_principal();
+        assert_eq!(
+            principal.federating_user_arn.as_deref(),
+            Some("arn:aws:iam::123456789012:user/broker")
+        );
+        assert_eq!(
+            caller.session.as_ref().unwrap().origin,
+            SessionOrigin::GetFederationToken
+        );
     }
 
     #[test]

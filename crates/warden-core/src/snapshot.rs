@@ -168,6 +168,9 @@ fn owner_of(entry: &KeyEntry) -> Owner {
         crate::caller::CallerKind::AssumedRole { role_name, .. } => {
             Some(format!("role/{}", role_name.to_ascii_lowercase()))
         }
+        crate::caller::CallerKind::FederatedUser { name, .. } => {
+            Some(format!("federated-user/{}", name.to_ascii_lowercase()))
+        }
     };
     (entry.caller.account_id.clone(), user)
 }

@@ -3,15 +3,18 @@
 mod assume_role;
 mod get_access_key_info;
 mod get_caller_identity;
+mod get_federation_token;
 mod get_session_token;
 mod session;
+mod session_policies;
+mod session_tags;
 
 use warden_protocol::sts::{META, Operation};
 
 use crate::operation::{Ran, served};
-use crate::{Caller, Ctx, RequestFacts, ServiceError, Warden};
+use crate::{Caller, Ctx, RequestFacts, ServiceError, SessionOrigin, Warden};
 
-served!(sts: GetCallerIdentity, GetAccessKeyInfo, AssumeRole, GetSessionToken);
+served!(sts: GetCallerIdentity, GetAccessKeyInfo, AssumeRole, GetSessionToken, GetFederationToken);
 
 /// Run one STS operation. `caller` is `None` only for the operations the model marks as
 /// unauthenticated (the federation calls, which are not served yet).
@@ -29,8 +32,26 @@ pub fn call(
     };
     match caller {
         Some(caller) => {
+            if let Some(refused) = refused_for_session(caller, operation.name()) {
+                return Ran::failed(refused);
+            }
             dispatch(&Ctx::new(warden, caller, facts), operation).unwrap_or_else(not_served)
         }
         None => not_served(operation.name()),
     }
+}
+
+/// What AWS answers a session whose kind may not call `operation` at all, before any policy
+/// is read: GetSessionToken's credentials may call only AssumeRole and GetCallerIdentity,
+/// a federated user's only GetCallerIdentity (the GetSessionToken and GetFederationToken
+/// API references).
+fn refused_for_session(caller: &Caller, operation: &str) -> Option<ServiceError> {
+    let allowed: &[&str] = match caller.session.as_ref()?.origin {
+        SessionOrigin::GetSessionToken => &["AssumeRole", "GetCallerIdentity"],
+        SessionOrigin::GetFederationToken => &["GetCallerIdentity"],
+        SessionOrigin::AssumeRole => return None,
+    };
+    (!allowed.contains(&operation)).then(|| {
+        ServiceError::AccessDenied(format!("Cannot call {operation} with session credentials"))
+    })
 }

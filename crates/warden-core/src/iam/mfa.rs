@@ -161,7 +161,9 @@ pub(crate) fn check_session_code(
     let owner = match &ctx.caller.kind {
         crate::CallerKind::Root => MfaAssignment::Root,
         crate::CallerKind::User { user_name, .. } => MfaAssignment::User(user_name.clone()),
-        crate::CallerKind::AssumedRole { .. } => return Err(unknown()),
+        crate::CallerKind::AssumedRole { .. } | crate::CallerKind::FederatedUser { .. } => {
+            return Err(unknown());
+        }
     };
     let device = ctx
         .warden

@@ -3,12 +3,14 @@
 //! one naming the account delegates to the caller's policies); the session's permissions
 //! are the role's, intersected with the session policies passed.
 
-use warden_policy::{ArnParts, ContextValue, Policy, PolicyKind, size_without_whitespace};
+use warden_policy::{ArnParts, ContextValue};
 use warden_protocol::Arn;
 use warden_protocol::iam::arn as iam_arn;
-use warden_protocol::sts::{AssumeRoleRequest, AssumeRoleResponse, AssumedRoleUser, errors};
+use warden_protocol::sts::{AssumeRoleRequest, AssumeRoleResponse, AssumedRoleUser};
 
 use super::session::{NewSession, issue};
+use super::session_policies::{packed_size, session_policies};
+use super::session_tags::{SessionTags, TAG_SESSION};
 use crate::operation::{Access, Authorized, Handle};
 use crate::session_token::TokenPrincipal;
 use crate::{CallerKind, Ctx, ServiceError};
@@ -17,9 +19,6 @@ use crate::{CallerKind, Ctx, ServiceError};
 const DEFAULT_SECONDS: i32 = 3_600;
 /// The longest session a role session may start (role chaining).
 const CHAINED_MAX_SECONDS: i32 = 3_600;
-/// The packed-size budget of session policies, in characters (AWS documents 2,048
-/// plaintext characters for the inline and managed session policies together).
-const PACKED_BUDGET: usize = 2_048;
 
 /// The role a request names: its name, when the ARN is a role ARN of the caller's account.
 fn role_name<'a>(ctx: &Ctx<'_>, role_arn: &'a str) -> Result<Option<&'a str>, ServiceError> {
@@ -66,16 +65,11 @@ impl Handle for AssumeRoleRequest {
                 "Roles may not be assumed by root accounts.".to_owned(),
             ));
         }
-        if self.tags.as_ref().is_some_and(|tags| !tags.is_empty())
-            || self
-                .transitive_tag_keys
-                .as_ref()
-                .is_some_and(|keys| !keys.is_empty())
-        {
-            return Err(ServiceError::InvalidParameterValue(
-                "Session tags are not supported by Warden yet.".to_owned(),
-            ));
-        }
+        let tags = SessionTags::new(
+            ctx,
+            self.tags.as_deref(),
+            self.transitive_tag_keys.as_deref(),
+        )?;
         let snapshot = ctx.warden.snapshot();
         let trust = find_role(ctx, &snapshot, &self.role_arn)?
             .and_then(|role| role.trust.as_ref().ok().cloned());
@@ -89,6 +83,10 @@ impl Handle for AssumeRoleRequest {
         }
         let source_identity = source_identity(self, ctx);
         let mut extra = Vec::new();
+        if tags.any() {
+            keys.extend(tags.condition_keys());
+            extra.push(TAG_SESSION);
+        }
         if let Some(source) = &source_identity {
             keys.push(("sts:SourceIdentity".to_owned(), single(source)));
             extra.push("sts:SetSourceIdentity");
@@ -134,28 +132,13 @@ impl Handle for AssumeRoleRequest {
                     .to_owned(),
             ));
         }
-        if let Some(policy) = &self.policy {
-            Policy::parse("session".to_owned(), policy, PolicyKind::Session).map_err(|error| {
-                ServiceError::modeled(&errors::MALFORMED_POLICY_DOCUMENT, error.to_string())
-            })?;
-        }
-        let policy_arns: Vec<String> = self
-            .policy_arns
-            .iter()
-            .flatten()
-            .filter_map(|descriptor| descriptor.arn.clone())
-            .collect();
-        let packed = packed_size(self.policy.as_deref(), &policy_arns);
-        if let Some(percent) = packed
-            && percent > 100
-        {
-            return Err(ServiceError::modeled(
-                &errors::PACKED_POLICY_TOO_LARGE,
-                format!(
-                    "Packed policy consumes {percent}% of allotted space, please use smaller policy."
-                ),
-            ));
-        }
+        let policy_arns = session_policies(self.policy.as_deref(), self.policy_arns.as_deref())?;
+        let tags = SessionTags::new(
+            ctx,
+            self.tags.as_deref(),
+            self.transitive_tag_keys.as_deref(),
+        )?;
+        let packed = packed_size(self.policy.as_deref(), &policy_arns, &tags)?;
         let mfa_at = match (&self.serial_number, &self.token_code) {
             (Some(serial), Some(code)) => {
                 let code = crate::iam::check_session_code(ctx, serial, code)?;
@@ -166,6 +149,7 @@ impl Handle for AssumeRoleRequest {
         };
         let source_identity = source_identity(&self, ctx);
         let role_name = crate::ctx::name_in_arn(&role.arn);
+        let (session_tags, transitive_tag_keys) = tags.into_session();
         let credentials = issue(
             ctx,
             NewSession {
@@ -181,6 +165,8 @@ impl Handle for AssumeRoleRequest {
                 policy_arns,
                 source_identity: source_identity.clone(),
                 from_get_session_token: false,
+                tags: session_tags,
+                transitive_tag_keys,
             },
         )?;
         Ok(AssumeRoleResponse {
@@ -194,22 +180,9 @@ impl Handle for AssumeRoleRequest {
                     self.role_session_name
                 ),
             }),
-            packed_policy_size: packed.and_then(|percent| i32::try_from(percent).ok()),
+            packed_policy_size: packed,
             source_identity,
             ..AssumeRoleResponse::default()
         })
     }
-}
-
-/// `PackedPolicySize`: the share (percent, rounded up) of the packed-size budget the
-/// session policies use — Warden's own deterministic measure (AWS's packing is not
-/// documented): the inline policy without whitespace plus the managed ARNs, against 2,048
-/// characters. `None` when no session policy is passed (AWS then omits the member).
-fn packed_size(policy: Option<&str>, arns: &[String]) -> Option<usize> {
-    if policy.is_none() && arns.is_empty() {
-        return None;
-    }
-    let size =
-        policy.map_or(0, size_without_whitespace) + arns.iter().map(String::len).sum::<usize>();
-    Some((size * 100).div_ceil(PACKED_BUDGET).max(1))
 }

@@ -58,7 +58,7 @@ impl Handle for GetSessionTokenRequest {
                 },
                 self.duration_seconds.unwrap_or(USER_DEFAULT_SECONDS),
             ),
-            CallerKind::AssumedRole { .. } => {
+            CallerKind::AssumedRole { .. } | CallerKind::FederatedUser { .. } => {
                 return Err(ServiceError::AccessDenied(
                     "Cannot call GetSessionToken with session credentials".to_owned(),
                 ));
@@ -74,6 +74,8 @@ impl Handle for GetSessionTokenRequest {
                 policy_arns: Vec::new(),
                 source_identity: None,
                 from_get_session_token: true,
+                tags: Vec::new(),
+                transitive_tag_keys: Vec::new(),
             },
         )?;
         Ok(GetSessionTokenResponse {

@@ -23,6 +23,10 @@ pub(super) struct NewSession {
     pub(super) source_identity: Option<String>,
     /// Whether GetSessionToken issues it.
     pub(super) from_get_session_token: bool,
+    /// Its session tags, passed and inherited.
+    pub(super) tags: Vec<(String, String)>,
+    /// The keys of its transitive session tags.
+    pub(super) transitive_tag_keys: Vec<String>,
 }
 
 /// Credentials for `session`, issued now.
@@ -48,6 +52,8 @@ pub(super) fn issue(ctx: &Ctx<'_>, session: NewSession) -> Result<Credentials, S
         policy_arns: session.policy_arns,
         source_identity: session.source_identity,
         gst: session.from_get_session_token,
+        tags: session.tags,
+        transitive: session.transitive_tag_keys,
     };
     let token = seal(&ctx.warden.sealer, &claims).map_err(internal)?;
     Ok(Credentials {

@@ -719,6 +719,11 @@ const SAMPLES: &[Sample] = &[
     query(&sts::META, "GetCallerIdentity", ""),
     query(&sts::META, "GetAccessKeyInfo", "AccessKeyId={KEY}"),
     query(&sts::META, "GetSessionToken", "DurationSeconds=900"),
+    query(
+        &sts::META,
+        "GetFederationToken",
+        "Name=Bob&DurationSeconds=900&Policy=%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3AGetObject%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D&Tags.member.1.Key=team&Tags.member.1.Value=blue",
+    ),
     json(
         &cloudtrail::META,
         "CreateTrail",
@@ -1408,11 +1413,14 @@ async fn no_member_the_model_marks_sensitive_is_ever_recorded() {
         assert_eq!(status, StatusCode::OK, "{}: {body}", sample.operation);
         if matches!(
             sample.operation,
-            "CreateAccessKey" | "AssumeRole" | "GetSessionToken"
+            "CreateAccessKey" | "AssumeRole" | "GetSessionToken" | "GetFederationToken"
         ) {
             secrets.push(key_pair(&body).1);
         }
-        if matches!(sample.operation, "AssumeRole" | "GetSessionToken") {
+        if matches!(
+            sample.operation,
+            "AssumeRole" | "GetSessionToken" | "GetFederationToken"
+        ) {
             secrets.push(element(&body, "SessionToken"));
         }
     }

@@ -8,6 +8,8 @@
     reason = "test code: a failure should panic"
 )]
 
+mod federation;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime};

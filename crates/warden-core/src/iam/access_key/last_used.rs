@@ -58,7 +58,9 @@ fn owner(ctx: &Ctx<'_>, access_key_id: &str) -> Result<(String, Option<String>),
             ))
         })?;
     let user_name = match &key.caller.kind {
-        CallerKind::Root | CallerKind::AssumedRole { .. } => None,
+        CallerKind::Root | CallerKind::AssumedRole { .. } | CallerKind::FederatedUser { .. } => {
+            None
+        }
         CallerKind::User { user_name, .. } => Some(user_name.clone()),
     };
     Ok((key.caller.arn.clone(), user_name))
