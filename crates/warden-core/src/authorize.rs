@@ -274,7 +274,20 @@ fn decide_with(
         Ok(())
     } else {
         let reason = decision.aws_reason(&request.action);
-        Err(denied(caller, &request, &reason))
+        let message = match denied(caller, &request, &reason) {
+            ServiceError::AccessDenied(message) => message,
+            other => return Err(other),
+        };
+        let detail = crate::authorization_message::DenialDetail::new(
+            caller,
+            &request.action,
+            &request.resource,
+            &request.context,
+            &decision,
+        );
+        Err(ServiceError::Refused(Box::new(
+            crate::authorization_message::Refusal { message, detail },
+        )))
     }
 }
 

@@ -39,6 +39,12 @@ pub enum ServiceError {
     /// GetSessionToken session without MFA calling IAM.
     #[error("the security token is invalid for this call")]
     InvalidClientToken,
+    /// A request the policies refuse, with what an encoded authorization message would tell
+    /// about it. Only the authorization makes one, and the runner turns it into
+    /// `AccessDenied` (with the encoded message appended when the server encodes them);
+    /// elsewhere it answers like `AccessDenied`.
+    #[error("{}", .0.message)]
+    Refused(Box<crate::authorization_message::Refusal>),
     /// The operation exists in the AWS model but Warden does not serve it yet; answered as
     /// AWS answers an unknown action (`InvalidAction`).
     #[error("operation {operation} is not served")]
@@ -223,6 +229,7 @@ impl From<ServiceError> for AwsError {
     fn from(error: ServiceError) -> Self {
         match error {
             ServiceError::AccessDenied(message) => Self::access_denied(message),
+            ServiceError::Refused(refusal) => Self::access_denied(refusal.message),
             ServiceError::NoSuchEntity(message) => {
                 iam::errors::NO_SUCH_ENTITY.with_message(message)
             }

@@ -23,6 +23,7 @@
 
 mod attempts;
 pub mod audit;
+mod authorization_message;
 mod authorize;
 mod aws_managed;
 mod aws_services;

@@ -250,7 +250,14 @@ where
     };
     let resources = access.resources().to_vec();
     note_attempt::<Op>(ctx);
-    let result = authorized::<Op>(ctx, access).and_then(|()| handle(ctx, input));
+    let result = authorized::<Op>(ctx, access)
+        .map_err(|error| match error {
+            ServiceError::Refused(refusal) => {
+                refusal.into_error(ctx.warden.authorization_message_sealer())
+            }
+            other => other,
+        })
+        .and_then(|()| handle(ctx, input));
     Ran { result, resources }
 }
 

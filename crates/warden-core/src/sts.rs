@@ -1,6 +1,7 @@
 //! STS operations, one file each; [`call`] dispatches to the runner.
 
 mod assume_role;
+mod decode_authorization_message;
 mod get_access_key_info;
 mod get_caller_identity;
 mod get_federation_token;
@@ -14,7 +15,14 @@ use warden_protocol::sts::{META, Operation};
 use crate::operation::{Ran, served};
 use crate::{Caller, Ctx, RequestFacts, ServiceError, SessionOrigin, Warden};
 
-served!(sts: GetCallerIdentity, GetAccessKeyInfo, AssumeRole, GetSessionToken, GetFederationToken);
+served!(
+    sts: GetCallerIdentity,
+    GetAccessKeyInfo,
+    AssumeRole,
+    GetSessionToken,
+    GetFederationToken,
+    DecodeAuthorizationMessage,
+);
 
 /// Run one STS operation. `caller` is `None` only for the operations the model marks as
 /// unauthenticated (the federation calls, which are not served yet).

@@ -73,6 +73,8 @@ pub struct Warden {
     pub(crate) last_accessed_jobs: crate::iam::LastAccessedJobs,
     /// Session tokens opened recently.
     opened_sessions: crate::session_token::OpenedSessions,
+    /// Whether refusals carry an encoded authorization message.
+    encode_authorization_messages: bool,
 }
 
 impl Warden {
@@ -118,7 +120,22 @@ impl Warden {
             credential_reports: crate::iam::account::CredentialReports::default(),
             last_accessed_jobs: crate::iam::LastAccessedJobs::default(),
             opened_sessions: crate::session_token::OpenedSessions::default(),
+            encode_authorization_messages: false,
         })
+    }
+
+    /// Appends an encoded authorization message (readable with STS's
+    /// DecodeAuthorizationMessage) to the AccessDenied answers of refused calls, as some AWS
+    /// services do (`warden serve --encode-authorization-messages`).
+    #[must_use]
+    pub fn encoding_authorization_messages(mut self, on: bool) -> Self {
+        self.encode_authorization_messages = on;
+        self
+    }
+
+    /// The sealer to encode authorization messages with, when they are encoded.
+    pub(crate) fn authorization_message_sealer(&self) -> Option<&Sealer> {
+        self.encode_authorization_messages.then_some(&self.sealer)
     }
 
     /// These services answering for `region`: resource ARNs are built in its partition.

@@ -24,6 +24,9 @@ pub struct ServerConfig {
     /// Whether calls are recorded in the audit trail. Always on in production; off only to
     /// measure what auditing costs (`warden serve --no-audit`, benchmarks).
     pub audit: bool,
+    /// Whether refused calls' AccessDenied answers carry an encoded authorization message
+    /// (`--encode-authorization-messages`; STS's DecodeAuthorizationMessage reads it).
+    pub encode_authorization_messages: bool,
     /// How many days of event history are kept before pruning (CloudTrail keeps 90).
     pub audit_retention_days: u32,
     /// How often trails' log files are delivered (`--trail-delivery-interval`).
@@ -53,6 +56,10 @@ impl std::fmt::Debug for ServerConfig {
             .field("root_key_file", &self.root_key_file)
             .field("root_access_key_id", &self.root_access_key_id)
             .field("audit", &self.audit)
+            .field(
+                "encode_authorization_messages",
+                &self.encode_authorization_messages,
+            )
             .field("audit_retention_days", &self.audit_retention_days)
             .field("trail_delivery_interval", &self.trail_delivery_interval)
             .field("trail_digest_interval", &self.trail_digest_interval)

@@ -61,7 +61,8 @@ pub(crate) fn open_services(
         .map_err(|error| ServeError::Start(format!("root key: {error}")))?;
     let warden = Warden::new(store, audit, &root_key, Arc::new(SystemClock), rng)
         .map_err(|error| start_error(&error))?
-        .in_region(&config.region);
+        .in_region(&config.region)
+        .encoding_authorization_messages(config.encode_authorization_messages);
     if !config.audit {
         tracing::warn!("auditing is OFF (--no-audit): calls are not recorded");
         println!("warden: WARNING: auditing is off; calls leave no trace");

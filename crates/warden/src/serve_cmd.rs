@@ -53,6 +53,11 @@ pub(crate) struct ServeArgs {
     /// unaudited calls leave no trace.
     #[arg(long)]
     no_audit: bool,
+    /// Append an encoded authorization message to the AccessDenied answer of every refused
+    /// call, as some AWS services do; a caller allowed `sts:DecodeAuthorizationMessage` in
+    /// the same account decodes it (which statements matched, the request's context).
+    #[arg(long, env = "WARDEN_ENCODE_AUTHORIZATION_MESSAGES")]
+    encode_authorization_messages: bool,
 }
 
 /// Abuse limits of `warden serve` (the README's table lists them with their defaults).
@@ -128,6 +133,7 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         root_access_key_id: std::env::var("WARDEN_ROOT_ACCESS_KEY_ID").ok(),
         root_secret_access_key: std::env::var("WARDEN_ROOT_SECRET_ACCESS_KEY").ok(),
         audit: !args.no_audit,
+        encode_authorization_messages: args.encode_authorization_messages,
         audit_retention_days: args.audit_retention_days,
         trail_delivery_interval: std::time::Duration::from_secs(args.trail_delivery_interval),
         trail_digest_interval: std::time::Duration::from_secs(args.trail_digest_interval),

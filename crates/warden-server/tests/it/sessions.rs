@@ -8,6 +8,7 @@
     reason = "test code: a failure should panic"
 )]
 
+mod decode;
 mod federation;
 
 use std::sync::Arc;
@@ -67,6 +68,11 @@ struct World {
 
 impl World {
     async fn new() -> Self {
+        Self::encoding_messages(false).await
+    }
+
+    /// A world whose refusals carry encoded authorization messages when `encode`.
+    async fn encoding_messages(encode: bool) -> Self {
         let clock = Arc::new(MovableClock(AtomicI64::new(START)));
         let warden = Warden::new(
             Arc::new(SqliteStore::open_in_memory().unwrap()),
@@ -75,7 +81,8 @@ impl World {
             Arc::clone(&clock) as Arc<dyn Clock>,
             Arc::new(DeterministicRandom::new(5)),
         )
-        .unwrap();
+        .unwrap()
+        .encoding_authorization_messages(encode);
         warden
             .bootstrap(
                 Some(ACCOUNT),
