@@ -3,23 +3,16 @@
 //! one naming the account delegates to the caller's policies); the session's permissions
 //! are the role's, intersected with the session policies passed.
 
-use warden_policy::{ArnParts, ContextValue, Policy, PolicyKind, size_without_whitespace};
+use warden_policy::{ArnParts, ContextValue};
 use warden_protocol::Arn;
 use warden_protocol::iam::arn as iam_arn;
-use warden_protocol::sts::{AssumeRoleRequest, AssumeRoleResponse, AssumedRoleUser, errors};
+use warden_protocol::sts::{AssumeRoleRequest, AssumeRoleResponse};
 
+use super::role_session;
 use super::session::{NewSession, issue};
 use crate::operation::{Access, Authorized, Handle};
 use crate::session_token::TokenPrincipal;
 use crate::{CallerKind, Ctx, ServiceError};
-
-/// The default session duration.
-const DEFAULT_SECONDS: i32 = 3_600;
-/// The longest session a role session may start (role chaining).
-const CHAINED_MAX_SECONDS: i32 = 3_600;
-/// The packed-size budget of session policies, in characters (AWS documents 2,048
-/// plaintext characters for the inline and managed session policies together).
-const PACKED_BUDGET: usize = 2_048;
 
 /// The role a request names: its name, when the ARN is a role ARN of the caller's account.
 fn role_name<'a>(ctx: &Ctx<'_>, role_arn: &'a str) -> Result<Option<&'a str>, ServiceError> {
@@ -121,41 +114,9 @@ impl Handle for AssumeRoleRequest {
             ))
         })?;
         let chained = matches!(ctx.caller.kind, CallerKind::AssumedRole { .. });
-        let duration = self.duration_seconds.unwrap_or(DEFAULT_SECONDS);
-        if chained && duration > CHAINED_MAX_SECONDS {
-            return Err(ServiceError::Validation(
-                "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
-                    .to_owned(),
-            ));
-        }
-        if duration > role.max_session_duration {
-            return Err(ServiceError::Validation(
-                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
-                    .to_owned(),
-            ));
-        }
-        if let Some(policy) = &self.policy {
-            Policy::parse("session".to_owned(), policy, PolicyKind::Session).map_err(|error| {
-                ServiceError::modeled(&errors::MALFORMED_POLICY_DOCUMENT, error.to_string())
-            })?;
-        }
-        let policy_arns: Vec<String> = self
-            .policy_arns
-            .iter()
-            .flatten()
-            .filter_map(|descriptor| descriptor.arn.clone())
-            .collect();
-        let packed = packed_size(self.policy.as_deref(), &policy_arns);
-        if let Some(percent) = packed
-            && percent > 100
-        {
-            return Err(ServiceError::modeled(
-                &errors::PACKED_POLICY_TOO_LARGE,
-                format!(
-                    "Packed policy consumes {percent}% of allotted space, please use smaller policy."
-                ),
-            ));
-        }
+        let duration = role_session::duration(role, self.duration_seconds, chained)?;
+        let policies =
+            role_session::session_policies(self.policy.as_deref(), self.policy_arns.as_deref())?;
         let mfa_at = match (&self.serial_number, &self.token_code) {
             (Some(serial), Some(code)) => {
                 let code = crate::iam::check_session_code(ctx, serial, code)?;
@@ -165,12 +126,11 @@ impl Handle for AssumeRoleRequest {
             _ => None,
         };
         let source_identity = source_identity(&self, ctx);
-        let role_name = crate::ctx::name_in_arn(&role.arn);
         let credentials = issue(
             ctx,
             NewSession {
                 principal: TokenPrincipal::Role {
-                    name: role_name.clone(),
+                    name: crate::ctx::name_in_arn(&role.arn),
                     id: role.role_id.clone(),
                     arn: role.arn.clone(),
                     session: self.role_session_name.clone(),
@@ -178,38 +138,22 @@ impl Handle for AssumeRoleRequest {
                 duration_seconds: i64::from(duration),
                 mfa_at,
                 policy: self.policy.clone(),
-                policy_arns,
+                policy_arns: policies.arns,
                 source_identity: source_identity.clone(),
                 from_get_session_token: false,
             },
         )?;
         Ok(AssumeRoleResponse {
             credentials: Some(credentials),
-            assumed_role_user: Some(AssumedRoleUser {
-                assumed_role_id: format!("{}:{}", role.role_id, self.role_session_name),
-                arn: format!(
-                    "arn:{}:sts::{}:assumed-role/{role_name}/{}",
-                    ctx.partition(),
-                    ctx.account(),
-                    self.role_session_name
-                ),
-            }),
-            packed_policy_size: packed.and_then(|percent| i32::try_from(percent).ok()),
+            assumed_role_user: Some(role_session::assumed_role_user(
+                ctx.partition(),
+                ctx.account(),
+                role,
+                &self.role_session_name,
+            )),
+            packed_policy_size: policies.packed_size,
             source_identity,
             ..AssumeRoleResponse::default()
         })
     }
-}
-
-/// `PackedPolicySize`: the share (percent, rounded up) of the packed-size budget the
-/// session policies use — Warden's own deterministic measure (AWS's packing is not
-/// documented): the inline policy without whitespace plus the managed ARNs, against 2,048
-/// characters. `None` when no session policy is passed (AWS then omits the member).
-fn packed_size(policy: Option<&str>, arns: &[String]) -> Option<usize> {
-    if policy.is_none() && arns.is_empty() {
-        return None;
-    }
-    let size =
-        policy.map_or(0, size_without_whitespace) + arns.iter().map(String::len).sum::<usize>();
-    Some((size * 100).div_ceil(PACKED_BUDGET).max(1))
 }
