@@ -2,11 +2,14 @@
 credential provider (`AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN`,
 `AWS_ROLE_SESSION_NAME`) against an OpenID Connect issuer this module runs on loopback
 (discovery document and JWKS over http.server, tokens signed with PyJWT), and the refusals
-AWS answers (a forged token, an expired one, a subject the trust policy does not name)."""
+AWS answers (a forged token, an expired one, a subject the trust policy does not name); and
+GetWebIdentityToken's tokens verified by PyJWT against the JWKS Warden publishes for the
+account's issuer."""
 
 import json
 import threading
 import time
+import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -178,3 +181,35 @@ def test_refusals(server, issuer, web_role, case, code):
             RoleArn=web_role, RoleSessionName="s1", WebIdentityToken=token
         )
     assert err.value.response["Error"]["Code"] == code
+
+
+def test_get_web_identity_token_verifies_against_wardens_jwks(server, iam, sts):
+    issuer = iam.enable_outbound_web_identity_federation()["IssuerIdentifier"]
+    try:
+        info = iam.get_outbound_web_identity_federation_info()
+        assert info["IssuerIdentifier"] == issuer
+        assert info["JwtVendingEnabled"] is True
+        with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=5) as answer:
+            discovery = json.load(answer)
+        assert discovery["issuer"] == issuer
+        keys = jwt.PyJWKClient(discovery["jwks_uri"])
+        for algorithm in ("RS256", "ES384"):
+            answer = sts.get_web_identity_token(
+                Audience=["external.example"], SigningAlgorithm=algorithm, DurationSeconds=120
+            )
+            token = answer["WebIdentityToken"]
+            key = keys.get_signing_key_from_jwt(token)
+            claims = jwt.decode(
+                token, key.key, algorithms=[algorithm], audience="external.example", issuer=issuer
+            )
+            assert claims["sub"] == f"arn:aws:iam::{ACCOUNT_ID}:root"
+            assert claims["exp"] - claims["iat"] == 120
+            # A token whose signature is altered does not verify.
+            forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+            with pytest.raises(jwt.InvalidSignatureError):
+                jwt.decode(forged, key.key, algorithms=[algorithm], audience="external.example")
+    finally:
+        iam.disable_outbound_web_identity_federation()
+    with pytest.raises(ClientError) as err:
+        sts.get_web_identity_token(Audience=["external.example"], SigningAlgorithm="RS256")
+    assert err.value.response["Error"]["Code"] == "OutboundWebIdentityFederationDisabledException"

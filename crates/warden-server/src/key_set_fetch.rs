@@ -121,7 +121,8 @@ where
     let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
         .map_err(unreachable)?;
-    let driver = tokio::spawn(connection);
+    // The connection is driven on its own task, never longer than the deadline.
+    let driver = tokio::spawn(tokio::time::timeout(DEADLINE, connection));
     let request = hyper::Request::get(target.path)
         .header(hyper::header::HOST, target.authority)
         .header(hyper::header::ACCEPT, "application/json")

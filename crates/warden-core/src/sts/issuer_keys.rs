@@ -138,3 +138,81 @@ fn find(set: &JwkSet, kid: Option<&str>) -> Option<DecodingKey> {
     };
     DecodingKey::from_jwk(jwk).ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use jsonwebtoken::jwk::Jwk;
+    use jsonwebtoken::{Algorithm, EncodingKey};
+
+    use super::*;
+
+    /// A fetcher answering a fixed key set and counting its fetches.
+    struct Counting {
+        document: Vec<u8>,
+        fetches: AtomicUsize,
+    }
+
+    impl KeySetFetcher for Counting {
+        fn fetch_key_set(&self, _issuer: &str) -> Result<Vec<u8>, FetchError> {
+            self.fetches.fetch_add(1, Ordering::SeqCst);
+            Ok(self.document.clone())
+        }
+    }
+
+    fn jwk(kid: &str) -> Jwk {
+        let pkcs8 = aws_lc_rs::signature::EcdsaKeyPair::generate_pkcs8(
+            &aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+            &aws_lc_rs::rand::SystemRandom::new(),
+        )
+        .unwrap();
+        let mut jwk =
+            Jwk::from_encoding_key(&EncodingKey::from_ec_der(pkcs8.as_ref()), Algorithm::ES256)
+                .unwrap();
+        jwk.common.key_id = Some(kid.to_owned());
+        jwk
+    }
+
+    #[test]
+    fn key_sets_are_cached_and_unknown_kids_refetch_at_most_once_a_minute() {
+        let fetcher = Arc::new(Counting {
+            document: serde_json::to_vec(&JwkSet {
+                keys: vec![jwk("a")],
+            })
+            .unwrap(),
+            fetches: AtomicUsize::new(0),
+        });
+        let keys = IssuerKeys::default();
+        let start = jiff::Timestamp::from_second(1_800_000_000).unwrap();
+        let at = |seconds: i64| start + jiff::SignedDuration::from_secs(seconds);
+        let issuer = "https://issuer.example";
+        assert!(matches!(
+            keys.key(issuer, Some("a"), start),
+            Err(KeyError::Unreachable)
+        ));
+        keys.set_fetcher(Arc::clone(&fetcher) as Arc<dyn KeySetFetcher>);
+        let fetches = || fetcher.fetches.load(Ordering::SeqCst);
+        assert!(keys.key(issuer, Some("a"), start).is_ok());
+        assert!(keys.key(issuer, None, at(5)).is_ok(), "the only key");
+        assert_eq!(fetches(), 1);
+        assert_eq!(
+            keys.key(issuer, Some("b"), at(30)).err(),
+            Some(KeyError::NoKey)
+        );
+        assert_eq!(
+            fetches(),
+            1,
+            "an unknown kid within a minute does not refetch"
+        );
+        assert_eq!(
+            keys.key(issuer, Some("b"), at(61)).err(),
+            Some(KeyError::NoKey)
+        );
+        assert_eq!(fetches(), 2, "after a minute it does");
+        assert!(keys.key(issuer, Some("a"), at(61 + 599)).is_ok());
+        assert_eq!(fetches(), 2);
+        assert!(keys.key(issuer, Some("a"), at(61 + 600)).is_ok());
+        assert_eq!(fetches(), 3, "a stale set is fetched again");
+    }
+}

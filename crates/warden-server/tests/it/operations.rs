@@ -1373,6 +1373,43 @@ fn every_operation_the_iam_issue_names_is_served() {
     assert_served_with_samples(IAM_IN_FULL);
 }
 
+/// Coverage of the web identity part of the STS issue (#15): every operation is in its
+/// service's model, served, and has a sample.
+#[test]
+fn every_web_identity_operation_of_the_sts_issue_is_served() {
+    let operations: [(&ServiceMeta, &[&str], &str); 5] = [
+        (
+            &sts::META,
+            warden_core::sts::SERVED,
+            "AssumeRoleWithWebIdentity",
+        ),
+        (&sts::META, warden_core::sts::SERVED, "GetWebIdentityToken"),
+        (
+            &iam::META,
+            warden_core::iam::SERVED,
+            "EnableOutboundWebIdentityFederation",
+        ),
+        (
+            &iam::META,
+            warden_core::iam::SERVED,
+            "DisableOutboundWebIdentityFederation",
+        ),
+        (
+            &iam::META,
+            warden_core::iam::SERVED,
+            "GetOutboundWebIdentityFederationInfo",
+        ),
+    ];
+    for (meta, served, operation) in operations {
+        assert!(meta.operation(operation).is_some(), "{operation}");
+        assert!(served.contains(&operation), "{operation} is not served");
+        assert!(
+            SAMPLES.iter().any(|sample| sample.operation == operation),
+            "{operation} has no sample"
+        );
+    }
+}
+
 /// Coverage of the credentials issue (#14).
 #[test]
 fn every_operation_the_credentials_issue_names_is_served() {
