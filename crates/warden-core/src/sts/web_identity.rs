@@ -255,3 +255,57 @@ pub(crate) fn condition_keys(
     }
     keys
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issuers_map_to_provider_urls_over_https_or_loopback_http() {
+        let cases = [
+            ("https://token.example.com/ci", Some("token.example.com/ci")),
+            ("https://127.0.0.1:8443", Some("127.0.0.1:8443")),
+            (
+                "http://127.0.0.1:8080/issuer",
+                Some("127.0.0.1:8080/issuer"),
+            ),
+            ("http://localhost:9000", Some("localhost:9000")),
+            ("http://[::1]:9000", Some("[::1]:9000")),
+            ("http://127.0.0.1/issuer", None),
+            ("http://token.example.com:8080", None),
+            ("http://10.0.0.1:8080", None),
+            ("token.example.com", None),
+        ];
+        for (iss, expected) in cases {
+            assert_eq!(provider_url(iss), expected, "{iss}");
+        }
+    }
+
+    #[test]
+    fn the_validity_window_is_checked_in_aws_words() {
+        let claims = |exp: Option<f64>, nbf: Option<f64>| TokenClaims {
+            iss: None,
+            sub: None,
+            aud: None,
+            azp: None,
+            amr: None,
+            exp,
+            nbf,
+            iat: None,
+            source_identity: None,
+            tags: None,
+        };
+        assert!(check_window(&claims(Some(200.0), None), 100).is_ok());
+        let expired = check_window(&claims(Some(100.0), None), 100).unwrap_err();
+        assert_eq!(
+            expired.to_string(),
+            ServiceError::modeled(
+                &errors::EXPIRED_TOKEN,
+                "Token expired: current date/time 100 must be before the expiration date/time100"
+            )
+            .to_string()
+        );
+        assert!(check_window(&claims(None, None), 100).is_err());
+        assert!(check_window(&claims(Some(200.0), Some(150.0)), 100).is_err());
+    }
+}
