@@ -103,6 +103,9 @@ pub struct UserIdentity {
     /// The service that made the call on the principal's behalf.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoked_by: Option<String>,
+    /// The identity provider that vouched for a `WebIdentityUser` or `SAMLUser`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_provider: Option<String>,
 }
 
 /// `userIdentity.type`.
@@ -117,6 +120,11 @@ pub enum IdentityType {
     AssumedRole,
     /// A `GetFederationToken` session.
     FederatedUser,
+    /// A user an OpenID Connect provider vouched for (`AssumeRoleWithWebIdentity`).
+    WebIdentityUser,
+    /// A user a SAML identity provider vouched for (`AssumeRoleWithSAML`).
+    #[serde(rename = "SAMLUser")]
+    SamlUser,
     /// Another account.
     #[serde(rename = "AWSAccount")]
     AwsAccount,

@@ -19,6 +19,7 @@ use warden_store::NewAuditRecord;
 
 use crate::caller::{Caller, CallerKind};
 use crate::error::ServiceError;
+use crate::federated::{FederatedIdentity, FederationKind};
 use crate::{RequestFacts, Warden};
 
 /// Everything the pipeline knows about one finished call.
@@ -34,6 +35,8 @@ pub struct CallRecord<'a> {
     pub resources: &'a [Arn],
     /// The authenticated caller; `None` when authentication failed or was not attempted.
     pub caller: Option<&'a Caller>,
+    /// The identity an unsigned federation call authenticated (when `caller` is `None`).
+    pub federated: Option<&'a FederatedIdentity>,
     /// The access key the request claimed, authenticated or not.
     pub access_key_id: Option<&'a str>,
     /// The account whose trail receives the record (`recipientAccountId`).
@@ -98,6 +101,9 @@ impl CallRecord<'_> {
 
     fn identity(&self) -> UserIdentity {
         let Some(caller) = self.caller else {
+            if let Some(federated) = self.federated {
+                return federated_identity(federated);
+            }
             return UserIdentity {
                 identity_type: IdentityType::Unknown,
                 principal_id: None,
@@ -107,6 +113,7 @@ impl CallRecord<'_> {
                 user_name: None,
                 session_context: None,
                 invoked_by: None,
+                identity_provider: None,
             };
         };
         let (identity_type, user_name, issuer) = match &caller.kind {
@@ -173,6 +180,7 @@ impl CallRecord<'_> {
             user_name,
             session_context,
             invoked_by: None,
+            identity_provider: None,
         }
     }
 
@@ -202,6 +210,25 @@ impl CallRecord<'_> {
         } else {
             self.facts.region.clone()
         }
+    }
+}
+
+/// `userIdentity` of a federation call, as CloudTrail writes it: `WebIdentityUser` or
+/// `SAMLUser`, with the provider's user as `userName` and the provider.
+fn federated_identity(federated: &FederatedIdentity) -> UserIdentity {
+    UserIdentity {
+        identity_type: match federated.kind {
+            FederationKind::WebIdentity => IdentityType::WebIdentityUser,
+            FederationKind::Saml => IdentityType::SamlUser,
+        },
+        principal_id: Some(federated.principal_id.clone()),
+        arn: None,
+        account_id: None,
+        access_key_id: None,
+        user_name: Some(federated.user_name.clone()),
+        session_context: None,
+        invoked_by: None,
+        identity_provider: Some(federated.identity_provider.clone()),
     }
 }
 

@@ -323,6 +323,29 @@ fn global_keys(caller: &Caller, facts: &RequestFacts) -> ContextMap {
     if let Some(name) = caller.user_name() {
         map.insert("aws:username", single(name));
     }
+    request_keys(&mut map, facts);
+    if let Some(session) = &caller.session {
+        map.insert(
+            "aws:TokenIssueTime",
+            single(&warden_protocol::encode::iso8601(session.issued_at)),
+        );
+        if let Some(at) = session.mfa_authenticated_at {
+            map.insert("aws:MultiFactorAuthPresent", single("true"));
+            let age = facts.now.as_second().saturating_sub(at.as_second()).max(0);
+            map.insert("aws:MultiFactorAuthAge", single(&age.to_string()));
+        } else {
+            map.insert("aws:MultiFactorAuthPresent", single("false"));
+        }
+        if let Some(source) = &session.source_identity {
+            map.insert("aws:SourceIdentity", single(source));
+        }
+    }
+    map
+}
+
+/// The keys every request has, whoever makes it: transport, region and time.
+fn request_keys(map: &mut ContextMap, facts: &RequestFacts) {
+    let single = |value: &str| ContextValue::Single(value.to_owned());
     map.insert("aws:PrincipalIsAWSService", single("false"));
     if let Some(ip) = facts.source_ip {
         map.insert("aws:SourceIp", single(&ip.to_string()));
@@ -343,21 +366,57 @@ fn global_keys(caller: &Caller, facts: &RequestFacts) -> ContextMap {
     );
     map.insert("aws:EpochTime", single(&facts.now.as_second().to_string()));
     map.insert("aws:ViaAWSService", single("false"));
-    if let Some(session) = &caller.session {
-        map.insert(
-            "aws:TokenIssueTime",
-            single(&warden_protocol::encode::iso8601(session.issued_at)),
-        );
-        if let Some(at) = session.mfa_authenticated_at {
-            map.insert("aws:MultiFactorAuthPresent", single("true"));
-            let age = facts.now.as_second().saturating_sub(at.as_second()).max(0);
-            map.insert("aws:MultiFactorAuthAge", single(&age.to_string()));
-        } else {
-            map.insert("aws:MultiFactorAuthPresent", single("false"));
-        }
-        if let Some(source) = &session.source_identity {
-            map.insert("aws:SourceIdentity", single(source));
-        }
+}
+
+/// Evaluates `permission` (`sts:AssumeRoleWithWebIdentity` or `sts:AssumeRoleWithSAML`
+/// on a role) for a federated identity vouched for by `provider_arn`, which has no
+/// policies of its own: the role's trust policy alone decides, and must name the provider
+/// as a `Federated` principal. `Err(())` when it does not allow; the operation words the
+/// refusal.
+pub(crate) fn authorize_federated(
+    provider_arn: &str,
+    facts: &RequestFacts,
+    permission: Permission,
+    trust: &warden_policy::Policy,
+) -> Result<(), ()> {
+    let mut context = ContextMap::new();
+    request_keys(&mut context, facts);
+    context.insert(
+        "aws:ResourceAccount",
+        ContextValue::Single(permission.resource_account.clone()),
+    );
+    for (key, value) in permission.keys {
+        context.insert(&key, value);
     }
-    map
+    let request = RequestContext {
+        principal: warden_policy::Principal {
+            arn: provider_arn.to_owned(),
+            account: permission.resource_account.clone(),
+            kind: warden_policy::PrincipalKind::Anonymous,
+            role_arn: None,
+            federating_user_arn: None,
+            unique_id: None,
+        },
+        action: permission.action,
+        resource: permission.resource,
+        resource_account: Some(permission.resource_account),
+        context,
+    };
+    let policies = PolicySet {
+        resource: Some((trust, ResourcePolicyKind::MustAllow)),
+        ..PolicySet::default()
+    };
+    let decision = evaluate(&request, &policies);
+    tracing::debug!(
+        provider = %provider_arn,
+        action = %request.action,
+        resource = %request.resource,
+        decision = %decision.explain(&request.action),
+        "federated authorization decision"
+    );
+    if decision.is_allowed() {
+        Ok(())
+    } else {
+        Err(())
+    }
 }

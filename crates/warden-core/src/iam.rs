@@ -16,6 +16,7 @@ mod last_accessed;
 mod managed_policy;
 mod mfa;
 mod open_id_connect_provider;
+mod outbound_federation;
 mod paging;
 mod password;
 mod role;
@@ -32,6 +33,7 @@ mod user_policy;
 
 pub(crate) use last_accessed::LastAccessedJobs;
 pub(crate) use mfa::{accept_session_code, check_session_code};
+pub(crate) use open_id_connect_provider::is_loopback_issuer;
 
 use warden_protocol::iam::{META, Operation};
 
@@ -94,6 +96,9 @@ served!(iam:
     GetAccountSummary => account::GetAccountSummary,
     GenerateCredentialReport => account::GenerateCredentialReport,
     GetCredentialReport => account::GetCredentialReport,
+    EnableOutboundWebIdentityFederation => outbound_federation::EnableOutboundWebIdentityFederation,
+    DisableOutboundWebIdentityFederation => outbound_federation::DisableOutboundWebIdentityFederation,
+    GetOutboundWebIdentityFederationInfo => outbound_federation::GetOutboundWebIdentityFederationInfo,
 );
 
 /// Run one IAM operation for `caller`: AccessDenied, the operation's result or its modeled

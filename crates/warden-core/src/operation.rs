@@ -227,6 +227,8 @@ pub struct Ran {
     pub result: Result<Option<Output>, ServiceError>,
     /// The resources the call was authorized on.
     pub resources: Vec<Arn>,
+    /// The identity a federation call authenticated (none for a call with a caller).
+    pub federated: Option<crate::FederatedIdentity>,
 }
 
 impl Ran {
@@ -235,6 +237,7 @@ impl Ran {
         Self {
             result: Err(error),
             resources: Vec::new(),
+            federated: None,
         }
     }
 }
@@ -258,7 +261,11 @@ where
             other => other,
         })
         .and_then(|()| handle(ctx, input));
-    Ran { result, resources }
+    Ran {
+        result,
+        resources,
+        federated: None,
+    }
 }
 
 /// Notes the caller's attempt at the operation's actions, allowed or not (IAM's service
@@ -402,14 +409,21 @@ where
 /// Declares the operations a service serves: the dispatch from its `Operation` enum to
 /// [`run`], and `SERVED`, their names. One line per operation; operations whose model
 /// declares no input follow `without input:`, each with the marker type that stands for
-/// its input (see [`no_input`]).
+/// its input (see [`no_input`]). The unsigned federation calls, which have no caller and
+/// are run by their own function from the service's `call`, follow `federated:` (they are
+/// only named in `SERVED`).
 macro_rules! served {
     (
         $service:ident: $($operation:ident),+ $(,)?
         $(; without input: $($bare:ident => $marker:path),+ $(,)?)?
+        $(; federated: $($federated:ident),+ $(,)?)?
     ) => {
         /// The operations of this service that Warden serves.
-        pub const SERVED: &[&str] = &[$(stringify!($operation)),+ $($(, stringify!($bare))+)?];
+        pub const SERVED: &[&str] = &[
+            $(stringify!($operation)),+
+            $($(, stringify!($bare))+)?
+            $($(, stringify!($federated))+)?
+        ];
 
         /// Dispatches a served operation to the runner; the name of any other.
         fn dispatch(

@@ -1,14 +1,27 @@
 //! STS operations, one file each; [`call`] dispatches to the runner.
 
 mod assume_role;
+mod assume_role_with_web_identity;
 mod decode_authorization_message;
 mod get_access_key_info;
 mod get_caller_identity;
 mod get_federation_token;
 mod get_session_token;
+mod get_web_identity_token;
+mod issuer_keys;
+mod outbound;
+mod role_session;
 mod session;
 mod session_policies;
 mod session_tags;
+mod token_keys;
+mod web_identity;
+
+pub(crate) use issuer_keys::IssuerKeys;
+pub use issuer_keys::{FetchError, KeySetFetcher};
+pub(crate) use outbound::issuer_url;
+pub use outbound::{ISSUER_PATH, discovery_document, key_set_document};
+pub(crate) use token_keys::{TokenKeys, load_or_create as load_token_keys};
 
 use warden_protocol::sts::{META, Operation};
 
@@ -22,10 +35,12 @@ served!(
     GetSessionToken,
     GetFederationToken,
     DecodeAuthorizationMessage,
+    GetWebIdentityToken;
+    federated: AssumeRoleWithWebIdentity
 );
 
 /// Run one STS operation. `caller` is `None` only for the operations the model marks as
-/// unauthenticated (the federation calls, which are not served yet).
+/// unauthenticated (the federation calls, whose credential is in their input).
 pub fn call(
     warden: &Warden,
     caller: Option<&Caller>,
@@ -45,7 +60,12 @@ pub fn call(
             }
             dispatch(&Ctx::new(warden, caller, facts), operation).unwrap_or_else(not_served)
         }
-        None => not_served(operation.name()),
+        None => match operation {
+            Operation::AssumeRoleWithWebIdentity(input) => {
+                assume_role_with_web_identity::run(warden, facts, &input)
+            }
+            other => not_served(other.name()),
+        },
     }
 }
 

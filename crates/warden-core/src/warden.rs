@@ -75,6 +75,12 @@ pub struct Warden {
     opened_sessions: crate::session_token::OpenedSessions,
     /// Whether refusals carry an encoded authorization message.
     encode_authorization_messages: bool,
+    /// OpenID Connect issuers' signing keys (AssumeRoleWithWebIdentity).
+    pub(crate) issuer_keys: crate::sts::IssuerKeys,
+    /// Warden's own JWT signing keys (GetWebIdentityToken), loaded on first use.
+    token_keys: OnceLock<Arc<crate::sts::TokenKeys>>,
+    /// The URL clients reach this server at (the issuer URLs of GetWebIdentityToken).
+    public_url: OnceLock<String>,
 }
 
 impl Warden {
@@ -121,6 +127,9 @@ impl Warden {
             last_accessed_jobs: crate::iam::LastAccessedJobs::default(),
             opened_sessions: crate::session_token::OpenedSessions::default(),
             encode_authorization_messages: false,
+            issuer_keys: crate::sts::IssuerKeys::default(),
+            token_keys: OnceLock::new(),
+            public_url: OnceLock::new(),
         })
     }
 
@@ -224,6 +233,38 @@ impl Warden {
     /// The digest signing key, shared with the trail delivery worker.
     pub fn digest_keys(&self) -> &Arc<warden_audit::digest::DigestKeys> {
         &self.digest_keys
+    }
+
+    /// Fetches OpenID Connect issuers' key sets with `fetcher` (the server's HTTP client)
+    /// from now on; until one is set, AssumeRoleWithWebIdentity answers
+    /// `IDPCommunicationError`. The first fetcher set stays.
+    pub fn use_key_set_fetcher(&self, fetcher: Arc<dyn crate::sts::KeySetFetcher>) {
+        self.issuer_keys.set_fetcher(fetcher);
+    }
+
+    /// Sets the URL clients reach this server at (`http://127.0.0.1:4566`, no trailing
+    /// slash): the base of the issuer URLs GetWebIdentityToken's tokens name. The first
+    /// one set stays.
+    pub fn use_public_url(&self, url: &str) {
+        // A second call (the same server building its router twice) changes nothing.
+        let _ = self.public_url.set(url.trim_end_matches('/').to_owned());
+    }
+
+    /// The URL clients reach this server at; `http://localhost` until one is set.
+    pub(crate) fn public_url(&self) -> &str {
+        self.public_url
+            .get()
+            .map_or("http://localhost", String::as_str)
+    }
+
+    /// Warden's JWT signing keys, loaded (or generated and stored) on first use.
+    pub(crate) fn token_keys(&self) -> Result<Arc<crate::sts::TokenKeys>, ServiceError> {
+        if let Some(keys) = self.token_keys.get() {
+            return Ok(Arc::clone(keys));
+        }
+        let keys = crate::sts::load_token_keys(self.store.as_ref(), &self.sealer, self.now())
+            .map_err(|error| ServiceError::Internal(error.to_string()))?;
+        Ok(Arc::clone(self.token_keys.get_or_init(|| Arc::new(keys))))
     }
 
     /// Turns recording of calls off (or back on). Off exists only to measure what auditing

@@ -15,6 +15,8 @@ mod authenticate;
 mod config;
 mod guard;
 mod health;
+mod issuer;
+mod key_set_fetch;
 mod observe;
 mod pipeline;
 mod read_thread;

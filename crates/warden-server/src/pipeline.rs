@@ -237,6 +237,7 @@ impl Call<'_> {
             operation: None,
             resources: Vec::new(),
             caller: None,
+            federated: None,
             access_key_id: None,
             key_account: None,
             request_parameters: None,
@@ -358,14 +359,20 @@ impl Call<'_> {
         let warden = Arc::clone(&self.state.warden);
         let run = move || prepared(&warden, caller.as_deref(), &facts);
         let ran = match service.placement {
-            Placement::Inline => Some(run()),
+            // A federation call may fetch its identity provider's keys: never inline.
+            Placement::Inline if !info.unauthenticated => Some(run()),
             Placement::ReadThreadForReads if info.read_only => self.state.reads.run(run).await,
-            Placement::ReadThreadForReads | Placement::Blocking => {
+            Placement::Inline | Placement::ReadThreadForReads | Placement::Blocking => {
                 tokio::task::spawn_blocking(run).await.ok()
             }
         };
-        let Ran { result, resources } = ran.ok_or_else(AwsError::internal)?;
+        let Ran {
+            result,
+            resources,
+            federated,
+        } = ran.ok_or_else(AwsError::internal)?;
         trace.resources = resources;
+        trace.federated = federated;
         Ok((info.name, result.map_err(AwsError::from)?))
     }
 

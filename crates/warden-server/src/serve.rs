@@ -65,6 +65,7 @@ pub fn app_with_limits(warden: Arc<Warden>, region: String, limits: Limits) -> R
 
 /// The router production serves, sharing `guard` with the accept loop.
 fn guarded_app(warden: Arc<Warden>, region: String, guard: Arc<Guard>) -> Router {
+    warden.use_key_set_fetcher(Arc::new(crate::key_set_fetch::HttpKeySetFetcher::default()));
     let state = Arc::new(AppState {
         warden,
         signing_keys: SigningKeyCache::new(SIGNING_KEY_CACHE_CAPACITY),
@@ -88,6 +89,11 @@ fn guarded_app(warden: Arc<Warden>, region: String, guard: Arc<Guard>) -> Router
     Router::new()
         .route(HEALTH_PATH, get(health))
         .route(crate::observe::METRICS_PATH, get(scrape))
+        .route(
+            crate::issuer::DISCOVERY_ROUTE,
+            get(crate::issuer::discovery),
+        )
+        .route(crate::issuer::KEYS_ROUTE, get(crate::issuer::keys))
         .fallback(aws)
         .with_state(state)
 }
@@ -138,6 +144,7 @@ where
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(%local, %scheme, data_dir = %config.data_dir.display(), "warden listening");
     println!("warden listening on {scheme}://{local}");
+    warden.use_public_url(&format!("{scheme}://{local}"));
     let router = guarded_app(
         Arc::clone(&warden),
         config.region.clone(),

@@ -2,7 +2,8 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use warden_store::{
-    AccountRecord, Accounts, EntityKind, StoreError, WrappedKeyRecord, WrappedKeys,
+    AccountRecord, Accounts, EntityKind, OutboundFederationRecord, StoreError, WrappedKeyRecord,
+    WrappedKeys,
 };
 
 use crate::failure::Outcome;
@@ -84,6 +85,49 @@ impl Accounts for SqliteTx<'_> {
                      ON CONFLICT (account_id) DO UPDATE SET alias = excluded.alias",
                 )?
                 .execute([account_id, alias])?;
+            Ok(())
+        })
+    }
+
+    fn outbound_federation(
+        &self,
+        account_id: &str,
+    ) -> Result<Option<OutboundFederationRecord>, StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            Ok(connection
+                .prepare_cached(
+                    "SELECT issuer_id, enabled FROM outbound_federation WHERE account_id = ?1",
+                )?
+                .query_row([account_id], |row| {
+                    Ok(OutboundFederationRecord {
+                        issuer_id: row.get(0)?,
+                        enabled: row.get(1)?,
+                    })
+                })
+                .optional()?)
+        })
+    }
+
+    fn set_outbound_federation(
+        &self,
+        account_id: &str,
+        federation: &OutboundFederationRecord,
+    ) -> Result<(), StoreError> {
+        let connection = self.connection;
+        settle(|| {
+            require(connection, account_id)?;
+            connection
+                .prepare_cached(
+                    "INSERT INTO outbound_federation (account_id, issuer_id, enabled) \
+                     VALUES (?1, ?2, ?3) ON CONFLICT (account_id) DO UPDATE SET \
+                     issuer_id = excluded.issuer_id, enabled = excluded.enabled",
+                )?
+                .execute(params![
+                    account_id,
+                    federation.issuer_id,
+                    federation.enabled
+                ])?;
             Ok(())
         })
     }

@@ -337,6 +337,10 @@ pub const CHECKS: &[Check] = &[
         accounts::aliases_set_replace_remove_and_are_unique,
     ),
     check(
+        "accounts_outbound_federation_set_and_replace",
+        accounts::outbound_federation_set_and_replace,
+    ),
+    check(
         "service_accesses_record_keeps_the_latest_per_action",
         service_accesses::record_keeps_the_latest_per_action,
     ),

@@ -76,9 +76,9 @@ pub use records::{
     ACCESS_KEYS_PER_USER, ATTACHED_POLICIES_PER_ENTITY, AccessKeyRecord, AccessKeyStatus,
     AccountRecord, Attachable, Attachment, DEFAULT_MAX_SESSION_DURATION, GROUPS_PER_USER,
     GroupRecord, GroupUpdate, InlinePolicyRecord, InstanceProfileRecord, ManagedPolicyRecord,
-    Membership, Page, PageRequest, PolicyVersionRecord, ROLES_PER_INSTANCE_PROFILE, RoleRecord,
-    RoleUpdate, SnapshotSource, TAGS_PER_RESOURCE, TrailDelivery, TrailRecord, UserRecord,
-    UserUpdate, VERSIONS_PER_POLICY, WrappedKeyRecord,
+    Membership, OutboundFederationRecord, Page, PageRequest, PolicyVersionRecord,
+    ROLES_PER_INSTANCE_PROFILE, RoleRecord, RoleUpdate, SnapshotSource, TAGS_PER_RESOURCE,
+    TrailDelivery, TrailRecord, UserRecord, UserUpdate, VERSIONS_PER_POLICY, WrappedKeyRecord,
 };
 pub use repositories::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,

@@ -20,6 +20,17 @@ pub struct AccountRecord {
     pub create_date: i64,
 }
 
+/// An account's outbound identity federation (IAM EnableOutboundWebIdentityFederation):
+/// whether its principals may get JWTs from STS GetWebIdentityToken, and the issuer
+/// identifier they carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboundFederationRecord {
+    /// The account's issuer id (part of its issuer URL), kept across disable and enable.
+    pub issuer_id: String,
+    /// Whether GetWebIdentityToken is enabled.
+    pub enabled: bool,
+}
+
 /// An IAM user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRecord {

@@ -51,16 +51,43 @@ fn new_provider_arn(ctx: &Ctx<'_>, url: &str) -> Arn {
 }
 
 /// Checks a provider URL as IAM does (`https://`, a host, no port, user, query or
-/// fragment; a path is allowed) and returns it without its scheme.
+/// fragment; a path is allowed) and returns it without its scheme. Warden also takes a
+/// loopback issuer with a port, over `http://` or `https://` ([`is_loopback_issuer`]), so
+/// that tests can run an issuer of their own.
 fn check_url(url: &str) -> Result<&str, ServiceError> {
     let invalid = || ServiceError::InvalidInput("Invalid Open ID Connect Provider URL.".to_owned());
-    let rest = url.strip_prefix("https://").ok_or_else(invalid)?;
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| {
+            url.strip_prefix("http://")
+                .filter(|rest| is_loopback_issuer(rest))
+        })
+        .ok_or_else(invalid)?;
     let host = rest.split('/').next().unwrap_or_default();
     let refused = |c: char| c.is_whitespace() || c.is_control() || "?#@\\".contains(c);
-    if host.is_empty() || host.contains(':') || rest.contains(refused) {
+    if host.is_empty()
+        || (host.contains(':') && !is_loopback_issuer(rest))
+        || rest.contains(refused)
+    {
         return Err(invalid());
     }
     Ok(rest)
+}
+
+/// Whether `rest` (an issuer URL without its scheme) names a loopback host with a port —
+/// `localhost`, `127.0.0.0/8` or `[::1]` — the only issuers Warden reaches over plain HTTP.
+pub(crate) fn is_loopback_issuer(rest: &str) -> bool {
+    let authority = rest.split('/').next().unwrap_or_default();
+    let Some((host, port)) = authority.rsplit_once(':') else {
+        return false;
+    };
+    let loopback = host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    loopback && !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Checks thumbprints as IAM does: at most five, each 40 hex digits (the model checks the

@@ -6,19 +6,15 @@
 use warden_policy::{ArnParts, ContextValue};
 use warden_protocol::Arn;
 use warden_protocol::iam::arn as iam_arn;
-use warden_protocol::sts::{AssumeRoleRequest, AssumeRoleResponse, AssumedRoleUser};
+use warden_protocol::sts::{AssumeRoleRequest, AssumeRoleResponse};
 
+use super::role_session;
 use super::session::{NewSession, issue};
 use super::session_policies::{packed_size, session_policies};
 use super::session_tags::{SessionTags, TAG_SESSION};
 use crate::operation::{Access, Authorized, Handle};
 use crate::session_token::TokenPrincipal;
 use crate::{CallerKind, Ctx, ServiceError};
-
-/// The default session duration.
-const DEFAULT_SECONDS: i32 = 3_600;
-/// The longest session a role session may start (role chaining).
-const CHAINED_MAX_SECONDS: i32 = 3_600;
 
 /// The role a request names: its name, when the ARN is a role ARN of the caller's account.
 fn role_name<'a>(ctx: &Ctx<'_>, role_arn: &'a str) -> Result<Option<&'a str>, ServiceError> {
@@ -119,19 +115,7 @@ impl Handle for AssumeRoleRequest {
             ))
         })?;
         let chained = matches!(ctx.caller.kind, CallerKind::AssumedRole { .. });
-        let duration = self.duration_seconds.unwrap_or(DEFAULT_SECONDS);
-        if chained && duration > CHAINED_MAX_SECONDS {
-            return Err(ServiceError::Validation(
-                "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
-                    .to_owned(),
-            ));
-        }
-        if duration > role.max_session_duration {
-            return Err(ServiceError::Validation(
-                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
-                    .to_owned(),
-            ));
-        }
+        let duration = role_session::duration(role, self.duration_seconds, chained)?;
         let policy_arns = session_policies(self.policy.as_deref(), self.policy_arns.as_deref())?;
         let tags = SessionTags::new(
             ctx,
@@ -148,13 +132,12 @@ impl Handle for AssumeRoleRequest {
             _ => None,
         };
         let source_identity = source_identity(&self, ctx);
-        let role_name = crate::ctx::name_in_arn(&role.arn);
         let (session_tags, transitive_tag_keys) = tags.into_session();
         let credentials = issue(
             ctx,
             NewSession {
                 principal: TokenPrincipal::Role {
-                    name: role_name.clone(),
+                    name: crate::ctx::name_in_arn(&role.arn),
                     id: role.role_id.clone(),
                     arn: role.arn.clone(),
                     session: self.role_session_name.clone(),
@@ -171,15 +154,12 @@ impl Handle for AssumeRoleRequest {
         )?;
         Ok(AssumeRoleResponse {
             credentials: Some(credentials),
-            assumed_role_user: Some(AssumedRoleUser {
-                assumed_role_id: format!("{}:{}", role.role_id, self.role_session_name),
-                arn: format!(
-                    "arn:{}:sts::{}:assumed-role/{role_name}/{}",
-                    ctx.partition(),
-                    ctx.account(),
-                    self.role_session_name
-                ),
-            }),
+            assumed_role_user: Some(role_session::assumed_role_user(
+                ctx.partition(),
+                ctx.account(),
+                role,
+                &self.role_session_name,
+            )),
             packed_policy_size: packed,
             source_identity,
             ..AssumeRoleResponse::default()

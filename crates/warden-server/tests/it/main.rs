@@ -12,6 +12,7 @@ mod observe;
 mod operations;
 mod server_certificates;
 mod sessions;
+mod web_identity;
 
 use std::sync::Arc;
 

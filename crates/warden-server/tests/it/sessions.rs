@@ -28,8 +28,8 @@ use warden_crypto::{DeterministicRandom, RootKey, SecretString};
 use warden_journal::SqliteAuditLog;
 use warden_store_sqlite::SqliteStore;
 
-const ACCOUNT: &str = "123456789012";
-const ROOT: (&str, &str) = ("AKIAIOSFODNN7EXAMPLE", "root-secret");
+pub(super) const ACCOUNT: &str = "123456789012";
+pub(super) const ROOT: (&str, &str) = ("AKIAIOSFODNN7EXAMPLE", "root-secret");
 /// 2026-12-01T00:00:00Z
 const START: i64 = 1_796_083_200;
 
@@ -44,14 +44,14 @@ impl Clock for MovableClock {
 
 /// Temporary or long-term credentials.
 #[derive(Clone, Debug)]
-struct Keys {
-    id: String,
-    secret: String,
-    token: Option<String>,
+pub(super) struct Keys {
+    pub(super) id: String,
+    pub(super) secret: String,
+    pub(super) token: Option<String>,
 }
 
 impl Keys {
-    fn long_term(id: &str, secret: &str) -> Self {
+    pub(super) fn long_term(id: &str, secret: &str) -> Self {
         Self {
             id: id.to_owned(),
             secret: secret.to_owned(),
@@ -60,19 +60,19 @@ impl Keys {
     }
 }
 
-struct World {
-    app: axum::Router,
-    warden: Arc<Warden>,
+pub(super) struct World {
+    pub(super) app: axum::Router,
+    pub(super) warden: Arc<Warden>,
     clock: Arc<MovableClock>,
 }
 
 impl World {
-    async fn new() -> Self {
+    pub(super) async fn new() -> Self {
         Self::encoding_messages(false).await
     }
 
     /// A world whose refusals carry encoded authorization messages when `encode`.
-    async fn encoding_messages(encode: bool) -> Self {
+    pub(super) async fn encoding_messages(encode: bool) -> Self {
         let clock = Arc::new(MovableClock(AtomicI64::new(START)));
         let warden = Warden::new(
             Arc::new(SqliteStore::open_in_memory().unwrap()),
@@ -100,16 +100,21 @@ impl World {
         }
     }
 
-    fn now(&self) -> i64 {
+    pub(super) fn now(&self) -> i64 {
         self.clock.0.load(Ordering::SeqCst)
     }
 
-    fn advance(&self, seconds: i64) {
+    pub(super) fn advance(&self, seconds: i64) {
         self.clock.0.fetch_add(seconds, Ordering::SeqCst);
     }
 
     /// A Query call; status and body.
-    async fn call(&self, keys: &Keys, service: &str, body: &str) -> (StatusCode, String) {
+    pub(super) async fn call(
+        &self,
+        keys: &Keys,
+        service: &str,
+        body: &str,
+    ) -> (StatusCode, String) {
         self.signed(
             keys,
             service,
@@ -184,25 +189,25 @@ impl World {
         (status, String::from_utf8(body.to_vec()).unwrap())
     }
 
-    async fn iam(&self, keys: &Keys, body: &str) -> (StatusCode, String) {
+    pub(super) async fn iam(&self, keys: &Keys, body: &str) -> (StatusCode, String) {
         self.call(keys, "iam", &format!("Version=2010-05-08&{body}"))
             .await
     }
 
-    async fn sts(&self, keys: &Keys, body: &str) -> (StatusCode, String) {
+    pub(super) async fn sts(&self, keys: &Keys, body: &str) -> (StatusCode, String) {
         self.call(keys, "sts", &format!("Version=2011-06-15&{body}"))
             .await
     }
 
     /// An IAM call as root that must succeed.
-    async fn root(&self, body: &str) -> String {
+    pub(super) async fn root(&self, body: &str) -> String {
         let (status, body) = self.iam(&Keys::long_term(ROOT.0, ROOT.1), body).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         body
     }
 
     /// A user with an access key and these inline policy statements (none: no policy).
-    async fn user(&self, name: &str, statements: &str) -> Keys {
+    pub(super) async fn user(&self, name: &str, statements: &str) -> Keys {
         self.root(&format!("Action=CreateUser&UserName={name}"))
             .await;
         if !statements.is_empty() {
@@ -222,7 +227,7 @@ impl World {
     }
 
     /// A role trusting `trust_statements`, with these inline policy statements.
-    async fn role(&self, name: &str, trust_statements: &str, statements: &str) {
+    pub(super) async fn role(&self, name: &str, trust_statements: &str, statements: &str) {
         self.root(&format!(
             "Action=CreateRole&RoleName={name}&AssumeRolePolicyDocument={}",
             encoded(&policy(trust_statements))
@@ -236,7 +241,12 @@ impl World {
     }
 
     /// AssumeRole as `keys`; status and body.
-    async fn assume(&self, keys: &Keys, role: &str, extra: &str) -> (StatusCode, String) {
+    pub(super) async fn assume(
+        &self,
+        keys: &Keys,
+        role: &str,
+        extra: &str,
+    ) -> (StatusCode, String) {
         self.sts(
             keys,
             &format!(
@@ -248,7 +258,7 @@ impl World {
     }
 
     /// The session's keys from an AssumeRole or GetSessionToken answer.
-    fn session(body: &str) -> Keys {
+    pub(super) fn session(body: &str) -> Keys {
         Keys {
             id: element(body, "AccessKeyId"),
             secret: element(body, "SecretAccessKey"),
@@ -256,7 +266,7 @@ impl World {
         }
     }
 
-    fn events(&self) -> Vec<Value> {
+    pub(super) fn events(&self) -> Vec<Value> {
         self.warden
             .audit_log()
             .records_after(0, 100_000)
@@ -267,27 +277,27 @@ impl World {
     }
 }
 
-fn policy(statements: &str) -> String {
+pub(super) fn policy(statements: &str) -> String {
     format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#)
 }
 
-fn allow(action: &str) -> String {
+pub(super) fn allow(action: &str) -> String {
     format!(r#"{{"Effect":"Allow","Action":"{action}","Resource":"*"}}"#)
 }
 
-fn trusts(principal: &str) -> String {
+pub(super) fn trusts(principal: &str) -> String {
     format!(r#"{{"Effect":"Allow","Principal":{{"AWS":"{principal}"}},"Action":"sts:AssumeRole"}}"#)
 }
 
-fn user_arn(name: &str) -> String {
+pub(super) fn user_arn(name: &str) -> String {
     format!("arn:aws:iam::{ACCOUNT}:user/{name}")
 }
 
-fn role_arn(name: &str) -> String {
+pub(super) fn role_arn(name: &str) -> String {
     format!("arn:aws:iam::{ACCOUNT}:role/{name}")
 }
 
-fn encoded(text: &str) -> String {
+pub(super) fn encoded(text: &str) -> String {
     let mut out = String::new();
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
@@ -299,14 +309,14 @@ fn encoded(text: &str) -> String {
     out
 }
 
-fn element(body: &str, name: &str) -> String {
+pub(super) fn element(body: &str, name: &str) -> String {
     let open = format!("<{name}>");
     let start = body.find(&open).expect(body) + open.len();
     let end = body[start..].find(&format!("</{name}>")).unwrap() + start;
     body[start..end].to_owned()
 }
 
-fn code(body: &str) -> String {
+pub(super) fn code(body: &str) -> String {
     element(body, "Code")
 }
 

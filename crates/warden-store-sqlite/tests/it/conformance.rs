@@ -127,6 +127,7 @@ conformance_tests![
     access_keys_delete,
     access_keys_record_and_report_last_use,
     accounts_aliases_set_replace_remove_and_are_unique,
+    accounts_outbound_federation_set_and_replace,
     password_policies_put_get_delete,
     service_accesses_record_keeps_the_latest_per_action,
     login_profiles_create_get_list,

@@ -1,8 +1,8 @@
-//! Checks of accounts and their aliases.
+//! Checks of accounts, their aliases and their outbound identity federation.
 
 use super::fixtures::{ACCOUNT, OTHER_ACCOUNT, account};
 use super::{Failure, ensure_error};
-use crate::{EntityKind, Store, StoreError, StoreExt};
+use crate::{EntityKind, OutboundFederationRecord, Store, StoreError, StoreExt};
 
 pub(super) fn create_get_list(store: &dyn Store) -> Result<(), Failure> {
     ensure_eq!(store.read(|tx| tx.accounts().list())?, Vec::new());
@@ -88,5 +88,33 @@ pub(super) fn aliases_set_replace_remove_and_are_unique(store: &dyn Store) -> Re
     store.write(|tx| tx.accounts().set_alias(OTHER_ACCOUNT, None))?;
     store.write(|tx| tx.accounts().set_alias(ACCOUNT, Some("example-corp")))?;
     ensure_eq!(alias_of(ACCOUNT)?, Some("example-corp".to_owned()));
+    Ok(())
+}
+
+pub(super) fn outbound_federation_set_and_replace(store: &dyn Store) -> Result<(), Failure> {
+    store.write(|tx| tx.accounts().create(&account(ACCOUNT)))?;
+    let of = |account_id: &str| store.read(|tx| tx.accounts().outbound_federation(account_id));
+    ensure_eq!(of(ACCOUNT)?, None);
+    let enabled = OutboundFederationRecord {
+        issuer_id: "issuer-1".to_owned(),
+        enabled: true,
+    };
+    store.write(|tx| tx.accounts().set_outbound_federation(ACCOUNT, &enabled))?;
+    ensure_eq!(of(ACCOUNT)?, Some(enabled.clone()));
+    let disabled = OutboundFederationRecord {
+        enabled: false,
+        ..enabled
+    };
+    store.write(|tx| tx.accounts().set_outbound_federation(ACCOUNT, &disabled))?;
+    ensure_eq!(of(ACCOUNT)?, Some(disabled.clone()));
+    ensure_eq!(of(OTHER_ACCOUNT)?, None);
+    ensure_error(
+        store.write(|tx| {
+            tx.accounts()
+                .set_outbound_federation("999999999999", &disabled)
+        }),
+        &StoreError::not_found(EntityKind::Account, "999999999999"),
+        "outbound federation of a missing account",
+    )?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! [`Accounts`] and [`WrappedKeys`].
 
-use crate::{AccountRecord, StoreError, WrappedKeyRecord};
+use crate::{AccountRecord, OutboundFederationRecord, StoreError, WrappedKeyRecord};
 
 /// Accounts: the owners of every other record.
 pub trait Accounts {
@@ -41,6 +41,27 @@ pub trait Accounts {
     /// ([`EntityKind::AccountAlias`](crate::EntityKind::AccountAlias)) if another account
     /// has this alias.
     fn set_alias(&self, account_id: &str, alias: Option<&str>) -> Result<(), StoreError>;
+
+    /// The account's outbound identity federation, if it was ever enabled.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] only.
+    fn outbound_federation(
+        &self,
+        account_id: &str,
+    ) -> Result<Option<OutboundFederationRecord>, StoreError>;
+
+    /// Sets (creating or replacing) the account's outbound identity federation.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] (account).
+    fn set_outbound_federation(
+        &self,
+        account_id: &str,
+        federation: &OutboundFederationRecord,
+    ) -> Result<(), StoreError>;
 }
 
 /// Data keys wrapped under the root key, by name (exact match).
