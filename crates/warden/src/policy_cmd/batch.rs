@@ -43,8 +43,9 @@ enum Values {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SimulateLine {
-    #[serde(default)]
-    id: Option<Value>,
+    /// Echoed from the raw line; declared so that `deny_unknown_fields` accepts it.
+    #[serde(default, rename = "id")]
+    _id: Option<serde::de::IgnoredAny>,
     #[serde(default)]
     policy: Option<Paths>,
     #[serde(default)]
@@ -81,8 +82,9 @@ struct SimulateLine {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CheckLine {
-    #[serde(default)]
-    id: Option<Value>,
+    /// Echoed from the raw line; declared so that `deny_unknown_fields` accepts it.
+    #[serde(default, rename = "id")]
+    _id: Option<serde::de::IgnoredAny>,
     check: PathBuf,
     #[serde(default)]
     kind: Option<String>,
@@ -138,7 +140,7 @@ fn answer_line(line: &str, cache: &mut PolicyCache) -> Value {
         .map_err(|error| anyhow!("not a JSON object: {error}"))
         .and_then(|value| {
             if value.get("check").is_some() {
-                check(serde_json::from_value(value)?)
+                check(&serde_json::from_value(value)?)
             } else {
                 simulate(serde_json::from_value(value)?, cache)
             }
@@ -151,7 +153,6 @@ fn answer_line(line: &str, cache: &mut PolicyCache) -> Value {
 }
 
 fn simulate(line: SimulateLine, cache: &mut PolicyCache) -> anyhow::Result<Value> {
-    let _ = &line.id;
     let resource_policy = match (line.resource_policy, line.key_policy) {
         (Some(_), Some(_)) => bail!("resource_policy and key_policy exclude each other"),
         (Some(path), None) if line.trust => Some((path, ResourcePolicyRole::Trust)),
@@ -191,8 +192,7 @@ fn simulate(line: SimulateLine, cache: &mut PolicyCache) -> anyhow::Result<Value
     Ok(output::json(&question.answer(cache)?))
 }
 
-fn check(line: CheckLine) -> anyhow::Result<Value> {
-    let _ = &line.id;
+fn check(line: &CheckLine) -> anyhow::Result<Value> {
     let kind = match &line.kind {
         None => KindArg::Identity,
         Some(name) => KindArg::from_str(name, true).map_err(|_| {

@@ -97,7 +97,9 @@ impl Files {
 
 /// A 2012-10-17 policy with these statements.
 fn policy(statements: serde_json::Value) -> serde_json::Value {
-    serde_json::json!({"Version": "2012-10-17", "Statement": statements})
+    let mut document = serde_json::json!({"Version": "2012-10-17"});
+    document["Statement"] = statements;
+    document
 }
 
 /// The corpus of the policy engine.
