@@ -9,7 +9,8 @@
 //!   runner, which evaluates the operation's actions (from the generated table) with
 //!   [`authorize`] over the current [`Snapshot`] and hands the handler a proof it cannot
 //!   make itself. (`sts:GetCallerIdentity` is the one documented exception: it cannot be
-//!   denied.)
+//!   denied — `warden_policy::exempt_action` —; GetSessionToken, an authentication
+//!   operation, is not controlled by policies either.)
 //! - **The store is the source of truth; the snapshot is derived.** A write commits to the
 //!   store first and only then publishes the next snapshot generation, so an acknowledged
 //!   write is durable and visible to the next request.

@@ -45,7 +45,10 @@ pub(crate) enum Access {
         /// Request-specific condition keys.
         keys: Vec<(String, ContextValue)>,
     },
-    /// Documented by AWS as needing no permission (`sts:GetCallerIdentity`).
+    /// Documented by AWS as needing no permission for the callers that reach it
+    /// (`sts:GetSessionToken`: authentication operations cannot be controlled by policies).
+    /// Actions that need no permission from any caller (`sts:GetCallerIdentity`) are the
+    /// policy engine's rule, [`warden_policy::exempt_action`], applied by the runner.
     Unconditional,
     /// The operation's actions on this resource, granted by AWS without a policy (a user
     /// changing its own password when the password policy allows it): only an explicit
@@ -286,8 +289,21 @@ fn note_attempt<Op: OperationShape>(ctx: &Ctx<'_>) {
     }
 }
 
+/// Whether every action of the operation needs no permission (the offline simulator applies
+/// the same rule: [`warden_policy::decide`]).
+fn exempt<Op: OperationShape>() -> bool {
+    !Op::INFO.actions.is_empty()
+        && Op::INFO
+            .actions
+            .iter()
+            .all(|action| warden_policy::exempt_action(action).is_some())
+}
+
 /// Evaluates every action of the operation on every declared resource.
 fn authorized<Op: OperationShape>(ctx: &Ctx<'_>, access: Access) -> Result<(), ServiceError> {
+    if exempt::<Op>() {
+        return Ok(());
+    }
     let (resources, keys, check, extra): (_, _, fn(_, _, _, _) -> _, _) = match access {
         Access::Unconditional => return Ok(()),
         Access::Trusted {

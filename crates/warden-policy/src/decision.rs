@@ -30,6 +30,8 @@ pub enum Layer {
     Scp,
     /// Resource control policies.
     Rcp,
+    /// No layer: the action needs no permission ([`crate::exemption`]).
+    Exempt,
 }
 
 impl Layer {
@@ -42,6 +44,7 @@ impl Layer {
             Self::Resource => "resource-based policy",
             Self::Scp => "service control policy",
             Self::Rcp => "resource control policy",
+            Self::Exempt => "exemption",
         }
     }
 
@@ -114,6 +117,10 @@ impl Decision {
     /// permissions boundary arn:…#Sid allows it; missing key aws:MultiFactorAuthPresent`.
     pub fn explain(&self, action: &str) -> String {
         let mut out = match self.outcome {
+            Outcome::Allowed if self.layer == Layer::Exempt => format!(
+                "allowed: {action} needs no permission; AWS answers it for every authenticated \
+                 caller, even when a policy denies it"
+            ),
             Outcome::Allowed => format!(
                 "allowed: {action} is allowed by {} {}",
                 self.layer.article(),

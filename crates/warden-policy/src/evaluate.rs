@@ -24,8 +24,20 @@ use crate::{PrincipalKind, RequestContext};
 pub enum ResourcePolicyKind {
     /// Bucket, queue, topic... policies: an Allow can stand in for identity policies.
     Ordinary,
-    /// Role trust policies and KMS key policies: must allow even in the same account.
+    /// Role trust policies and KMS key policies: must allow, even in the same account —
+    /// naming the caller, or delegating to IAM through the account principal
+    /// (`arn:aws:iam::ACCOUNT:root` or the account id), in which case the caller's identity
+    /// policies must allow too. Without it, identity policies that allow have no effect; across
+    /// accounts both sides must allow.
     MustAllow,
+}
+
+impl ResourcePolicyKind {
+    /// A KMS key policy (KMS Developer Guide, "Key policies": "Without permission from the
+    /// key policy, IAM policies that allow permissions have no effect").
+    pub const KMS_KEY: Self = Self::MustAllow;
+    /// A role trust policy.
+    pub const ROLE_TRUST: Self = Self::MustAllow;
 }
 
 /// The policies that apply to one request.

@@ -6,7 +6,8 @@
 //! - [`Policy::parse`] validates a document for a [`PolicyKind`] with AWS's exact
 //!   `MalformedPolicyDocument` messages and compiles it; [`check`] lists every finding.
 //! - [`evaluate`] applies AWS's algorithm to a [`PolicySet`] and returns a [`Decision`] that can
-//!   explain itself ([`Decision::aws_reason`], [`Decision::explain`]).
+//!   explain itself ([`Decision::aws_reason`], [`Decision::explain`]); [`decide`] first applies
+//!   the actions AWS answers without any policy ([`exemption`]: `sts:GetCallerIdentity`).
 //! - [`size_without_whitespace`] measures a document the way IAM quotas do; the caller compares
 //!   it with the limit of its context ([`limits`]).
 //!
@@ -37,6 +38,7 @@ mod datetime;
 mod decision;
 mod document;
 mod evaluate;
+mod exempt;
 mod glob;
 mod json;
 mod policy;
@@ -52,6 +54,7 @@ pub use document::{
     PrincipalType, ResourceClause, Statement, Version,
 };
 pub use evaluate::{PolicySet, ResourcePolicyKind, evaluate};
+pub use exempt::{Exemption, decide, exempt_action, exemption};
 pub use policy::{Policy, PolicyError, PolicyKind};
 pub use spans::{StatementSpan, TextPosition, statement_spans};
 pub use validate::{Finding, ParseOptions, Severity};

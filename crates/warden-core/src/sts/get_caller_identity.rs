@@ -1,5 +1,6 @@
 //! GetCallerIdentity: who signed the request. AWS documents that it needs no permission and
-//! cannot be denied.
+//! cannot be denied: the runner skips authorization for it by the policy engine's rule
+//! (`warden_policy::exempt_action`), the one the offline simulator also follows.
 
 use warden_protocol::sts::{GetCallerIdentityRequest, GetCallerIdentityResponse};
 
@@ -8,7 +9,7 @@ use crate::{Ctx, ServiceError};
 
 impl Handle for GetCallerIdentityRequest {
     fn access(&self, _ctx: &Ctx<'_>) -> Result<Access, ServiceError> {
-        Ok(Access::Unconditional)
+        Ok(Access::anywhere())
     }
 
     fn handle(

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use warden_policy::{
     ContextMap, ContextValue, Outcome, ParseOptions, Policy, PolicyKind, PolicySet, Principal,
-    PrincipalKind, RequestContext, ResourcePolicyKind, evaluate,
+    PrincipalKind, RequestContext, ResourcePolicyKind, decide,
 };
 
 const MINIMUM_CASES: usize = 300;
@@ -260,6 +260,10 @@ fn parse_policies(p: &Policies) -> Result<ParsedPolicies, String> {
             parse("resource".to_owned(), d, PolicyKind::Trust)?,
             ResourcePolicyKind::MustAllow,
         )),
+        (Some(d), Some("key")) => Some((
+            parse("resource".to_owned(), d, PolicyKind::Resource)?,
+            ResourcePolicyKind::KMS_KEY,
+        )),
         (Some(_), Some(other)) => return Err(format!("unknown resource_kind {other:?}")),
     };
     let levels =
@@ -334,7 +338,7 @@ fn request_context(request: &Request) -> Result<RequestContext, String> {
 fn run_evaluation(policies: &Policies, request: &Request, expect: &str) -> Result<(), String> {
     let parsed = parse_policies(policies)?;
     let context = request_context(request)?;
-    let decision = evaluate(&context, &parsed.set());
+    let decision = decide(&context, &parsed.set());
     let got = match decision.outcome {
         Outcome::Allowed => "Allowed",
         Outcome::ExplicitDeny => "ExplicitDeny",
