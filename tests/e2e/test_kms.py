@@ -184,22 +184,17 @@ def test_signatures_verify_with_an_independent_library(kms, spec, algorithm):
         kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=7)
 
 
-def test_cli_encrypts_and_decrypts_through_an_alias(server, kms, key_id):
+def test_cli_encrypts_and_decrypts_through_an_alias(server, kms, key_id, tmp_path):
     alias = f"alias/e2e-{uuid.uuid4().hex[:8]}"
     kms.create_alias(AliasName=alias, TargetKeyId=key_id)
     try:
-        encrypted = aws_cli(
-            server.endpoint,
-            "kms",
-            "encrypt",
-            "--key-id",
-            alias,
-            "--plaintext",
-            base64.b64encode(b"from the cli").decode(),
-        )
+        plain = tmp_path / "plain"
+        plain.write_bytes(b"from the cli")
+        encrypted = aws_cli(server.endpoint, "kms", "encrypt", "--key-id", alias, "--plaintext", f"fileb://{plain}")
         assert encrypted.returncode == 0, encrypted.stderr
-        blob = json.loads(encrypted.stdout)["CiphertextBlob"]
-        decrypted = aws_cli(server.endpoint, "kms", "decrypt", "--ciphertext-blob", blob)
+        sealed = tmp_path / "sealed"
+        sealed.write_bytes(base64.b64decode(json.loads(encrypted.stdout)["CiphertextBlob"]))
+        decrypted = aws_cli(server.endpoint, "kms", "decrypt", "--ciphertext-blob", f"fileb://{sealed}")
         assert decrypted.returncode == 0, decrypted.stderr
         assert base64.b64decode(json.loads(decrypted.stdout)["Plaintext"]) == b"from the cli"
         described = aws_cli(server.endpoint, "kms", "describe-key", "--key-id", alias)
