@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from conftest import ACCOUNT_ID, aws_cli, client
+from conftest import ACCOUNT_ID, ROOT_KEY_ID, ROOT_SECRET, aws_cli, client
 
 
 @pytest.fixture
@@ -217,3 +217,31 @@ def test_kms_calls_are_audited_without_plaintext(server, kms, key_id):
     text = json.dumps(records)
     assert base64.b64encode(secret).decode() not in text
     assert "audit-must-not-see-this" not in text
+
+
+def test_the_aws_encryption_sdk_encrypts_and_decrypts_with_a_warden_key(server, kms, key_id, tmp_path):
+    """The AWS Encryption SDK for Python: a message encrypted under a Warden key (its data
+    key from GenerateDataKey) and decrypted again (Decrypt with the key named, strict mode)."""
+    import aws_encryption_sdk
+    import botocore.session
+    from aws_encryption_sdk.identifiers import CommitmentPolicy
+
+    session = botocore.session.Session()
+    session.set_credentials(ROOT_KEY_ID, ROOT_SECRET)
+    session.set_config_variable("region", "us-east-1")
+
+    class WardenKmsProvider(aws_encryption_sdk.StrictAwsKmsMasterKeyProvider):
+        def _client(self, key_id):
+            return client("kms", server.endpoint)
+
+    arn = kms.describe_key(KeyId=key_id)["KeyMetadata"]["Arn"]
+    provider = WardenKmsProvider(key_ids=[arn], botocore_session=session)
+    sdk = aws_encryption_sdk.EncryptionSDKClient(
+        commitment_policy=CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT
+    )
+    document = os.urandom(4096)
+    sealed, header = sdk.encrypt(source=document, key_provider=provider, encryption_context={"file": "doc.bin"})
+    (tmp_path / "doc.bin.encrypted").write_bytes(sealed)
+    opened, decrypted_header = sdk.decrypt(source=(tmp_path / "doc.bin.encrypted").read_bytes(), key_provider=provider)
+    assert opened == document
+    assert decrypted_header.encryption_context["file"] == "doc.bin"
