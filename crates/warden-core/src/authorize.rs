@@ -305,6 +305,29 @@ pub(crate) fn authorize_with_trust(
     decide_with(snapshot, caller, facts, permission, false, Some(trust))
 }
 
+/// Evaluates `permission` on a KMS key for `caller` against its own policies and the key
+/// policy together, as AWS decides for KMS: the key policy must allow; naming the caller
+/// suffices, naming its account (`arn:aws:iam::ACCOUNT:root`) delegates to its IAM
+/// policies, and without either IAM policies allow nothing. `granted`: a grant on the key
+/// allows the operation, so only an explicit Deny refuses it.
+pub(crate) fn authorize_with_key_policy(
+    snapshot: &Snapshot,
+    caller: &Caller,
+    facts: &RequestFacts,
+    permission: Permission,
+    key_policy: &warden_policy::Policy,
+    granted: bool,
+) -> Result<(), ServiceError> {
+    decide_with(
+        snapshot,
+        caller,
+        facts,
+        permission,
+        granted,
+        Some(key_policy),
+    )
+}
+
 fn denied(caller: &Caller, request: &RequestContext, reason: &str) -> ServiceError {
     ServiceError::AccessDenied(format!(
         "User: {} is not authorized to perform: {} on resource: {} {reason}",

@@ -40,6 +40,7 @@ pub mod iam;
 mod ids;
 mod json;
 mod key_uses;
+pub mod kms;
 mod operation;
 mod service_accesses;
 pub mod session_token;

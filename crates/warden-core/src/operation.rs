@@ -68,6 +68,34 @@ pub(crate) enum Access {
         /// `sts:ExternalId`, `sts:RoleSessionName`, MFA facts, …
         keys: Vec<(String, ContextValue)>,
     },
+    /// KMS: the operation's actions on KMS keys, each decided over the caller's policies
+    /// and the key's key policy together (and its grants), and on `others` (aliases) over
+    /// the caller's policies alone.
+    Keys {
+        /// The keys acted on.
+        keys: Vec<KeyAccess>,
+        /// Other resources (aliases), checked against IAM policies only.
+        others: Vec<Arn>,
+        /// Request condition keys (`kms:EncryptionContext:…`, `kms:CallerAccount`, …).
+        context: Vec<(String, ContextValue)>,
+    },
+}
+
+/// One KMS key an operation acts on, with what deciding on it needs.
+#[derive(Debug)]
+pub(crate) struct KeyAccess {
+    /// The key's ARN.
+    pub(crate) arn: Arn,
+    /// The account that owns the key.
+    pub(crate) account: String,
+    /// Its key policy; `None` when it cannot be evaluated (denied, failing closed).
+    pub(crate) policy: Option<warden_policy::Policy>,
+    /// The actions checked on this key; empty: all of the operation's.
+    pub(crate) actions: &'static [&'static str],
+    /// Whether a grant on the key allows the operation (then only an explicit Deny refuses).
+    pub(crate) granted: bool,
+    /// The key's own condition keys (`kms:KeySpec`, `kms:ResourceAliases`, `aws:ResourceTag/…`).
+    pub(crate) keys: Vec<(String, ContextValue)>,
 }
 
 impl Access {
@@ -109,13 +137,18 @@ impl Access {
         }
     }
 
-    fn resources(&self) -> &[Arn] {
+    fn resources(&self) -> Vec<Arn> {
         match self {
-            Self::Check { resources, .. } => resources,
+            Self::Check { resources, .. } => resources.clone(),
             Self::Granted(resource)
             | Self::Trusted { role: resource, .. }
-            | Self::CheckWith { resource, .. } => std::slice::from_ref(resource),
-            Self::Unconditional => &[],
+            | Self::CheckWith { resource, .. } => vec![resource.clone()],
+            Self::Unconditional => Vec::new(),
+            Self::Keys { keys, others, .. } => keys
+                .iter()
+                .map(|key| key.arn.clone())
+                .chain(others.iter().cloned())
+                .collect(),
         }
     }
 }
@@ -254,7 +287,7 @@ where
         Ok(access) => access,
         Err(error) => return Ran::failed(error),
     };
-    let resources = access.resources().to_vec();
+    let resources = access.resources();
     note_attempt::<Op>(ctx);
     let result = authorized::<Op>(ctx, access)
         .map_err(|error| match error {
@@ -312,6 +345,11 @@ fn authorized<Op: OperationShape>(ctx: &Ctx<'_>, access: Access) -> Result<(), S
             extra,
             keys,
         } => return trusted::<Op>(ctx, &role, trust.as_ref(), &extra, &keys),
+        Access::Keys {
+            keys,
+            others,
+            context,
+        } => return key_access::<Op>(ctx, keys, others, &context),
         Access::Check { resources, keys } => (resources, keys, authorize, Vec::new()),
         Access::CheckWith {
             resource,
@@ -376,6 +414,67 @@ fn trusted<Op: OperationShape>(
             trust,
         )
         .map_err(|_| refused())?;
+    }
+    Ok(())
+}
+
+/// Evaluates the operation's actions on each KMS key with its key policy (and grants), then
+/// on the other resources with the caller's policies alone.
+fn key_access<Op: OperationShape>(
+    ctx: &Ctx<'_>,
+    keys: Vec<KeyAccess>,
+    others: Vec<Arn>,
+    context: &[(String, ContextValue)],
+) -> Result<(), ServiceError> {
+    let snapshot = ctx.warden.snapshot();
+    for key in keys {
+        let actions = if key.actions.is_empty() {
+            Op::INFO.actions
+        } else {
+            key.actions
+        };
+        for action in actions {
+            let mut request_keys = context.to_vec();
+            request_keys.extend(key.keys.iter().cloned());
+            let permission = Permission {
+                action: (*action).to_owned(),
+                resource: key.arn.value.clone(),
+                resource_account: key.account.clone(),
+                keys: request_keys,
+            };
+            match &key.policy {
+                Some(policy) => crate::authorize::authorize_with_key_policy(
+                    &snapshot,
+                    ctx.caller,
+                    ctx.facts,
+                    permission,
+                    policy,
+                    key.granted,
+                )?,
+                None => {
+                    return Err(ServiceError::AccessDenied(format!(
+                        "User: {} is not authorized to perform: {action} on resource: {} \
+                         because no resource-based policy allows the {action} action",
+                        ctx.caller.arn, key.arn.value
+                    )));
+                }
+            }
+        }
+    }
+    for resource in others {
+        for action in Op::INFO.actions {
+            authorize(
+                &snapshot,
+                ctx.caller,
+                ctx.facts,
+                Permission {
+                    action: (*action).to_owned(),
+                    resource: resource.value.clone(),
+                    resource_account: ctx.caller.account_id.clone(),
+                    keys: context.to_vec(),
+                },
+            )?;
+        }
     }
     Ok(())
 }

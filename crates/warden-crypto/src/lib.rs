@@ -14,6 +14,8 @@
 //!   [`totp`] computes and checks the one-time codes of virtual MFA devices (RFC 6238).
 //! - [`ssh`] parses, re-encodes and fingerprints SSH public keys; [`x509`] parses
 //!   certificates and checks that a private key belongs to one.
+//! - [`kms`] holds KMS key material and what a KMS key does with it (AES-256-GCM ciphertext
+//!   blobs, RSA and ECDSA signatures, HMACs, RSA-OAEP).
 //! - [`constant_time_eq`] compares secrets without leaking where they differ.
 //! - [`Uuid`] makes version 4 UUIDs (request and event ids) from a [`SecureRandom`].
 //!
@@ -31,6 +33,7 @@ mod compare;
 pub mod credentials;
 mod envelope;
 mod error;
+pub mod kms;
 pub mod password;
 mod random;
 mod root_key;

@@ -46,7 +46,7 @@ pub(crate) struct Service {
 }
 
 /// Every service the server answers.
-pub(crate) static SERVICES: [Service; 3] = [
+pub(crate) static SERVICES: [Service; 4] = [
     Service {
         meta: &warden_protocol::iam::META,
         event_source: "iam.amazonaws.com",
@@ -64,6 +64,14 @@ pub(crate) static SERVICES: [Service; 3] = [
         event_source: "cloudtrail.amazonaws.com",
         placement: Placement::Blocking,
         prepare: prepare_cloudtrail,
+    },
+    Service {
+        meta: &warden_protocol::kms::META,
+        event_source: "kms.amazonaws.com",
+        // Cryptography (RSA signing, key generation) must not queue IAM reads behind it on
+        // the read thread.
+        placement: Placement::Blocking,
+        prepare: prepare_kms,
     },
 ];
 
@@ -165,6 +173,11 @@ fn prepare_cloudtrail(action: &str, wire: Wire<'_>) -> Result<Prepared, AwsError
     Ok(authenticated_call(operation, warden_core::cloudtrail::call))
 }
 
+fn prepare_kms(action: &str, wire: Wire<'_>) -> Result<Prepared, AwsError> {
+    let operation = warden_protocol::kms::Operation::from_json(action, json_body(wire)?)?;
+    Ok(authenticated_call(operation, warden_core::kms::call))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,8 +217,7 @@ mod tests {
             json_service(cloudtrail).is_some_and(|s| s.event_source == "cloudtrail.amazonaws.com")
         );
         assert!(
-            json_service("TrentService").is_none(),
-            "KMS is not served yet"
+            json_service("TrentService").is_some_and(|s| s.event_source == "kms.amazonaws.com")
         );
         assert!(
             json_service("").is_none(),

@@ -38,6 +38,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
         15,
         include_str!("../migrations/0015_outbound_federation.sql"),
     ),
+    (16, include_str!("../migrations/0016_kms.sql")),
 ];
 
 /// Opens the writer and the reader connection to the database file at `path`, creating

@@ -33,6 +33,7 @@ mod groups;
 mod holders;
 mod identity_providers;
 mod instance_profiles;
+mod kms;
 mod login_profiles;
 mod managed_policies;
 mod mfa_devices;

@@ -2,10 +2,10 @@
 
 use rusqlite::Connection;
 use warden_store::{
-    AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, OpenIdConnectProviders, PasswordPolicies, Roles, SamlProviders, ServerCertificates,
-    ServiceAccesses, ServiceCredentials, SigningCertificates, SnapshotSource, SshPublicKeys,
-    StoreError, Trails, Tx, Users, WrappedKeys,
+    AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, Kms, LoginProfiles,
+    ManagedPolicies, MfaDevices, OpenIdConnectProviders, PasswordPolicies, Roles, SamlProviders,
+    ServerCertificates, ServiceAccesses, ServiceCredentials, SigningCertificates, SnapshotSource,
+    SshPublicKeys, StoreError, Trails, Tx, Users, WrappedKeys,
 };
 
 use crate::failure::Outcome;
@@ -137,6 +137,10 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn trails(&self) -> &dyn Trails {
+        self
+    }
+
+    fn kms(&self) -> &dyn Kms {
         self
     }
 

@@ -60,6 +60,7 @@ mod fixtures;
 mod groups;
 mod identity_providers;
 mod instance_profiles;
+mod kms;
 mod login_profiles;
 mod managed_policies;
 mod mfa_devices;
@@ -418,6 +419,10 @@ pub const CHECKS: &[Check] = &[
     check(
         "snapshot_generation_matches_its_data_under_writes",
         consistency::snapshot_generation_matches_its_data_under_writes,
+    ),
+    check(
+        "kms_keys_aliases_and_grants_round_trip",
+        kms::keys_aliases_and_grants_round_trip,
     ),
     check(
         "trails_create_get_list_update_delete",

@@ -45,6 +45,7 @@ pub mod conformance;
 mod credentials;
 mod error;
 mod identity_providers;
+mod kms;
 mod names;
 mod records;
 mod repositories;
@@ -71,6 +72,7 @@ pub use identity_providers::{
     SAML_PROVIDERS_PER_ACCOUNT, SamlEncryption, SamlMetadata, SamlPrivateKey, SamlProviderRecord,
     THUMBPRINTS_PER_OPEN_ID_CONNECT_PROVIDER,
 };
+pub use kms::{KmsAliasRecord, KmsGrantRecord, KmsKeyMaterialRecord, KmsKeyRecord};
 pub use names::{name_key, tag_key_fold};
 pub use records::{
     ACCESS_KEYS_PER_USER, ATTACHED_POLICIES_PER_ENTITY, AccessKeyRecord, AccessKeyStatus,
@@ -81,10 +83,10 @@ pub use records::{
     TrailDelivery, TrailRecord, UserRecord, UserUpdate, VERSIONS_PER_POLICY, WrappedKeyRecord,
 };
 pub use repositories::{
-    AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, OpenIdConnectProviders, PasswordPolicies, Roles, SamlProviders, ServerCertificates,
-    ServiceAccesses, ServiceCredentials, SigningCertificates, SshPublicKeys, Trails, Users,
-    WrappedKeys,
+    AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, Kms, LoginProfiles,
+    ManagedPolicies, MfaDevices, OpenIdConnectProviders, PasswordPolicies, Roles, SamlProviders,
+    ServerCertificates, ServiceAccesses, ServiceCredentials, SigningCertificates, SshPublicKeys,
+    Trails, Users, WrappedKeys,
 };
 pub use server_certificates::{
     SERVER_CERTIFICATES_PER_ACCOUNT, ServerCertificateRecord, ServerCertificateUpdate,

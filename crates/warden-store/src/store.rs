@@ -1,10 +1,10 @@
 //! The [`Store`] trait: transactions over the per-aggregate repositories.
 
 use crate::{
-    AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, OpenIdConnectProviders, PasswordPolicies, Roles, SamlProviders, ServerCertificates,
-    ServiceAccesses, ServiceCredentials, SigningCertificates, SnapshotSource, SshPublicKeys,
-    StoreError, Trails, Users, WrappedKeys,
+    AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, Kms, LoginProfiles,
+    ManagedPolicies, MfaDevices, OpenIdConnectProviders, PasswordPolicies, Roles, SamlProviders,
+    ServerCertificates, ServiceAccesses, ServiceCredentials, SigningCertificates, SnapshotSource,
+    SshPublicKeys, StoreError, Trails, Users, WrappedKeys,
 };
 
 /// One transaction's view of Warden's state, through one repository per aggregate.
@@ -57,6 +57,8 @@ pub trait Tx {
     fn wrapped_keys(&self) -> &dyn WrappedKeys;
     /// CloudTrail trails and their delivery state.
     fn trails(&self) -> &dyn Trails;
+    /// KMS keys, aliases and grants.
+    fn kms(&self) -> &dyn Kms;
 
     /// Everything the authorization snapshot needs, as of this transaction.
     ///

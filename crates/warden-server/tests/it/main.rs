@@ -8,6 +8,7 @@
 
 mod guard;
 mod identity_providers;
+mod kms;
 mod observe;
 mod operations;
 mod server_certificates;
