@@ -38,6 +38,7 @@ mod ids;
 mod json;
 mod key_uses;
 mod operation;
+pub mod organizations;
 mod service_accesses;
 pub mod session_token;
 mod snapshot;
@@ -52,7 +53,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub(crate) use ctx::Ctx;
 pub use error::ServiceError;
 pub use operation::Ran;
-pub use snapshot::{KeyEntry, Snapshot, UserEntry};
+pub use snapshot::{KeyEntry, Level, OrgMember, Snapshot, UserEntry};
 pub use warden::{StartError, Warden};
 
 /// An operation's result, ready for the protocol layer to render.

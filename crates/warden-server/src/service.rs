@@ -46,7 +46,7 @@ pub(crate) struct Service {
 }
 
 /// Every service the server answers.
-pub(crate) static SERVICES: [Service; 3] = [
+pub(crate) static SERVICES: [Service; 4] = [
     Service {
         meta: &warden_protocol::iam::META,
         event_source: "iam.amazonaws.com",
@@ -64,6 +64,12 @@ pub(crate) static SERVICES: [Service; 3] = [
         event_source: "cloudtrail.amazonaws.com",
         placement: Placement::Blocking,
         prepare: prepare_cloudtrail,
+    },
+    Service {
+        meta: &warden_protocol::organizations::META,
+        event_source: "organizations.amazonaws.com",
+        placement: Placement::ReadThreadForReads,
+        prepare: prepare_organizations,
     },
 ];
 
@@ -162,6 +168,14 @@ fn prepare_sts(action: &str, wire: Wire<'_>) -> Result<Prepared, AwsError> {
 fn prepare_cloudtrail(action: &str, wire: Wire<'_>) -> Result<Prepared, AwsError> {
     let operation = warden_protocol::cloudtrail::Operation::from_json(action, json_body(wire)?)?;
     Ok(authenticated_call(operation, warden_core::cloudtrail::call))
+}
+
+fn prepare_organizations(action: &str, wire: Wire<'_>) -> Result<Prepared, AwsError> {
+    let operation = warden_protocol::organizations::Operation::from_json(action, json_body(wire)?)?;
+    Ok(authenticated_call(
+        operation,
+        warden_core::organizations::call,
+    ))
 }
 
 #[cfg(test)]

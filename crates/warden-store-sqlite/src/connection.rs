@@ -34,6 +34,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
         14,
         include_str!("../migrations/0014_identity_providers.sql"),
     ),
+    (15, include_str!("../migrations/0015_organizations.sql")),
 ];
 
 /// Opens the writer and the reader connection to the database file at `path`, creating

@@ -36,6 +36,7 @@ mod instance_profiles;
 mod login_profiles;
 mod managed_policies;
 mod mfa_devices;
+mod organizations;
 mod paging;
 mod password_policies;
 mod policies;

@@ -3,9 +3,9 @@
 use rusqlite::Connection;
 use warden_store::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, OpenIdConnectProviders, PasswordPolicies, Roles, SamlProviders, ServerCertificates,
-    ServiceAccesses, ServiceCredentials, SigningCertificates, SnapshotSource, SshPublicKeys,
-    StoreError, Trails, Tx, Users, WrappedKeys,
+    MfaDevices, OpenIdConnectProviders, Organizations, PasswordPolicies, Roles, SamlProviders,
+    ServerCertificates, ServiceAccesses, ServiceCredentials, SigningCertificates, SnapshotSource,
+    SshPublicKeys, StoreError, Trails, Tx, Users, WrappedKeys,
 };
 
 use crate::failure::Outcome;
@@ -137,6 +137,10 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn trails(&self) -> &dyn Trails {
+        self
+    }
+
+    fn organizations(&self) -> &dyn Organizations {
         self
     }
 

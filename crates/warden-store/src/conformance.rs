@@ -63,6 +63,7 @@ mod instance_profiles;
 mod login_profiles;
 mod managed_policies;
 mod mfa_devices;
+mod organizations;
 mod password_policies;
 mod policies;
 mod roles;
@@ -414,6 +415,14 @@ pub const CHECKS: &[Check] = &[
     check(
         "snapshot_generation_matches_its_data_under_writes",
         consistency::snapshot_generation_matches_its_data_under_writes,
+    ),
+    check(
+        "organizations_tree_round_trips_and_deletes",
+        organizations::tree_round_trips_and_deletes,
+    ),
+    check(
+        "organizations_report_conflicts_and_absence",
+        organizations::report_conflicts_and_absence,
     ),
     check(
         "trails_create_get_list_update_delete",

@@ -46,6 +46,7 @@ mod credentials;
 mod error;
 mod identity_providers;
 mod names;
+mod organizations;
 mod records;
 mod repositories;
 mod server_certificates;
@@ -72,6 +73,10 @@ pub use identity_providers::{
     THUMBPRINTS_PER_OPEN_ID_CONNECT_PROVIDER,
 };
 pub use names::{name_key, tag_key_fold};
+pub use organizations::{
+    CreateAccountStatusRecord, OrgNodeKind, OrgNodeRecord, OrgPolicyRecord, OrganizationRecord,
+    OrganizationState,
+};
 pub use records::{
     ACCESS_KEYS_PER_USER, ATTACHED_POLICIES_PER_ENTITY, AccessKeyRecord, AccessKeyStatus,
     AccountRecord, Attachable, Attachment, DEFAULT_MAX_SESSION_DURATION, GROUPS_PER_USER,
@@ -82,9 +87,9 @@ pub use records::{
 };
 pub use repositories::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, OpenIdConnectProviders, PasswordPolicies, Roles, SamlProviders, ServerCertificates,
-    ServiceAccesses, ServiceCredentials, SigningCertificates, SshPublicKeys, Trails, Users,
-    WrappedKeys,
+    MfaDevices, OpenIdConnectProviders, Organizations, PasswordPolicies, Roles, SamlProviders,
+    ServerCertificates, ServiceAccesses, ServiceCredentials, SigningCertificates, SshPublicKeys,
+    Trails, Users, WrappedKeys,
 };
 pub use server_certificates::{
     SERVER_CERTIFICATES_PER_ACCOUNT, ServerCertificateRecord, ServerCertificateUpdate,

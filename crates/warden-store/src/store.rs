@@ -2,9 +2,9 @@
 
 use crate::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, LoginProfiles, ManagedPolicies,
-    MfaDevices, OpenIdConnectProviders, PasswordPolicies, Roles, SamlProviders, ServerCertificates,
-    ServiceAccesses, ServiceCredentials, SigningCertificates, SnapshotSource, SshPublicKeys,
-    StoreError, Trails, Users, WrappedKeys,
+    MfaDevices, OpenIdConnectProviders, Organizations, PasswordPolicies, Roles, SamlProviders,
+    ServerCertificates, ServiceAccesses, ServiceCredentials, SigningCertificates, SnapshotSource,
+    SshPublicKeys, StoreError, Trails, Users, WrappedKeys,
 };
 
 /// One transaction's view of Warden's state, through one repository per aggregate.
@@ -57,6 +57,8 @@ pub trait Tx {
     fn wrapped_keys(&self) -> &dyn WrappedKeys;
     /// CloudTrail trails and their delivery state.
     fn trails(&self) -> &dyn Trails;
+    /// AWS Organizations: organizations, their trees, policies and requests.
+    fn organizations(&self) -> &dyn Organizations;
 
     /// Everything the authorization snapshot needs, as of this transaction.
     ///

@@ -1,14 +1,16 @@
-//! AssumeRole: a session of a role of the caller's account. The caller's identity policies
-//! and the role's trust policy decide together (a trust policy naming the caller suffices;
-//! one naming the account delegates to the caller's policies); the session's permissions
-//! are the role's, intersected with the session policies passed.
+//! AssumeRole: a session of a role of the caller's account or of another Warden account
+//! (the session's credentials then belong to that account). The caller's identity policies
+//! and the role's trust policy decide together (in the same account, a trust policy naming
+//! the caller suffices and one naming the account delegates to the caller's policies;
+//! across accounts both must allow); the session's permissions are the role's,
+//! intersected with the session policies passed.
 
 use warden_policy::{ArnParts, ContextValue, Policy, PolicyKind, size_without_whitespace};
 use warden_protocol::Arn;
 use warden_protocol::iam::arn as iam_arn;
 use warden_protocol::sts::{AssumeRoleRequest, AssumeRoleResponse, AssumedRoleUser, errors};
 
-use super::session::{NewSession, issue};
+use super::session::{NewSession, issue_in};
 use crate::operation::{Access, Authorized, Handle};
 use crate::session_token::TokenPrincipal;
 use crate::{CallerKind, Ctx, ServiceError};
@@ -21,28 +23,29 @@ const CHAINED_MAX_SECONDS: i32 = 3_600;
 /// plaintext characters for the inline and managed session policies together).
 const PACKED_BUDGET: usize = 2_048;
 
-/// The role a request names: its name, when the ARN is a role ARN of the caller's account.
-fn role_name<'a>(ctx: &Ctx<'_>, role_arn: &'a str) -> Result<Option<&'a str>, ServiceError> {
+/// The role a request names: its account and name, when the ARN is a role ARN.
+fn role_name(role_arn: &str) -> Result<Option<(&str, &str)>, ServiceError> {
     let parts = ArnParts::parse(role_arn)
         .filter(|parts| !parts.resource.is_empty())
         .ok_or_else(|| ServiceError::Validation(format!("{role_arn} is invalid")))?;
-    if parts.service != "iam" || parts.account != ctx.account() {
+    if parts.service != "iam" {
         return Ok(None);
     }
     Ok(parts
         .resource
         .strip_prefix("role/")
-        .and_then(|rest| rest.rsplit('/').next()))
+        .and_then(|rest| rest.rsplit('/').next())
+        .map(|name| (parts.account, name)))
 }
 
-/// The role a request names, when it exists with exactly that ARN.
+/// The role a request names (in any account of this Warden), when it exists with exactly
+/// that ARN.
 fn find_role<'s>(
-    ctx: &Ctx<'_>,
     snapshot: &'s crate::Snapshot,
     role_arn: &str,
 ) -> Result<Option<&'s crate::snapshot::RoleEntry>, ServiceError> {
-    Ok(role_name(ctx, role_arn)?
-        .and_then(|name| snapshot.role(ctx.account(), name))
+    Ok(role_name(role_arn)?
+        .and_then(|(account, name)| snapshot.role(account, name))
         .filter(|role| role.arn == role_arn))
 }
 
@@ -77,7 +80,7 @@ impl Handle for AssumeRoleRequest {
             ));
         }
         let snapshot = ctx.warden.snapshot();
-        let trust = find_role(ctx, &snapshot, &self.role_arn)?
+        let trust = find_role(&snapshot, &self.role_arn)?
             .and_then(|role| role.trust.as_ref().ok().cloned());
         let single = |value: &str| ContextValue::Single(value.to_owned());
         let mut keys = vec![(
@@ -114,7 +117,7 @@ impl Handle for AssumeRoleRequest {
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<AssumeRoleResponse, ServiceError> {
         let ctx = call.ctx;
         let snapshot = ctx.warden.snapshot();
-        let role = find_role(ctx, &snapshot, &self.role_arn)?.ok_or_else(|| {
+        let role = find_role(&snapshot, &self.role_arn)?.ok_or_else(|| {
             ServiceError::AccessDenied(format!(
                 "User: {} is not authorized to perform: sts:AssumeRole on resource: {}",
                 ctx.caller.arn, self.role_arn
@@ -166,8 +169,10 @@ impl Handle for AssumeRoleRequest {
         };
         let source_identity = source_identity(&self, ctx);
         let role_name = crate::ctx::name_in_arn(&role.arn);
-        let credentials = issue(
+        let account = role_name_account(&role.arn)?;
+        let credentials = issue_in(
             ctx,
+            &account,
             NewSession {
                 principal: TokenPrincipal::Role {
                     name: role_name.clone(),
@@ -188,9 +193,8 @@ impl Handle for AssumeRoleRequest {
             assumed_role_user: Some(AssumedRoleUser {
                 assumed_role_id: format!("{}:{}", role.role_id, self.role_session_name),
                 arn: format!(
-                    "arn:{}:sts::{}:assumed-role/{role_name}/{}",
+                    "arn:{}:sts::{account}:assumed-role/{role_name}/{}",
                     ctx.partition(),
-                    ctx.account(),
                     self.role_session_name
                 ),
             }),
@@ -199,6 +203,13 @@ impl Handle for AssumeRoleRequest {
             ..AssumeRoleResponse::default()
         })
     }
+}
+
+/// The account of the role `role_arn` (the account the session's credentials belong to).
+fn role_name_account(role_arn: &str) -> Result<String, ServiceError> {
+    role_name(role_arn)?
+        .map(|(account, _)| account.to_owned())
+        .ok_or_else(|| ServiceError::Internal("a found role without an account".to_owned()))
 }
 
 /// `PackedPolicySize`: the share (percent, rounded up) of the packed-size budget the

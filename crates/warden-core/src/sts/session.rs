@@ -25,11 +25,20 @@ pub(super) struct NewSession {
     pub(super) from_get_session_token: bool,
 }
 
-/// Credentials for `session`, issued now.
+/// Credentials for `session` in the caller's account, issued now.
 pub(super) fn issue(ctx: &Ctx<'_>, session: NewSession) -> Result<Credentials, ServiceError> {
+    issue_in(ctx, ctx.account(), session)
+}
+
+/// Credentials for `session` in `account` (a role's account, for AssumeRole), issued now.
+pub(super) fn issue_in(
+    ctx: &Ctx<'_>,
+    account: &str,
+    session: NewSession,
+) -> Result<Credentials, ServiceError> {
     let internal = |error: warden_crypto::CryptoError| ServiceError::Internal(error.to_string());
     let rng = ctx.warden.rng.as_ref();
-    let key = access_key_id(AccessKeyKind::Temporary, ctx.account(), rng).map_err(internal)?;
+    let key = access_key_id(AccessKeyKind::Temporary, account, rng).map_err(internal)?;
     let secret = secret_access_key(rng).map_err(internal)?;
     let issued = ctx.warden.now();
     let expires_ms = issued
@@ -39,7 +48,7 @@ pub(super) fn issue(ctx: &Ctx<'_>, session: NewSession) -> Result<Credentials, S
         v: 1,
         key: key.clone(),
         secret: secret.expose_secret().to_owned(),
-        account: ctx.account().to_owned(),
+        account: account.to_owned(),
         principal: session.principal,
         issued: issued.as_millisecond(),
         expires: expires_ms,

@@ -10,6 +10,7 @@ mod guard;
 mod identity_providers;
 mod observe;
 mod operations;
+mod organizations;
 mod server_certificates;
 mod sessions;
 

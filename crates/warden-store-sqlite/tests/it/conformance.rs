@@ -149,6 +149,8 @@ conformance_tests![
     concurrent_key_creation_respects_the_limit,
     concurrent_user_creation_keeps_names_unique,
     snapshot_generation_matches_its_data_under_writes,
+    organizations_tree_round_trips_and_deletes,
+    organizations_report_conflicts_and_absence,
     trails_create_get_list_update_delete,
     trails_report_conflicts_and_absence,
     trails_delivery_record_round_trips,
