@@ -202,7 +202,9 @@ fn decide_with(
     let scps = principal_org
         .filter(|_| !caller.is_service_linked_role())
         .and_then(|member| member.scps.as_deref());
-    let rcps = resource_org.and_then(|member| member.rcps.as_deref());
+    let rcps = resource_org
+        .filter(|_| rcp_applies(&request.action))
+        .and_then(|member| member.rcps.as_deref());
     let policies = PolicySet {
         identity: found.identity.policies,
         boundary: found.identity.boundary,
@@ -240,6 +242,28 @@ pub(crate) fn authorize_with_trust(
     trust: &warden_policy::Policy,
 ) -> Result<(), ServiceError> {
     decide_with(snapshot, caller, facts, permission, false, Some(trust))
+}
+
+/// The services whose resources resource control policies govern (AWS's list; of them
+/// Warden serves STS).
+const RCP_SERVICES: &[&str] = &[
+    "s3",
+    "sts",
+    "kms",
+    "sqs",
+    "secretsmanager",
+    "ecr",
+    "aoss",
+    "cognito-identity",
+    "logs",
+    "dynamodb",
+];
+
+/// Whether RCPs govern `action` (`service:Action`).
+fn rcp_applies(action: &str) -> bool {
+    action
+        .split_once(':')
+        .is_some_and(|(service, _)| RCP_SERVICES.contains(&service))
 }
 
 /// The organization's levels of one policy type, as the engine takes them.

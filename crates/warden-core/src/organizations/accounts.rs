@@ -24,8 +24,10 @@ use crate::{Ctx, ServiceError};
 
 /// The role CreateAccount makes when the request names none.
 pub(super) const DEFAULT_ROLE_NAME: &str = "OrganizationAccountAccessRole";
-/// The AWS managed policy that role gets.
-const ADMINISTRATOR_ACCESS: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+/// The AWS managed policy that role gets (its ARN in the partition).
+fn administrator_access(partition: &str) -> String {
+    format!("arn:{partition}:iam::aws:policy/AdministratorAccess")
+}
 /// AWS's default quota of accounts in an organization (the management account included).
 pub(super) const MAX_ACCOUNTS: usize = 10;
 
@@ -152,6 +154,7 @@ impl Handle for CreateAccountRequest {
             .map(|policy| policy.id)
             .collect();
         let org_id = org.id().to_owned();
+        let administrator = administrator_access(ctx.partition());
         call.touch(Principal::AccountRole {
             account: account_id.clone(),
             name: role_name.clone(),
@@ -174,7 +177,7 @@ impl Handle for CreateAccountRequest {
                 Attachable::Role,
                 &account_id,
                 &role_name,
-                ADMINISTRATOR_ACCESS,
+                &administrator,
             )?;
             orgs.put_create_account_status(&status)
         })?;

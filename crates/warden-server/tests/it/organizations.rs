@@ -582,3 +582,72 @@ async fn principal_org_keys_are_filled_for_members() {
     let (status, answer) = world.iam(&session, "Action=ListRoles").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
 }
+
+#[tokio::test]
+async fn an_rcp_on_a_member_denies_assuming_its_roles_and_governs_only_its_services() {
+    let world = World::new();
+    let admin = world.admin("admin").await;
+    let root_id = world.organization().await;
+    world
+        .ok(
+            &root(),
+            "EnablePolicyType",
+            json!({"RootId": root_id, "PolicyType": "RESOURCE_CONTROL_POLICY"}),
+        )
+        .await;
+    let member = world.member("guarded").await;
+    let session = world.assume_into_member(&admin, &member).await;
+    // A customer RCP may only deny.
+    let (status, answer) = world
+        .orgs(
+            &root(),
+            "CreatePolicy",
+            json!({"Name": "allow", "Description": "", "Type": "RESOURCE_CONTROL_POLICY",
+                   "Content": r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:*","Resource":"*"}]}"#}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer["__type"], "MalformedPolicyDocumentException");
+    let created = world
+        .ok(
+            &root(),
+            "CreatePolicy",
+            json!({"Name": "no-assume", "Description": "", "Type": "RESOURCE_CONTROL_POLICY",
+                   "Content": r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":["sts:AssumeRole","iam:CreateUser"],"Resource":"*"}]}"#}),
+        )
+        .await;
+    let policy_id = created["Policy"]["PolicySummary"]["Id"].as_str().unwrap();
+    world
+        .ok(
+            &root(),
+            "AttachPolicy",
+            json!({"PolicyId": policy_id, "TargetId": member}),
+        )
+        .await;
+    // RCPFullAWSAccess cannot be detached.
+    let (status, answer) = world
+        .orgs(
+            &root(),
+            "DetachPolicy",
+            json!({"PolicyId": "p-RCPFullAWSAccess", "TargetId": member}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer["Reason"], "NON_DETACHABLE_POLICY");
+    let (status, answer) = world
+        .query(
+            &admin,
+            "sts",
+            &format!(
+                "Action=AssumeRole&Version=2011-06-15&RoleSessionName=again&RoleArn={}",
+                encoded(&format!(
+                    "arn:aws:iam::{member}:role/OrganizationAccountAccessRole"
+                ))
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
+    // IAM is not a service RCPs govern.
+    let (status, answer) = world.iam(&session, "Action=CreateUser&UserName=ok").await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+}
