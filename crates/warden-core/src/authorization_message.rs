@@ -10,7 +10,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use warden_crypto::Sealer;
 use warden_policy::{ContextMap, ContextValue, Decision, Outcome};
 
@@ -43,12 +43,86 @@ impl Refusal {
 }
 
 /// What a refusal's encoded message tells.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct DenialDetail {
     /// The account the request was made in (only its principals may decode it).
+    #[serde(rename = "a")]
     pub(crate) account: String,
     /// The decoded message, as AWS shapes it.
-    pub(crate) message: Value,
+    #[serde(rename = "m")]
+    pub(crate) message: DecodedMessage,
+}
+
+/// DecodeAuthorizationMessage's `DecodedMessage`, members in AWS's order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DecodedMessage {
+    allowed: bool,
+    explicit_deny: bool,
+    matched_statements: Items<MatchedStatement>,
+    failures: Items<Value>,
+    context: MessageContext,
+}
+
+/// AWS's `{"items": [...]}` wrapper.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Items<T> {
+    items: Vec<T>,
+}
+
+/// AWS's `{"value": ...}` wrapper.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Value {
+    value: String,
+}
+
+/// A statement that decided the request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MatchedStatement {
+    statement_id: String,
+    effect: String,
+    principals: Items<Value>,
+    principal_groups: Items<Value>,
+    actions: Items<Value>,
+    resources: Items<Value>,
+    conditions: Items<Condition>,
+}
+
+/// A condition key and its values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Condition {
+    key: String,
+    values: Items<Value>,
+}
+
+/// The request the message is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct MessageContext {
+    principal: MessagePrincipal,
+    action: String,
+    resource: String,
+    conditions: Items<Condition>,
+}
+
+/// Who made the request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct MessagePrincipal {
+    id: String,
+    name: String,
+    arn: String,
+}
+
+/// `items` of single values.
+fn values<'v>(values: impl IntoIterator<Item = &'v str>) -> Items<Value> {
+    Items {
+        items: values
+            .into_iter()
+            .map(|value| Value {
+                value: value.to_owned(),
+            })
+            .collect(),
+    }
 }
 
 impl DenialDetail {
@@ -60,65 +134,66 @@ impl DenialDetail {
         context: &ContextMap,
         decision: &Decision,
     ) -> Self {
-        let items = |values: Vec<Value>| json!({ "items": values });
-        let matched: Vec<Value> = decision
+        let matched = decision
             .matched
             .iter()
-            .map(|statement| {
-                json!({
-                    "statementId": statement
-                        .sid
-                        .as_deref()
-                        .map_or_else(|| format!("{}#{}", statement.policy_id, statement.index), str::to_owned),
-                    "effect": match statement.effect {
-                        warden_policy::Effect::Allow => "ALLOW",
-                        warden_policy::Effect::Deny => "DENY",
-                    },
-                    "principals": items(vec![json!({ "value": caller.user_id() })]),
-                    "principalGroups": items(Vec::new()),
-                    "actions": items(vec![json!({ "value": action })]),
-                    "resources": items(vec![json!({ "value": resource })]),
-                    "conditions": items(Vec::new()),
-                })
+            .map(|statement| MatchedStatement {
+                statement_id: statement.sid.as_deref().map_or_else(
+                    || format!("{}#{}", statement.policy_id, statement.index),
+                    str::to_owned,
+                ),
+                effect: match statement.effect {
+                    warden_policy::Effect::Allow => "ALLOW",
+                    warden_policy::Effect::Deny => "DENY",
+                }
+                .to_owned(),
+                principals: values([caller.user_id()]),
+                principal_groups: values([]),
+                actions: values([action]),
+                resources: values([resource]),
+                conditions: Items { items: Vec::new() },
             })
             .collect();
-        let conditions: Vec<Value> = context
+        let conditions = context
             .iter()
-            .map(|(key, value)| {
-                let values: Vec<Value> = match value {
-                    ContextValue::Single(one) => vec![json!({ "value": one })],
-                    ContextValue::Multi(many) => {
-                        many.iter().map(|one| json!({ "value": one })).collect()
-                    }
-                };
-                json!({ "key": key, "values": items(values) })
+            .map(|(key, value)| Condition {
+                key: key.to_owned(),
+                values: match value {
+                    ContextValue::Single(one) => values([one.as_str()]),
+                    ContextValue::Multi(many) => values(many.iter().map(String::as_str)),
+                },
             })
             .collect();
         let name = caller.arn.rsplit('/').next().unwrap_or(&caller.arn);
         Self {
             account: caller.account_id.clone(),
-            message: json!({
-                "allowed": decision.outcome == Outcome::Allowed,
-                "explicitDeny": decision.outcome == Outcome::ExplicitDeny,
-                "matchedStatements": items(matched),
-                "failures": items(Vec::new()),
-                "context": {
-                    "principal": {
-                        "id": caller.user_id(),
-                        "name": name,
-                        "arn": caller.arn,
+            message: DecodedMessage {
+                allowed: decision.outcome == Outcome::Allowed,
+                explicit_deny: decision.outcome == Outcome::ExplicitDeny,
+                matched_statements: Items { items: matched },
+                failures: Items { items: Vec::new() },
+                context: MessageContext {
+                    principal: MessagePrincipal {
+                        id: caller.user_id().to_owned(),
+                        name: name.to_owned(),
+                        arn: caller.arn.clone(),
                     },
-                    "action": action,
-                    "resource": resource,
-                    "conditions": items(conditions),
+                    action: action.to_owned(),
+                    resource: resource.to_owned(),
+                    conditions: Items { items: conditions },
                 },
-            }),
+            },
         }
+    }
+
+    /// The decoded message's text (JSON).
+    pub(crate) fn message_text(&self) -> String {
+        serde_json::to_string(&self.message).unwrap_or_default()
     }
 
     /// The encoded message.
     pub(crate) fn encode(&self, sealer: &Sealer) -> Option<String> {
-        let plain = serde_json::to_vec(&json!({ "a": self.account, "m": self.message })).ok()?;
+        let plain = serde_json::to_vec(self).ok()?;
         let sealed = sealer.seal(&plain, PURPOSE).ok()?;
         Some(URL_SAFE_NO_PAD.encode(sealed))
     }
@@ -128,10 +203,6 @@ impl DenialDetail {
     pub(crate) fn decode(sealer: &Sealer, encoded: &str) -> Option<Self> {
         let sealed = URL_SAFE_NO_PAD.decode(encoded.trim()).ok()?;
         let plain = sealer.open(&sealed, PURPOSE).ok()?;
-        let mut value: Value = serde_json::from_slice(&plain).ok()?;
-        Some(Self {
-            account: value.get("a")?.as_str()?.to_owned(),
-            message: value.get_mut("m")?.take(),
-        })
+        serde_json::from_slice(&plain).ok()
     }
 }

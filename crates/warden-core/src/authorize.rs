@@ -230,6 +230,18 @@ fn decide_with(
         "aws:ResourceAccount",
         ContextValue::Single(permission.resource_account.clone()),
     );
+    let principal_org = snapshot.org_member(&caller.account_id);
+    let resource_org = snapshot.org_member(&permission.resource_account);
+    org_keys(
+        &mut context,
+        principal_org,
+        ["aws:PrincipalOrgID", "aws:PrincipalOrgPaths"],
+    );
+    org_keys(
+        &mut context,
+        resource_org,
+        ["aws:ResourceOrgID", "aws:ResourceOrgPaths"],
+    );
     for (key, value) in permission.keys {
         context.insert(&key, value);
     }
@@ -254,12 +266,30 @@ fn decide_with(
             "because an identity-based policy of the principal cannot be evaluated",
         ));
     }
+    if let Some(reason) = principal_org
+        .and_then(|member| member.broken.as_deref())
+        .or_else(|| resource_org.and_then(|member| member.broken.as_deref()))
+    {
+        tracing::error!(principal = %caller.arn, %reason, "denying: organization policy cannot be evaluated");
+        return Err(denied(
+            caller,
+            &request,
+            "because an organization policy cannot be evaluated",
+        ));
+    }
+    let scps = principal_org
+        .filter(|_| !caller.is_service_linked_role())
+        .and_then(|member| member.scps.as_deref());
+    let rcps = resource_org
+        .filter(|_| rcp_applies(&request.action))
+        .and_then(|member| member.rcps.as_deref());
     let policies = PolicySet {
         identity: found.identity.policies,
         boundary: found.identity.boundary,
         session: found.session,
         resource: resource_policy.map(|policy| (policy, ResourcePolicyKind::MustAllow)),
-        ..PolicySet::default()
+        scp: levels(scps),
+        rcp: levels(rcps),
     };
     let decision = evaluate(&request, &policies);
     tracing::debug!(
@@ -326,6 +356,50 @@ pub(crate) fn authorize_with_key_policy(
         granted,
         Some(key_policy),
     )
+}
+
+/// The services whose resources resource control policies govern (AWS's list; of them
+/// Warden serves STS).
+const RCP_SERVICES: &[&str] = &[
+    "s3",
+    "sts",
+    "kms",
+    "sqs",
+    "secretsmanager",
+    "ecr",
+    "aoss",
+    "cognito-identity",
+    "logs",
+    "dynamodb",
+];
+
+/// Whether RCPs govern `action` (`service:Action`).
+fn rcp_applies(action: &str) -> bool {
+    action
+        .split_once(':')
+        .is_some_and(|(service, _)| RCP_SERVICES.contains(&service))
+}
+
+/// The organization's levels of one policy type, as the engine takes them.
+fn levels(levels: Option<&[crate::snapshot::Level]>) -> Vec<Vec<&warden_policy::Policy>> {
+    levels.map_or_else(Vec::new, |levels| {
+        levels
+            .iter()
+            .map(|level| level.iter().map(AsRef::as_ref).collect())
+            .collect()
+    })
+}
+
+/// `aws:…OrgID` and `aws:…OrgPaths` (the two `keys`) of an account in an organization.
+fn org_keys(
+    context: &mut ContextMap,
+    member: Option<&crate::snapshot::OrgMember>,
+    [id_key, paths_key]: [&str; 2],
+) {
+    if let Some(member) = member {
+        context.insert(id_key, ContextValue::Single(member.org_id.clone()));
+        context.insert(paths_key, ContextValue::Multi(vec![member.path.clone()]));
+    }
 }
 
 fn denied(caller: &Caller, request: &RequestContext, reason: &str) -> ServiceError {

@@ -180,6 +180,11 @@ impl Caller {
         matches!(self.kind, CallerKind::Root)
     }
 
+    /// Whether the caller is a session of a service-linked role (exempt from SCPs).
+    pub fn is_service_linked_role(&self) -> bool {
+        matches!(&self.kind, CallerKind::AssumedRole { role_arn, .. } if role_arn.contains(":role/aws-service-role/"))
+    }
+
     /// `aws:PrincipalType`.
     pub fn principal_type(&self) -> &'static str {
         match self.kind {

@@ -63,6 +63,17 @@ pub enum ServiceError {
         /// AWS's message.
         message: String,
     },
+    /// A modeled error with its `Reason` member (Organizations' `ConstraintViolationException`,
+    /// `InvalidInputException`).
+    #[error("{}: {reason}: {message}", error.code)]
+    ModeledWithReason {
+        /// The generated error.
+        error: &'static ModeledError,
+        /// The modeled reason, e.g. `OU_DEPTH_LIMIT_EXCEEDED`.
+        reason: &'static str,
+        /// AWS's message.
+        message: String,
+    },
     /// A JSON 1.1 service's operation Warden does not serve, answered as AWS answers an
     /// unknown target (`UnknownOperationException`).
     #[error("unknown operation")]
@@ -176,6 +187,15 @@ pub(crate) fn not_found_message(kind: EntityKind, name: &str) -> String {
             format!("OpenIDConnect Provider not found for url {name}")
         }
         EntityKind::SamlProvider => format!("SAML provider {name} cannot be found."),
+        EntityKind::Organization => "Your account is not a member of an organization.".to_owned(),
+        EntityKind::OrgNode => format!("The entity {name} cannot be found."),
+        EntityKind::OrgEmail => format!("The email address {name} cannot be found."),
+        EntityKind::OrgPolicy => {
+            "We can't find a policy with the PolicyId that you specified.".to_owned()
+        }
+        EntityKind::OrgAttachment => {
+            "The policy isn't attached to the specified target in the specified root.".to_owned()
+        }
     }
 }
 
@@ -222,6 +242,15 @@ fn already_exists_message(kind: EntityKind, name: &str) -> String {
                 .map_or(name, |(_, url)| url)
         ),
         EntityKind::SamlProvider => format!("SAMLProvider {name} already exists."),
+        EntityKind::Organization => {
+            "The AWS account is already a member of an organization.".to_owned()
+        }
+        EntityKind::OrgNode => format!("The entity {name} already exists."),
+        EntityKind::OrgEmail => format!("The email address {name} is already in use."),
+        EntityKind::OrgPolicy => "A policy with the same name already exists.".to_owned(),
+        EntityKind::OrgAttachment => {
+            "The selected policy is already attached to the specified target.".to_owned()
+        }
     }
 }
 
@@ -258,6 +287,11 @@ impl From<ServiceError> for AwsError {
                 api_version,
             } => Self::invalid_action(operation, api_version),
             ServiceError::Modeled { error, message } => error.with_message(message),
+            ServiceError::ModeledWithReason {
+                error,
+                reason,
+                message,
+            } => error.with_message(message).with_reason(reason),
             ServiceError::UnknownOperation => Self::unknown_operation(),
             ServiceError::AuditUnavailable => Self::new(
                 "ServiceUnavailable",

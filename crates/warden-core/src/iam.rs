@@ -27,7 +27,7 @@ mod service_credential;
 mod signing_certificate;
 mod simulate;
 mod ssh_public_key;
-mod tagging;
+pub(crate) mod tagging;
 mod user;
 mod user_policy;
 

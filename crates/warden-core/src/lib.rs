@@ -42,6 +42,7 @@ mod json;
 mod key_uses;
 pub mod kms;
 mod operation;
+pub mod organizations;
 mod service_accesses;
 pub mod session_token;
 mod snapshot;
@@ -57,7 +58,7 @@ pub(crate) use ctx::Ctx;
 pub use error::ServiceError;
 pub use federated::{FederatedIdentity, FederationKind};
 pub use operation::Ran;
-pub use snapshot::{KeyEntry, Snapshot, UserEntry};
+pub use snapshot::{KeyEntry, Level, OrgMember, Snapshot, UserEntry};
 pub use warden::{StartError, Warden};
 
 /// An operation's result, ready for the protocol layer to render.

@@ -166,6 +166,15 @@ pub(crate) enum Principal {
     ManagedPolicy(String),
     /// The root user of the caller's account: its keys.
     Root,
+    /// An IAM role of another account (one an organization creates in a new account).
+    AccountRole {
+        /// The role's account.
+        account: String,
+        /// The role's name.
+        name: String,
+    },
+    /// An organization, by id: its members' paths and policies.
+    Organization(String),
 }
 
 /// One operation's business, run by [`run`] once authorized.
@@ -393,6 +402,11 @@ fn trusted<Op: OperationShape>(
     keys: &[(String, ContextValue)],
 ) -> Result<(), ServiceError> {
     let snapshot = ctx.warden.snapshot();
+    // The role's own account owns it (another account's role, for a cross-account session).
+    let resource_account = warden_policy::ArnParts::parse(&role.value).map_or_else(
+        || ctx.caller.account_id.clone(),
+        |parts| parts.account.to_owned(),
+    );
     for action in Op::INFO.actions.iter().chain(extra) {
         let refused = || {
             ServiceError::AccessDenied(format!(
@@ -408,7 +422,7 @@ fn trusted<Op: OperationShape>(
             Permission {
                 action: (*action).to_owned(),
                 resource: role.value.clone(),
-                resource_account: ctx.caller.account_id.clone(),
+                resource_account: resource_account.clone(),
                 keys: keys.to_vec(),
             },
             trust,

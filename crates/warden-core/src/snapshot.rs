@@ -18,6 +18,10 @@ use zeroize::Zeroizing;
 
 use crate::caller::Caller;
 
+mod organizations;
+
+pub use organizations::{Level, OrgMember};
+
 /// One access key, ready to verify signatures.
 pub struct KeyEntry {
     /// The principal the key authenticates (shared: every request it signs holds it).
@@ -152,6 +156,10 @@ pub struct Snapshot {
     keys_by_owner: HashMap<Owner, Arc<[String]>>,
     /// The ARNs of users and roles by their unique ids (`AIDA…`, `AROA…`).
     arns_by_unique_id: HashMap<String, String>,
+    /// Organization facts by member account id.
+    org_members: HashMap<String, Arc<OrgMember>>,
+    /// The member accounts of each organization, by organization id.
+    org_accounts: HashMap<String, Arc<[String]>>,
     /// How many generations were published before this one.
     generation: u64,
 }

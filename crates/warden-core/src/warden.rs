@@ -105,7 +105,11 @@ impl Warden {
             crate::digest_key::load_or_create(store.as_ref(), &sealer, clock.now())
                 .map_err(|error| StartError::State(format!("digest signing key: {error}")))?;
         let source = store.read(|tx| tx.snapshot_source())?;
-        let snapshot = Arc::new(snapshot_build::from_source(&source, &sealer)?);
+        let mut snapshot = snapshot_build::from_source(&source, &sealer)?;
+        for organization in store.read(|tx| tx.organizations().load_all())? {
+            snapshot.put_organization(&organization.organization.org_id, Some(&organization));
+        }
+        let snapshot = Arc::new(snapshot);
         Ok(Self {
             store,
             audit,
@@ -328,6 +332,13 @@ impl Warden {
                                     next,
                                     account,
                                 )?,
+                                Principal::AccountRole { account, name } => {
+                                    snapshot_build::refresh_role(tx, next, account, name)?;
+                                }
+                                Principal::Organization(org_id) => {
+                                    let state = tx.organizations().load(org_id)?;
+                                    next.put_organization(org_id, state.as_ref());
+                                }
                             }
                         }
                         Ok(())

@@ -24,6 +24,9 @@ pub struct AwsError {
     pub sender_fault: bool,
     /// The message shown to the caller.
     pub message: String,
+    /// The modeled `Reason` member some JSON 1.1 exceptions carry
+    /// (Organizations' `ConstraintViolationException`, `InvalidInputException`, …).
+    pub reason: Option<&'static str>,
 }
 
 impl AwsError {
@@ -39,6 +42,7 @@ impl AwsError {
             status,
             sender_fault: status < 500,
             message: message.into(),
+            reason: None,
         }
     }
 
@@ -49,6 +53,7 @@ impl AwsError {
             status: error.status,
             sender_fault: error.sender_fault,
             message: message.into(),
+            reason: None,
         }
     }
 
@@ -153,6 +158,13 @@ impl AwsError {
     /// `InvalidParameterValue` (400).
     pub fn invalid_parameter_value(message: impl Into<String>) -> Self {
         Self::new("InvalidParameterValue", 400, message)
+    }
+
+    /// The same error with the modeled `Reason` member.
+    #[must_use]
+    pub fn with_reason(mut self, reason: &'static str) -> Self {
+        self.reason = Some(reason);
+        self
     }
 
     /// The same error with another code (e.g. a service-specific spelling).

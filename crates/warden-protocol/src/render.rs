@@ -121,7 +121,14 @@ pub fn render_json_success(output: Option<&dyn Encode>) -> String {
         .to_string()
 }
 
-/// A JSON 1.1 error body: `{"__type":"Code","message":"…"}`.
+/// A JSON 1.1 error body: `{"__type":"Code","message":"…"}`, with `"Reason"` when the
+/// exception carries one.
 pub fn render_json_error(error: &AwsError) -> String {
-    json!({ "__type": error.code, "message": error.message }).to_string()
+    match error.reason {
+        Some(reason) => {
+            json!({ "__type": error.code, "message": error.message, "Reason": reason })
+        }
+        None => json!({ "__type": error.code, "message": error.message }),
+    }
+    .to_string()
 }

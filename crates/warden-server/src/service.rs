@@ -46,7 +46,7 @@ pub(crate) struct Service {
 }
 
 /// Every service the server answers.
-pub(crate) static SERVICES: [Service; 4] = [
+pub(crate) static SERVICES: [Service; 5] = [
     Service {
         meta: &warden_protocol::iam::META,
         event_source: "iam.amazonaws.com",
@@ -72,6 +72,12 @@ pub(crate) static SERVICES: [Service; 4] = [
         // the read thread.
         placement: Placement::Blocking,
         prepare: prepare_kms,
+    },
+    Service {
+        meta: &warden_protocol::organizations::META,
+        event_source: "organizations.amazonaws.com",
+        placement: Placement::ReadThreadForReads,
+        prepare: prepare_organizations,
     },
 ];
 
@@ -176,6 +182,14 @@ fn prepare_cloudtrail(action: &str, wire: Wire<'_>) -> Result<Prepared, AwsError
 fn prepare_kms(action: &str, wire: Wire<'_>) -> Result<Prepared, AwsError> {
     let operation = warden_protocol::kms::Operation::from_json(action, json_body(wire)?)?;
     Ok(authenticated_call(operation, warden_core::kms::call))
+}
+
+fn prepare_organizations(action: &str, wire: Wire<'_>) -> Result<Prepared, AwsError> {
+    let operation = warden_protocol::organizations::Operation::from_json(action, json_body(wire)?)?;
+    Ok(authenticated_call(
+        operation,
+        warden_core::organizations::call,
+    ))
 }
 
 #[cfg(test)]

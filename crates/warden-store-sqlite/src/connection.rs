@@ -39,6 +39,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
         include_str!("../migrations/0015_outbound_federation.sql"),
     ),
     (16, include_str!("../migrations/0016_kms.sql")),
+    (17, include_str!("../migrations/0017_organizations.sql")),
 ];
 
 /// Opens the writer and the reader connection to the database file at `path`, creating

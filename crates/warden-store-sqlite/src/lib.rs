@@ -37,6 +37,7 @@ mod kms;
 mod login_profiles;
 mod managed_policies;
 mod mfa_devices;
+mod organizations;
 mod paging;
 mod password_policies;
 mod policies;

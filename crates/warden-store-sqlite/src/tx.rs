@@ -3,9 +3,9 @@
 use rusqlite::Connection;
 use warden_store::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, Kms, LoginProfiles,
-    ManagedPolicies, MfaDevices, OpenIdConnectProviders, PasswordPolicies, Roles, SamlProviders,
-    ServerCertificates, ServiceAccesses, ServiceCredentials, SigningCertificates, SnapshotSource,
-    SshPublicKeys, StoreError, Trails, Tx, Users, WrappedKeys,
+    ManagedPolicies, MfaDevices, OpenIdConnectProviders, Organizations, PasswordPolicies, Roles,
+    SamlProviders, ServerCertificates, ServiceAccesses, ServiceCredentials, SigningCertificates,
+    SnapshotSource, SshPublicKeys, StoreError, Trails, Tx, Users, WrappedKeys,
 };
 
 use crate::failure::Outcome;
@@ -141,6 +141,10 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn kms(&self) -> &dyn Kms {
+        self
+    }
+
+    fn organizations(&self) -> &dyn Organizations {
         self
     }
 

@@ -64,6 +64,7 @@ mod kms;
 mod login_profiles;
 mod managed_policies;
 mod mfa_devices;
+mod organizations;
 mod password_policies;
 mod policies;
 mod roles;
@@ -423,6 +424,14 @@ pub const CHECKS: &[Check] = &[
     check(
         "kms_keys_aliases_and_grants_round_trip",
         kms::keys_aliases_and_grants_round_trip,
+    ),
+    check(
+        "organizations_tree_round_trips_and_deletes",
+        organizations::tree_round_trips_and_deletes,
+    ),
+    check(
+        "organizations_report_conflicts_and_absence",
+        organizations::report_conflicts_and_absence,
     ),
     check(
         "trails_create_get_list_update_delete",

@@ -85,6 +85,16 @@ pub enum EntityKind {
     OpenIdConnectProvider,
     /// A SAML provider (by name).
     SamlProvider,
+    /// An organization (by id; by account when the account already belongs to one).
+    Organization,
+    /// A node of an organization: its root, an OU or a member account (by id).
+    OrgNode,
+    /// A member account's email address (by address).
+    OrgEmail,
+    /// An Organizations policy (by id; by name when a name is taken).
+    OrgPolicy,
+    /// A policy's attachment to a node (by `policy id/target id`).
+    OrgAttachment,
 }
 
 impl EntityKind {
@@ -116,6 +126,11 @@ impl EntityKind {
             Self::ServerCertificate => "server certificate",
             Self::OpenIdConnectProvider => "OpenID Connect provider",
             Self::SamlProvider => "SAML provider",
+            Self::Organization => "organization",
+            Self::OrgNode => "organization node",
+            Self::OrgEmail => "account email",
+            Self::OrgPolicy => "organization policy",
+            Self::OrgAttachment => "policy attachment",
         }
     }
 }
@@ -178,7 +193,12 @@ impl StoreError {
             | EntityKind::AccountAlias
             | EntityKind::ServiceCredential
             | EntityKind::SshPublicKey
-            | EntityKind::SigningCertificate => "Resource",
+            | EntityKind::SigningCertificate
+            | EntityKind::Organization
+            | EntityKind::OrgNode
+            | EntityKind::OrgEmail
+            | EntityKind::OrgPolicy
+            | EntityKind::OrgAttachment => "Resource",
             EntityKind::MfaDevice => "MFADevice",
             EntityKind::ServerCertificate => "ServerCertificate",
             EntityKind::OpenIdConnectProvider => "OpenIdConnectProvider",

@@ -47,6 +47,7 @@ mod error;
 mod identity_providers;
 mod kms;
 mod names;
+mod organizations;
 mod records;
 mod repositories;
 mod server_certificates;
@@ -74,6 +75,10 @@ pub use identity_providers::{
 };
 pub use kms::{KmsAliasRecord, KmsGrantRecord, KmsKeyMaterialRecord, KmsKeyRecord};
 pub use names::{name_key, tag_key_fold};
+pub use organizations::{
+    CreateAccountStatusRecord, OrgNodeKind, OrgNodeRecord, OrgPolicyRecord, OrganizationRecord,
+    OrganizationState,
+};
 pub use records::{
     ACCESS_KEYS_PER_USER, ATTACHED_POLICIES_PER_ENTITY, AccessKeyRecord, AccessKeyStatus,
     AccountRecord, Attachable, Attachment, DEFAULT_MAX_SESSION_DURATION, GROUPS_PER_USER,
@@ -84,9 +89,9 @@ pub use records::{
 };
 pub use repositories::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, Kms, LoginProfiles,
-    ManagedPolicies, MfaDevices, OpenIdConnectProviders, PasswordPolicies, Roles, SamlProviders,
-    ServerCertificates, ServiceAccesses, ServiceCredentials, SigningCertificates, SshPublicKeys,
-    Trails, Users, WrappedKeys,
+    ManagedPolicies, MfaDevices, OpenIdConnectProviders, Organizations, PasswordPolicies, Roles,
+    SamlProviders, ServerCertificates, ServiceAccesses, ServiceCredentials, SigningCertificates,
+    SshPublicKeys, Trails, Users, WrappedKeys,
 };
 pub use server_certificates::{
     SERVER_CERTIFICATES_PER_ACCOUNT, ServerCertificateRecord, ServerCertificateUpdate,

@@ -2,9 +2,9 @@
 
 use crate::{
     AccessKeys, Accounts, Groups, InlinePolicies, InstanceProfiles, Kms, LoginProfiles,
-    ManagedPolicies, MfaDevices, OpenIdConnectProviders, PasswordPolicies, Roles, SamlProviders,
-    ServerCertificates, ServiceAccesses, ServiceCredentials, SigningCertificates, SnapshotSource,
-    SshPublicKeys, StoreError, Trails, Users, WrappedKeys,
+    ManagedPolicies, MfaDevices, OpenIdConnectProviders, Organizations, PasswordPolicies, Roles,
+    SamlProviders, ServerCertificates, ServiceAccesses, ServiceCredentials, SigningCertificates,
+    SnapshotSource, SshPublicKeys, StoreError, Trails, Users, WrappedKeys,
 };
 
 /// One transaction's view of Warden's state, through one repository per aggregate.
@@ -59,6 +59,8 @@ pub trait Tx {
     fn trails(&self) -> &dyn Trails;
     /// KMS keys, aliases and grants.
     fn kms(&self) -> &dyn Kms;
+    /// AWS Organizations: organizations, their trees, policies and requests.
+    fn organizations(&self) -> &dyn Organizations;
 
     /// Everything the authorization snapshot needs, as of this transaction.
     ///

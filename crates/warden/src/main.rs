@@ -1,5 +1,6 @@
 //! The `warden` command: a thin clap front end over the Warden libraries.
 
+mod account_cmd;
 mod audit_cmd;
 mod backend;
 mod policy_cmd;
@@ -33,6 +34,9 @@ enum Command {
     /// Verify the audit trail offline.
     #[command(subcommand)]
     Audit(audit_cmd::AuditCommand),
+    /// Inspect the accounts of a data directory.
+    #[command(subcommand)]
+    Account(account_cmd::AccountCommand),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +45,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve_cmd::run(args),
         Command::Policy(command) => policy_cmd::run(command),
         Command::Audit(command) => audit_cmd::run(command),
+        Command::Account(command) => account_cmd::run(command),
     };
     match result {
         Ok(code) => code,

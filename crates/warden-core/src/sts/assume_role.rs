@@ -1,7 +1,9 @@
-//! AssumeRole: a session of a role of the caller's account. The caller's identity policies
-//! and the role's trust policy decide together (a trust policy naming the caller suffices;
-//! one naming the account delegates to the caller's policies); the session's permissions
-//! are the role's, intersected with the session policies passed.
+//! AssumeRole: a session of a role of the caller's account or of another Warden account
+//! (the session's credentials then belong to that account). The caller's identity policies
+//! and the role's trust policy decide together (in the same account, a trust policy naming
+//! the caller suffices and one naming the account delegates to the caller's policies;
+//! across accounts both must allow); the session's permissions are the role's,
+//! intersected with the session policies passed.
 
 use warden_policy::{ArnParts, ContextValue};
 use warden_protocol::Arn;
@@ -9,35 +11,36 @@ use warden_protocol::iam::arn as iam_arn;
 use warden_protocol::sts::{AssumeRoleRequest, AssumeRoleResponse};
 
 use super::role_session;
-use super::session::{NewSession, issue};
+use super::session::{NewSession, issue_in};
 use super::session_policies::{packed_size, session_policies};
 use super::session_tags::{SessionTags, TAG_SESSION};
 use crate::operation::{Access, Authorized, Handle};
 use crate::session_token::TokenPrincipal;
 use crate::{CallerKind, Ctx, ServiceError};
 
-/// The role a request names: its name, when the ARN is a role ARN of the caller's account.
-fn role_name<'a>(ctx: &Ctx<'_>, role_arn: &'a str) -> Result<Option<&'a str>, ServiceError> {
+/// The role a request names: its account and name, when the ARN is a role ARN.
+fn role_name(role_arn: &str) -> Result<Option<(&str, &str)>, ServiceError> {
     let parts = ArnParts::parse(role_arn)
         .filter(|parts| !parts.resource.is_empty())
         .ok_or_else(|| ServiceError::Validation(format!("{role_arn} is invalid")))?;
-    if parts.service != "iam" || parts.account != ctx.account() {
+    if parts.service != "iam" {
         return Ok(None);
     }
     Ok(parts
         .resource
         .strip_prefix("role/")
-        .and_then(|rest| rest.rsplit('/').next()))
+        .and_then(|rest| rest.rsplit('/').next())
+        .map(|name| (parts.account, name)))
 }
 
-/// The role a request names, when it exists with exactly that ARN.
+/// The role a request names (in any account of this Warden), when it exists with exactly
+/// that ARN.
 fn find_role<'s>(
-    ctx: &Ctx<'_>,
     snapshot: &'s crate::Snapshot,
     role_arn: &str,
 ) -> Result<Option<&'s crate::snapshot::RoleEntry>, ServiceError> {
-    Ok(role_name(ctx, role_arn)?
-        .and_then(|name| snapshot.role(ctx.account(), name))
+    Ok(role_name(role_arn)?
+        .and_then(|(account, name)| snapshot.role(account, name))
         .filter(|role| role.arn == role_arn))
 }
 
@@ -67,7 +70,7 @@ impl Handle for AssumeRoleRequest {
             self.transitive_tag_keys.as_deref(),
         )?;
         let snapshot = ctx.warden.snapshot();
-        let trust = find_role(ctx, &snapshot, &self.role_arn)?
+        let trust = find_role(&snapshot, &self.role_arn)?
             .and_then(|role| role.trust.as_ref().ok().cloned());
         let single = |value: &str| ContextValue::Single(value.to_owned());
         let mut keys = vec![(
@@ -108,7 +111,7 @@ impl Handle for AssumeRoleRequest {
     fn handle(self, call: &mut Authorized<'_, '_>) -> Result<AssumeRoleResponse, ServiceError> {
         let ctx = call.ctx;
         let snapshot = ctx.warden.snapshot();
-        let role = find_role(ctx, &snapshot, &self.role_arn)?.ok_or_else(|| {
+        let role = find_role(&snapshot, &self.role_arn)?.ok_or_else(|| {
             ServiceError::AccessDenied(format!(
                 "User: {} is not authorized to perform: sts:AssumeRole on resource: {}",
                 ctx.caller.arn, self.role_arn
@@ -132,9 +135,11 @@ impl Handle for AssumeRoleRequest {
             _ => None,
         };
         let source_identity = source_identity(&self, ctx);
+        let account = role_name_account(&role.arn)?;
         let (session_tags, transitive_tag_keys) = tags.into_session();
-        let credentials = issue(
-            ctx,
+        let credentials = issue_in(
+            ctx.warden,
+            &account,
             NewSession {
                 principal: TokenPrincipal::Role {
                     name: crate::ctx::name_in_arn(&role.arn),
@@ -156,7 +161,7 @@ impl Handle for AssumeRoleRequest {
             credentials: Some(credentials),
             assumed_role_user: Some(role_session::assumed_role_user(
                 ctx.partition(),
-                ctx.account(),
+                &account,
                 role,
                 &self.role_session_name,
             )),
@@ -165,4 +170,11 @@ impl Handle for AssumeRoleRequest {
             ..AssumeRoleResponse::default()
         })
     }
+}
+
+/// The account of the role `role_arn` (the account the session's credentials belong to).
+fn role_name_account(role_arn: &str) -> Result<String, ServiceError> {
+    role_name(role_arn)?
+        .map(|(account, _)| account.to_owned())
+        .ok_or_else(|| ServiceError::Internal("a found role without an account".to_owned()))
 }

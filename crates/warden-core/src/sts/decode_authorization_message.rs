@@ -30,7 +30,7 @@ impl Handle for DecodeAuthorizationMessageRequest {
                 )
             })?;
         Ok(DecodeAuthorizationMessageResponse {
-            decoded_message: Some(detail.message.to_string()),
+            decoded_message: Some(detail.message_text()),
         })
     }
 }

@@ -11,6 +11,7 @@ mod identity_providers;
 mod kms;
 mod observe;
 mod operations;
+mod organizations;
 mod server_certificates;
 mod sessions;
 mod web_identity;

@@ -22,7 +22,7 @@ use tower::ServiceExt as _;
 use warden_core::{FixedClock, RootCredentials, Warden};
 use warden_crypto::{DeterministicRandom, RootKey, SecretString};
 use warden_journal::SqliteAuditLog;
-use warden_protocol::{OperationInfo, ServiceMeta, cloudtrail, iam, kms, sts};
+use warden_protocol::{OperationInfo, ServiceMeta, cloudtrail, iam, kms, organizations, sts};
 use warden_store_sqlite::SqliteStore;
 
 const ACCOUNT: &str = "123456789012";
@@ -909,6 +909,151 @@ const SAMPLES: &[Sample] = &[
         "DeleteAlias",
         r#"{"AliasName":"alias/harness"}"#,
     ),
+    json(
+        &organizations::META,
+        "CreateOrganization",
+        r#"{"FeatureSet":"ALL"}"#,
+    ),
+    json(&organizations::META, "DescribeOrganization", "{}"),
+    json(&organizations::META, "ListRoots", "{}"),
+    json(
+        &organizations::META,
+        "EnablePolicyType",
+        r#"{"RootId":"{ROOT}","PolicyType":"SERVICE_CONTROL_POLICY"}"#,
+    ),
+    json(
+        &organizations::META,
+        "CreateAccount",
+        r#"{"Email":"member@example.com","AccountName":"member","Tags":[{"Key":"env","Value":"test"}]}"#,
+    ),
+    json(
+        &organizations::META,
+        "DescribeCreateAccountStatus",
+        r#"{"CreateAccountRequestId":"{CAR}"}"#,
+    ),
+    json(&organizations::META, "ListCreateAccountStatus", "{}"),
+    json(
+        &organizations::META,
+        "DescribeAccount",
+        r#"{"AccountId":"{MEMBER}"}"#,
+    ),
+    json(&organizations::META, "ListAccounts", "{}"),
+    json(
+        &organizations::META,
+        "CreateOrganizationalUnit",
+        r#"{"ParentId":"{ROOT}","Name":"workloads"}"#,
+    ),
+    json(
+        &organizations::META,
+        "DescribeOrganizationalUnit",
+        r#"{"OrganizationalUnitId":"{OU}"}"#,
+    ),
+    json(
+        &organizations::META,
+        "UpdateOrganizationalUnit",
+        r#"{"OrganizationalUnitId":"{OU}","Name":"prod"}"#,
+    ),
+    json(
+        &organizations::META,
+        "ListOrganizationalUnitsForParent",
+        r#"{"ParentId":"{ROOT}"}"#,
+    ),
+    json(
+        &organizations::META,
+        "MoveAccount",
+        r#"{"AccountId":"{MEMBER}","SourceParentId":"{ROOT}","DestinationParentId":"{OU}"}"#,
+    ),
+    json(
+        &organizations::META,
+        "ListAccountsForParent",
+        r#"{"ParentId":"{OU}"}"#,
+    ),
+    json(
+        &organizations::META,
+        "ListChildren",
+        r#"{"ParentId":"{ROOT}","ChildType":"ORGANIZATIONAL_UNIT"}"#,
+    ),
+    json(
+        &organizations::META,
+        "ListParents",
+        r#"{"ChildId":"{MEMBER}"}"#,
+    ),
+    json(
+        &organizations::META,
+        "CreatePolicy",
+        r#"{"Name":"deny-leave","Description":"","Type":"SERVICE_CONTROL_POLICY","Content":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"organizations:LeaveOrganization\",\"Resource\":\"*\"}]}"}"#,
+    ),
+    json(
+        &organizations::META,
+        "DescribePolicy",
+        r#"{"PolicyId":"{POLICY}"}"#,
+    ),
+    json(
+        &organizations::META,
+        "UpdatePolicy",
+        r#"{"PolicyId":"{POLICY}","Description":"members stay"}"#,
+    ),
+    json(
+        &organizations::META,
+        "ListPolicies",
+        r#"{"Filter":"SERVICE_CONTROL_POLICY"}"#,
+    ),
+    json(
+        &organizations::META,
+        "AttachPolicy",
+        r#"{"PolicyId":"{POLICY}","TargetId":"{OU}"}"#,
+    ),
+    json(
+        &organizations::META,
+        "ListPoliciesForTarget",
+        r#"{"TargetId":"{OU}","Filter":"SERVICE_CONTROL_POLICY"}"#,
+    ),
+    json(
+        &organizations::META,
+        "ListTargetsForPolicy",
+        r#"{"PolicyId":"{POLICY}"}"#,
+    ),
+    json(
+        &organizations::META,
+        "TagResource",
+        r#"{"ResourceId":"{OU}","Tags":[{"Key":"team","Value":"red"}]}"#,
+    ),
+    json(
+        &organizations::META,
+        "ListTagsForResource",
+        r#"{"ResourceId":"{OU}"}"#,
+    ),
+    json(
+        &organizations::META,
+        "UntagResource",
+        r#"{"ResourceId":"{OU}","TagKeys":["team"]}"#,
+    ),
+    json(
+        &organizations::META,
+        "DetachPolicy",
+        r#"{"PolicyId":"{POLICY}","TargetId":"{OU}"}"#,
+    ),
+    json(
+        &organizations::META,
+        "DeletePolicy",
+        r#"{"PolicyId":"{POLICY}"}"#,
+    ),
+    json(
+        &organizations::META,
+        "RemoveAccountFromOrganization",
+        r#"{"AccountId":"{MEMBER}"}"#,
+    ),
+    json(
+        &organizations::META,
+        "DeleteOrganizationalUnit",
+        r#"{"OrganizationalUnitId":"{OU}"}"#,
+    ),
+    json(
+        &organizations::META,
+        "DisablePolicyType",
+        r#"{"RootId":"{ROOT}","PolicyType":"SERVICE_CONTROL_POLICY"}"#,
+    ),
+    json(&organizations::META, "DeleteOrganization", "{}"),
 ];
 
 const fn query(meta: &'static ServiceMeta, operation: &'static str, input: &'static str) -> Sample {
@@ -1382,6 +1527,7 @@ impl Harness {
             .replace("{KMS_MAC}", &self.kms.mac)
             .replace("{KMS_GRANT1}", &self.kms.grants[0])
             .replace("{KMS_GRANT2}", &self.kms.grants[1]);
+        let input = self.with_organization_ids(&input);
         match sample.wire {
             Wire::Query(meta) => {
                 let mut body = format!("Action={}&Version={}", sample.operation, meta.api_version);
@@ -1393,6 +1539,64 @@ impl Harness {
             }
             Wire::Json(meta) => json_request(meta, sample.operation, &input, key, secret),
         }
+    }
+
+    /// `input` with the ids of the root account's organization filled in: `{ROOT}`, `{OU}`
+    /// (its first OU), `{MEMBER}` (its first member account), `{POLICY}` (its first
+    /// customer policy) and `{CAR}` (its first CreateAccount request); well-formed ids of
+    /// nothing while they do not exist.
+    fn with_organization_ids(&self, input: &str) -> String {
+        use warden_store::{OrgNodeKind, StoreExt as _};
+        let (state, statuses) = self
+            .warden
+            .store()
+            .read(|tx| {
+                let Some(org_id) = tx.organizations().of_account(ACCOUNT)? else {
+                    return Ok::<_, warden_store::StoreError>((None, Vec::new()));
+                };
+                Ok((
+                    tx.organizations().load(&org_id)?,
+                    tx.organizations().create_account_statuses(&org_id)?,
+                ))
+            })
+            .unwrap();
+        let node = |kind: OrgNodeKind| {
+            state.as_ref().and_then(|state| {
+                state
+                    .nodes
+                    .iter()
+                    .find(|node| node.kind == kind && node.node_id != ACCOUNT)
+                    .map(|node| node.node_id.clone())
+            })
+        };
+        input
+            .replace(
+                "{ROOT}",
+                &node(OrgNodeKind::Root).unwrap_or_else(|| "r-none".to_owned()),
+            )
+            .replace(
+                "{OU}",
+                &node(OrgNodeKind::OrganizationalUnit)
+                    .unwrap_or_else(|| "ou-none-00000000".to_owned()),
+            )
+            .replace(
+                "{MEMBER}",
+                &node(OrgNodeKind::Account).unwrap_or_else(|| "111111111111".to_owned()),
+            )
+            .replace(
+                "{POLICY}",
+                &state
+                    .as_ref()
+                    .and_then(|state| state.policies.first())
+                    .map_or_else(|| "p-00000000".to_owned(), |p| p.policy_id.clone()),
+            )
+            .replace(
+                "{CAR}",
+                &statuses.first().map_or_else(
+                    || "car-00000000".to_owned(),
+                    |status| status.request_id.clone(),
+                ),
+            )
     }
 
     /// Every recorded event, oldest first, as JSON.
@@ -1516,6 +1720,7 @@ fn every_served_operation_has_a_sample() {
         warden_core::sts::SERVED,
         warden_core::cloudtrail::SERVED,
         warden_core::kms::SERVED,
+        warden_core::organizations::SERVED,
     ]
     .concat();
     for operation in &served {
@@ -1914,17 +2119,22 @@ async fn no_member_the_model_marks_sensitive_is_ever_recorded() {
             );
         }
         let name = event["eventName"].as_str().unwrap();
-        let Some(info) = [&iam::META, &sts::META, &cloudtrail::META, &kms::META]
-            .iter()
-            .find_map(|meta| {
-                meta.operation(name).filter(|_| {
-                    event["eventSource"]
-                        .as_str()
-                        .unwrap()
-                        .starts_with(meta.signing_name)
-                })
+        let Some(info) = [
+            &iam::META,
+            &sts::META,
+            &cloudtrail::META,
+            &kms::META,
+            &organizations::META,
+        ]
+        .iter()
+        .find_map(|meta| {
+            meta.operation(name).filter(|_| {
+                event["eventSource"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(meta.signing_name)
             })
-        else {
+        }) else {
             continue;
         };
         for (part, sensitive) in [

@@ -151,6 +151,8 @@ conformance_tests![
     concurrent_user_creation_keeps_names_unique,
     snapshot_generation_matches_its_data_under_writes,
     kms_keys_aliases_and_grants_round_trip,
+    organizations_tree_round_trips_and_deletes,
+    organizations_report_conflicts_and_absence,
     trails_create_get_list_update_delete,
     trails_report_conflicts_and_absence,
     trails_delivery_record_round_trips,

@@ -156,7 +156,7 @@ fn the_file_is_in_wal_mode_with_the_current_schema() {
     let version: u32 = raw
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 16);
+    assert_eq!(version, 17);
 }
 
 #[test]
