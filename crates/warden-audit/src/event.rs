@@ -103,6 +103,10 @@ pub struct UserIdentity {
     /// The service that made the call on the principal's behalf.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoked_by: Option<String>,
+    /// The identity provider of a federated user (`SAMLUser`): for SAML, the session's
+    /// `NameQualifier`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_provider: Option<String>,
 }
 
 /// `userIdentity.type`.
@@ -117,6 +121,9 @@ pub enum IdentityType {
     AssumedRole,
     /// A `GetFederationToken` session.
     FederatedUser,
+    /// A user a SAML identity provider authenticated (`AssumeRoleWithSAML`).
+    #[serde(rename = "SAMLUser")]
+    SamlUser,
     /// Another account.
     #[serde(rename = "AWSAccount")]
     AwsAccount,

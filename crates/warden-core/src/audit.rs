@@ -21,6 +21,22 @@ use crate::caller::{Caller, CallerKind};
 use crate::error::ServiceError;
 use crate::{RequestFacts, Warden};
 
+/// A user a federation call authenticated, as its CloudTrail record names it (the call has
+/// no caller: the identity provider vouched for the user).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Federated {
+    /// `SAMLUser`.
+    pub identity_type: IdentityType,
+    /// `principalId`: for SAML, `NameQualifier:Subject`.
+    pub principal_id: String,
+    /// `userName`: for SAML, the subject.
+    pub user_name: String,
+    /// `identityProvider`: for SAML, the `NameQualifier`.
+    pub identity_provider: String,
+    /// The account the call is recorded in (the role's).
+    pub account_id: String,
+}
+
 /// Everything the pipeline knows about one finished call.
 #[derive(Debug)]
 pub struct CallRecord<'a> {
@@ -34,6 +50,8 @@ pub struct CallRecord<'a> {
     pub resources: &'a [Arn],
     /// The authenticated caller; `None` when authentication failed or was not attempted.
     pub caller: Option<&'a Caller>,
+    /// The user a federation call (without caller) authenticated.
+    pub federated: Option<&'a Federated>,
     /// The access key the request claimed, authenticated or not.
     pub access_key_id: Option<&'a str>,
     /// The account whose trail receives the record (`recipientAccountId`).
@@ -97,6 +115,19 @@ impl CallRecord<'_> {
     }
 
     fn identity(&self) -> UserIdentity {
+        if let (None, Some(federated)) = (self.caller, self.federated) {
+            return UserIdentity {
+                identity_type: federated.identity_type,
+                principal_id: Some(federated.principal_id.clone()),
+                arn: None,
+                account_id: None,
+                access_key_id: None,
+                user_name: Some(federated.user_name.clone()),
+                session_context: None,
+                invoked_by: None,
+                identity_provider: Some(federated.identity_provider.clone()),
+            };
+        }
         let Some(caller) = self.caller else {
             return UserIdentity {
                 identity_type: IdentityType::Unknown,
@@ -107,6 +138,7 @@ impl CallRecord<'_> {
                 user_name: None,
                 session_context: None,
                 invoked_by: None,
+                identity_provider: None,
             };
         };
         let (identity_type, user_name, issuer) = match &caller.kind {
@@ -148,6 +180,7 @@ impl CallRecord<'_> {
             user_name,
             session_context,
             invoked_by: None,
+            identity_provider: None,
         }
     }
 

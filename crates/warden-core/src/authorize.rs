@@ -221,9 +221,54 @@ fn denied(caller: &Caller, request: &RequestContext, reason: &str) -> ServiceErr
     ))
 }
 
+/// Whether a trust policy allows `action` on `role` (in `account`) for a federated
+/// principal — the identity provider `provider_arn`, for the federation calls, which have
+/// no caller: only the trust policy decides, with the request's transport keys and `keys`.
+pub(crate) fn trust_allows_federated(
+    facts: &RequestFacts,
+    provider_arn: &str,
+    account: &str,
+    action: &str,
+    role: &str,
+    trust: &warden_policy::Policy,
+    keys: &[(String, ContextValue)],
+) -> bool {
+    let mut context = transport_keys(facts);
+    context.insert(
+        "aws:FederatedProvider",
+        ContextValue::Single(provider_arn.to_owned()),
+    );
+    context.insert(
+        "aws:ResourceAccount",
+        ContextValue::Single(account.to_owned()),
+    );
+    for (key, value) in keys {
+        context.insert(key, value.clone());
+    }
+    let request = RequestContext {
+        principal: warden_policy::Principal {
+            arn: provider_arn.to_owned(),
+            account: account.to_owned(),
+            kind: warden_policy::PrincipalKind::Anonymous,
+            role_arn: None,
+            federating_user_arn: None,
+            unique_id: None,
+        },
+        action: action.to_owned(),
+        resource: role.to_owned(),
+        resource_account: Some(account.to_owned()),
+        context,
+    };
+    let policies = PolicySet {
+        resource: Some((trust, ResourcePolicyKind::MustAllow)),
+        ..PolicySet::default()
+    };
+    evaluate(&request, &policies).is_allowed()
+}
+
 /// The global condition keys Warden can fill truthfully for every request.
 fn global_keys(caller: &Caller, facts: &RequestFacts) -> ContextMap {
-    let mut map = ContextMap::new();
+    let mut map = transport_keys(facts);
     let single = |value: &str| ContextValue::Single(value.to_owned());
     map.insert("aws:PrincipalArn", single(caller.principal_arn()));
     map.insert("aws:PrincipalAccount", single(&caller.account_id));
@@ -232,6 +277,29 @@ fn global_keys(caller: &Caller, facts: &RequestFacts) -> ContextMap {
     if let Some(name) = caller.user_name() {
         map.insert("aws:username", single(name));
     }
+    if let Some(session) = &caller.session {
+        map.insert(
+            "aws:TokenIssueTime",
+            single(&warden_protocol::encode::iso8601(session.issued_at)),
+        );
+        if let Some(at) = session.mfa_authenticated_at {
+            map.insert("aws:MultiFactorAuthPresent", single("true"));
+            let age = facts.now.as_second().saturating_sub(at.as_second()).max(0);
+            map.insert("aws:MultiFactorAuthAge", single(&age.to_string()));
+        } else {
+            map.insert("aws:MultiFactorAuthPresent", single("false"));
+        }
+        if let Some(source) = &session.source_identity {
+            map.insert("aws:SourceIdentity", single(source));
+        }
+    }
+    map
+}
+
+/// The keys the request's transport and time give, whoever the caller is.
+fn transport_keys(facts: &RequestFacts) -> ContextMap {
+    let mut map = ContextMap::new();
+    let single = |value: &str| ContextValue::Single(value.to_owned());
     map.insert("aws:PrincipalIsAWSService", single("false"));
     if let Some(ip) = facts.source_ip {
         map.insert("aws:SourceIp", single(&ip.to_string()));
@@ -252,21 +320,5 @@ fn global_keys(caller: &Caller, facts: &RequestFacts) -> ContextMap {
     );
     map.insert("aws:EpochTime", single(&facts.now.as_second().to_string()));
     map.insert("aws:ViaAWSService", single("false"));
-    if let Some(session) = &caller.session {
-        map.insert(
-            "aws:TokenIssueTime",
-            single(&warden_protocol::encode::iso8601(session.issued_at)),
-        );
-        if let Some(at) = session.mfa_authenticated_at {
-            map.insert("aws:MultiFactorAuthPresent", single("true"));
-            let age = facts.now.as_second().saturating_sub(at.as_second()).max(0);
-            map.insert("aws:MultiFactorAuthAge", single(&age.to_string()));
-        } else {
-            map.insert("aws:MultiFactorAuthPresent", single("false"));
-        }
-        if let Some(source) = &session.source_identity {
-            map.insert("aws:SourceIdentity", single(source));
-        }
-    }
     map
 }

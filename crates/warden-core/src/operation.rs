@@ -217,6 +217,8 @@ pub struct Ran {
     pub result: Result<Option<Output>, ServiceError>,
     /// The resources the call was authorized on.
     pub resources: Vec<Arn>,
+    /// Who a federation call (which has no caller) authenticated, once it succeeded.
+    pub federated: Option<crate::audit::Federated>,
 }
 
 impl Ran {
@@ -225,6 +227,7 @@ impl Ran {
         Self {
             result: Err(error),
             resources: Vec::new(),
+            federated: None,
         }
     }
 }
@@ -241,7 +244,11 @@ where
     let resources = access.resources().to_vec();
     note_attempt::<Op>(ctx);
     let result = authorized::<Op>(ctx, access).and_then(|()| handle(ctx, input));
-    Ran { result, resources }
+    Ran {
+        result,
+        resources,
+        federated: None,
+    }
 }
 
 /// Notes the caller's attempt at the operation's actions, allowed or not (IAM's service
@@ -380,14 +387,18 @@ where
 /// Declares the operations a service serves: the dispatch from its `Operation` enum to
 /// [`run`], and `SERVED`, their names. One line per operation; operations whose model
 /// declares no input follow `without input:`, each with the marker type that stands for
-/// its input (see [`no_input`]).
+/// its input (see [`no_input`]); the operations the model marks unauthenticated, which the
+/// service runs without the runner (they have no caller), follow `without caller:`.
 macro_rules! served {
     (
         $service:ident: $($operation:ident),+ $(,)?
         $(; without input: $($bare:ident => $marker:path),+ $(,)?)?
+        $(; without caller: $($open:ident),+ $(,)?)?
     ) => {
         /// The operations of this service that Warden serves.
-        pub const SERVED: &[&str] = &[$(stringify!($operation)),+ $($(, stringify!($bare))+)?];
+        pub const SERVED: &[&str] = &[
+            $(stringify!($operation)),+ $($(, stringify!($bare))+)? $($(, stringify!($open))+)?
+        ];
 
         /// Dispatches a served operation to the runner; the name of any other.
         fn dispatch(

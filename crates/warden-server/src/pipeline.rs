@@ -237,6 +237,7 @@ impl Call<'_> {
             operation: None,
             resources: Vec::new(),
             caller: None,
+            federated: None,
             access_key_id: None,
             key_account: None,
             request_parameters: None,
@@ -364,8 +365,13 @@ impl Call<'_> {
                 tokio::task::spawn_blocking(run).await.ok()
             }
         };
-        let Ran { result, resources } = ran.ok_or_else(AwsError::internal)?;
+        let Ran {
+            result,
+            resources,
+            federated,
+        } = ran.ok_or_else(AwsError::internal)?;
         trace.resources = resources;
+        trace.federated = federated;
         Ok((info.name, result.map_err(AwsError::from)?))
     }
 

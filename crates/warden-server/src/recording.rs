@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use warden_core::audit::{CallRecord, lower_camel_keys};
+use warden_core::audit::{CallRecord, Federated, lower_camel_keys};
 use warden_core::{Caller, Output, RequestFacts, ServiceError, Warden};
 use warden_protocol::{Arn, AwsError, OperationInfo};
 
@@ -24,6 +24,8 @@ pub(crate) struct Trace {
     pub(crate) resources: Vec<Arn>,
     /// The authenticated caller.
     pub(crate) caller: Option<Arc<Caller>>,
+    /// The user a federation call (without caller) authenticated.
+    pub(crate) federated: Option<Federated>,
     /// The access key the request was signed with, authenticated or not.
     pub(crate) access_key_id: Option<String>,
     /// The account owning that key, when the key exists.
@@ -50,7 +52,7 @@ impl Trace {
         if !warden.is_recording() {
             return outcome;
         }
-        let aggregated = self.caller.is_none() && outcome.is_err();
+        let aggregated = self.caller.is_none() && self.federated.is_none() && outcome.is_err();
         // CloudTrail keeps response elements of successful writes only: reads skip the work.
         let response_elements = match &outcome {
             Ok((_, Some(output))) if self.operation.is_some_and(|info| !info.read_only) => {
@@ -66,6 +68,7 @@ impl Trace {
             .caller
             .as_ref()
             .map(|caller| caller.account_id.as_str())
+            .or(self.federated.as_ref().map(|user| user.account_id.as_str()))
             .or(self.key_account.as_deref())
             .or_else(|| warden.default_account());
         let Some(recipient_account_id) = recipient else {
@@ -78,6 +81,7 @@ impl Trace {
             operation: self.operation,
             resources: &self.resources,
             caller: self.caller.as_deref(),
+            federated: self.federated.as_ref(),
             access_key_id: self.access_key_id.as_deref(),
             recipient_account_id,
             facts: &self.facts,

@@ -80,6 +80,7 @@ mod tests {
             operation: warden_protocol::iam::META.operation(name),
             resources: &[],
             caller: None,
+            federated: None,
             access_key_id: None,
             recipient_account_id: "123456789012",
             facts: &facts,

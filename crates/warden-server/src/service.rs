@@ -129,6 +129,7 @@ fn authenticated_call<O: Send + 'static>(
                 "an operation that needs a caller was run without one".to_owned(),
             )),
             resources: Vec::new(),
+            federated: None,
         },
     })
 }

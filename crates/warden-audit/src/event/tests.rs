@@ -31,6 +31,7 @@ fn assumed_role_call() -> AuditEvent {
                 source_identity: None,
             }),
             invoked_by: None,
+            identity_provider: None,
         },
         event_time: time::parse("2026-01-01T00:00:05.250Z").unwrap(),
         event_source: "iam.amazonaws.com".to_owned(),

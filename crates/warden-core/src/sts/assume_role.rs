@@ -3,10 +3,10 @@
 //! one naming the account delegates to the caller's policies); the session's permissions
 //! are the role's, intersected with the session policies passed.
 
-use warden_policy::{ArnParts, ContextValue, Policy, PolicyKind, size_without_whitespace};
+use warden_policy::{ArnParts, ContextValue};
 use warden_protocol::Arn;
 use warden_protocol::iam::arn as iam_arn;
-use warden_protocol::sts::{AssumeRoleRequest, AssumeRoleResponse, AssumedRoleUser, errors};
+use warden_protocol::sts::{AssumeRoleRequest, AssumeRoleResponse, AssumedRoleUser};
 
 use super::session::{NewSession, issue};
 use crate::operation::{Access, Authorized, Handle};
@@ -17,9 +17,6 @@ use crate::{CallerKind, Ctx, ServiceError};
 const DEFAULT_SECONDS: i32 = 3_600;
 /// The longest session a role session may start (role chaining).
 const CHAINED_MAX_SECONDS: i32 = 3_600;
-/// The packed-size budget of session policies, in characters (AWS documents 2,048
-/// plaintext characters for the inline and managed session policies together).
-const PACKED_BUDGET: usize = 2_048;
 
 /// The role a request names: its name, when the ARN is a role ARN of the caller's account.
 fn role_name<'a>(ctx: &Ctx<'_>, role_arn: &'a str) -> Result<Option<&'a str>, ServiceError> {
@@ -128,34 +125,9 @@ impl Handle for AssumeRoleRequest {
                     .to_owned(),
             ));
         }
-        if duration > role.max_session_duration {
-            return Err(ServiceError::Validation(
-                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
-                    .to_owned(),
-            ));
-        }
-        if let Some(policy) = &self.policy {
-            Policy::parse("session".to_owned(), policy, PolicyKind::Session).map_err(|error| {
-                ServiceError::modeled(&errors::MALFORMED_POLICY_DOCUMENT, error.to_string())
-            })?;
-        }
-        let policy_arns: Vec<String> = self
-            .policy_arns
-            .iter()
-            .flatten()
-            .filter_map(|descriptor| descriptor.arn.clone())
-            .collect();
-        let packed = packed_size(self.policy.as_deref(), &policy_arns);
-        if let Some(percent) = packed
-            && percent > 100
-        {
-            return Err(ServiceError::modeled(
-                &errors::PACKED_POLICY_TOO_LARGE,
-                format!(
-                    "Packed policy consumes {percent}% of allotted space, please use smaller policy."
-                ),
-            ));
-        }
+        super::session::check_max_duration(duration, role.max_session_duration)?;
+        let policies =
+            super::session_policies::check(self.policy.as_deref(), self.policy_arns.as_deref())?;
         let mfa_at = match (&self.serial_number, &self.token_code) {
             (Some(serial), Some(code)) => {
                 let code = crate::iam::check_session_code(ctx, serial, code)?;
@@ -178,7 +150,7 @@ impl Handle for AssumeRoleRequest {
                 duration_seconds: i64::from(duration),
                 mfa_at,
                 policy: self.policy.clone(),
-                policy_arns,
+                policy_arns: policies.arns,
                 source_identity: source_identity.clone(),
                 from_get_session_token: false,
             },
@@ -194,22 +166,9 @@ impl Handle for AssumeRoleRequest {
                     self.role_session_name
                 ),
             }),
-            packed_policy_size: packed.and_then(|percent| i32::try_from(percent).ok()),
+            packed_policy_size: policies.packed_size,
             source_identity,
             ..AssumeRoleResponse::default()
         })
     }
-}
-
-/// `PackedPolicySize`: the share (percent, rounded up) of the packed-size budget the
-/// session policies use — Warden's own deterministic measure (AWS's packing is not
-/// documented): the inline policy without whitespace plus the managed ARNs, against 2,048
-/// characters. `None` when no session policy is passed (AWS then omits the member).
-fn packed_size(policy: Option<&str>, arns: &[String]) -> Option<usize> {
-    if policy.is_none() && arns.is_empty() {
-        return None;
-    }
-    let size =
-        policy.map_or(0, size_without_whitespace) + arns.iter().map(String::len).sum::<usize>();
-    Some((size * 100).div_ceil(PACKED_BUDGET).max(1))
 }

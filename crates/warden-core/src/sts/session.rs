@@ -5,7 +5,7 @@ use warden_crypto::credentials::{AccessKeyKind, access_key_id, secret_access_key
 use warden_protocol::sts::Credentials;
 
 use crate::session_token::{Claims, TokenPrincipal, seal};
-use crate::{Ctx, ServiceError};
+use crate::{Ctx, ServiceError, Warden};
 
 /// What a new session is.
 pub(super) struct NewSession {
@@ -25,13 +25,23 @@ pub(super) struct NewSession {
     pub(super) from_get_session_token: bool,
 }
 
-/// Credentials for `session`, issued now.
+/// Credentials for `session` of the caller's account, issued now.
 pub(super) fn issue(ctx: &Ctx<'_>, session: NewSession) -> Result<Credentials, ServiceError> {
+    issue_in(ctx.warden, ctx.account(), session)
+}
+
+/// Credentials for `session` of `account`, issued now (for the federation calls, which
+/// have no caller).
+pub(super) fn issue_in(
+    warden: &Warden,
+    account: &str,
+    session: NewSession,
+) -> Result<Credentials, ServiceError> {
     let internal = |error: warden_crypto::CryptoError| ServiceError::Internal(error.to_string());
-    let rng = ctx.warden.rng.as_ref();
-    let key = access_key_id(AccessKeyKind::Temporary, ctx.account(), rng).map_err(internal)?;
+    let rng = warden.rng.as_ref();
+    let key = access_key_id(AccessKeyKind::Temporary, account, rng).map_err(internal)?;
     let secret = secret_access_key(rng).map_err(internal)?;
-    let issued = ctx.warden.now();
+    let issued = warden.now();
     let expires_ms = issued
         .as_millisecond()
         .saturating_add(session.duration_seconds.saturating_mul(1000));
@@ -39,7 +49,7 @@ pub(super) fn issue(ctx: &Ctx<'_>, session: NewSession) -> Result<Credentials, S
         v: 1,
         key: key.clone(),
         secret: secret.expose_secret().to_owned(),
-        account: ctx.account().to_owned(),
+        account: account.to_owned(),
         principal: session.principal,
         issued: issued.as_millisecond(),
         expires: expires_ms,
@@ -49,7 +59,7 @@ pub(super) fn issue(ctx: &Ctx<'_>, session: NewSession) -> Result<Credentials, S
         source_identity: session.source_identity,
         gst: session.from_get_session_token,
     };
-    let token = seal(&ctx.warden.sealer, &claims).map_err(internal)?;
+    let token = seal(&warden.sealer, &claims).map_err(internal)?;
     Ok(Credentials {
         access_key_id: key,
         secret_access_key: secret.expose_secret().to_owned(),
@@ -57,4 +67,18 @@ pub(super) fn issue(ctx: &Ctx<'_>, session: NewSession) -> Result<Credentials, S
         // AWS answers whole seconds.
         expiration: crate::timestamp(expires_ms - expires_ms.rem_euclid(1000)),
     })
+}
+
+/// AWS's ValidationError when `duration` (seconds) exceeds the role's `MaxSessionDuration`.
+pub(super) fn check_max_duration(
+    duration: i32,
+    max_session_duration: i32,
+) -> Result<(), ServiceError> {
+    if duration > max_session_duration {
+        return Err(ServiceError::Validation(
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+                .to_owned(),
+        ));
+    }
+    Ok(())
 }

@@ -10,6 +10,7 @@ mod guard;
 mod identity_providers;
 mod observe;
 mod operations;
+mod saml_federation;
 mod server_certificates;
 mod sessions;
 

@@ -25,7 +25,7 @@ use warden_crypto::{DeterministicRandom, RootKey, SecretString};
 use warden_journal::SqliteAuditLog;
 use warden_store_sqlite::SqliteStore;
 
-const ACCOUNT: &str = "123456789012";
+pub(crate) const ACCOUNT: &str = "123456789012";
 const ROOT: (&str, &str) = ("AKIAIOSFODNN7EXAMPLE", "root-secret");
 /// 2026-12-01T00:00:00Z
 const START: i64 = 1_796_083_200;
@@ -41,7 +41,7 @@ impl Clock for MovableClock {
 
 /// Temporary or long-term credentials.
 #[derive(Clone, Debug)]
-struct Keys {
+pub(crate) struct Keys {
     id: String,
     secret: String,
     token: Option<String>,
@@ -57,14 +57,14 @@ impl Keys {
     }
 }
 
-struct World {
-    app: axum::Router,
+pub(crate) struct World {
+    pub(crate) app: axum::Router,
     warden: Arc<Warden>,
     clock: Arc<MovableClock>,
 }
 
 impl World {
-    async fn new() -> Self {
+    pub(crate) async fn new() -> Self {
         let clock = Arc::new(MovableClock(AtomicI64::new(START)));
         let warden = Warden::new(
             Arc::new(SqliteStore::open_in_memory().unwrap()),
@@ -91,16 +91,21 @@ impl World {
         }
     }
 
-    fn now(&self) -> i64 {
+    pub(crate) fn now(&self) -> i64 {
         self.clock.0.load(Ordering::SeqCst)
     }
 
-    fn advance(&self, seconds: i64) {
+    pub(crate) fn advance(&self, seconds: i64) {
         self.clock.0.fetch_add(seconds, Ordering::SeqCst);
     }
 
     /// A Query call; status and body.
-    async fn call(&self, keys: &Keys, service: &str, body: &str) -> (StatusCode, String) {
+    pub(crate) async fn call(
+        &self,
+        keys: &Keys,
+        service: &str,
+        body: &str,
+    ) -> (StatusCode, String) {
         self.signed(
             keys,
             service,
@@ -180,13 +185,13 @@ impl World {
             .await
     }
 
-    async fn sts(&self, keys: &Keys, body: &str) -> (StatusCode, String) {
+    pub(crate) async fn sts(&self, keys: &Keys, body: &str) -> (StatusCode, String) {
         self.call(keys, "sts", &format!("Version=2011-06-15&{body}"))
             .await
     }
 
     /// An IAM call as root that must succeed.
-    async fn root(&self, body: &str) -> String {
+    pub(crate) async fn root(&self, body: &str) -> String {
         let (status, body) = self.iam(&Keys::long_term(ROOT.0, ROOT.1), body).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         body
@@ -239,7 +244,7 @@ impl World {
     }
 
     /// The session's keys from an AssumeRole or GetSessionToken answer.
-    fn session(body: &str) -> Keys {
+    pub(crate) fn session(body: &str) -> Keys {
         Keys {
             id: element(body, "AccessKeyId"),
             secret: element(body, "SecretAccessKey"),
@@ -247,7 +252,7 @@ impl World {
         }
     }
 
-    fn events(&self) -> Vec<Value> {
+    pub(crate) fn events(&self) -> Vec<Value> {
         self.warden
             .audit_log()
             .records_after(0, 100_000)
@@ -278,7 +283,7 @@ fn role_arn(name: &str) -> String {
     format!("arn:aws:iam::{ACCOUNT}:role/{name}")
 }
 
-fn encoded(text: &str) -> String {
+pub(crate) fn encoded(text: &str) -> String {
     let mut out = String::new();
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
@@ -290,14 +295,14 @@ fn encoded(text: &str) -> String {
     out
 }
 
-fn element(body: &str, name: &str) -> String {
+pub(crate) fn element(body: &str, name: &str) -> String {
     let open = format!("<{name}>");
     let start = body.find(&open).expect(body) + open.len();
     let end = body[start..].find(&format!("</{name}>")).unwrap() + start;
     body[start..end].to_owned()
 }
 
-fn code(body: &str) -> String {
+pub(crate) fn code(body: &str) -> String {
     element(body, "Code")
 }
 

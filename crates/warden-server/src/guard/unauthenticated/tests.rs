@@ -19,6 +19,7 @@ fn failed(source: &str, key_id: &str, second: i64) -> AuditEvent {
             user_name: None,
             session_context: None,
             invoked_by: None,
+            identity_provider: None,
         },
         event_time: jiff::Timestamp::from_second(1_796_083_200 + second).unwrap(),
         event_source: "sts.amazonaws.com".to_owned(),
