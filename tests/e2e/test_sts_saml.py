@@ -32,7 +32,7 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-class TestIdp:
+class SigningIdp:
     """A SAML IdP with its own RSA key, signing with xmlsec1 through pysaml2."""
 
     def __init__(self, directory, entity_id: str):
@@ -157,7 +157,7 @@ def encode(xml: str) -> str:
 @pytest.fixture
 def federation(server, iam, tmp_path):
     """A test IdP, its IAM SAML provider and a role trusting it; all deleted afterwards."""
-    idp = TestIdp(tmp_path, f"https://{unique('idp')}.e2e.warden.test/saml")
+    idp = SigningIdp(tmp_path, f"https://{unique('idp')}.e2e.warden.test/saml")
     provider_name, role_name = unique("e2e-idp"), unique("e2e-saml-role")
     provider_arn = iam.create_saml_provider(Name=provider_name, SAMLMetadataDocument=idp.metadata())[
         "SAMLProviderArn"
