@@ -13,7 +13,15 @@ cargo fmt --all --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Python venv with boto3, the AWS CLI and pytest"
+step "xmlsec1 (Debian), with which the SAML end-to-end tests sign their assertions"
+if ! command -v xmlsec1 >/dev/null 2>&1; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq xmlsec1
+fi
+
+step "Python venv with boto3, the AWS CLI, pytest and pysaml2"
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
 export WARDEN_PYTHON="$PWD/.venv/bin/python"

@@ -9,7 +9,7 @@ pub(crate) mod account;
 mod boundary;
 mod group;
 mod group_policy;
-mod identity_provider;
+pub(crate) mod identity_provider;
 mod inline_policy;
 mod instance_profile;
 mod last_accessed;

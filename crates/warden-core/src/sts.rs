@@ -1,6 +1,7 @@
 //! STS operations, one file each; [`call`] dispatches to the runner.
 
 mod assume_role;
+mod assume_role_with_saml;
 mod assume_role_with_web_identity;
 mod decode_authorization_message;
 mod get_access_key_info;
@@ -11,6 +12,7 @@ mod get_web_identity_token;
 mod issuer_keys;
 mod outbound;
 mod role_session;
+mod saml;
 mod session;
 mod session_policies;
 mod session_tags;
@@ -36,7 +38,7 @@ served!(
     GetFederationToken,
     DecodeAuthorizationMessage,
     GetWebIdentityToken;
-    federated: AssumeRoleWithWebIdentity
+    federated: AssumeRoleWithWebIdentity, AssumeRoleWithSAML
 );
 
 /// Run one STS operation. `caller` is `None` only for the operations the model marks as
@@ -63,6 +65,9 @@ pub fn call(
         None => match operation {
             Operation::AssumeRoleWithWebIdentity(input) => {
                 assume_role_with_web_identity::run(warden, facts, &input)
+            }
+            Operation::AssumeRoleWithSAML(input) => {
+                assume_role_with_saml::call(warden, facts, &input)
             }
             other => not_served(other.name()),
         },

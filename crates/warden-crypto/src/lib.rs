@@ -31,6 +31,7 @@
 
 mod compare;
 pub mod credentials;
+mod digest;
 mod envelope;
 mod error;
 pub mod kms;
@@ -44,6 +45,7 @@ mod uuid;
 pub mod x509;
 
 pub use compare::constant_time_eq;
+pub use digest::legacy_sha1;
 pub use envelope::{DATA_KEY_PURPOSE, DataKey, Sealer};
 pub use error::CryptoError;
 #[cfg(any(test, feature = "test-util"))]

@@ -12,6 +12,7 @@ mod kms;
 mod observe;
 mod operations;
 mod organizations;
+mod saml_federation;
 mod server_certificates;
 mod sessions;
 mod web_identity;
